@@ -1,0 +1,93 @@
+package io.catalog.cache;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import io.catalog.config.CatalogConfig;
+import io.catalog.events.ProductUpdated;
+
+/**
+ * What this pod may trust. L1 is trusted only while the invalidation feed is healthy: the feed consumer reports
+ * each successful read ({@link #heartbeat()}); without one for {@code catalog.events.feed-stale-after}, or on any
+ * feed failure ({@link #feedLost()}), L1 is bypassed, and on a lost feed it is dropped, until the consumer has
+ * caught up again. Staleness therefore never waits for a TTL.
+ */
+@ApplicationScoped
+public class CacheCoherence {
+
+    private static final Logger LOG = Logger.getLogger(CacheCoherence.class);
+
+    private final L1Cache l1;
+    private final Floors floors;
+    private final Ticker ticker;
+    private final boolean l1Enabled;
+    private final boolean invalidation;
+    private final long staleAfterNanos;
+    private final AtomicBoolean caughtUp = new AtomicBoolean(false);
+    private volatile long lastHeartbeat;
+
+    public CacheCoherence(CatalogConfig config, Ticker ticker) {
+        Duration ttl = config.l1().ttl();
+        this.ticker = ticker;
+        this.l1 = new L1Cache(ttl, config.l1().maximumSize(), ticker);
+        Duration retention = ttl.multipliedBy(2).compareTo(Duration.ofMinutes(10)) > 0 ? ttl.multipliedBy(2)
+                : Duration.ofMinutes(10);
+        this.floors = new Floors(retention, ticker);
+        this.l1Enabled = config.l1().enabled();
+        this.invalidation = config.cache().invalidation();
+        this.staleAfterNanos = config.events().feedStaleAfter().toNanos();
+    }
+
+    public L1Cache l1() {
+        return l1;
+    }
+
+    public Floors floors() {
+        return floors;
+    }
+
+    /** Whether L1 may answer now. */
+    public boolean l1Trusted() {
+        if (!l1Enabled) {
+            return false;
+        }
+        if (!invalidation) {
+            return true;
+        }
+        return caughtUp.get() && ticker.read() - lastHeartbeat < staleAfterNanos;
+    }
+
+    /** The feed consumer read successfully and has nothing older left to read. */
+    public void heartbeat() {
+        lastHeartbeat = ticker.read();
+        if (caughtUp.compareAndSet(false, true)) {
+            LOG.info("Invalidation feed caught up: L1 trusted again");
+        }
+    }
+
+    /** The feed failed or has a gap it cannot close: drop L1 and stop trusting it until caught up. */
+    public void feedLost() {
+        if (caughtUp.getAndSet(false)) {
+            LOG.warn("Invalidation feed lost: L1 dropped and bypassed until the feed has caught up");
+        }
+        l1.flush();
+    }
+
+    /** Applies one event: every value older than it becomes stale in this pod. */
+    public void apply(ProductUpdated event) {
+        long seq = event.sequence();
+        floors.raise(Tokens.product(event.productId()), seq);
+        floors.raise(Tokens.category(event.category()), seq);
+        if (event.previousCategory() != null) {
+            floors.raise(Tokens.category(event.previousCategory()), seq);
+        }
+        floors.raise(Tokens.ALL, seq);
+        l1.invalidate(Keys.product(event.productId()));
+    }
+}

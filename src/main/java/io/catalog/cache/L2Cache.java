@@ -1,0 +1,131 @@
+package io.catalog.cache;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.config.CatalogConfig;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The shared tier in Redis (ElastiCache in AWS). Every entry carries its version, and every write is a
+ * compare-and-set in Lua that never replaces a newer version with an older one. Invalidation writes a
+ * <em>marker</em> (version N, no body) rather than deleting: a slow reader that loaded version N-1 before the
+ * change then cannot put it back (the stale-set race). Aggregates live under keys that carry their category's
+ * generation, so a new generation simply names new keys; there is no global invalidation to need.
+ * <p>
+ * Entry format: {@code version|kind|token|surrogate keys|body}, kind {@code D} (document), {@code N} (known
+ * absent) or {@code I} (invalidated marker). Reads fail soft: when Redis is slow or down, a read is a miss.
+ */
+@ApplicationScoped
+public class L2Cache {
+
+    private static final Logger LOG = Logger.getLogger(L2Cache.class);
+
+    /**
+     * KEYS[1] entry; ARGV version, kind, rest-of-entry, ttl ms. Sets unless the current entry is newer, or is as
+     * new and is not just a marker being replaced by the data of that same version.
+     */
+    static final String CAS = """
+            local cur = redis.call('GET', KEYS[1])
+            local v = tonumber(ARGV[1])
+            if cur then
+              local bar = string.find(cur, '|', 1, true)
+              local cv = tonumber(string.sub(cur, 1, bar - 1))
+              local ck = string.sub(cur, bar + 1, bar + 1)
+              if cv > v or (cv == v and not (ck == 'I' and ARGV[2] ~= 'I')) then return 0 end
+            end
+            redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3], 'PX', ARGV[4])
+            return 1
+            """;
+
+    private final ReactiveRedisDataSource redis;
+    private final String prefix;
+    private final boolean enabled;
+    private final Duration timeout;
+    private final double jitter;
+
+    public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config) {
+        this.redis = redis;
+        this.prefix = config.l2().keyPrefix();
+        this.enabled = config.l2().enabled();
+        this.timeout = config.l2().timeout();
+        this.jitter = config.l2().jitter();
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The entry under {@code key}, or {@code null} on a miss, a marker, or any Redis failure. */
+    public Uni<CachedValue> get(String key) {
+        if (!enabled) {
+            return Uni.createFrom().nullItem();
+        }
+        return redis.execute("GET", prefix + key)
+                .ifNoItem().after(timeout).fail()
+                .map(L2Cache::decode)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("L2 read of %s failed: %s", key, failure.toString());
+                    return null;
+                });
+    }
+
+    /** Stores {@code value} unless a newer one is there; failures are ignored (the cache is optional). */
+    public Uni<Void> put(String key, CachedValue value, Duration ttl) {
+        if (!enabled || !value.cacheable()) {
+            return Uni.createFrom().voidItem();
+        }
+        return cas(key, value.version(), value.exists() ? "D" : "N", rest(value), ttl)
+                .ifNoItem().after(timeout).fail()
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /**
+     * Marks {@code key} as older than {@code version}. Failures propagate: the event relay retries until the
+     * marker is set, because a lost marker would let a stale entry live until its TTL.
+     */
+    public Uni<Void> invalidate(String key, long version, Duration ttl) {
+        if (!enabled) {
+            return Uni.createFrom().voidItem();
+        }
+        return cas(key, version, "I", "||", ttl).replaceWithVoid();
+    }
+
+    private Uni<Response> cas(String key, long version, String kind, String rest, Duration ttl) {
+        return redis.execute("EVAL", CAS, "1", prefix + key, Long.toString(version), kind, rest,
+                Long.toString(withJitter(ttl, jitter).toMillis()));
+    }
+
+    static String rest(CachedValue value) {
+        return value.token() + '|' + String.join(" ", value.surrogateKeys()) + '|'
+                + (value.body() == null ? "" : value.body());
+    }
+
+    static CachedValue decode(Response response) {
+        if (response == null) {
+            return null;
+        }
+        String[] parts = response.toString().split("\\|", 5);
+        if (parts.length < 5 || parts[1].equals("I")) {
+            return null;
+        }
+        long version = Long.parseLong(parts[0]);
+        List<String> keys = parts[3].isEmpty() ? List.of() : Arrays.asList(parts[3].split(" "));
+        return parts[1].equals("D") ? CachedValue.found(parts[4], version, parts[2], keys)
+                : CachedValue.absent(version, parts[2], keys);
+    }
+
+    /** The TTL of an entry with random jitter added, so that entries written together do not expire together. */
+    public static Duration withJitter(Duration ttl, double jitter) {
+        long extra = (long) (ttl.toMillis() * jitter * ThreadLocalRandom.current().nextDouble());
+        return ttl.plusMillis(extra);
+    }
+}

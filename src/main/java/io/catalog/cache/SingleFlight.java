@@ -1,0 +1,56 @@
+package io.catalog.cache;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * At most one load per key in flight in this pod: concurrent misses on a hot key share one load instead of
+ * stampeding the tiers below. A caller that cancels does not cancel the load for the others.
+ */
+public final class SingleFlight<T> {
+
+    private final ConcurrentHashMap<String, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
+
+    /** Runs {@code work} for {@code key}, or joins the run already in flight. */
+    public Uni<T> run(String key, Supplier<Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            CompletableFuture<T> mine = new CompletableFuture<>();
+            CompletableFuture<T> running = inFlight.putIfAbsent(key, mine);
+            if (running != null) {
+                return join(running);
+            }
+            try {
+                work.get().subscribe().with(
+                        value -> finish(key, mine, () -> mine.complete(value)),
+                        failure -> finish(key, mine, () -> mine.completeExceptionally(failure)));
+            } catch (RuntimeException e) {
+                finish(key, mine, () -> mine.completeExceptionally(e));
+            }
+            return join(mine);
+        });
+    }
+
+    private void finish(String key, CompletableFuture<T> mine, Runnable complete) {
+        inFlight.remove(key, mine);
+        complete.run();
+    }
+
+    private Uni<T> join(CompletableFuture<T> future) {
+        return Uni.createFrom().emitter(emitter -> future.whenComplete((value, failure) -> {
+            if (failure != null) {
+                emitter.fail(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            } else {
+                emitter.complete(value);
+            }
+        }));
+    }
+
+    /** Number of loads in flight (for tests and metrics). */
+    public int inFlight() {
+        return inFlight.size();
+    }
+}

@@ -1,0 +1,106 @@
+package io.catalog.cache;
+
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The read path through L1, L2 and the source of truth.
+ * <ol>
+ * <li>L1, only while the invalidation feed is trusted, and only a value not below its token's floor.</li>
+ * <li>Otherwise one load per key in flight (single-flight): L2, then the source. A value that comes back below
+ * its floor (an eventually consistent read or DAX behind an event this pod already applied, or a shared load
+ * that began before an invalidation) is reloaded strongly consistent and is never served or cached.</li>
+ * <li>What is served raises the floor: this pod never answers an older version afterwards.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class TieredCache {
+
+    private final CacheCoherence coherence;
+    private final L2Cache l2;
+    private final SingleFlight<Served> flights = new SingleFlight<>();
+    private final Counter l1Hits;
+    private final Counter l1Misses;
+    private final Counter l2Hits;
+    private final Counter l2Misses;
+    private final Counter loads;
+    private final Counter consistentReloads;
+
+    public TieredCache(CacheCoherence coherence, L2Cache l2, MeterRegistry registry) {
+        this.coherence = coherence;
+        this.l2 = l2;
+        this.l1Hits = requests(registry, "l1", "hit");
+        this.l1Misses = requests(registry, "l1", "miss");
+        this.l2Hits = requests(registry, "l2", "hit");
+        this.l2Misses = requests(registry, "l2", "miss");
+        this.loads = Counter.builder("catalog.store.loads").description("Loads from DynamoDB on a cache miss")
+                .register(registry);
+        this.consistentReloads = Counter.builder("catalog.store.consistent.reloads")
+                .description("Loads repeated strongly consistent because the first came back older than known")
+                .register(registry);
+    }
+
+    private static Counter requests(MeterRegistry registry, String tier, String result) {
+        return Counter.builder("catalog.cache.requests").tag("tier", tier).tag("result", result)
+                .description("Cache lookups per tier").register(registry);
+    }
+
+    /**
+     * The value of {@code key}.
+     *
+     * @param l2Ttl how long L2 may keep what is loaded
+     */
+    public Uni<Served> get(String key, Source source, Duration l2Ttl) {
+        Floors floors = coherence.floors();
+        if (coherence.l1Trusted()) {
+            CachedValue hit = coherence.l1().get(key);
+            if (hit != null && floors.admits(hit)) {
+                l1Hits.increment();
+                return Uni.createFrom().item(new Served(hit, Tier.L1));
+            }
+            l1Misses.increment();
+        }
+        return flights.run(key, () -> fetch(key, source, l2Ttl))
+                .chain(served -> floors.admits(served.value()) ? Uni.createFrom().item(served)
+                        : fetch(key, source, l2Ttl))
+                .invoke(served -> floors.raise(served.value().token(), served.value().version()));
+    }
+
+    private Uni<Served> fetch(String key, Source source, Duration l2Ttl) {
+        long epoch = coherence.l1().epoch();
+        return source.plan().chain(plan -> l2.get(plan.l2Key()).chain(hit -> {
+            if (hit != null && coherence.floors().admits(hit)) {
+                l2Hits.increment();
+                coherence.l1().put(key, hit, epoch);
+                return Uni.createFrom().item(new Served(hit, Tier.L2));
+            }
+            if (l2.enabled()) {
+                l2Misses.increment();
+            }
+            return load(plan).call(value -> l2.put(plan.l2Key(), value, l2Ttl))
+                    .invoke(value -> coherence.l1().put(key, value, epoch))
+                    .map(value -> new Served(value, Tier.MISS));
+        }));
+    }
+
+    private Uni<CachedValue> load(Source.Plan plan) {
+        loads.increment();
+        return plan.load().apply(false).chain(value -> {
+            if (coherence.floors().admits(value)) {
+                return Uni.createFrom().item(value);
+            }
+            consistentReloads.increment();
+            return plan.load().apply(true);
+        });
+    }
+
+    /** Loads in flight, for tests. */
+    int inFlight() {
+        return flights.inFlight();
+    }
+}

@@ -1,0 +1,131 @@
+package io.catalog.catalog;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.catalog.cache.CachedValue;
+import io.catalog.cache.Keys;
+import io.catalog.cache.Served;
+import io.catalog.cache.Source;
+import io.catalog.cache.TieredCache;
+import io.catalog.cache.Tokens;
+import io.catalog.config.CatalogConfig;
+import io.catalog.store.CounterStore;
+import io.catalog.store.CounterStore.Generation;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.catalog.store.Tables;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@link CatalogReads} through the tiered cache. Products are versioned by their own sequence; aggregates
+ * (pages, summaries) by their category's generation, read strongly consistent before the data so that a value
+ * is never labelled newer than what it contains.
+ */
+@ApplicationScoped
+public class CachedCatalogReads implements CatalogReads {
+
+    private final TieredCache cache;
+    private final ProductStore products;
+    private final CounterStore counters;
+    private final Cursors cursors;
+    private final Json json;
+    private final Clock clock;
+    private final String currency;
+    private final Duration productTtl;
+    private final Duration aggregateTtl;
+    private final Duration indexSettle;
+
+    public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
+            Json json, Clock clock, CatalogConfig config) {
+        this.cache = cache;
+        this.products = products;
+        this.counters = counters;
+        this.cursors = cursors;
+        this.json = json;
+        this.clock = clock;
+        this.currency = config.currency();
+        this.productTtl = config.l2().productTtl();
+        this.aggregateTtl = config.l2().aggregateTtl();
+        this.indexSettle = config.cache().indexSettle();
+    }
+
+    @Override
+    public Uni<Served> product(String id) {
+        String key = Keys.product(id);
+        Source source = () -> Uni.createFrom().item(new Source.Plan(key,
+                consistent -> products.read(id, consistent).map(found -> productValue(id, found))));
+        return cache.get(key, source, productTtl);
+    }
+
+    CachedValue productValue(String id, Optional<StoredProduct> stored) {
+        String token = Tokens.product(id);
+        if (stored.isEmpty()) {
+            return CachedValue.absent(0, token, List.of(SurrogateKeys.product(id)));
+        }
+        Product product = stored.get().product();
+        if (!stored.get().live()) {
+            return CachedValue.absent(product.sequence(), token, List.of(SurrogateKeys.product(id)));
+        }
+        return CachedValue.found(json.write(product), product.sequence(), token, SurrogateKeys.of(product));
+    }
+
+    @Override
+    public Uni<Served> page(String category, int limit, String cursor) {
+        Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(CatalogReads.listing(category), c));
+        return aggregate(Keys.page(category, limit, cursor), category, generation -> products
+                .page(Optional.ofNullable(category), limit, after)
+                .map(found -> pageValue(category, limit, found, generation)));
+    }
+
+    private CachedValue pageValue(String category, int limit, List<StoredProduct> found, Generation generation) {
+        List<Product> items = new ArrayList<>(found.stream().limit(limit).map(StoredProduct::product).toList());
+        String next = found.size() > limit ? cursors.issue(CatalogReads.listing(category), items.get(items.size() - 1).id())
+                : null;
+        return CachedValue.found(json.write(new ProductPage(items, next)), generation.sequence(),
+                token(category), SurrogateKeys.listing(category));
+    }
+
+    @Override
+    public Uni<Served> summary(String category) {
+        return aggregate(Keys.summary(category), category, generation -> products.allInCategory(category)
+                .map(found -> summaryValue(category, found, generation)));
+    }
+
+    private CachedValue summaryValue(String category, List<StoredProduct> found, Generation generation) {
+        List<String> keys = SurrogateKeys.listing(category);
+        if (found.isEmpty()) {
+            return CachedValue.absent(generation.sequence(), token(category), keys);
+        }
+        List<BigDecimal> prices = found.stream().map(p -> p.product().price()).toList();
+        return CachedValue.found(json.write(CategorySummary.of(category, prices, currency)), generation.sequence(),
+                token(category), keys);
+    }
+
+    /**
+     * An aggregate of a category (or of the catalog): its generation first, then its data; an aggregate computed
+     * while the index may still lag behind the newest change is served but not cached.
+     */
+    private Uni<Served> aggregate(String key, String category, Function<Generation, Uni<CachedValue>> compute) {
+        String counter = category == null ? Tables.catalogGeneration() : Tables.categoryGeneration(category);
+        Source source = () -> counters.generation(counter).map(generation -> new Source.Plan(
+                Keys.atGeneration(key, generation.sequence()),
+                consistent -> compute.apply(generation).map(value -> settled(generation) ? value : value.uncacheable())));
+        return cache.get(key, source, aggregateTtl);
+    }
+
+    private boolean settled(Generation generation) {
+        return clock.millis() - generation.changedAtMillis() >= indexSettle.toMillis();
+    }
+
+    private static String token(String category) {
+        return category == null ? Tokens.ALL : Tokens.category(category);
+    }
+}

@@ -1,0 +1,202 @@
+package io.catalog.catalog;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.catalog.ProductChange.Next;
+import io.catalog.catalog.WriteResult.Status;
+import io.catalog.config.CatalogConfig;
+import io.catalog.events.OutboxRelay;
+import io.catalog.events.ProductUpdated;
+import io.catalog.store.CounterStore;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Admin writes. Each one reads the item strongly consistent, takes a global sequence number, and writes the new
+ * state together with its ProductUpdated event in one conditional put (optimistic concurrency on the item's
+ * sequence): the event is durable before the write is acknowledged. Then the relay publishes it; if Redis is
+ * down, the write still succeeds and the relay publishes the event later.
+ */
+@ApplicationScoped
+public class CatalogWriter {
+
+    private static final Logger LOG = Logger.getLogger(CatalogWriter.class);
+    static final int MAX_ATTEMPTS = 5;
+    static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
+
+    private final ProductStore store;
+    private final CounterStore counters;
+    private final OutboxRelay relay;
+    private final Json json;
+    private final Clock clock;
+    private final String currency;
+    private final int concurrency;
+
+    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, Json json, Clock clock,
+            CatalogConfig config) {
+        this.store = store;
+        this.counters = counters;
+        this.relay = relay;
+        this.json = json;
+        this.clock = clock;
+        this.currency = config.currency();
+        this.concurrency = config.dynamodb().writeConcurrency();
+    }
+
+    public Uni<WriteResult> put(String id, String name, String category, BigDecimal price, String ifMatch) {
+        return change(id, ifMatch, ProductChange.replace(name, category, Money.normalize(price)));
+    }
+
+    public Uni<WriteResult> patchPrice(String id, BigDecimal price, String ifMatch) {
+        return change(id, ifMatch, ProductChange.price(Money.normalize(price)));
+    }
+
+    public Uni<WriteResult> delete(String id, String ifMatch) {
+        return change(id, ifMatch, ProductChange.delete());
+    }
+
+    /** The ETag of a product's representation, as the public GET serves it. */
+    public String etag(Product product) {
+        return ETags.of(json.write(product));
+    }
+
+    private Uni<WriteResult> change(String id, String ifMatch, ProductChange change) {
+        return attempt(id, ifMatch, change, 1);
+    }
+
+    private Uni<WriteResult> attempt(String id, String ifMatch, ProductChange change, int attempt) {
+        return store.read(id, true).chain(current -> {
+            Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
+            if (ifMatch != null && !live.map(p -> ETags.matches(ifMatch, etag(p))).orElse(false)) {
+                return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
+            }
+            Optional<Next> next = change.decide(live);
+            if (next.isEmpty()) {
+                return Uni.createFrom().item(WriteResult.of(Status.NOT_FOUND));
+            }
+            return counters.reserve(1).chain(sequence -> {
+                StoredProduct written = apply(id, current, next.get(), sequence);
+                return store.write(written, current).chain(ok -> {
+                    if (ok) {
+                        return published(List.of(written)).replaceWith(result(live, written));
+                    }
+                    if (ifMatch != null) {
+                        return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
+                    }
+                    return attempt < MAX_ATTEMPTS ? attempt(id, null, change, attempt + 1)
+                            : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
+                });
+            });
+        });
+    }
+
+    private static WriteResult result(Optional<Product> before, StoredProduct written) {
+        Status status = !written.live() ? Status.DELETED : before.isPresent() ? Status.UPDATED : Status.CREATED;
+        return new WriteResult(status, written.product());
+    }
+
+    /** The item after a change, holding the change's event in its outbox. */
+    StoredProduct apply(String id, Optional<StoredProduct> current, Next next, long sequence) {
+        Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        long version = live.map(p -> p.version() + 1).orElse(1L);
+        Product product = new Product(id, next.name(), next.category(), next.price(), currency, version, now, sequence);
+        String previousCategory = live.map(Product::category).filter(c -> !c.equals(next.category())).orElse(null);
+        ProductUpdated event = ProductUpdated.of(id, next.category(), version, sequence, next.price(),
+                live.map(Product::price).orElse(null), next.deleted(), now, previousCategory);
+        StoredProduct base = current.orElseGet(() -> new StoredProduct(product, false, List.of()));
+        return base.with(product, next.deleted(), json.write(event));
+    }
+
+    /**
+     * Sets many prices at once: one strongly consistent batch read, one block of sequence numbers, conditional
+     * writes with bounded concurrency, and one publish for the whole batch. Items written concurrently by someone
+     * else are retried one by one.
+     */
+    public Uni<List<BatchResult>> batchPrices(List<PriceUpdate> updates) {
+        List<String> ids = updates.stream().map(PriceUpdate::id).toList();
+        return store.readConsistent(ids).chain(found -> {
+            List<PriceUpdate> known = updates.stream().filter(u -> isLive(found.get(u.id()))).toList();
+            if (known.isEmpty()) {
+                return Uni.createFrom().item(results(updates, Map.of()));
+            }
+            return counters.reserve(known.size()).chain(first -> writeAll(known, found, first))
+                    .map(written -> results(updates, written));
+        });
+    }
+
+    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first) {
+        List<StoredProduct> publishable = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, WriteResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+        return Multi.createFrom().range(0, known.size())
+                .onItem().transformToUni(i -> writeOne(known.get(i), found.get(known.get(i).id()), first + i,
+                        publishable, results))
+                .merge(concurrency)
+                .collect().last()
+                .chain(() -> published(publishable))
+                .replaceWith(results);
+    }
+
+    private Uni<Void> writeOne(PriceUpdate update, StoredProduct current, long sequence,
+            List<StoredProduct> publishable, Map<String, WriteResult> results) {
+        BigDecimal price = Money.normalize(update.price());
+        StoredProduct written = apply(update.id(), Optional.of(current), ProductChange.price(price)
+                .decide(Optional.of(current.product())).orElseThrow(), sequence);
+        return store.write(written, Optional.of(current)).chain(ok -> {
+            if (ok) {
+                publishable.add(written);
+                results.put(update.id(), result(Optional.of(current.product()), written));
+                return Uni.createFrom().voidItem();
+            }
+            return patchPrice(update.id(), price, null).invoke(r -> results.put(update.id(), r)).replaceWithVoid();
+        });
+    }
+
+    private static List<BatchResult> results(List<PriceUpdate> updates, Map<String, WriteResult> written) {
+        return updates.stream().map(u -> {
+            WriteResult r = written.get(u.id());
+            return r == null || r.product() == null ? new BatchResult(u.id(), 404, null)
+                    : new BatchResult(u.id(), 200, r.product().version());
+        }).toList();
+    }
+
+    private static boolean isLive(StoredProduct stored) {
+        return stored != null && stored.live();
+    }
+
+    /** Publishes what was written, waiting a little so that reads after the acknowledgement see it everywhere. */
+    private Uni<Void> published(List<StoredProduct> written) {
+        if (written.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return relay.publish(written)
+                .ifNoItem().after(PUBLISH_WAIT).fail()
+                .onFailure().invoke(f -> LOG.warnf("Publishing %d event(s) failed; the relay will retry: %s",
+                        written.size(), f.toString()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** One price of a batch. */
+    public record PriceUpdate(String id, BigDecimal price) {
+    }
+
+    /** One result of a batch: status 200 with the new version, or 404. */
+    @io.quarkus.runtime.annotations.RegisterForReflection
+    public record BatchResult(String id, int status, @com.fasterxml.jackson.annotation.JsonInclude(
+            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long version) {
+    }
+}

@@ -1,0 +1,73 @@
+package io.catalog.catalog;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.config.CatalogConfig;
+import io.catalog.store.ProductStore;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+
+/**
+ * The demo catalog ({@code catalog.demo.seed=true}): products {@code sku-00001}... spread over a few categories,
+ * written through the admin write path (so each has its event), once, when the catalog is empty.
+ */
+@ApplicationScoped
+public class DemoCatalog {
+
+    private static final Logger LOG = Logger.getLogger(DemoCatalog.class);
+    static final List<String> CATEGORIES = List.of("books", "garden", "kitchen", "toys", "sports", "audio",
+            "office", "outdoor", "beauty", "games", "tools", "pets", "music", "baby", "travel", "crafts");
+    static final List<String> ADJECTIVES = List.of("Classic", "Compact", "Deluxe", "Eco", "Handmade", "Pro",
+            "Smart", "Vintage", "Wireless", "Everyday");
+
+    private final CatalogWriter writer;
+    private final ProductStore store;
+    private final CatalogConfig.Demo demo;
+
+    public DemoCatalog(CatalogWriter writer, ProductStore store, CatalogConfig config) {
+        this.writer = writer;
+        this.store = store;
+        this.demo = config.demo();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!demo.seed()) {
+            return;
+        }
+        if (!store.page(Optional.empty(), 1, Optional.empty()).await().atMost(Duration.ofSeconds(30)).isEmpty()) {
+            LOG.info("Demo catalog: the catalog is not empty, nothing loaded");
+            return;
+        }
+        long start = System.nanoTime();
+        Random random = new Random(42);
+        int categories = Math.min(demo.categories(), CATEGORIES.size());
+        Multi.createFrom().range(1, demo.products() + 1)
+                .onItem().transformToUni(i -> writer.put(id(i), name(random, i), CATEGORIES.get(i % categories),
+                        price(random), null))
+                .merge(16)
+                .collect().last().await().atMost(Duration.ofMinutes(5));
+        LOG.infof("Demo catalog: loaded %d products in %d categories in %d ms", demo.products(), categories,
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
+    static String id(int i) {
+        return String.format("sku-%05d", i);
+    }
+
+    private static synchronized String name(Random random, int i) {
+        return ADJECTIVES.get(random.nextInt(ADJECTIVES.size())) + " item " + i;
+    }
+
+    private static synchronized BigDecimal price(Random random) {
+        return BigDecimal.valueOf(99 + random.nextInt(99_900), 2);
+    }
+}

@@ -1,0 +1,59 @@
+package io.catalog.catalog;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.catalog.cache.Keys;
+import io.catalog.cache.L2Cache;
+import io.catalog.config.CatalogConfig;
+import io.catalog.config.CatalogConfig.WriteMode;
+import io.catalog.events.BeforePublish;
+import io.catalog.events.EventSink.OutboundEvent;
+import io.catalog.store.StoredProduct;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Brings L2 up to date before an event is published. In {@code cache-aside} mode each changed product's entry
+ * becomes a version marker; in {@code write-through} mode it becomes the new document itself. Both are
+ * compare-and-set on the version, so a late relay never rolls an entry back. Aggregates need nothing here: their
+ * keys carry the category generation, which the relay has already raised.
+ */
+@ApplicationScoped
+public class SharedCacheUpdater implements BeforePublish {
+
+    private final L2Cache l2;
+    private final CachedCatalogReads reads;
+    private final boolean writeThrough;
+    private final boolean invalidation;
+    private final Duration ttl;
+
+    public SharedCacheUpdater(L2Cache l2, CachedCatalogReads reads, CatalogConfig config) {
+        this.l2 = l2;
+        this.reads = reads;
+        this.writeThrough = config.cache().writeMode() == WriteMode.WRITE_THROUGH;
+        this.invalidation = config.cache().invalidation();
+        this.ttl = config.l2().productTtl();
+    }
+
+    @Override
+    public Uni<Void> run(List<StoredProduct> items, List<OutboundEvent> events) {
+        if (!invalidation && !writeThrough) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createFrom().iterable(items)
+                .onItem().transformToUni(this::update).merge(32)
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> update(StoredProduct item) {
+        String key = Keys.product(item.id());
+        if (writeThrough) {
+            return l2.put(key, reads.productValue(item.id(), Optional.of(item)), ttl);
+        }
+        return l2.invalidate(key, item.product().sequence(), ttl);
+    }
+}

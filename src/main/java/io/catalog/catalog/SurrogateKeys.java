@@ -1,0 +1,29 @@
+package io.catalog.catalog;
+
+import java.util.List;
+
+/** The edge's purge keys ({@code Surrogate-Key}): what each representation depends on. */
+public final class SurrogateKeys {
+
+    /** On every unfiltered listing; purged by every change. */
+    public static final String ALL_PRODUCTS = "products";
+
+    private SurrogateKeys() {
+    }
+
+    public static String product(String id) {
+        return "product-" + id;
+    }
+
+    public static String category(String category) {
+        return "category-" + category;
+    }
+
+    public static List<String> of(Product product) {
+        return List.of(product(product.id()), category(product.category()));
+    }
+
+    public static List<String> listing(String category) {
+        return category == null ? List.of(ALL_PRODUCTS) : List.of(category(category));
+    }
+}

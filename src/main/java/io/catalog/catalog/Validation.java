@@ -1,0 +1,29 @@
+package io.catalog.catalog;
+
+import java.util.regex.Pattern;
+
+/** The shapes of identifiers and names that API.md section 2 allows. */
+public final class Validation {
+
+    public static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
+    public static final String CATEGORY_PATTERN = "[a-z0-9-]{1,64}";
+    public static final int NAME_MAX = 200;
+
+    private static final Pattern ID = Pattern.compile(ID_PATTERN);
+    private static final Pattern CATEGORY = Pattern.compile(CATEGORY_PATTERN);
+
+    private Validation() {
+    }
+
+    public static boolean isId(String s) {
+        return s != null && ID.matcher(s).matches();
+    }
+
+    public static boolean isCategory(String s) {
+        return s != null && CATEGORY.matcher(s).matches();
+    }
+
+    public static boolean isName(String s) {
+        return s != null && !s.isBlank() && s.length() <= NAME_MAX;
+    }
+}

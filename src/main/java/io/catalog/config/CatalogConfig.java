@@ -1,0 +1,219 @@
+package io.catalog.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/**
+ * Every {@code catalog.*} setting of the service, validated at start-up by {@link CatalogConfigValidator}.
+ */
+@ConfigMapping(prefix = "catalog")
+public interface CatalogConfig {
+
+    /** The catalog's one currency (ISO 4217 code); read-only for clients. */
+    @WithDefault("USD")
+    String currency();
+
+    /** DynamoDB tables. */
+    Dynamodb dynamodb();
+
+    /** DynamoDB Accelerator. */
+    Dax dax();
+
+    /** In-process cache (L1). */
+    L1 l1();
+
+    /** Shared cache (L2, Redis). */
+    L2 l2();
+
+    /** Cache population strategy. */
+    Cache cache();
+
+    /** ProductUpdated event feed. */
+    Events events();
+
+    /** Edge (CDN) response policy and purge. */
+    Edge edge();
+
+    /** Pagination cursors. */
+    Cursor cursor();
+
+    /** Demo catalog loaded at start-up. */
+    Demo demo();
+
+    interface Dynamodb {
+        /** Create missing tables at start-up (dev, test, demos). */
+        @WithDefault("false")
+        boolean createTables();
+
+        /** Prefix of every table name. */
+        @WithDefault("catalog-")
+        String tablePrefix();
+
+        /** How many conditional writes a batch keeps in flight at once. */
+        @WithDefault("32")
+        int writeConcurrency();
+    }
+
+    interface Dax {
+        /** DAX cluster endpoint ({@code dax://...}); when set, eventually consistent reads go through DAX. */
+        Optional<String> endpoint();
+
+        /** AWS region of the DAX cluster; defaults to the DynamoDB client's region. */
+        Optional<String> region();
+    }
+
+    interface L1 {
+        /** Time to live of an L1 entry (1s to 60s). */
+        @WithDefault("30s")
+        Duration ttl();
+
+        /** Maximum number of L1 entries. */
+        @WithDefault("50000")
+        long maximumSize();
+
+        /** Whether L1 is used at all (the lab's baseline strategies switch it off). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface L2 {
+        /** Time to live of a product document in Redis. */
+        @WithDefault("10m")
+        Duration productTtl();
+
+        /** Time to live of a computed aggregate (list page, category summary) in Redis. */
+        @WithDefault("5m")
+        Duration aggregateTtl();
+
+        /** Random extra TTL, as a fraction of the TTL, so that entries do not expire together. */
+        @WithDefault("0.1")
+        double jitter();
+
+        /** How long a read waits for Redis before it counts as a miss and goes to DynamoDB. */
+        @WithDefault("250ms")
+        Duration timeout();
+
+        /** Key prefix of every L2 entry. */
+        @WithDefault("catalog:")
+        String keyPrefix();
+
+        /** Whether L2 is used at all. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Cache {
+        /** {@code cache-aside} (default) or {@code write-through}. */
+        @WithDefault("cache-aside")
+        WriteMode writeMode();
+
+        /**
+         * How long after a category changed its aggregates are served but not cached: DynamoDB's index is
+         * eventually consistent, so an aggregate computed right after a change might not include it yet.
+         */
+        @WithDefault("1s")
+        Duration indexSettle();
+
+        /** Whether events invalidate L1 and L2 (the lab's TTL-only baseline switches it off). */
+        @WithDefault("true")
+        boolean invalidation();
+    }
+
+    enum WriteMode {
+        CACHE_ASIDE,
+        WRITE_THROUGH
+    }
+
+    interface Events {
+        /** Redis stream key of ProductUpdated events. */
+        @WithDefault("catalog:events")
+        String stream();
+
+        /** Approximate maximum length of the stream (XADD MAXLEN ~). */
+        @WithDefault("100000")
+        long streamMaxLength();
+
+        /** How long one blocking read of the feed waits for new events. */
+        @WithDefault("500ms")
+        Duration blockTimeout();
+
+        /** Entries fetched per read of the feed. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** Without a successful read of the feed for this long, L1 is no longer trusted. */
+        @WithDefault("2s")
+        Duration feedStaleAfter();
+
+        /** How often the relay looks for events that were not published (Redis outage, crash). */
+        @WithDefault("1s")
+        Duration relayInterval();
+
+        /** Amazon EventBridge. */
+        EventBridge eventbridge();
+
+        interface EventBridge {
+            /** Event bus name or ARN; when set, every event also goes to EventBridge. */
+            Optional<String> bus();
+
+            /** The {@code source} of the EventBridge entries. */
+            @WithDefault("io.catalog")
+            String source();
+        }
+    }
+
+    interface Edge {
+        /** {@code max-age} of public GETs. */
+        @WithDefault("30s")
+        Duration maxAge();
+
+        /** {@code s-maxage} of public GETs, when the edge may keep them longer than browsers. */
+        Optional<Duration> sMaxAge();
+
+        /** {@code stale-while-revalidate} of public GETs. */
+        @WithDefault("30s")
+        Duration staleWhileRevalidate();
+
+        /** {@code stale-if-error} of public GETs. */
+        @WithDefault("300s")
+        Duration staleIfError();
+
+        /** {@code max-age} of versioned URLs ({@code ?v=}), which never change. */
+        @WithDefault("365d")
+        Duration immutableMaxAge();
+
+        /** Edge purge. */
+        Purge purge();
+
+        interface Purge {
+            /** Edge cache base URLs that accept {@code PURGE /} with a {@code Surrogate-Key} header. */
+            @WithName("varnish-urls")
+            Optional<List<String>> varnishUrls();
+        }
+    }
+
+    interface Cursor {
+        /** Secret that signs pagination cursors; the same on every instance. */
+        @WithDefault("catalog-cursor-v1")
+        String secret();
+    }
+
+    interface Demo {
+        /** Load the demo catalog at start-up when the products table is empty. */
+        @WithDefault("false")
+        boolean seed();
+
+        /** Number of demo products. */
+        @WithDefault("1000")
+        int products();
+
+        /** Number of demo categories. */
+        @WithDefault("10")
+        int categories();
+    }
+}

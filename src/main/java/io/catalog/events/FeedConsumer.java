@@ -1,0 +1,194 @@
+package io.catalog.events;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.cache.CacheCoherence;
+import io.catalog.catalog.Json;
+import io.catalog.config.CatalogConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.redis.datasource.stream.XReadArgs;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, on a
+ * thread of its own. A stream (unlike pub/sub) lets a pod that was briefly away read what it missed. What it
+ * cannot close it treats as a gap: on any read failure (Redis down, connection killed, failover) or a Redis
+ * restart (a new {@code run_id}, so the stream it was reading is gone), it drops its L1 and bypasses it until a
+ * read succeeds with nothing older left to read.
+ */
+@ApplicationScoped
+public class FeedConsumer {
+
+    private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
+    static final Duration RUN_ID_CHECK = Duration.ofSeconds(1);
+
+    private final RedisDataSource redis;
+    private final StreamCommands<String, String, String> streams;
+    private final CacheCoherence coherence;
+    private final Instance<FeedListener> listeners;
+    private final Json json;
+    private final String stream;
+    private final Duration block;
+    private final int batch;
+    private final boolean enabled;
+    private final Counter applied;
+    private final Timer propagation;
+    private final AtomicLong lastSuccess = new AtomicLong(System.nanoTime());
+    private volatile boolean healthy;
+    private volatile boolean running;
+    private Thread thread;
+    private String lastId;
+    private String runId;
+    private long runIdCheckedAt;
+
+    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, Instance<FeedListener> listeners, Json json,
+            CatalogConfig config, MeterRegistry registry) {
+        this.redis = redis;
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.coherence = coherence;
+        this.listeners = listeners;
+        this.json = json;
+        this.stream = config.events().stream();
+        this.block = config.events().blockTimeout();
+        this.batch = config.events().batchSize();
+        this.enabled = config.cache().invalidation();
+        this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")
+                .register(registry);
+        this.propagation = Timer.builder("catalog.events.propagation")
+                .description("Delay from an event's occurrence to its application on this pod")
+                .publishPercentileHistogram().register(registry);
+        Gauge.builder("catalog.feed.healthy", this, c -> c.healthy ? 1 : 0)
+                .description("1 while this pod reads the invalidation feed").register(registry);
+        Gauge.builder("catalog.feed.lag", this, FeedConsumer::lagSeconds).baseUnit("seconds")
+                .description("Time since this pod last read the feed successfully").register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!enabled) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "catalog-feed-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    /** Whether the feed is being read now. */
+    public boolean healthy() {
+        return healthy;
+    }
+
+    double lagSeconds() {
+        return healthy ? 0 : (System.nanoTime() - lastSuccess.get()) / 1e9;
+    }
+
+    private void run() {
+        long backoff = 50;
+        while (running) {
+            try {
+                poll();
+                backoff = 50;
+            } catch (RuntimeException e) {
+                lost("read failed: " + e);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 1000);
+            }
+        }
+    }
+
+    private void poll() {
+        checkRunId();
+        if (lastId == null) {
+            lastId = tail();
+        }
+        List<StreamMessage<String, String, String>> messages = streams.xread(stream, lastId,
+                new XReadArgs().block(block).count(batch));
+        if (messages != null && !messages.isEmpty()) {
+            apply(messages);
+            lastId = messages.get(messages.size() - 1).id();
+        }
+        lastSuccess.set(System.nanoTime());
+        if (messages == null || messages.size() < batch) {
+            healthy = true;
+            coherence.heartbeat();
+        }
+    }
+
+    private void apply(List<StreamMessage<String, String, String>> messages) {
+        List<ProductUpdated> events = messages.stream().map(m -> m.payload().get("event"))
+                .filter(java.util.Objects::nonNull).map(e -> json.read(e, ProductUpdated.class)).toList();
+        Instant now = Instant.now();
+        for (ProductUpdated event : events) {
+            coherence.apply(event);
+            Duration delay = Duration.between(event.occurredAt(), now);
+            propagation.record(delay.isNegative() ? Duration.ZERO : delay);
+        }
+        applied.increment(events.size());
+        for (FeedListener listener : listeners) {
+            listener.onEvents(events);
+        }
+    }
+
+    /** The id of the newest entry of the stream, or {@code 0-0} when it is empty or missing. */
+    private String tail() {
+        List<StreamMessage<String, String, String>> newest = streams.xrevrange(stream, StreamRange.of("-", "+"), 1);
+        return newest == null || newest.isEmpty() ? "0-0" : newest.get(0).id();
+    }
+
+    private void checkRunId() {
+        long now = System.nanoTime();
+        if (runId != null && now - runIdCheckedAt < RUN_ID_CHECK.toNanos()) {
+            return;
+        }
+        String info = redis.execute("INFO", "server").toString();
+        String current = info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim())
+                .findFirst().orElse("");
+        runIdCheckedAt = now;
+        if (runId != null && !runId.equals(current)) {
+            lastId = "0-0";
+            lost("Redis restarted (run_id changed)");
+        }
+        runId = current;
+    }
+
+    private void lost(String why) {
+        if (healthy) {
+            LOG.warnf("Invalidation feed interrupted: %s", why);
+        }
+        healthy = false;
+        coherence.feedLost();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.catalog.events;
+
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.catalog.Json;
+import io.catalog.events.EventSink.OutboundEvent;
+import io.catalog.store.CounterStore;
+import io.catalog.store.PendingEvent;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.catalog.store.Tables;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Publishes the events held in product items' outboxes, in three steps per batch, each safe to repeat:
+ * <ol>
+ * <li>raise the generation of every category the events touched (and of the whole catalog), so that aggregates
+ * computed from now on carry a version at least as new as the events;</li>
+ * <li>run {@link BeforePublish} (L2 markers or write-through) so that no pod refills from a stale L2 after it
+ * hears of the event;</li>
+ * <li>hand the events to every {@link EventSinks sink}, then remove them from the outboxes.</li>
+ * </ol>
+ * Writers call {@link #publish} right after their write; a periodic sweep of the outbox index publishes whatever
+ * a Redis outage or a crash left behind, so an acknowledged write's event is never lost.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    static final int SWEEP_BATCH = 100;
+
+    private final ProductStore store;
+    private final CounterStore counters;
+    private final BeforePublish beforePublish;
+    private final EventSinks sinks;
+    private final Json json;
+    private final Duration interval;
+    private final Counter published;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "catalog-outbox-relay"));
+
+    public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
+            Json json, io.catalog.config.CatalogConfig config, MeterRegistry registry) {
+        this.store = store;
+        this.counters = counters;
+        this.beforePublish = beforePublish;
+        this.sinks = sinks;
+        this.json = json;
+        this.interval = config.events().relayInterval();
+        this.published = Counter.builder("catalog.events.published").description("Events handed to every sink")
+                .register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        sweeper.shutdownNow();
+    }
+
+    @PreDestroy
+    void close() {
+        sweeper.shutdownNow();
+    }
+
+    /** Publishes the pending events of these items, then clears them from their outboxes. */
+    public Uni<Void> publish(List<StoredProduct> items) {
+        List<StoredProduct> pending = items.stream().filter(i -> !i.outbox().isEmpty()).toList();
+        if (pending.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<OutboundEvent> events = pending.stream().flatMap(i -> i.outbox().stream())
+                .sorted(Comparator.comparingLong(PendingEvent::sequence))
+                .map(e -> new OutboundEvent(json.read(e.json(), ProductUpdated.class), e.json()))
+                .toList();
+        return raiseGenerations(events)
+                .chain(() -> beforePublish.run(pending, events))
+                .chain(() -> sinks.publish(events))
+                .invoke(() -> published.increment(events.size()))
+                .chain(() -> clear(pending));
+    }
+
+    private Uni<Void> raiseGenerations(List<OutboundEvent> events) {
+        Map<String, Long> newest = new HashMap<>();
+        for (OutboundEvent e : events) {
+            ProductUpdated event = e.event();
+            newest.merge(Tables.categoryGeneration(event.category()), event.sequence(), Math::max);
+            if (event.previousCategory() != null) {
+                newest.merge(Tables.categoryGeneration(event.previousCategory()), event.sequence(), Math::max);
+            }
+            newest.merge(Tables.catalogGeneration(), event.sequence(), Math::max);
+        }
+        return Multi.createFrom().iterable(newest.entrySet())
+                .onItem().transformToUniAndMerge(g -> counters.raise(g.getKey(), g.getValue()))
+                .collect().last().replaceWithVoid();
+    }
+
+    private Uni<Void> clear(List<StoredProduct> items) {
+        return Multi.createFrom().iterable(items)
+                .onItem().transformToUni(i -> store.clearOutbox(i.id(),
+                        i.outbox().stream().map(PendingEvent::sequence).toList()))
+                .merge(16)
+                .collect().last().replaceWithVoid();
+    }
+
+    /** One sweep of the outbox index: publishes everything still pending. */
+    public Uni<Integer> sweep() {
+        return store.pendingIds(SWEEP_BATCH)
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
+                        : store.readConsistent(ids))
+                .chain(found -> {
+                    List<StoredProduct> items = List.copyOf(found.values());
+                    return publish(items).replaceWith(items.stream().mapToInt(i -> i.outbox().size()).sum());
+                });
+    }
+
+    private void sweepQuietly() {
+        try {
+            Integer count = sweep().await().atMost(Duration.ofSeconds(30));
+            if (count > 0) {
+                LOG.infof("Relay published %d pending event(s)", count);
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("Relay sweep failed, will retry: %s", e.toString());
+        }
+    }
+}

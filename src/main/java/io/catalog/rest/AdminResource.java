@@ -1,0 +1,121 @@
+package io.catalog.rest;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.catalog.catalog.CatalogWriter;
+import io.catalog.catalog.CatalogWriter.PriceUpdate;
+import io.catalog.catalog.Validation;
+import io.catalog.catalog.WriteResult;
+import io.catalog.rest.AdminRequests.BatchBody;
+import io.catalog.rest.AdminRequests.PriceBody;
+import io.catalog.rest.AdminRequests.ProductBody;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Admin writes, for bearer tokens whose {@code groups} claim holds {@code catalog-admin}. {@code If-Match} makes a
+ * write conditional on the representation the client last saw.
+ */
+@Path("/admin")
+@RolesAllowed(AdminResource.ROLE)
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Admin")
+@SecurityRequirement(name = "jwt")
+public class AdminResource {
+
+    public static final String ROLE = "catalog-admin";
+
+    private final CatalogWriter writer;
+
+    public AdminResource(CatalogWriter writer) {
+        this.writer = writer;
+    }
+
+    @PUT
+    @Path("/products/{id}")
+    @Operation(summary = "Create or replace a product")
+    public Uni<Response> put(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Valid @NotNull ProductBody body) {
+        checkId(id);
+        return writer.put(id, body.name(), body.category(), body.price(), ifMatch).map(this::respond);
+    }
+
+    @PATCH
+    @Path("/products/{id}/price")
+    @Operation(summary = "Change a product's price")
+    public Uni<Response> price(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+            @Valid @NotNull PriceBody body) {
+        checkId(id);
+        return writer.patchPrice(id, body.price(), ifMatch).map(this::respond);
+    }
+
+    @DELETE
+    @Path("/products/{id}")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Delete a product")
+    public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+        checkId(id);
+        return writer.delete(id, ifMatch).map(this::respond);
+    }
+
+    @POST
+    @Path("/prices/batch")
+    @Operation(summary = "Change up to 1000 prices at once; a malformed item rejects the whole batch")
+    public Uni<Map<String, List<CatalogWriter.BatchResult>>> batch(@Valid @NotNull BatchBody body) {
+        Set<String> seen = new HashSet<>();
+        for (var item : body.updates()) {
+            if (!seen.add(item.id())) {
+                throw ProblemException.badRequest("updates lists product " + item.id() + " more than once");
+            }
+        }
+        List<PriceUpdate> updates = body.updates().stream().map(u -> new PriceUpdate(u.id(), u.price())).toList();
+        return writer.batchPrices(updates).map(results -> Map.of("results", results));
+    }
+
+    private static void checkId(String id) {
+        if (!Validation.isId(id)) {
+            throw ProblemException.badRequest("id must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+    }
+
+    private Response respond(WriteResult result) {
+        return switch (result.status()) {
+            case CREATED -> withETag(Response.status(201), result);
+            case UPDATED -> withETag(Response.ok(), result);
+            case DELETED -> Response.noContent().build();
+            case NOT_FOUND -> Problem.response(404, "not-found", "Not found", "No such product");
+            case PRECONDITION_FAILED -> Problem.response(412, "precondition-failed", "Precondition failed",
+                    "If-Match does not name the product's current ETag");
+            case CONFLICT -> Problem.response(409, "conflict", "Conflict",
+                    "The product kept changing concurrently; retry");
+        };
+    }
+
+    private Response withETag(Response.ResponseBuilder builder, WriteResult result) {
+        return builder.entity(result.product()).header(HttpHeaders.ETAG, writer.etag(result.product()))
+                .header(EdgeHeaders.X_CACHE_VERSION, result.product().sequence()).build();
+    }
+}

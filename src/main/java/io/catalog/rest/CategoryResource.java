@@ -1,0 +1,44 @@
+package io.catalog.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.catalog.catalog.CatalogReads;
+import io.catalog.catalog.Validation;
+import io.smallrye.mutiny.Uni;
+
+/** Public category aggregates. */
+@Path("/categories")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Categories")
+public class CategoryResource {
+
+    private final CatalogReads reads;
+    private final EdgeHeaders edge;
+
+    public CategoryResource(CatalogReads reads, EdgeHeaders edge) {
+        this.reads = reads;
+        this.edge = edge;
+    }
+
+    @GET
+    @Path("/{category}/summary")
+    @Operation(summary = "Product count and min, max and average price of a category")
+    public Uni<Response> summary(@PathParam("category") String category,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        if (!Validation.isCategory(category)) {
+            throw ProblemException.badRequest("category must be 1-64 characters of a-z, 0-9 and -");
+        }
+        return reads.summary(category)
+                .map(served -> edge.respond(served, ifNoneMatch, "Category " + category + " has no products"));
+    }
+}

@@ -1,0 +1,62 @@
+package io.catalog.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.catalog.cache.CachedValue;
+import io.catalog.cache.Served;
+import io.catalog.catalog.ETags;
+import io.catalog.config.CatalogConfig;
+
+/**
+ * The response policy of public GETs, for CloudFront and any other HTTP cache: how long the answer may be kept
+ * ({@code Cache-Control}), what it is ({@code ETag}, {@code X-Cache-Version}), which tier answered
+ * ({@code X-Cache}) and what it depends on ({@code Surrogate-Key}, for precise purges). A matching
+ * {@code If-None-Match} answers 304 without a body.
+ */
+@ApplicationScoped
+public class EdgeHeaders {
+
+    public static final String X_CACHE = "X-Cache";
+    public static final String X_CACHE_VERSION = "X-Cache-Version";
+    public static final String SURROGATE_KEY = "Surrogate-Key";
+
+    private final String cacheControl;
+
+    public EdgeHeaders(CatalogConfig config) {
+        CatalogConfig.Edge edge = config.edge();
+        StringBuilder value = new StringBuilder("public, max-age=").append(edge.maxAge().toSeconds());
+        edge.sMaxAge().ifPresent(s -> value.append(", s-maxage=").append(s.toSeconds()));
+        value.append(", stale-while-revalidate=").append(edge.staleWhileRevalidate().toSeconds());
+        value.append(", stale-if-error=").append(edge.staleIfError().toSeconds());
+        this.cacheControl = value.toString();
+    }
+
+    public String cacheControl() {
+        return cacheControl;
+    }
+
+    /**
+     * The response for a served representation.
+     *
+     * @param absentDetail the 404 detail when the representation does not exist
+     */
+    public Response respond(Served served, String ifNoneMatch, String absentDetail) {
+        CachedValue value = served.value();
+        Response.ResponseBuilder response;
+        if (!value.exists()) {
+            response = Response.fromResponse(Problem.response(404, "not-found", "Not found", absentDetail));
+        } else if (ETags.matches(ifNoneMatch, value.etag())) {
+            response = Response.notModified().header(HttpHeaders.ETAG, value.etag());
+        } else {
+            response = Response.ok(value.body(), MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.ETAG, value.etag());
+        }
+        return response.header(HttpHeaders.CACHE_CONTROL, cacheControl)
+                .header(X_CACHE_VERSION, value.version())
+                .header(X_CACHE, served.tier().name())
+                .header(SURROGATE_KEY, String.join(" ", value.surrogateKeys()))
+                .build();
+    }
+}

@@ -1,0 +1,141 @@
+package io.catalog.rest;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotAcceptableException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Every error as {@code application/problem+json}, including the framework's own (401, 403, 404 of unknown paths,
+ * 405, 406, 415, bad JSON). Nothing of an exception but its status reaches the client; unexpected failures are
+ * logged here and answered with a generic 500.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return e.response();
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        Map<String, Object> errors = e.getConstraintViolations().stream().collect(Collectors.toMap(
+                ProblemMappers::field, ConstraintViolation::getMessage, (a, b) -> a + "; " + b,
+                java.util.TreeMap::new));
+        String detail = errors.entrySet().stream().map(x -> x.getKey() + ": " + x.getValue())
+                .collect(Collectors.joining(", "));
+        return Problem.response(400, "invalid-request", "Invalid request", detail, Map.of("errors", errors));
+    }
+
+    /** {@code put.body.updates[3].price} becomes {@code updates[3].price}. */
+    private static String field(ConstraintViolation<?> violation) {
+        String path = violation.getPropertyPath().toString();
+        String[] parts = path.split("\\.", 3);
+        return parts.length == 3 ? parts[2] : parts[parts.length - 1];
+    }
+
+    @ServerExceptionMapper
+    public Response badJson(JsonProcessingException e) {
+        String detail = "The request body is not valid JSON";
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            detail = "Field '" + field + "' is missing, unknown or of the wrong JSON type";
+        }
+        return Problem.response(400, "invalid-json", "Invalid JSON", detail);
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return unauthenticated();
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return unauthenticated();
+    }
+
+    private static Response unauthenticated() {
+        return Response.fromResponse(Problem.response(401, "unauthorized", "Unauthorized",
+                "A valid bearer token is required")).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Problem.response(403, "forbidden", "Forbidden", "The token does not grant the catalog-admin group");
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(NotFoundException e) {
+        return Problem.response(404, "not-found", "Not found", "No resource at this path");
+    }
+
+    @ServerExceptionMapper
+    public Response notAllowed(NotAllowedException e) {
+        Response problem = Problem.response(405, "method-not-allowed", "Method not allowed",
+                "This resource does not support this method");
+        return Response.fromResponse(problem).allow(e.getResponse().getAllowedMethods()).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unsupported(NotSupportedException e) {
+        return Problem.response(415, "unsupported-media-type", "Unsupported media type",
+                "Send the request body as application/json");
+    }
+
+    @ServerExceptionMapper
+    public Response notAcceptable(NotAcceptableException e) {
+        return Problem.response(406, "not-acceptable", "Not acceptable", "This resource answers application/json");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            LOG.error("Request failed", e);
+            return Problem.response(500, "internal-error", "Internal error", "The request could not be completed");
+        }
+        String reason = e.getResponse().getStatusInfo().getReasonPhrase();
+        return Problem.response(status, "http-" + status, reason, reason);
+    }
+
+    @ServerExceptionMapper
+    public Response unavailable(SdkException e) {
+        LOG.warn("The source of truth is unavailable", e);
+        return Response.fromResponse(Problem.response(503, "unavailable", "Service unavailable",
+                "The catalog's data store is unavailable; retry later")).header(HttpHeaders.RETRY_AFTER, "1").build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause()
+                : e;
+        if (cause instanceof SdkException sdk) {
+            return unavailable(sdk);
+        }
+        LOG.error("Request failed", e);
+        return Problem.response(500, "internal-error", "Internal error", "The request could not be completed");
+    }
+}

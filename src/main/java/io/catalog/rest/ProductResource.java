@@ -1,0 +1,78 @@
+package io.catalog.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import io.catalog.catalog.CatalogReads;
+import io.catalog.catalog.Cursors;
+import io.catalog.catalog.Validation;
+import io.smallrye.mutiny.Uni;
+
+/** Public product reads: one product, and pages of a category or of the whole catalog. */
+@Path("/products")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Products")
+public class ProductResource {
+
+    static final int DEFAULT_LIMIT = 20;
+    static final int MAX_LIMIT = 100;
+
+    private final CatalogReads reads;
+    private final Cursors cursors;
+    private final EdgeHeaders edge;
+
+    public ProductResource(CatalogReads reads, Cursors cursors, EdgeHeaders edge) {
+        this.reads = reads;
+        this.cursors = cursors;
+        this.edge = edge;
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "A product")
+    public Uni<Response> product(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        if (!Validation.isId(id)) {
+            throw ProblemException.badRequest("id must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
+        }
+        return reads.product(id).map(served -> edge.respond(served, ifNoneMatch, "No product " + id));
+    }
+
+    @GET
+    @Operation(summary = "A page of products, of one category or of the whole catalog")
+    public Uni<Response> page(@QueryParam("category") String category, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        if (category != null && !Validation.isCategory(category)) {
+            throw ProblemException.badRequest("category must be 1-64 characters of a-z, 0-9 and -");
+        }
+        int size = limit(limit);
+        if (cursor != null && cursors.open(CatalogReads.listing(category), cursor).isEmpty()) {
+            throw ProblemException.badRequest("cursor was not issued by this service for this listing");
+        }
+        return reads.page(category, size, cursor).map(served -> edge.respond(served, ifNoneMatch, "No such page"));
+    }
+
+    static int limit(String limit) {
+        if (limit == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
+    }
+}

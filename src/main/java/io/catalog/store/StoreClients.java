@@ -1,0 +1,78 @@
+package io.catalog.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.config.CatalogConfig;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.dax.ClusterDaxAsyncClient;
+import software.amazon.dax.Configuration;
+
+/**
+ * The DynamoDB clients, by purpose. With {@code catalog.dax.endpoint} set, item reads and writes go through DAX
+ * (writes through DAX keep its item cache current); strongly consistent reads for checkout and queries that feed
+ * aggregates always go to DynamoDB itself, because DAX's query cache is not invalidated by writes.
+ */
+@ApplicationScoped
+public class StoreClients {
+
+    private static final Logger LOG = Logger.getLogger(StoreClients.class);
+
+    private final DynamoDbAsyncClient dynamodb;
+    private final DynamoDbAsyncClient dax;
+
+    public StoreClients(DynamoDbAsyncClient dynamodb, CatalogConfig config) {
+        this.dynamodb = dynamodb;
+        this.dax = config.dax().endpoint().map(endpoint -> dax(endpoint, config, dynamodb)).orElse(null);
+    }
+
+    private static DynamoDbAsyncClient dax(String endpoint, CatalogConfig config, DynamoDbAsyncClient dynamodb) {
+        Region region = config.dax().region().map(Region::of)
+                .orElseGet(() -> dynamodb.serviceClientConfiguration().region());
+        LOG.infof("Item reads and writes go through DAX at %s (%s)", endpoint, region);
+        try {
+            return ClusterDaxAsyncClient.builder()
+                    .overrideConfiguration(Configuration.builder()
+                            .url(endpoint)
+                            .region(region)
+                            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                            .build())
+                    .build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot reach DAX at " + endpoint, e);
+        }
+    }
+
+    /** Eventually consistent item reads: DAX when configured. */
+    public DynamoDbAsyncClient itemReads() {
+        return dax != null ? dax : dynamodb;
+    }
+
+    /** Item writes: DAX when configured, so that its item cache is written through. */
+    public DynamoDbAsyncClient writes() {
+        return dax != null ? dax : dynamodb;
+    }
+
+    /** DynamoDB itself: strongly consistent reads, index queries, table management. */
+    public DynamoDbAsyncClient direct() {
+        return dynamodb;
+    }
+
+    public boolean daxEnabled() {
+        return dax != null;
+    }
+
+    @PreDestroy
+    void close() {
+        if (dax != null) {
+            dax.close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.catalog.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.security.SecureRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Quarkus test resource that starts a real Redis ({@link RedisServer}) and a real DynamoDB
+ * stand-in ({@link Dynalite}) on free ports and points the service at them.
+ *
+ * <p>Use it with {@code @QuarkusTestResource(LocalStackResource.class)} (or
+ * {@code @WithTestResource(LocalStackResource.class)}). Tests reach the running servers through
+ * {@link #redis()} and {@link #dynalite()}, for instance to kill and restart Redis. Every start
+ * uses a fresh table prefix ({@code test-xxxxxx-}), so tables never collide.
+ */
+public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
+
+    private static final String PREFIX_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static volatile RedisServer redis;
+    private static volatile Dynalite dynalite;
+
+    /** The Redis started by the current test resource, or null when none runs. */
+    public static RedisServer redis() {
+        return redis;
+    }
+
+    /** The dynalite started by the current test resource, or null when none runs. */
+    public static Dynalite dynalite() {
+        return dynalite;
+    }
+
+    @Override
+    public Map<String, String> start() {
+        redis = RedisServer.start();
+        dynalite = Dynalite.start();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.redis.hosts", redis.url());
+        config.put("quarkus.dynamodb.endpoint-override", dynalite.endpoint());
+        config.put("quarkus.dynamodb.aws.region", "us-east-1");
+        config.put("quarkus.dynamodb.aws.credentials.type", "static");
+        config.put("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test");
+        config.put("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test");
+        config.put("catalog.dynamodb.create-tables", "true");
+        config.put("catalog.dynamodb.table-prefix", "test-" + randomSuffix(6) + "-");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        RedisServer r = redis;
+        Dynalite d = dynalite;
+        redis = null;
+        dynalite = null;
+        if (r != null) {
+            r.stop();
+        }
+        if (d != null) {
+            d.stop();
+        }
+    }
+
+    private static String randomSuffix(int length) {
+        StringBuilder suffix = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            suffix.append(PREFIX_ALPHABET.charAt(RANDOM.nextInt(PREFIX_ALPHABET.length())));
+        }
+        return suffix.toString();
+    }
+}
