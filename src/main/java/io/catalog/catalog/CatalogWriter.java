@@ -185,7 +185,7 @@ public class CatalogWriter {
         }
         return relay.publish(written)
                 .ifNoItem().after(PUBLISH_WAIT).fail()
-                .onFailure().invoke(f -> LOG.warnf("Publishing %d event(s) failed; the relay will retry: %s",
+                .onFailure().invoke(f -> LOG.warnf(f, "Publishing %d event(s) failed; the relay will retry: %s",
                         written.size(), f.toString()))
                 .onFailure().recoverWithNull();
     }

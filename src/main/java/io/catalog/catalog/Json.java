@@ -3,13 +3,20 @@ package io.catalog.catalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The service's one JSON codec (the Quarkus-configured ObjectMapper), for bodies, cache entries and events. */
-@ApplicationScoped
+import io.quarkus.runtime.Startup;
+
+/**
+ * The service's one JSON codec (the Quarkus-configured ObjectMapper), for bodies, cache entries and events.
+ * Created at start-up on the main thread: creating the ObjectMapper bean lazily from a worker thread while the
+ * application is still starting fails in ArC.
+ */
+@Startup
+@Singleton
 public class Json {
 
     private final ObjectMapper mapper;

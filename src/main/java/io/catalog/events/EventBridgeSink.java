@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
+import io.catalog.store.StoreClients;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
@@ -42,7 +43,7 @@ public class EventBridgeSink implements EventSink {
 
     private Uni<Void> put(List<OutboundEvent> chunk) {
         PutEventsRequest request = PutEventsRequest.builder().entries(chunk.stream().map(this::entry).toList()).build();
-        return Uni.createFrom().completionStage(() -> client.putEvents(request)).invoke(this::check).replaceWithVoid();
+        return StoreClients.uni(() -> client.putEvents(request)).invoke(this::check).replaceWithVoid();
     }
 
     PutEventsRequestEntry entry(OutboundEvent e) {

@@ -29,7 +29,7 @@ public class DynamoDbReadiness implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         DescribeTableRequest request = DescribeTableRequest.builder().tableName(tables.products()).build();
-        return Uni.createFrom().completionStage(() -> clients.direct().describeTable(request))
+        return StoreClients.uni(() -> clients.direct().describeTable(request))
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
                 .map(r -> HealthCheckResponse.named("dynamodb").up()
                         .withData("table", tables.products())

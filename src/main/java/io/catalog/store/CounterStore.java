@@ -1,7 +1,7 @@
 package io.catalog.store;
 
 import static io.catalog.store.ProductStore.n;
-import static io.catalog.store.ProductStore.uni;
+import static io.catalog.store.StoreClients.uni;
 import static io.catalog.store.Tables.COUNTER_NAME;
 import static io.catalog.store.Tables.COUNTER_UPDATED_AT;
 import static io.catalog.store.Tables.COUNTER_VALUE;

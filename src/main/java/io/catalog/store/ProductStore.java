@@ -1,5 +1,7 @@
 package io.catalog.store;
 
+import static io.catalog.store.StoreClients.uni;
+
 import static io.catalog.store.Tables.CATEGORY;
 import static io.catalog.store.Tables.ID;
 import static io.catalog.store.Tables.OUTBOX;
@@ -13,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -238,7 +239,4 @@ public class ProductStore {
         return AttributeValue.fromN(Long.toString(value));
     }
 
-    static <T> Uni<T> uni(Supplier<java.util.concurrent.CompletableFuture<T>> call) {
-        return Uni.createFrom().completionStage(call);
-    }
 }

@@ -2,6 +2,9 @@ package io.catalog.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +12,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -75,4 +80,25 @@ public class StoreClients {
             dax.close();
         }
     }
+
+    /**
+     * A DynamoDB call as a Uni that completes on a Quarkus worker thread with the application's class loader: the
+     * AWS CRT client completes its futures on native threads, which have none (and worker threads they happen to
+     * spawn inherit that), so beans created lazily from there would fail to load classes.
+     */
+    public static <T> Uni<T> uni(Supplier<CompletableFuture<T>> call) {
+        return Uni.createFrom().completionStage(call).emitOn(APPLICATION_EXECUTOR);
+    }
+
+    private static final ClassLoader APPLICATION = StoreClients.class.getClassLoader();
+    private static final Executor APPLICATION_EXECUTOR = task -> Infrastructure.getDefaultExecutor().execute(() -> {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(APPLICATION);
+        try {
+            task.run();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    });
 }
