@@ -1,0 +1,94 @@
+package io.catalog.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class EdgeTierTest {
+
+    /** Id of CloudFront's managed "CachingDisabled" cache policy. */
+    static final String CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+
+    private final Template template = Synth.template(Synth.DEFAULTS);
+
+    @Test
+    void cachePolicyHonoursOriginCacheControlAndKeysOnPathAndQueryOnly() {
+        template.hasResourceProperties("AWS::CloudFront::CachePolicy", Map.of("CachePolicyConfig", Match.objectLike(Map.of(
+                "MinTTL", 0,
+                "DefaultTTL", 0,
+                "MaxTTL", 86400,
+                "ParametersInCacheKeyAndForwardedToOrigin", Match.objectLike(Map.of(
+                        "QueryStringsConfig", Map.of("QueryStringBehavior", "whitelist",
+                                "QueryStrings", List.of("category", "limit", "cursor", "v")),
+                        "CookiesConfig", Map.of("CookieBehavior", "none"),
+                        "HeadersConfig", Map.of("HeaderBehavior", "none")))))));
+    }
+
+    @Test
+    void originRequestPolicyForwardsNoCookiesAndNoHeaders() {
+        template.hasResourceProperties("AWS::CloudFront::OriginRequestPolicy", Map.of("OriginRequestPolicyConfig",
+                Match.objectLike(Map.of(
+                        "CookiesConfig", Map.of("CookieBehavior", "none"),
+                        "HeadersConfig", Map.of("HeaderBehavior", "none")))));
+    }
+
+    @Test
+    void adminAndCheckoutAreNeverCachedAndAcceptEveryMethod() {
+        for (String path : List.of("/admin/*", "/checkout/*")) {
+            template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(
+                    Map.of("CacheBehaviors", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                            "PathPattern", path,
+                            "CachePolicyId", CACHING_DISABLED,
+                            "AllowedMethods", Match.arrayWith(List.of("PUT", "PATCH", "POST", "DELETE")),
+                            "ViewerProtocolPolicy", "https-only"))))))));
+        }
+    }
+
+    @Test
+    void operationsPathsAreNotCached() {
+        template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(
+                Map.of("CacheBehaviors", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "PathPattern", "/q/*", "CachePolicyId", CACHING_DISABLED))))))));
+    }
+
+    @Test
+    void cacheTagsAreReadFromTheSurrogateKeyHeader() {
+        template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(
+                Map.of("CacheTagConfig", Map.of("HeaderName", "Surrogate-Key")))));
+    }
+
+    @Test
+    void withoutCertificateTheOriginIsHttpOnlyAndViewersAreRedirectedToHttps() {
+        template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(Map.of(
+                "DefaultCacheBehavior", Match.objectLike(Map.of("ViewerProtocolPolicy", "redirect-to-https")),
+                "Origins", List.of(Match.objectLike(Map.of("CustomOriginConfig",
+                        Match.objectLike(Map.of("OriginProtocolPolicy", "http-only")))))))));
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of("Port", 80, "Protocol", "HTTP"));
+    }
+
+    @Test
+    void withCertificateTheOriginIsHttpsOnly() {
+        Template https = Synth.template(Synth.DEFAULTS.withOriginCertificate("origin.catalog.example.com",
+                "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"));
+        https.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(Map.of(
+                "Origins", List.of(Match.objectLike(Map.of(
+                        "DomainName", "origin.catalog.example.com",
+                        "CustomOriginConfig", Match.objectLike(Map.of("OriginProtocolPolicy", "https-only")))))))));
+        https.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of("Port", 443, "Protocol", "HTTPS"));
+    }
+
+    @Test
+    void withoutCloudFrontThereIsNoDistributionAndNoPurge() {
+        Template noEdge = Synth.template(Synth.DEFAULTS.withoutCloudFront());
+        noEdge.resourceCountIs("AWS::CloudFront::Distribution", 0);
+        assertNull(ServiceTierTest.environment(noEdge).get("CATALOG_EDGE_CLOUDFRONT_DISTRIBUTION_ID"));
+        assertEquals(0, noEdge.findResources("AWS::CloudFront::CachePolicy").size());
+    }
+}
