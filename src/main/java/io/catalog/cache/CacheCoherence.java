@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -22,6 +23,8 @@ import io.catalog.events.ProductUpdated;
 public class CacheCoherence {
 
     private static final Logger LOG = Logger.getLogger(CacheCoherence.class);
+    /** How long floors are remembered: far longer than any L1 entry lives, and than DynamoDB's replication lag. */
+    static final Duration FLOOR_RETENTION = Duration.ofMinutes(10);
 
     private final L1Cache l1;
     private final Floors floors;
@@ -32,16 +35,21 @@ public class CacheCoherence {
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private volatile long lastHeartbeat;
 
+    @Inject
     public CacheCoherence(CatalogConfig config, Ticker ticker) {
-        Duration ttl = config.l1().ttl();
+        this(config.l1().ttl(), config.l1().maximumSize(), config.l1().enabled(), config.cache().invalidation(),
+                config.events().feedStaleAfter(), ticker);
+    }
+
+    CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean invalidation, Duration staleAfter,
+            Ticker ticker) {
         this.ticker = ticker;
-        this.l1 = new L1Cache(ttl, config.l1().maximumSize(), ticker);
-        Duration retention = ttl.multipliedBy(2).compareTo(Duration.ofMinutes(10)) > 0 ? ttl.multipliedBy(2)
-                : Duration.ofMinutes(10);
-        this.floors = new Floors(retention, ticker);
-        this.l1Enabled = config.l1().enabled();
-        this.invalidation = config.cache().invalidation();
-        this.staleAfterNanos = config.events().feedStaleAfter().toNanos();
+        this.l1 = new L1Cache(ttl, maximumSize, ticker);
+        this.floors = new Floors(FLOOR_RETENTION.compareTo(ttl.multipliedBy(2)) > 0 ? FLOOR_RETENTION
+                : ttl.multipliedBy(2), ticker);
+        this.l1Enabled = l1Enabled;
+        this.invalidation = invalidation;
+        this.staleAfterNanos = staleAfter.toNanos();
     }
 
     public L1Cache l1() {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -52,12 +53,17 @@ public class L2Cache {
     private final Duration timeout;
     private final double jitter;
 
+    @Inject
     public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config) {
+        this(redis, config.l2().keyPrefix(), config.l2().enabled(), config.l2().timeout(), config.l2().jitter());
+    }
+
+    L2Cache(ReactiveRedisDataSource redis, String prefix, boolean enabled, Duration timeout, double jitter) {
         this.redis = redis;
-        this.prefix = config.l2().keyPrefix();
-        this.enabled = config.l2().enabled();
-        this.timeout = config.l2().timeout();
-        this.jitter = config.l2().jitter();
+        this.prefix = prefix;
+        this.enabled = enabled;
+        this.timeout = timeout;
+        this.jitter = jitter;
     }
 
     public boolean enabled() {
