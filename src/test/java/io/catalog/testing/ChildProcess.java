@@ -31,14 +31,18 @@ final class ChildProcess {
 
     /** Starts {@code command} in {@code workDir}, appending its output to {@code log}. */
     static ChildProcess start(String name, List<String> command, Path workDir, Path log) {
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
+        return start(name, new ProcessBuilder(command), workDir, log);
+    }
+
+    /** Starts a prepared process (command, environment) in {@code workDir}, appending its output to {@code log}. */
+    static ChildProcess start(String name, ProcessBuilder builder, Path workDir, Path log) {
+        builder.directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         try {
             return new ChildProcess(name, builder.start(), log);
         } catch (IOException e) {
-            throw new UncheckedIOException("could not start " + name + ": " + command, e);
+            throw new UncheckedIOException("could not start " + name + ": " + builder.command(), e);
         }
     }
 

@@ -1,0 +1,90 @@
+package io.catalog.coherence;
+
+import java.math.BigDecimal;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.catalog.testing.Pod;
+
+/** Admin writes and public reads against one pod, over real HTTP. */
+final class CatalogClient {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String token;
+
+    CatalogClient(String token) {
+        this.token = token;
+    }
+
+    /** A product as a pod served it: status, version (X-Cache-Version), tier and price. */
+    record Read(int status, long sequence, String tier, BigDecimal price, long version) {
+    }
+
+    Read read(Pod pod, String id) {
+        HttpResponse<String> response = pod.get("/products/" + id);
+        long sequence = response.headers().firstValueAsLong("X-Cache-Version").orElse(-1);
+        String tier = response.headers().firstValue("X-Cache").orElse("?");
+        if (response.statusCode() != 200) {
+            return new Read(response.statusCode(), sequence, tier, null, -1);
+        }
+        JsonNode body = parse(response.body());
+        return new Read(200, sequence, tier, body.get("price").decimalValue(), body.get("version").asLong());
+    }
+
+    JsonNode summary(Pod pod, String category) {
+        HttpResponse<String> response = pod.get("/categories/" + category + "/summary");
+        return response.statusCode() == 200 ? parse(response.body()) : null;
+    }
+
+    JsonNode put(Pod pod, String id, String category, String price) {
+        return write(pod, "PUT", "/admin/products/" + id,
+                "{\"name\":\"Item " + id + "\",\"category\":\"" + category + "\",\"price\":" + price + "}", 200, 201);
+    }
+
+    JsonNode patchPrice(Pod pod, String id, String price) {
+        return write(pod, "PATCH", "/admin/products/" + id + "/price", "{\"price\":" + price + "}", 200);
+    }
+
+    void delete(Pod pod, String id) {
+        write(pod, "DELETE", "/admin/products/" + id, null, 204);
+    }
+
+    JsonNode batch(Pod pod, List<String> ids, String price) {
+        StringBuilder body = new StringBuilder("{\"updates\":[");
+        for (int i = 0; i < ids.size(); i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"price\":")
+                    .append(price).append('}');
+        }
+        return write(pod, "POST", "/admin/prices/batch", body.append("]}").toString(), 200);
+    }
+
+    private JsonNode write(Pod pod, String method, String path, String body, int... expected) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(pod.uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> response = pod.send(request.build());
+        for (int status : expected) {
+            if (response.statusCode() == status) {
+                return response.body().isEmpty() ? null : parse(response.body());
+            }
+        }
+        throw new AssertionError(method + " " + path + " on " + pod + " answered " + response.statusCode() + ": "
+                + response.body());
+    }
+
+    static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("Not JSON: " + body, e);
+        }
+    }
+}

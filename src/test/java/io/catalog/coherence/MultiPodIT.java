@@ -1,0 +1,281 @@
+package io.catalog.coherence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.catalog.testing.Pod;
+import io.catalog.testing.PodCluster;
+
+/**
+ * Three pods of the packaged service, as separate processes on one Redis and one dynalite, and the failures that
+ * make caches serve stale prices: each test asserts that no pod does, outside a bounded propagation window.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MultiPodIT {
+
+    /** The hard bound asserted here; the measured delays are far lower (docs/COHERENCE.md). */
+    static final Duration BOUND = Duration.ofSeconds(2);
+
+    private PodCluster cluster;
+    private CatalogClient client;
+
+    @BeforeAll
+    void start() {
+        cluster = PodCluster.start(3, Map.of());
+        client = new CatalogClient(cluster.adminToken());
+    }
+
+    @AfterAll
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+    }
+
+    private Pod a() {
+        return cluster.pod(0);
+    }
+
+    /** Reads {@code id} on every pod twice, so that every pod holds it in L1. */
+    private void warm(String id) {
+        for (Pod pod : cluster.pods()) {
+            client.read(pod, id);
+            assertThat(client.read(pod, id).tier()).as("second read on %s", pod).isIn("L1", "L2");
+        }
+    }
+
+    private void everyPodServes(String id, String price) {
+        BigDecimal expected = new BigDecimal(price);
+        for (Pod pod : cluster.pods()) {
+            Eventually.within(BOUND, () -> pod + " still serves " + client.read(pod, id),
+                    () -> {
+                        CatalogClient.Read read = client.read(pod, id);
+                        return read.status() == 200 && read.price().compareTo(expected) == 0;
+                    });
+        }
+    }
+
+    @Test
+    void aPriceChangeReachesEveryPod() {
+        String id = unique("p");
+        client.put(a(), id, unique("c"), "10.00");
+        warm(id);
+
+        client.patchPrice(cluster.pod(1), id, "11.50");
+
+        everyPodServes(id, "11.50");
+    }
+
+    @Test
+    void aDeleteReachesEveryPod() {
+        String id = unique("p");
+        client.put(a(), id, unique("c"), "10.00");
+        warm(id);
+
+        client.delete(cluster.pod(2), id);
+
+        for (Pod pod : cluster.pods()) {
+            Eventually.within(BOUND, () -> pod + " still serves " + id, () -> client.read(pod, id).status() == 404);
+        }
+    }
+
+    @Test
+    void aCategorySummaryChangeReachesEveryPod() {
+        String category = unique("c");
+        client.put(a(), unique("p"), category, "5.00");
+        String id = unique("p");
+        client.put(a(), id, category, "7.00");
+        for (Pod pod : cluster.pods()) {
+            Eventually.within(BOUND, () -> "summary on " + pod, () -> {
+                JsonNode summary = client.summary(pod, category);
+                return summary != null && summary.get("productCount").asInt() == 2;
+            });
+        }
+
+        client.patchPrice(cluster.pod(1), id, "9.25");
+
+        for (Pod pod : cluster.pods()) {
+            Eventually.within(BOUND, () -> pod + " serves " + client.summary(pod, category), () -> {
+                JsonNode summary = client.summary(pod, category);
+                return summary != null && summary.get("maxPrice").decimalValue().compareTo(new BigDecimal("9.25")) == 0
+                        && summary.get("avgPrice").decimalValue().compareTo(new BigDecimal("7.12")) == 0; // 7.125, half-even
+            });
+        }
+    }
+
+    /**
+     * One writer changes one hot product over and over through all pods while readers hammer every pod: a read
+     * that starts after a pod answered version N never gets an older one from that pod, and a read that starts
+     * more than the bound after a write was acknowledged never gets an older version than that write.
+     */
+    @Test
+    void readsAreMonotonicUnderConcurrentWritesToAHotKey() throws Exception {
+        String id = unique("hot");
+        client.put(a(), id, unique("c"), "1.00");
+        int writes = 150;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<long[]> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        AtomicLong reads = new AtomicLong();
+        ExecutorService pool = Executors.newFixedThreadPool(7);
+        try {
+            List<Future<?>> readers = new ArrayList<>();
+            for (Pod pod : cluster.pods()) {
+                AtomicLong newestAnswered = new AtomicLong();
+                for (int r = 0; r < 2; r++) {
+                    readers.add(pool.submit(() -> {
+                        while (writing.get()) {
+                            long floor = newestAnswered.get();
+                            long startedAt = System.nanoTime();
+                            CatalogClient.Read read = client.read(pod, id);
+                            reads.incrementAndGet();
+                            if (read.sequence() < floor) {
+                                violations.add(pod + " answered " + read.sequence() + " after " + floor);
+                            }
+                            for (long[] ack : acknowledged) {
+                                if (startedAt - ack[1] > BOUND.toNanos() && read.sequence() < ack[0]) {
+                                    violations.add(pod + " answered " + read.sequence() + " long after " + ack[0]);
+                                }
+                            }
+                            newestAnswered.accumulateAndGet(read.sequence(), Math::max);
+                        }
+                    }));
+                }
+            }
+            Future<?> writer = pool.submit(() -> {
+                for (int i = 0; i < writes; i++) {
+                    Pod pod = cluster.pod(i % 3);
+                    client.patchPrice(pod, id, (2 + i) + ".00");
+                    long sequence = client.read(pod, id).sequence();
+                    acknowledged.add(new long[] { sequence, System.nanoTime() });
+                }
+            });
+            writer.get();
+            writing.set(false);
+            for (Future<?> reader : readers) {
+                reader.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(violations).as("monotonic-read violations over %d reads", reads.get()).isEmpty();
+        assertThat(reads.get()).isGreaterThan(writes);
+        everyPodServes(id, (1 + writes) + ".00");
+    }
+
+    /** Redis dies; a write is still accepted; every pod serves it; its event is published once Redis is back. */
+    @Test
+    void aWriteDuringARedisOutageIsServedEverywhereAndPublishedAfterwards() {
+        String id = unique("p");
+        client.put(a(), id, unique("c"), "20.00");
+        warm(id);
+
+        cluster.redis().kill();
+        try {
+            JsonNode written = client.patchPrice(a(), id, "21.00");
+            assertThat(written.get("version").asLong()).isEqualTo(2);
+
+            everyPodServes(id, "21.00");
+        } finally {
+            cluster.redis().restart();
+        }
+        Eventually.within(Duration.ofSeconds(15), () -> "the event of " + id + " in the stream",
+                () -> cluster.redis().command("XRANGE", "catalog:events", "-", "+").contains("\"productId\":\"" + id
+                        + "\",\"category\"") && cluster.redis().command("XRANGE", "catalog:events", "-", "+")
+                                .contains("\"price\":21.00"));
+
+        client.patchPrice(cluster.pod(1), id, "22.00");
+        everyPodServes(id, "22.00");
+    }
+
+    /** Redis restarts with no data (a failover to an empty replica): pods drop L1 and nothing stale survives. */
+    @Test
+    void aRedisRestartWithEmptyDataLeavesNothingStale() {
+        String id = unique("p");
+        client.put(a(), id, unique("c"), "30.00");
+        warm(id);
+
+        cluster.redis().kill();
+        cluster.redis().restart();
+        client.patchPrice(cluster.pod(2), id, "31.00");
+
+        everyPodServes(id, "31.00");
+    }
+
+    /** The feed connections are killed (CLIENT KILL) right before a write: no pod misses the change. */
+    @Test
+    void killedFeedConnectionsDoNotLoseAnInvalidation() {
+        for (int round = 0; round < 5; round++) {
+            String id = unique("p");
+            client.put(a(), id, unique("c"), "40.00");
+            warm(id);
+
+            cluster.redis().command("CLIENT", "KILL", "TYPE", "normal");
+            client.patchPrice(a(), id, "4" + round + ".50");
+
+            everyPodServes(id, "4" + round + ".50");
+        }
+    }
+
+    /** A 1,000-item batch converges on every pod. */
+    @Test
+    void aThousandItemBatchConvergesOnEveryPod() throws Exception {
+        String category = unique("bulk");
+        List<String> ids = IntStream.range(0, 1000).mapToObj(i -> category + "-" + i).toList();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (Future<?> f : pool.invokeAll(ids.stream().map(id -> (java.util.concurrent.Callable<Object>) () -> client
+                    .put(a(), id, category, "1.00")).toList())) {
+                f.get();
+            }
+            for (Future<?> f : pool.invokeAll(ids.stream().map(id -> (java.util.concurrent.Callable<Object>) () -> {
+                warm(id);
+                return null;
+            }).toList())) {
+                f.get();
+            }
+
+            JsonNode results = client.batch(cluster.pod(1), ids, "2.00").get("results");
+            assertThat(results).hasSize(1000);
+            results.forEach(r -> assertThat(r.get("status").asInt()).isEqualTo(200));
+
+            for (Future<?> f : pool.invokeAll(ids.stream().map(id -> (java.util.concurrent.Callable<Object>) () -> {
+                everyPodServes(id, "2.00");
+                return null;
+            }).toList())) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Pod pod : cluster.pods()) {
+            JsonNode summary = client.summary(pod, category);
+            assertThat(summary.get("minPrice").decimalValue()).isEqualByComparingTo("2.00");
+            assertThat(summary.get("productCount").asInt()).isEqualTo(1000);
+        }
+    }
+}

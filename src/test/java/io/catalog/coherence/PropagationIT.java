@@ -1,0 +1,82 @@
+package io.catalog.coherence;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.testing.Pod;
+import io.catalog.testing.PodCluster;
+
+/**
+ * Measures propagation: 100+ price changes, each written through one of three pods, and the time from the write's
+ * acknowledgement until each of the other two pods serves it. The figures are written to
+ * {@code target/propagation.md} and printed; the test asserts only the hard bound, never a timing of the machine.
+ * Reproduce with {@code ./mvnw verify -Dit.test=PropagationIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ */
+class PropagationIT {
+
+    static final int CHANGES = Integer.getInteger("propagation.changes", 120);
+
+    @Test
+    void everyChangeReachesTheOtherPodsAndTheDelayIsRecorded() throws IOException {
+        List<Long> delaysMicros = new ArrayList<>();
+        try (PodCluster cluster = PodCluster.start(3, Map.of())) {
+            CatalogClient client = new CatalogClient(cluster.adminToken());
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                String id = "prop-" + i;
+                client.put(cluster.pod(0), id, "propagation", "1.00");
+                ids.add(id);
+            }
+            for (int i = 0; i < CHANGES; i++) {
+                String id = ids.get(i % ids.size());
+                Pod writer = cluster.pod(i % 3);
+                String price = (2 + i) + ".00";
+                for (Pod pod : cluster.pods()) {
+                    client.read(pod, id);
+                }
+                client.patchPrice(writer, id, price);
+                long acknowledged = System.nanoTime();
+                List<CompletableFuture<Long>> observers = cluster.pods().stream().filter(p -> p != writer)
+                        .map(p -> CompletableFuture.supplyAsync(() -> observe(client, p, id, price, acknowledged)))
+                        .toList();
+                observers.forEach(o -> delaysMicros.add(o.join()));
+            }
+        }
+        delaysMicros.sort(Long::compare);
+        String report = report(delaysMicros);
+        System.out.println(report);
+        Files.writeString(Path.of("target", "propagation.md"), report);
+        assertThat(delaysMicros).hasSize(CHANGES * 2);
+    }
+
+    private static long observe(CatalogClient client, Pod pod, String id, String price, long acknowledged) {
+        BigDecimal expected = new BigDecimal(price);
+        Eventually.within(MultiPodIT.BOUND, () -> pod + " never served " + price, () -> {
+            CatalogClient.Read read = client.read(pod, id);
+            return read.status() == 200 && read.price().compareTo(expected) == 0;
+        });
+        return (System.nanoTime() - acknowledged) / 1000;
+    }
+
+    static String report(List<Long> sortedMicros) {
+        return "| observations | p50 | p90 | p99 | max |\n|---|---|---|---|---|\n| " + sortedMicros.size() + " | "
+                + millis(sortedMicros, 0.50) + " | " + millis(sortedMicros, 0.90) + " | " + millis(sortedMicros, 0.99)
+                + " | " + millis(sortedMicros, 1.0) + " |\n";
+    }
+
+    private static String millis(List<Long> sorted, double quantile) {
+        int index = Math.min(sorted.size() - 1, (int) Math.ceil(quantile * sorted.size()) - 1);
+        return String.format("%.1f ms", sorted.get(Math.max(0, index)) / 1000.0);
+    }
+}

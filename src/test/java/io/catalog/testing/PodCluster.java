@@ -1,0 +1,108 @@
+package io.catalog.testing;
+
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
+/**
+ * Several pods of the packaged service on one Redis and one dynalite, started and stopped by the test: the normal
+ * deployment (pods behind a load balancer), on one machine.
+ */
+public final class PodCluster implements AutoCloseable {
+
+    public static final String ISSUER = "https://catalog.example.com/dev";
+
+    private final RedisServer redis;
+    private final Dynalite dynalite;
+    private final List<Pod> pods = new ArrayList<>();
+    private final String adminToken;
+
+    private PodCluster(RedisServer redis, Dynalite dynalite, String adminToken) {
+        this.redis = redis;
+        this.dynalite = dynalite;
+        this.adminToken = adminToken;
+    }
+
+    /** Starts Redis, dynalite and {@code size} pods with extra environment variables, and waits for them. */
+    public static PodCluster start(int size, Map<String, String> extraEnvironment) {
+        RedisServer redis = RedisServer.start();
+        Dynalite dynalite = Dynalite.start();
+        PodCluster cluster = new PodCluster(redis, dynalite, token());
+        try {
+            Map<String, String> environment = environment(redis, dynalite);
+            environment.putAll(extraEnvironment);
+            for (int i = 0; i < size; i++) {
+                cluster.pods.add(Pod.start("pod-" + (char) ('a' + i), environment));
+            }
+            CompletableFuture.allOf(cluster.pods.stream()
+                    .map(p -> CompletableFuture.runAsync(() -> p.awaitReady(Duration.ofSeconds(90))))
+                    .toArray(CompletableFuture[]::new)).join();
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Exactly the environment variables of API.md section 1. */
+    static Map<String, String> environment(RedisServer redis, Dynalite dynalite) {
+        Map<String, String> env = new HashMap<>();
+        env.put("QUARKUS_REDIS_HOSTS", redis.url());
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynalite.endpoint());
+        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "test");
+        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "test");
+        env.put("CATALOG_DYNAMODB_CREATE_TABLES", "true");
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
+        env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+        return env;
+    }
+
+    private static String token() {
+        try {
+            PrivateKey key = KeyUtils.decodePrivateKey(java.nio.file.Files.readString(
+                    LocalStackPaths.projectRoot().resolve("dev/jwt/privateKey.pem")));
+            return Jwt.issuer(ISSUER).subject("pod-cluster-test").groups(Set.of("catalog-admin"))
+                    .expiresIn(Duration.ofHours(2)).sign(key);
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot mint a test token from dev/jwt/privateKey.pem", e);
+        }
+    }
+
+    public List<Pod> pods() {
+        return pods;
+    }
+
+    public Pod pod(int i) {
+        return pods.get(i);
+    }
+
+    public RedisServer redis() {
+        return redis;
+    }
+
+    public Dynalite dynalite() {
+        return dynalite;
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    @Override
+    public void close() {
+        pods.forEach(Pod::close);
+        redis.stop();
+        dynalite.stop();
+    }
+}
