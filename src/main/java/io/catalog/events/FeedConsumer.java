@@ -74,7 +74,7 @@ public class FeedConsumer {
                 .register(registry);
         this.propagation = Timer.builder("catalog.events.propagation")
                 .description("Delay from an event's occurrence to its application on this pod")
-                .publishPercentileHistogram().register(registry);
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
         Gauge.builder("catalog.feed.healthy", this, c -> c.healthy ? 1 : 0)
                 .description("1 while this pod reads the invalidation feed").register(registry);
         Gauge.builder("catalog.feed.lag", this, FeedConsumer::lagSeconds).baseUnit("seconds")

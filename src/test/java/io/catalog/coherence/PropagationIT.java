@@ -30,6 +30,7 @@ class PropagationIT {
     @Test
     void everyChangeReachesTheOtherPodsAndTheDelayIsRecorded() throws IOException {
         List<Long> delaysMicros = new ArrayList<>();
+        List<String> podMetrics;
         try (PodCluster cluster = PodCluster.start(3, Map.of())) {
             CatalogClient client = new CatalogClient(cluster.adminToken());
             List<String> ids = new ArrayList<>();
@@ -52,9 +53,11 @@ class PropagationIT {
                         .toList();
                 observers.forEach(o -> delaysMicros.add(o.join()));
             }
+            podMetrics = cluster.pods().stream().map(PropagationIT::appliedQuantiles).toList();
         }
         delaysMicros.sort(Long::compare);
-        String report = report(delaysMicros);
+        String report = report(delaysMicros) + "\nEach pod's own measure, event occurrence to applied"
+                + " (catalog_events_propagation_seconds):\n\n" + String.join("\n", podMetrics) + "\n";
         System.out.println(report);
         Files.writeString(Path.of("target", "propagation.md"), report);
         assertThat(delaysMicros).hasSize(CHANGES * 2);
@@ -67,6 +70,20 @@ class PropagationIT {
             return read.status() == 200 && read.price().compareTo(expected) == 0;
         });
         return (System.nanoTime() - acknowledged) / 1000;
+    }
+
+    /** The pod's propagation quantiles, as its Prometheus endpoint reports them. */
+    private static String appliedQuantiles(Pod pod) {
+        String metrics = pod.get("/q/metrics").body();
+        StringBuilder line = new StringBuilder("- " + pod.name() + ":");
+        metrics.lines().filter(l -> l.startsWith("catalog_events_propagation_seconds{") && l.contains("quantile="))
+                .forEach(l -> {
+                    String quantile = l.replaceAll(".*quantile=\"([0-9.]+)\".*", "$1");
+                    double seconds = Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));
+                    line.append(String.format(" p%d %.1f ms", Math.round(Double.parseDouble(quantile) * 100),
+                            seconds * 1000));
+                });
+        return line.toString();
     }
 
     static String report(List<Long> sortedMicros) {
