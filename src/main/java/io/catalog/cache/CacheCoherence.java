@@ -30,25 +30,25 @@ public class CacheCoherence {
     private final Floors floors;
     private final Ticker ticker;
     private final boolean l1Enabled;
-    private final boolean invalidation;
+    private final boolean coordinated;
     private final long staleAfterNanos;
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private volatile long lastHeartbeat;
 
     @Inject
     public CacheCoherence(CatalogConfig config, Ticker ticker) {
-        this(config.l1().ttl(), config.l1().maximumSize(), config.l1().enabled(), config.cache().invalidation(),
+        this(config.l1().ttl(), config.l1().maximumSize(), config.l1().enabled(), config.l1().coordinated(),
                 config.events().feedStaleAfter(), ticker);
     }
 
-    CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean invalidation, Duration staleAfter,
+    CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean coordinated, Duration staleAfter,
             Ticker ticker) {
         this.ticker = ticker;
         this.l1 = new L1Cache(ttl, maximumSize, ticker);
         this.floors = new Floors(FLOOR_RETENTION.compareTo(ttl.multipliedBy(2)) > 0 ? FLOOR_RETENTION
                 : ttl.multipliedBy(2), ticker);
         this.l1Enabled = l1Enabled;
-        this.invalidation = invalidation;
+        this.coordinated = coordinated;
         this.staleAfterNanos = staleAfter.toNanos();
     }
 
@@ -65,7 +65,7 @@ public class CacheCoherence {
         if (!l1Enabled) {
             return false;
         }
-        if (!invalidation) {
+        if (!coordinated) {
             return true;
         }
         return caughtUp.get() && ticker.read() - lastHeartbeat < staleAfterNanos;

@@ -42,6 +42,7 @@ public class CachedCatalogReads implements CatalogReads {
     private final Duration productTtl;
     private final Duration aggregateTtl;
     private final Duration indexSettle;
+    private final boolean versioned;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
             Json json, Clock clock, CatalogConfig config) {
@@ -55,6 +56,7 @@ public class CachedCatalogReads implements CatalogReads {
         this.productTtl = config.l2().productTtl();
         this.aggregateTtl = config.l2().aggregateTtl();
         this.indexSettle = config.cache().indexSettle();
+        this.versioned = config.cache().invalidation();
     }
 
     @Override
@@ -111,11 +113,13 @@ public class CachedCatalogReads implements CatalogReads {
 
     /**
      * An aggregate of a category (or of the catalog): its generation first, then its data; an aggregate computed
-     * while the index may still lag behind the newest change is served but not cached.
+     * while the index may still lag behind the newest change is served but not cached. Without invalidation (the
+     * lab's TTL-only baseline) aggregates are not versioned: they live until their TTL.
      */
     private Uni<Served> aggregate(String key, String category, Function<Generation, Uni<CachedValue>> compute) {
         String counter = category == null ? Tables.catalogGeneration() : Tables.categoryGeneration(category);
-        Source source = () -> counters.generation(counter).map(generation -> new Source.Plan(
+        Uni<Generation> current = versioned ? counters.generation(counter) : Uni.createFrom().item(Generation.NONE);
+        Source source = () -> current.map(generation -> new Source.Plan(
                 Keys.atGeneration(key, generation.sequence()),
                 consistent -> compute.apply(generation).map(value -> settled(generation) ? value : value.uncacheable())));
         return cache.get(key, source, aggregateTtl);

@@ -69,7 +69,7 @@ public class FeedConsumer {
         this.stream = config.events().stream();
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
-        this.enabled = config.cache().invalidation();
+        this.enabled = config.l1().enabled() && config.l1().coordinated();
         this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")
                 .register(registry);
         this.propagation = Timer.builder("catalog.events.propagation")
