@@ -79,6 +79,13 @@ public interface CatalogConfig {
         /** Whether L1 is used at all (the lab's baseline strategies switch it off). */
         @WithDefault("true")
         boolean enabled();
+
+        /**
+         * Whether L1 follows the invalidation feed (floors, trust only while the feed is read). {@code false} gives
+         * a TTL-only L1, the lab's "no L1 coordination" strategy: never for production.
+         */
+        @WithDefault("true")
+        boolean coordinated();
     }
 
     interface L2 {
@@ -119,7 +126,10 @@ public interface CatalogConfig {
         @WithDefault("1s")
         Duration indexSettle();
 
-        /** Whether events invalidate L1 and L2 (the lab's TTL-only baseline switches it off). */
+        /**
+         * Whether events invalidate L2 (markers, generation-keyed aggregates); {@code false} gives the lab's TTL-only
+         * baseline: never for production.
+         */
         @WithDefault("true")
         boolean invalidation();
     }
@@ -190,10 +200,64 @@ public interface CatalogConfig {
         /** Edge purge. */
         Purge purge();
 
+        /** Amazon CloudFront invalidation. */
+        Cloudfront cloudfront();
+
         interface Purge {
             /** Edge cache base URLs that accept {@code PURGE /} with a {@code Surrogate-Key} header. */
             @WithName("varnish-urls")
             Optional<List<String>> varnishUrls();
+
+            /** How long surrogate keys are collected and de-duplicated before a batch is purged. */
+            @WithDefault("100ms")
+            Duration window();
+
+            /** Redis consumer group on the events stream through which exactly one pod purges each event. */
+            @WithDefault("catalog-edge-purge")
+            String group();
+
+            /** This pod's consumer name in that group; defaults to {@code <host name>-<pid>}. */
+            Optional<String> consumer();
+
+            /** Events left unacknowledged this long by a consumer (a dead pod) are claimed by another one. */
+            @WithDefault("30s")
+            Duration claimIdle();
+
+            /** Events older than this are acknowledged without a purge: the edge has expired them already. */
+            @WithDefault("10m")
+            Duration giveUpAfter();
+
+            /** Retries of a failed purge, with exponential backoff, before the batch is left to be claimed again. */
+            @WithDefault("3")
+            int retries();
+
+            /** First backoff between purge retries (doubled on each retry). */
+            @WithDefault("200ms")
+            Duration retryBackoff();
+
+            /** Timeout of one purge request to an edge cache. */
+            @WithDefault("5s")
+            Duration timeout();
+        }
+
+        interface Cloudfront {
+            /** CloudFront distribution to invalidate; unset disables CloudFront invalidation. */
+            Optional<String> distributionId();
+
+            /** CloudFront API endpoint, for tests against a local recorder; unset is the real AWS endpoint. */
+            Optional<String> endpointOverride();
+
+            /** Invalidation paths in progress at once (CloudFront allows 3,000 per distribution). */
+            @WithDefault("3000")
+            int maxInFlight();
+
+            /** Paths invalidated per calendar month (UTC) across all pods; beyond it the edge relies on max-age. */
+            @WithDefault("1000")
+            long monthlyPathBudget();
+
+            /** How often invalidations in progress are checked for completion, to free in-flight capacity. */
+            @WithDefault("15s")
+            Duration pollInterval();
         }
     }
 
