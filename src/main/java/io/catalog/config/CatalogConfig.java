@@ -45,6 +45,15 @@ public interface CatalogConfig {
     /** Demo catalog loaded at start-up. */
     Demo demo();
 
+    /** Benchmark support. */
+    Bench bench();
+
+    interface Bench {
+        /** Serve {@code GET /bench/fixed}, a fixed body with no cache or store behind it (benchmark baseline). */
+        @WithDefault("false")
+        boolean fixedEndpoint();
+    }
+
     interface Dynamodb {
         /** Create missing tables at start-up (dev, test, demos). */
         @WithDefault("false")
