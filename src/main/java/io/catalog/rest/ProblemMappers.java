@@ -117,6 +117,12 @@ public class ProblemMappers {
             LOG.error("Request failed", e);
             return Problem.response(500, "internal-error", "Internal error", "The request could not be completed");
         }
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
+        if (status == 400 && e.getClass() == WebApplicationException.class) {
+            return Problem.response(400, "invalid-json", "Invalid JSON", "The request body is not valid JSON");
+        }
         String reason = e.getResponse().getStatusInfo().getReasonPhrase();
         return Problem.response(status, "http-" + status, reason, reason);
     }

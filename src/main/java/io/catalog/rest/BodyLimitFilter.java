@@ -1,0 +1,46 @@
+package io.catalog.rest;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Answers a request whose declared body exceeds 1 MiB with a 413 problem document before anything reads it (the
+ * HTTP layer's own 413 has no body). {@code quarkus.http.limits.max-body-size} still stops bodies without a
+ * declared length.
+ */
+@ApplicationScoped
+public class BodyLimitFilter {
+
+    static final long MAX_BODY = 1024 * 1024;
+    static final String PROBLEM = "{\"type\":\"" + Problem.TYPE_BASE + "payload-too-large\",\"title\":\"Payload too large\","
+            + "\"status\":413,\"detail\":\"Request bodies are limited to 1 MiB\"}";
+
+    void install(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).handler(this::limit);
+    }
+
+    void limit(RoutingContext context) {
+        String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && tooLarge(length)) {
+            context.response().setStatusCode(413)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                    .putHeader(HttpHeaders.CONNECTION, "close")
+                    .end(PROBLEM);
+            return;
+        }
+        context.next();
+    }
+
+    private static boolean tooLarge(String length) {
+        try {
+            return Long.parseLong(length.trim()) > MAX_BODY;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
