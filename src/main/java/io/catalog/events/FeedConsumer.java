@@ -26,6 +26,7 @@ import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XReadArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, on a
@@ -55,8 +56,7 @@ public class FeedConsumer {
     private volatile boolean healthy;
     private volatile boolean running;
     private Thread thread;
-    private String lastId;
-    private String runId;
+    private FeedPosition position;
     private long runIdCheckedAt;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, Instance<FeedListener> listeners, Json json,
@@ -122,15 +122,18 @@ public class FeedConsumer {
     }
 
     private void poll() {
-        checkRunId();
-        if (lastId == null) {
-            lastId = tail();
+        if (position == null) {
+            position = new FeedPosition(tail());
         }
-        List<StreamMessage<String, String, String>> messages = streams.xread(stream, lastId,
+        checkRunId();
+        if (position.observeMaxDeleted(maxDeleted())) {
+            lost("the stream was trimmed past this pod's position");
+        }
+        List<StreamMessage<String, String, String>> messages = streams.xread(stream, position.lastId(),
                 new XReadArgs().block(block).count(batch));
         if (messages != null && !messages.isEmpty()) {
             apply(messages);
-            lastId = messages.get(messages.size() - 1).id();
+            position.advance(messages.get(messages.size() - 1).id());
         }
         lastSuccess.set(System.nanoTime());
         if (messages == null || messages.size() < batch) {
@@ -154,26 +157,42 @@ public class FeedConsumer {
         }
     }
 
-    /** The id of the newest entry of the stream, or {@code 0-0} when it is empty or missing. */
+    /** The id of the newest entry of the stream, or {@link FeedPosition#START} when it is empty or missing. */
     private String tail() {
         List<StreamMessage<String, String, String>> newest = streams.xrevrange(stream, StreamRange.of("-", "+"), 1);
-        return newest == null || newest.isEmpty() ? "0-0" : newest.get(0).id();
+        return newest == null || newest.isEmpty() ? FeedPosition.START : newest.get(0).id();
+    }
+
+    /** The newest id ever trimmed from the stream, or {@code null} when the stream is missing or Redis is older than 7. */
+    private String maxDeleted() {
+        try {
+            Response info = redis.execute("XINFO", "STREAM", stream);
+            for (int i = 0; i + 1 < info.size(); i += 2) {
+                if ("max-deleted-entry-id".equals(info.get(i).toString())) {
+                    return info.get(i + 1).toString();
+                }
+            }
+            return null;
+        } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("no such key")) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private void checkRunId() {
         long now = System.nanoTime();
-        if (runId != null && now - runIdCheckedAt < RUN_ID_CHECK.toNanos()) {
+        if (now - runIdCheckedAt < RUN_ID_CHECK.toNanos()) {
             return;
         }
         String info = redis.execute("INFO", "server").toString();
         String current = info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim())
                 .findFirst().orElse("");
         runIdCheckedAt = now;
-        if (runId != null && !runId.equals(current)) {
-            lastId = "0-0";
+        if (position.observeRunId(current)) {
             lost("Redis restarted (run_id changed)");
         }
-        runId = current;
     }
 
     private void lost(String why) {
