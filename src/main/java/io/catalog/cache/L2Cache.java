@@ -47,6 +47,13 @@ public class L2Cache {
             return 1
             """;
 
+    /** KEYS[1] entry: the entry and its remaining time to live in milliseconds. */
+    static final String GET_WITH_TTL = """
+            local v = redis.call('GET', KEYS[1])
+            if not v then return nil end
+            return {v, redis.call('PTTL', KEYS[1])}
+            """;
+
     private final ReactiveRedisDataSource redis;
     private final String prefix;
     private final boolean enabled;
@@ -70,18 +77,30 @@ public class L2Cache {
         return enabled;
     }
 
+    /** An entry and how long it has left to live. */
+    public record Hit(CachedValue value, long ttlMillis) {
+    }
+
     /** The entry under {@code key}, or {@code null} on a miss, a marker, or any Redis failure. */
-    public Uni<CachedValue> get(String key) {
+    public Uni<Hit> get(String key) {
         if (!enabled) {
             return Uni.createFrom().nullItem();
         }
-        return redis.execute("GET", prefix + key)
+        return redis.execute("EVAL", GET_WITH_TTL, "1", prefix + key)
                 .ifNoItem().after(timeout).fail()
-                .map(L2Cache::decode)
+                .map(L2Cache::hit)
                 .onFailure().recoverWithItem(failure -> {
                     LOG.debugf("L2 read of %s failed: %s", key, failure.toString());
                     return null;
                 });
+    }
+
+    private static Hit hit(Response response) {
+        if (response == null || response.size() < 2) {
+            return null;
+        }
+        CachedValue value = decode(response.get(0));
+        return value == null ? null : new Hit(value, response.get(1).toLong());
     }
 
     /** Stores {@code value} unless a newer one is there; failures are ignored (the cache is optional). */

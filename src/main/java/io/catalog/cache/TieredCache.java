@@ -21,6 +21,9 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class TieredCache {
 
+    /** An L2 hit with less than this fraction of its TTL left is recomputed in the background. */
+    static final double REFRESH_AHEAD = 0.2;
+
     private final CacheCoherence coherence;
     private final L2Cache l2;
     private final SingleFlight<Served> flights = new SingleFlight<>();
@@ -30,6 +33,7 @@ public class TieredCache {
     private final Counter l2Misses;
     private final Counter loads;
     private final Counter consistentReloads;
+    private final Counter refreshes;
 
     public TieredCache(CacheCoherence coherence, L2Cache l2, MeterRegistry registry) {
         this.coherence = coherence;
@@ -43,6 +47,8 @@ public class TieredCache {
         this.consistentReloads = Counter.builder("catalog.store.consistent.reloads")
                 .description("Loads repeated strongly consistent because the first came back older than known")
                 .register(registry);
+        this.refreshes = Counter.builder("catalog.cache.refreshes")
+                .description("L2 entries recomputed in the background shortly before they expire").register(registry);
     }
 
     private static Counter requests(MeterRegistry registry, String tier, String result) {
@@ -74,10 +80,13 @@ public class TieredCache {
     private Uni<Served> fetch(String key, Source source, Duration l2Ttl) {
         long epoch = coherence.l1().epoch();
         return source.plan().chain(plan -> l2.get(plan.l2Key()).chain(hit -> {
-            if (hit != null && coherence.floors().admits(hit)) {
+            if (hit != null && coherence.floors().admits(hit.value())) {
                 l2Hits.increment();
-                coherence.l1().put(key, hit, epoch);
-                return Uni.createFrom().item(new Served(hit, Tier.L2));
+                coherence.l1().put(key, hit.value(), epoch);
+                if (hit.ttlMillis() >= 0 && hit.ttlMillis() < l2Ttl.toMillis() * REFRESH_AHEAD) {
+                    refresh(plan, l2Ttl);
+                }
+                return Uni.createFrom().item(new Served(hit.value(), Tier.L2));
             }
             if (l2.enabled()) {
                 l2Misses.increment();
@@ -97,6 +106,20 @@ public class TieredCache {
             consistentReloads.increment();
             return plan.load().apply(true);
         });
+    }
+
+    /**
+     * Recomputes an L2 entry that is about to expire, in the background, once per key in the pod: the entry is
+     * still correct (its version is admitted), so readers keep getting it instead of all missing at once when it
+     * expires (stale-while-revalidate for the shared tier).
+     */
+    private void refresh(Source.Plan plan, Duration l2Ttl) {
+        refreshes.increment();
+        flights.run("refresh:" + plan.l2Key(), () -> load(plan).call(value -> l2.put(plan.l2Key(), value, l2Ttl))
+                .map(value -> new Served(value, Tier.MISS)))
+                .subscribe().with(served -> {
+                }, failure -> {
+                });
     }
 
     /** Loads in flight, for tests. */

@@ -1,0 +1,98 @@
+package io.catalog.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The L2 compare-and-set against a real Redis. */
+@QuarkusTest
+@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
+class L2CacheTest {
+
+    static final Duration TTL = Duration.ofMinutes(1);
+
+    @Inject
+    L2Cache l2;
+
+    private static String key() {
+        return "test:" + UUID.randomUUID();
+    }
+
+    private static CachedValue version(long v) {
+        return CachedValue.found("{\"v\":" + v + "}", v, "p:x", List.of("product-x"));
+    }
+
+    private CachedValue get(String key) {
+        L2Cache.Hit hit = l2.get(key).await().atMost(Duration.ofSeconds(5));
+        return hit == null ? null : hit.value();
+    }
+
+    @Test
+    void aNewerVersionReplacesAnOlderOneButNeverTheReverse() {
+        String key = key();
+        l2.put(key, version(2), TTL).await().indefinitely();
+        l2.put(key, version(1), TTL).await().indefinitely();
+        assertThat(get(key).version()).isEqualTo(2);
+
+        l2.put(key, version(3), TTL).await().indefinitely();
+        assertThat(get(key).version()).isEqualTo(3);
+        assertThat(get(key).body()).isEqualTo("{\"v\":3}");
+        assertThat(get(key).surrogateKeys()).containsExactly("product-x");
+    }
+
+    @Test
+    void staleSet_aMarkerRefusesTheOlderLoadThatArrivesAfterIt() {
+        String key = key();
+        l2.put(key, version(1), TTL).await().indefinitely();
+
+        l2.invalidate(key, 2, TTL).await().indefinitely();
+        assertThat(get(key)).isNull();
+
+        l2.put(key, version(1), TTL).await().indefinitely();
+        assertThat(get(key)).isNull();
+
+        l2.put(key, version(2), TTL).await().indefinitely();
+        assertThat(get(key).version()).isEqualTo(2);
+    }
+
+    @Test
+    void aMarkerDoesNotHideTheVersionItNames() {
+        String key = key();
+        l2.put(key, version(5), TTL).await().indefinitely();
+
+        l2.invalidate(key, 5, TTL).await().indefinitely();
+
+        assertThat(get(key).version()).isEqualTo(5);
+    }
+
+    @Test
+    void negativeEntriesAreVersionedToo() {
+        String key = key();
+        l2.put(key, CachedValue.absent(0, "p:x", List.of()), TTL).await().indefinitely();
+        assertThat(get(key).exists()).isFalse();
+
+        l2.invalidate(key, 4, TTL).await().indefinitely();
+
+        assertThat(get(key)).isNull();
+    }
+
+    @Test
+    void hitsReportTheirRemainingTimeToLive() {
+        String key = key();
+        l2.put(key, version(1), TTL).await().indefinitely();
+
+        L2Cache.Hit hit = l2.get(key).await().indefinitely();
+
+        assertThat(hit.ttlMillis()).isBetween(TTL.toMillis() - 5_000, (long) (TTL.toMillis() * 1.11));
+    }
+}
