@@ -1,0 +1,22 @@
+package io.catalog.packaged;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.catalog.testing.LocalStackResource;
+
+/**
+ * The local stack for the packaged application (jar or native executable), which runs in the prod profile: it
+ * also needs the admin token settings that dev and test take from application.properties.
+ */
+public class PackagedAppResource extends LocalStackResource {
+
+    @Override
+    public Map<String, String> start() {
+        Map<String, String> config = new HashMap<>(super.start());
+        config.put("mp.jwt.verify.publickey.location", Path.of("dev/jwt/publicKey.pem").toAbsolutePath().toString());
+        config.put("mp.jwt.verify.issuer", "https://catalog.example.com/dev");
+        return config;
+    }
+}
