@@ -46,6 +46,17 @@ public class CatalogConfigValidator {
         if (config.dynamodb().writeConcurrency() < 1) {
             problems.add("catalog.dynamodb.write-concurrency must be at least 1");
         }
+        CatalogConfig.Edge.Purge purge = config.edge().purge();
+        if (purge.window().isNegative() || purge.retries() < 0) {
+            problems.add("catalog.edge.purge.window and catalog.edge.purge.retries must not be negative");
+        }
+        int inFlight = config.edge().cloudfront().maxInFlight();
+        if (inFlight < 1 || inFlight > 3000) {
+            problems.add("catalog.edge.cloudfront.max-in-flight must be between 1 and 3000");
+        }
+        if (config.edge().cloudfront().monthlyPathBudget() < 0) {
+            problems.add("catalog.edge.cloudfront.monthly-path-budget must not be negative");
+        }
         return problems;
     }
 }

@@ -1,0 +1,242 @@
+package io.catalog.edge;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jboss.logging.Logger;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import software.amazon.awssdk.services.cloudfront.CloudFrontAsyncClient;
+import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationRequest;
+import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
+
+/**
+ * CloudFront invalidation by path: each batch of surrogate keys becomes one {@code CreateInvalidation} of distinct,
+ * exact paths ({@link CloudFrontPaths}), never a wildcard.
+ *
+ * <p>Two limits apply. CloudFront accepts at most 3,000 exact paths in progress per distribution
+ * ({@code catalog.edge.cloudfront.max-in-flight}): this pod counts the paths of its invalidations until
+ * {@code GetInvalidation} reports them {@code Completed} (polled every {@code poll-interval}; after 15 minutes they
+ * are assumed completed), sends what fits and fails the rest with {@link InFlightLimitException}, which the purger
+ * retries with backoff. The limit is per distribution and this count is per pod; CloudFront's own
+ * {@code TooManyInvalidationsInProgress} answer is retried the same way. Second, invalidations cost money past the
+ * free 1,000 paths a month: a shared {@link MonthlyBudget} in Redis grants paths before they are sent and takes back
+ * what a failed call did not use. Beyond it the batch is dropped (the edge relies on {@code max-age}), gauge
+ * {@code catalog.edge.purge.budget.exhausted} is 1 and one WARN line is logged per pod and month.
+ *
+ * <p>Invalidation by cache tag (launched by CloudFront in April 2026) is not used: the AWS SDK this service is built
+ * with (2.42.4) has no model for it ({@code InvalidationBatch} holds only {@code Paths} and {@code CallerReference}).
+ *
+ * <p>A retry of a batch sends only the paths not yet invalidated, under the same caller reference per chunk, so
+ * CloudFront does not create (and bill) a second invalidation for a call that succeeded but whose answer was lost.
+ */
+public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(CloudFrontTarget.class);
+    static final Duration ASSUME_COMPLETED_AFTER = Duration.ofMinutes(15);
+    static final String COMPLETED = "Completed";
+
+    private final CloudFrontAsyncClient client;
+    private final String distributionId;
+    private final MonthlyBudget budget;
+    private final int maxInFlight;
+    private final Clock clock;
+    private final PurgeMetrics metrics;
+    private final ScheduledExecutorService poller;
+    private final Map<String, InProgress> inProgress = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicReference<YearMonth> exhaustedIn = new AtomicReference<>();
+
+    private record InProgress(int paths, Instant since) {
+    }
+
+    /** Thrown when this pod has {@code max-in-flight} paths in progress; retried later. */
+    public static final class InFlightLimitException extends RuntimeException {
+        InFlightLimitException(int limit) {
+            super("CloudFront invalidation paths in progress at the limit of " + limit);
+        }
+    }
+
+    public CloudFrontTarget(CloudFrontAsyncClient client, String distributionId, ReactiveRedisDataSource redis,
+            String budgetKeyPrefix, long monthlyBudget, int maxInFlight, Duration pollInterval, Clock clock,
+            MeterRegistry registry) {
+        this.client = client;
+        this.distributionId = distributionId;
+        this.budget = new MonthlyBudget(redis, budgetKeyPrefix, monthlyBudget, clock);
+        this.maxInFlight = maxInFlight;
+        this.clock = clock;
+        this.metrics = new PurgeMetrics(registry, name());
+        Gauge.builder("catalog.edge.purge.budget.exhausted", this, t -> t.budgetExhausted() ? 1 : 0)
+                .description("1 when this month's CloudFront path budget is used up (the edge relies on max-age)")
+                .register(registry);
+        Gauge.builder("catalog.edge.purge.in.flight", inFlight, AtomicInteger::get)
+                .description("CloudFront invalidation paths in progress from this pod").register(registry);
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "catalog-cloudfront-poll");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = pollInterval.toMillis();
+        poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String name() {
+        return "cloudfront";
+    }
+
+    /** Whether this pod found this month's budget used up. */
+    public boolean budgetExhausted() {
+        return budget.month().equals(exhaustedIn.get());
+    }
+
+    /** Paths of this pod's invalidations still in progress. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    @Override
+    public Uni<Void> purge(Set<String> keys) {
+        Batch batch = new Batch(CloudFrontPaths.of(keys));
+        return Uni.createFrom().deferred(() -> sendRemaining(batch));
+    }
+
+    private Uni<Void> sendRemaining(Batch batch) {
+        int wanted = batch.size();
+        if (wanted == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        int capacity = takeCapacity(wanted);
+        if (capacity == 0) {
+            return Uni.createFrom().failure(new InFlightLimitException(maxInFlight));
+        }
+        return budget.reserve(capacity)
+                .onFailure().invoke(() -> inFlight.addAndGet(-capacity))
+                .flatMap(grant -> {
+                    inFlight.addAndGet(grant.paths() - capacity);
+                    if (grant.paths() < capacity) {
+                        exhausted(grant.month(), wanted - grant.paths());
+                        batch.keepFirst(grant.paths());
+                    }
+                    return grant.paths() == 0 ? Uni.createFrom().voidItem() : send(batch, grant);
+                })
+                .chain(() -> sendRemaining(batch));
+    }
+
+    private Uni<Void> send(Batch batch, MonthlyBudget.Grant grant) {
+        List<String> chunk = batch.first(grant.paths());
+        CreateInvalidationRequest request = CreateInvalidationRequest.builder().distributionId(distributionId)
+                .invalidationBatch(b -> b.callerReference(batch.reference(chunk))
+                        .paths(p -> p.quantity(chunk.size()).items(chunk)))
+                .build();
+        return Uni.createFrom().completionStage(() -> client.createInvalidation(request))
+                .onItem().invoke(response -> {
+                    metrics.count(PurgeMetrics.SUCCESS);
+                    batch.removeAll(chunk);
+                    inProgress.put(response.invalidation().id(), new InProgress(chunk.size(), clock.instant()));
+                })
+                .onFailure().call(failure -> {
+                    metrics.count(PurgeMetrics.FAILURE);
+                    inFlight.addAndGet(-chunk.size());
+                    return budget.refund(grant);
+                })
+                .replaceWithVoid();
+    }
+
+    private int takeCapacity(int wanted) {
+        while (true) {
+            int current = inFlight.get();
+            int take = Math.max(0, Math.min(wanted, maxInFlight - current));
+            if (take == 0 || inFlight.compareAndSet(current, current + take)) {
+                return take;
+            }
+        }
+    }
+
+    private void exhausted(YearMonth month, int dropped) {
+        metrics.count(PurgeMetrics.OVER_BUDGET);
+        if (!month.equals(exhaustedIn.getAndSet(month))) {
+            LOG.warnf("CloudFront path budget of %s is used up: %d paths not invalidated, the edge relies on max-age"
+                    + " until the month ends (catalog.edge.cloudfront.monthly-path-budget)", month, dropped);
+        }
+    }
+
+    private void poll() {
+        Instant now = clock.instant();
+        inProgress.forEach((id, invalidation) -> {
+            if (invalidation.since().plus(ASSUME_COMPLETED_AFTER).isBefore(now)) {
+                completed(id);
+                return;
+            }
+            client.getInvalidation(b -> b.distributionId(distributionId).id(id)).whenComplete((response, failure) -> {
+                if (failure == null && isCompleted(response)) {
+                    completed(id);
+                }
+            });
+        });
+    }
+
+    private static boolean isCompleted(GetInvalidationResponse response) {
+        return response.invalidation() != null && COMPLETED.equals(response.invalidation().status());
+    }
+
+    private void completed(String id) {
+        InProgress done = inProgress.remove(id);
+        if (done != null) {
+            inFlight.addAndGet(-done.paths());
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+        client.close();
+    }
+
+    /** The paths of one purge not invalidated yet, and the nonce of its caller references. */
+    private static final class Batch {
+        private final List<String> paths;
+        private final String nonce = UUID.randomUUID().toString();
+
+        Batch(Collection<String> paths) {
+            this.paths = new ArrayList<>(paths);
+        }
+
+        synchronized int size() {
+            return paths.size();
+        }
+
+        synchronized List<String> first(int n) {
+            return List.copyOf(paths.subList(0, Math.min(n, paths.size())));
+        }
+
+        synchronized void keepFirst(int n) {
+            paths.subList(Math.min(n, paths.size()), paths.size()).clear();
+        }
+
+        synchronized void removeAll(List<String> sent) {
+            paths.removeAll(Set.copyOf(sent));
+        }
+
+        String reference(List<String> chunk) {
+            return nonce + "-" + Integer.toHexString(chunk.hashCode());
+        }
+    }
+}

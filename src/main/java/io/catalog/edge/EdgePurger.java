@@ -1,0 +1,154 @@
+package io.catalog.edge;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.catalog.SurrogateKeys;
+import io.catalog.config.CatalogConfig;
+import io.catalog.events.ProductUpdated;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Turns ProductUpdated events into batched edge purges.
+ *
+ * <p>Each event contributes its surrogate keys ({@code product-{id}}, {@code category-{c}}, the previous category
+ * when it moved, and {@code products}). Keys are collected in a set for one window ({@code catalog.edge.purge.window},
+ * opened by the first key after a flush), so a bulk update of a thousand products in one category becomes one batch of
+ * about a thousand distinct keys instead of a thousand purges of {@code category-…}. The window also lets every pod
+ * apply the event to its own tiers (the propagation bound) before the edge refetches from any of them.
+ *
+ * <p>Nothing here blocks its caller: {@link #submit} only adds keys and returns a stage; flushes run on this
+ * purger's own scheduler thread and every target is asynchronous. A target that fails is retried with exponential
+ * backoff ({@code catalog.edge.purge.retries}); the stage then completes with {@code false} and the caller (the
+ * {@link PurgeFeed}) leaves the events unacknowledged, to be claimed and purged again later. Admin writes never
+ * wait for any of this: they only append to the Redis stream.
+ */
+@ApplicationScoped
+public class EdgePurger {
+
+    private static final Logger LOG = Logger.getLogger(EdgePurger.class);
+
+    private final List<EdgeTarget> targets;
+    private final Duration window;
+    private final int retries;
+    private final Duration backoff;
+    private final DistributionSummary batchKeys;
+    private final ScheduledExecutorService scheduler;
+    private final Object lock = new Object();
+    private Set<String> keys = new LinkedHashSet<>();
+    private List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
+    private boolean scheduled;
+
+    @Inject
+    public EdgePurger(EdgeTargets targets, CatalogConfig config, MeterRegistry registry) {
+        this(targets.all(), config.edge().purge().window(), config.edge().purge().retries(),
+                config.edge().purge().retryBackoff(), registry);
+    }
+
+    public EdgePurger(List<EdgeTarget> targets, Duration window, int retries, Duration backoff,
+            MeterRegistry registry) {
+        this.targets = List.copyOf(targets);
+        this.window = window;
+        this.retries = retries;
+        this.backoff = backoff;
+        this.batchKeys = DistributionSummary.builder("catalog.edge.purge.keys")
+                .description("Distinct surrogate keys per purged batch").register(registry);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "catalog-edge-purge");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Whether any edge target is configured. */
+    public boolean enabled() {
+        return !targets.isEmpty();
+    }
+
+    /** The surrogate keys an event invalidates. */
+    public static Set<String> keysOf(ProductUpdated event) {
+        Set<String> keys = new LinkedHashSet<>();
+        keys.add(SurrogateKeys.product(event.productId()));
+        keys.add(SurrogateKeys.category(event.category()));
+        if (event.previousCategory() != null) {
+            keys.add(SurrogateKeys.category(event.previousCategory()));
+        }
+        keys.add(SurrogateKeys.ALL_PRODUCTS);
+        return keys;
+    }
+
+    /**
+     * Adds the keys of {@code events} to the current window.
+     *
+     * @return completes with {@code true} once every target has purged them, {@code false} if one gave up
+     */
+    public CompletionStage<Boolean> submit(List<ProductUpdated> events) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        if (targets.isEmpty() || events.isEmpty()) {
+            done.complete(true);
+            return done;
+        }
+        synchronized (lock) {
+            events.forEach(event -> keys.addAll(keysOf(event)));
+            waiters.add(done);
+            if (!scheduled) {
+                scheduled = true;
+                scheduler.schedule(this::flush, window.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+        return done;
+    }
+
+    private void flush() {
+        Set<String> batch;
+        List<CompletableFuture<Boolean>> done;
+        synchronized (lock) {
+            batch = keys;
+            done = waiters;
+            keys = new LinkedHashSet<>();
+            waiters = new ArrayList<>();
+            scheduled = false;
+        }
+        batchKeys.record(batch.size());
+        Set<String> frozen = Set.copyOf(batch);
+        List<Uni<Boolean>> purges = targets.stream().map(target -> purge(target, frozen)).toList();
+        Uni.join().all(purges).andCollectFailures()
+                .map(results -> results.stream().allMatch(Boolean::booleanValue))
+                .subscribe().with(ok -> done.forEach(f -> f.complete(ok)),
+                        failure -> done.forEach(f -> f.complete(false)));
+    }
+
+    private Uni<Boolean> purge(EdgeTarget target, Set<String> batch) {
+        Uni<Void> purge = target.purge(batch);
+        if (retries > 0) {
+            purge = purge.onFailure().retry().withBackOff(backoff, backoff.multipliedBy(1L << Math.min(retries, 10)))
+                    .atMost(retries);
+        }
+        return purge.replaceWith(true).onFailure().recoverWithItem(failure -> {
+            LOG.warnf("Edge purge of %d keys on %s failed after %d retries: %s", batch.size(), target.name(),
+                    retries, failure.toString());
+            return false;
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        scheduler.shutdownNow();
+    }
+}

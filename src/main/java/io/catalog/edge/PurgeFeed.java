@@ -1,0 +1,269 @@
+package io.catalog.edge;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.catalog.Json;
+import io.catalog.config.CatalogConfig;
+import io.catalog.events.ProductUpdated;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.ClaimedMessages;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
+import io.quarkus.redis.datasource.stream.XReadGroupArgs;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Feeds the {@link EdgePurger} so that each event is purged by one pod only, not by every pod that reads the feed.
+ *
+ * <p>It reads the events stream through a Redis consumer group ({@code catalog.edge.purge.group}): {@code XGROUP
+ * CREATE … $ MKSTREAM} once, then {@code XREADGROUP … >} under this pod's consumer name, so Redis hands every new
+ * entry to exactly one pod of the group. An entry is acknowledged ({@code XACK}) only after its batch was purged on
+ * every target; until then it stays in the group's pending list. Every quarter of {@code claim-idle} the reader
+ * runs {@code XAUTOCLAIM} for entries pending longer than {@code claim-idle} (their pod died or kept failing) and
+ * purges them itself. Delivery is therefore at least once: a pod that purged but died before acknowledging causes
+ * one more purge of the same keys, which is harmless. Entries older than {@code give-up-after} are acknowledged
+ * without a purge: the edge has expired them by then.
+ *
+ * <p>A consumer group was chosen over a Redis lease per batch because it needs no extra coordination: Redis
+ * already splits the stream between pods, and the pending list with {@code XAUTOCLAIM} is the take-over protocol a
+ * lease would have to reinvent. If Redis loses the group (a restart with empty data), reads fail with
+ * {@code NOGROUP}; the reader then creates it again from {@code 0}, so entries the outbox relay appended to the new
+ * stream are purged too.
+ *
+ * <p>This runs on a thread of its own with blocking commands, like the per-pod {@code FeedConsumer}; acknowledgements
+ * of completed batches are queued and sent from that thread.
+ */
+@ApplicationScoped
+public class PurgeFeed {
+
+    private static final Logger LOG = Logger.getLogger(PurgeFeed.class);
+    private static final Duration MIN_CLAIM_EVERY = Duration.ofMillis(100);
+
+    /** The reader's settings; {@link #from(CatalogConfig)} takes them from the configuration. */
+    public record Settings(String stream, String group, String consumer, Duration block, int count,
+            Duration claimIdle, Duration giveUpAfter) {
+
+        public static Settings from(CatalogConfig config) {
+            CatalogConfig.Edge.Purge purge = config.edge().purge();
+            return new Settings(config.events().stream(), purge.group(), purge.consumer().orElseGet(
+                    PurgeFeed::defaultConsumer), config.events().blockTimeout(), config.events().batchSize(),
+                    purge.claimIdle(), purge.giveUpAfter());
+        }
+    }
+
+    private final StreamCommands<String, String, String> streams;
+    private final EdgePurger purger;
+    private final Json json;
+    private final Settings settings;
+    private final Clock clock;
+    private final Queue<String> acks = new ConcurrentLinkedQueue<>();
+    private final Counter claimed;
+    private final Counter abandoned;
+    private volatile boolean running;
+    private Thread thread;
+    private boolean groupReady;
+    private String groupStart = "$";
+    private long nextClaim;
+    private String claimCursor = "0-0";
+
+    @Inject
+    public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, CatalogConfig config, Clock clock,
+            MeterRegistry registry) {
+        this(redis, purger, json, Settings.from(config), clock, registry);
+    }
+
+    public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, Settings settings, Clock clock,
+            MeterRegistry registry) {
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.purger = purger;
+        this.json = json;
+        this.settings = settings;
+        this.clock = clock;
+        this.claimed = Counter.builder("catalog.edge.purge.claimed")
+                .description("Events taken over from another consumer of the purge group").register(registry);
+        this.abandoned = Counter.builder("catalog.edge.purge.abandoned")
+                .description("Events acknowledged without a purge (too old, or unreadable)").register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (purger.enabled()) {
+            start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Starts reading on a thread of its own. */
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "catalog-edge-purge-feed");
+        thread.setDaemon(true);
+        thread.start();
+        LOG.infof("Edge purge: consumer %s of group %s on %s", settings.consumer(), settings.group(),
+                settings.stream());
+    }
+
+    /** Stops reading; batches already handed to the purger are still purged but may not be acknowledged. */
+    public synchronized void stop() {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread = null;
+        }
+    }
+
+    private void run() {
+        long backoff = 50;
+        while (running) {
+            try {
+                step();
+                backoff = 50;
+            } catch (RuntimeException e) {
+                if (says(e, "NOGROUP")) {
+                    groupReady = false;
+                    groupStart = "0";
+                }
+                if (running) {
+                    LOG.debugf("Edge purge feed read failed: %s", e);
+                    sleep(backoff);
+                    backoff = Math.min(backoff * 2, 1000);
+                }
+            }
+        }
+    }
+
+    private void step() {
+        ensureGroup();
+        acknowledge();
+        claimStale();
+        dispatch(streams.xreadgroup(settings.group(), settings.consumer(), settings.stream(), ">",
+                new XReadGroupArgs().count(settings.count()).block(settings.block())));
+        acknowledge();
+    }
+
+    private void ensureGroup() {
+        if (groupReady) {
+            return;
+        }
+        try {
+            streams.xgroupCreate(settings.stream(), settings.group(), groupStart, new XGroupCreateArgs().mkstream());
+        } catch (RuntimeException e) {
+            if (!says(e, "BUSYGROUP")) {
+                throw e;
+            }
+        }
+        groupReady = true;
+    }
+
+    private void acknowledge() {
+        List<String> ids = new ArrayList<>();
+        for (String id = acks.poll(); id != null; id = acks.poll()) {
+            ids.add(id);
+        }
+        if (!ids.isEmpty()) {
+            streams.xack(settings.stream(), settings.group(), ids.toArray(String[]::new));
+        }
+    }
+
+    private void claimStale() {
+        long now = System.nanoTime();
+        if (now - nextClaim < 0) {
+            return;
+        }
+        ClaimedMessages<String, String, String> taken = streams.xautoclaim(settings.stream(), settings.group(),
+                settings.consumer(), settings.claimIdle(), claimCursor, settings.count());
+        claimCursor = taken.getId() == null ? "0-0" : taken.getId();
+        claimed.increment(taken.getMessages().size());
+        dispatch(taken.getMessages());
+        if ("0-0".equals(claimCursor)) {
+            Duration every = settings.claimIdle().dividedBy(4);
+            nextClaim = now + Math.max(every.toNanos(), MIN_CLAIM_EVERY.toNanos());
+        }
+    }
+
+    private void dispatch(List<StreamMessage<String, String, String>> messages) {
+        if (messages == null || messages.isEmpty()) {
+            return;
+        }
+        long cutoff = clock.millis() - settings.giveUpAfter().toMillis();
+        List<String> ids = new ArrayList<>(messages.size());
+        List<ProductUpdated> events = new ArrayList<>(messages.size());
+        for (StreamMessage<String, String, String> message : messages) {
+            ProductUpdated event = readable(message, cutoff);
+            if (event == null) {
+                abandoned.increment();
+                acks.add(message.id());
+            } else {
+                ids.add(message.id());
+                events.add(event);
+            }
+        }
+        purger.submit(events).thenAccept(purged -> {
+            if (purged) {
+                acks.addAll(ids);
+            }
+        });
+    }
+
+    /** The event of a message, or null when it is too old to matter or not an event. */
+    private ProductUpdated readable(StreamMessage<String, String, String> message, long cutoff) {
+        String payload = message.payload() == null ? null : message.payload().get("event");
+        if (payload == null || entryMillis(message.id()) < cutoff) {
+            return null;
+        }
+        try {
+            return json.read(payload, ProductUpdated.class);
+        } catch (RuntimeException e) {
+            LOG.warnf("Edge purge: unreadable event %s skipped: %s", message.id(), e.getMessage());
+            return null;
+        }
+    }
+
+    static long entryMillis(String id) {
+        int dash = id.indexOf('-');
+        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+    }
+
+    static String defaultConsumer() {
+        String host = System.getenv("HOSTNAME");
+        return (host == null || host.isBlank() ? "pod" : host) + "-" + ProcessHandle.current().pid();
+    }
+
+    private static boolean says(Throwable e, String code) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(code)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

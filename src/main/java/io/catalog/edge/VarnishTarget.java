@@ -1,0 +1,102 @@
+package io.catalog.edge;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.catalog.rest.EdgeHeaders;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Purges Varnish (or any cache speaking the same dialect) with {@code PURGE /} and a {@code Surrogate-Key} header
+ * listing the keys, once per configured base URL. The shipped VCL ({@code deploy/edge/varnish.vcl}) answers it with
+ * {@code xkey.purge()}. Keys are split over several requests so that no header exceeds {@link #MAX_HEADER_CHARS}
+ * (Varnish refuses request headers above {@code http_req_hdr_len}, 8 KB by default).
+ *
+ * <p>Requests go through the JDK's asynchronous HTTP client: nothing blocks, and the answers arrive on the client's
+ * own threads. A retry of the same batch only repeats the requests that have not succeeded yet.
+ */
+public class VarnishTarget implements EdgeTarget {
+
+    /** Upper bound of one {@code Surrogate-Key} header value. */
+    static final int MAX_HEADER_CHARS = 4000;
+
+    private final List<URI> urls;
+    private final Duration timeout;
+    private final HttpClient client;
+    private final PurgeMetrics metrics;
+
+    public VarnishTarget(List<String> baseUrls, Duration timeout, MeterRegistry registry) {
+        this.urls = baseUrls.stream().map(String::trim).filter(u -> !u.isEmpty())
+                .map(u -> URI.create(u).resolve("/")).toList();
+        this.timeout = timeout;
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.metrics = new PurgeMetrics(registry, name());
+    }
+
+    @Override
+    public String name() {
+        return "varnish";
+    }
+
+    @Override
+    public Uni<Void> purge(Set<String> keys) {
+        Set<HttpRequest> remaining = ConcurrentHashMap.newKeySet();
+        for (String header : headers(keys)) {
+            urls.forEach(url -> remaining.add(request(url, header)));
+        }
+        return Uni.createFrom().deferred(() -> sendAll(remaining));
+    }
+
+    /** The {@code Surrogate-Key} header values that carry {@code keys}, each at most {@link #MAX_HEADER_CHARS}. */
+    static List<String> headers(Collection<String> keys) {
+        List<String> headers = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String key : keys) {
+            if (current.length() > 0 && current.length() + 1 + key.length() > MAX_HEADER_CHARS) {
+                headers.add(current.toString());
+                current.setLength(0);
+            }
+            current.append(current.length() > 0 ? " " : "").append(key);
+        }
+        if (current.length() > 0) {
+            headers.add(current.toString());
+        }
+        return headers;
+    }
+
+    private HttpRequest request(URI url, String header) {
+        return HttpRequest.newBuilder(url).timeout(timeout).header(EdgeHeaders.SURROGATE_KEY, header)
+                .method("PURGE", HttpRequest.BodyPublishers.noBody()).build();
+    }
+
+    private Uni<Void> sendAll(Set<HttpRequest> remaining) {
+        if (remaining.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Uni<Void>> sends = List.copyOf(remaining).stream().map(r -> send(r).invoke(() -> remaining.remove(r)))
+                .toList();
+        return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
+    }
+
+    private Uni<Void> send(HttpRequest request) {
+        return Uni.createFrom().completionStage(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
+                .onItemOrFailure().transformToUni((response, failure) -> {
+                    if (failure == null && response.statusCode() / 100 == 2) {
+                        metrics.count(PurgeMetrics.SUCCESS);
+                        return Uni.createFrom().voidItem();
+                    }
+                    metrics.count(PurgeMetrics.FAILURE);
+                    return Uni.createFrom().failure(failure != null ? failure
+                            : new IllegalStateException("PURGE " + request.uri() + " answered " + response.statusCode()));
+                });
+    }
+}

@@ -1,0 +1,227 @@
+package io.catalog.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.catalog.events.ProductUpdated;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudfront.CloudFrontAsyncClient;
+
+/**
+ * {@link CloudFrontTarget} through the real AWS SDK client against a {@link RecordedCloudFrontEndpoint} (a local
+ * recorder of the SDK's requests, not CloudFront) and a real Redis for the shared monthly budget.
+ */
+class CloudFrontTargetTest {
+
+    private static final String DISTRIBUTION = "E2RECORDED";
+    private static final String BUDGET_PREFIX = "catalog:edge:cloudfront:paths:";
+    private static EdgeRedis redis;
+    private RecordedCloudFrontEndpoint endpoint;
+    private SimpleMeterRegistry registry;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() {
+        redis = new EdgeRedis();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @BeforeEach
+    void startEndpoint() throws Exception {
+        endpoint = new RecordedCloudFrontEndpoint();
+        registry = new SimpleMeterRegistry();
+        redis.server.command("FLUSHALL");
+    }
+
+    @AfterEach
+    void stopEndpoint() throws Exception {
+        for (AutoCloseable closeable : closeables) {
+            closeable.close();
+        }
+        endpoint.close();
+    }
+
+    private CloudFrontTarget target(long budget, int maxInFlight, MutableClock clock) {
+        CloudFrontAsyncClient client = CloudFrontAsyncClient.builder().region(Region.AWS_GLOBAL)
+                .endpointOverride(endpoint.uri()).httpClientBuilder(AwsCrtAsyncHttpClient.builder())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+        CloudFrontTarget target = new CloudFrontTarget(client, DISTRIBUTION, redis.reactive, BUDGET_PREFIX, budget,
+                maxInFlight, Duration.ofMillis(50), clock, registry);
+        closeables.add(target);
+        return target;
+    }
+
+    private static Set<String> productKeys(int from, int to) {
+        Set<String> keys = new LinkedHashSet<>();
+        for (int i = from; i < to; i++) {
+            keys.add("product-p" + i);
+        }
+        return keys;
+    }
+
+    private static long budgetUsed(String month) {
+        String reply = redis.server.command("GET", BUDGET_PREFIX + month);
+        return reply.startsWith("$-1") ? 0 : Long.parseLong(reply.split("\r\n")[1]);
+    }
+
+    private double exhaustedGauge() {
+        return registry.get("catalog.edge.purge.budget.exhausted").gauge().value();
+    }
+
+    @Test
+    void recordedEndpoint_keysOf500EventsBecomeOneInvalidationOfDistinctExactPaths() throws Exception {
+        CloudFrontTarget target = target(10_000, 3000, new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
+        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(200), 3, Duration.ofMillis(20), registry);
+        List<CompletionStage<Boolean>> done = new ArrayList<>();
+        for (int batch = 0; batch < 5; batch++) {
+            List<ProductUpdated> events = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int product = (batch * 100 + i) % 250;
+                events.add(EdgePurgerTest.event("p" + product, "c" + product % 5, product == 7 ? "old" : null));
+            }
+            done.add(purger.submit(events));
+        }
+        for (CompletionStage<Boolean> stage : done) {
+            assertThat(stage.toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+        }
+        purger.close();
+
+        assertThat(endpoint.calls).hasSize(1);
+        RecordedCloudFrontEndpoint.Call call = endpoint.calls.get(0);
+        assertThat(call.distributionId()).isEqualTo(DISTRIBUTION);
+        List<String> paths = call.paths();
+        assertThat(paths).doesNotHaveDuplicates().hasSize(250 + 6 * 2 + 1)
+                .contains("/products/p0", "/products/p249", "/categories/c3/summary", "/products?category=c3",
+                        "/categories/old/summary", "/products?category=old", "/products")
+                .noneMatch(path -> path.contains("*"));
+        assertThat(budgetUsed("2026-11")).isEqualTo(paths.size());
+        assertThat(registry.get("catalog.edge.purges").tags("target", "cloudfront", "outcome", "success").counter()
+                .count()).isEqualTo(1);
+    }
+
+    @Test
+    void recordedEndpoint_neverMorePathsInProgressThanTheInFlightLimit() throws Exception {
+        CloudFrontTarget target = target(10_000, 100, new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        CompletionStage<Void> done = target.purge(productKeys(0, 250))
+                .onFailure(CloudFrontTarget.InFlightLimitException.class).invoke(failures::add)
+                .onFailure(CloudFrontTarget.InFlightLimitException.class).retry()
+                .withBackOff(Duration.ofMillis(20), Duration.ofMillis(40)).atMost(500)
+                .subscribeAsCompletionStage();
+
+        awaitCalls(1);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (failures.size() < 3) {
+            assertThat(System.nanoTime()).as("waiting for the limit to hold the rest back").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        assertThat(endpoint.calls).as("the rest waits for capacity").hasSize(1);
+        assertThat(endpoint.calls.get(0).paths()).hasSize(100);
+        assertThat(target.inFlight()).isEqualTo(100);
+
+        while (!done.toCompletableFuture().isDone()) {
+            endpoint.completeAll();
+            Thread.sleep(100);
+        }
+        done.toCompletableFuture().get(1, TimeUnit.SECONDS);
+        assertThat(endpoint.calls).hasSize(3);
+        assertThat(endpoint.maxPathsInProgress()).isLessThanOrEqualTo(100);
+        assertThat(endpoint.paths()).doesNotHaveDuplicates().hasSize(250).noneMatch(path -> path.contains("*"));
+    }
+
+    @Test
+    void recordedEndpoint_monthlyBudgetStopsInvalidationsUntilTheNextMonth() throws Exception {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-30T23:59:00Z"));
+        CloudFrontTarget target = target(300, 3000, clock);
+        List<LogRecord> warnings = captureWarnings();
+
+        purge(target, productKeys(0, 200));
+        assertThat(endpoint.paths()).hasSize(200);
+        assertThat(exhaustedGauge()).isZero();
+
+        purge(target, productKeys(200, 400));
+        assertThat(endpoint.calls).hasSize(2);
+        assertThat(endpoint.paths()).hasSize(300);
+        assertThat(exhaustedGauge()).isEqualTo(1);
+
+        purge(target, productKeys(400, 450));
+        assertThat(endpoint.calls).as("no call once the budget is used up").hasSize(2);
+        assertThat(budgetUsed("2026-11")).isEqualTo(300);
+        assertThat(exhaustedGauge()).isEqualTo(1);
+        assertThat(warnings).as("one WARN line for the month").hasSize(1);
+        assertThat(warnings.get(0).getMessage()).contains("2026-11");
+
+        clock.set(Instant.parse("2026-12-01T00:00:01Z"));
+        assertThat(exhaustedGauge()).as("a new month has a new budget").isZero();
+        purge(target, productKeys(450, 500));
+        assertThat(endpoint.calls).hasSize(3);
+        assertThat(budgetUsed("2026-12")).isEqualTo(50);
+        assertThat(endpoint.paths()).doesNotHaveDuplicates().noneMatch(path -> path.contains("*"));
+    }
+
+    private static void purge(CloudFrontTarget target, Set<String> keys) {
+        Uni<Void> purge = target.purge(keys);
+        purge.await().atMost(Duration.ofSeconds(10));
+    }
+
+    private void awaitCalls(int calls) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (endpoint.calls.size() < calls) {
+            assertThat(System.nanoTime()).as("waiting for %d calls", calls).isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
+
+    private List<LogRecord> captureWarnings() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Logger logger = Logger.getLogger(CloudFrontTarget.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    records.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        closeables.add(() -> logger.removeHandler(handler));
+        return records;
+    }
+}
