@@ -213,6 +213,12 @@ public interface CatalogConfig {
         Cloudfront cloudfront();
 
         interface Purge {
+            /**
+             * When batches are purged again, once every pod has applied their events; defaults to
+             * {@code catalog.events.feed-stale-after}.
+             */
+            Optional<Duration> settle();
+
             /** Edge cache base URLs that accept {@code PURGE /} with a {@code Surrogate-Key} header. */
             @WithName("varnish-urls")
             Optional<List<String>> varnishUrls();

@@ -97,6 +97,12 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
         poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
     }
 
+    /** Billed per path: purged once, after every pod has applied the events. */
+    @Override
+    public boolean purgeEarly() {
+        return false;
+    }
+
     @Override
     public String name() {
         return "cloudfront";

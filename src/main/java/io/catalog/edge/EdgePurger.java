@@ -31,7 +31,14 @@ import io.smallrye.mutiny.Uni;
  * when it moved, and {@code products}). Keys are collected in a set for one window ({@code catalog.edge.purge.window},
  * opened by the first key after a flush), so a bulk update of a thousand products in one category becomes one batch of
  * about a thousand distinct keys instead of a thousand purges of {@code category-…}. The window also lets every pod
- * apply the event to its own tiers (the propagation bound) before the edge refetches from any of them.
+ * apply the event to its own tiers before the edge refetches from any of them.
+ *
+ * <p>The window alone cannot promise that: a pod that has not yet applied an event when the edge refetches would
+ * hand the edge the old version for a whole {@code max-age}. So every batch is purged again once
+ * {@code catalog.edge.purge.settle} has passed (by default the feed's staleness bound: by then every pod has either
+ * applied the event or stopped trusting its L1, and L2 was updated before the event was published). Targets billed
+ * per purge (CloudFront) are purged only then, once; cheap ones (Varnish) both right away and then. A settle time
+ * of zero purges every target once, right after the window.
  *
  * <p>Nothing here blocks its caller: {@link #submit} only adds keys and returns a stage; flushes run on this
  * purger's own scheduler thread and every target is asynchronous. A target that fails is retried with exponential
@@ -48,6 +55,7 @@ public class EdgePurger {
     private final Duration window;
     private final int retries;
     private final Duration backoff;
+    private final Duration settle;
     private final DistributionSummary batchKeys;
     private final ScheduledExecutorService scheduler;
     private final Object lock = new Object();
@@ -58,15 +66,17 @@ public class EdgePurger {
     @Inject
     public EdgePurger(EdgeTargets targets, CatalogConfig config, MeterRegistry registry) {
         this(targets.all(), config.edge().purge().window(), config.edge().purge().retries(),
-                config.edge().purge().retryBackoff(), registry);
+                config.edge().purge().retryBackoff(),
+                config.edge().purge().settle().orElse(config.events().feedStaleAfter()), registry);
     }
 
-    public EdgePurger(List<EdgeTarget> targets, Duration window, int retries, Duration backoff,
+    public EdgePurger(List<EdgeTarget> targets, Duration window, int retries, Duration backoff, Duration settle,
             MeterRegistry registry) {
         this.targets = List.copyOf(targets);
         this.window = window;
         this.retries = retries;
         this.backoff = backoff;
+        this.settle = settle;
         this.batchKeys = DistributionSummary.builder("catalog.edge.purge.keys")
                 .description("Distinct surrogate keys per purged batch").register(registry);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,11 +137,21 @@ public class EdgePurger {
         }
         batchKeys.record(batch.size());
         Set<String> frozen = Set.copyOf(batch);
-        List<Uni<Boolean>> purges = targets.stream().map(target -> purge(target, frozen)).toList();
-        Uni.join().all(purges).andCollectFailures()
-                .map(results -> results.stream().allMatch(Boolean::booleanValue))
+        List<EdgeTarget> early = settle.isZero() ? List.of()
+                : targets.stream().filter(EdgeTarget::purgeEarly).toList();
+        Uni<Boolean> late = settle.isZero() ? purgeAll(targets, frozen)
+                : Uni.createFrom().voidItem().onItem().delayIt().by(settle).chain(() -> purgeAll(targets, frozen));
+        purgeAll(early, frozen).chain(ok -> late.map(lateOk -> ok && lateOk))
                 .subscribe().with(ok -> done.forEach(f -> f.complete(ok)),
                         failure -> done.forEach(f -> f.complete(false)));
+    }
+
+    private Uni<Boolean> purgeAll(List<EdgeTarget> chosen, Set<String> batch) {
+        if (chosen.isEmpty()) {
+            return Uni.createFrom().item(true);
+        }
+        return Uni.join().all(chosen.stream().map(target -> purge(target, batch)).toList()).andCollectFailures()
+                .map(results -> results.stream().allMatch(Boolean::booleanValue));
     }
 
     private Uni<Boolean> purge(EdgeTarget target, Set<String> batch) {

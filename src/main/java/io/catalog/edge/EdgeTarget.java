@@ -18,4 +18,14 @@ public interface EdgeTarget {
 
     /** Purges everything tagged with any of {@code keys} (already de-duplicated). */
     Uni<Void> purge(Set<String> keys);
+
+    /**
+     * Whether this target is also purged right after the window, not only once every pod has applied the events
+     * ({@code catalog.edge.purge.settle}). Cheap targets say yes: their early purge makes the edge fresh in
+     * milliseconds, their late one removes anything a lagging pod served meanwhile. Targets billed per purge say no
+     * and are purged once, late.
+     */
+    default boolean purgeEarly() {
+        return true;
+    }
 }

@@ -36,7 +36,7 @@ class EdgePurgerTest {
         RecordingTarget varnish = new RecordingTarget("varnish");
         RecordingTarget cloudfront = new RecordingTarget("cloudfront");
         EdgePurger purger = new EdgePurger(List.of(varnish, cloudfront), Duration.ofMillis(200), 0,
-                Duration.ofMillis(10), new SimpleMeterRegistry());
+                Duration.ofMillis(10), Duration.ZERO, new SimpleMeterRegistry());
         List<CompletionStage<Boolean>> done = new ArrayList<>();
         for (int batch = 0; batch < 5; batch++) {
             List<ProductUpdated> events = new ArrayList<>();
@@ -59,7 +59,7 @@ class EdgePurgerTest {
     void aFailingTargetIsRetriedWithBackoffThenReportedWithoutBlockingTheCaller() throws Exception {
         RecordingTarget flaky = new RecordingTarget("flaky");
         EdgePurger purger = new EdgePurger(List.of(flaky), Duration.ofMillis(20), 3, Duration.ofMillis(10),
-                new SimpleMeterRegistry());
+                Duration.ZERO, new SimpleMeterRegistry());
 
         flaky.failNext.set(2);
         long start = System.nanoTime();
@@ -72,6 +72,35 @@ class EdgePurgerTest {
         CompletionStage<Boolean> failed = purger.submit(List.of(event("p2", "toys", null)));
         assertThat(failed.toCompletableFuture().get(5, TimeUnit.SECONDS)).isFalse();
         assertThat(flaky.calls.get()).isEqualTo(3 + 4);
+        purger.close();
+    }
+
+    /**
+     * A pod that had not applied an event yet when the edge refetched would give the edge the old version: cheap
+     * targets are purged right after the window and again once every pod has applied the events; targets billed per
+     * purge only then.
+     */
+    @Test
+    void batchesArePurgedAgainOnceEveryPodHasSettledAndBilledTargetsOnlyThen() throws Exception {
+        RecordingTarget varnish = new RecordingTarget("varnish", true);
+        RecordingTarget cloudfront = new RecordingTarget("cloudfront", false);
+        Duration settle = Duration.ofMillis(300);
+        EdgePurger purger = new EdgePurger(List.of(varnish, cloudfront), Duration.ofMillis(20), 0,
+                Duration.ofMillis(10), settle, new SimpleMeterRegistry());
+
+        CompletionStage<Boolean> done = purger.submit(List.of(event("p1", "toys", null)));
+
+        long start = System.nanoTime();
+        while (varnish.batches.isEmpty() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5)) {
+            Thread.onSpinWait();
+        }
+        assertThat(varnish.batches).hasSize(1);
+        assertThat(cloudfront.batches).isEmpty();
+        assertThat(done.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(settle.minusMillis(50));
+        assertThat(varnish.batches).hasSize(2);
+        assertThat(cloudfront.batches).hasSize(1);
+        assertThat(cloudfront.batches.get(0)).isEqualTo(varnish.batches.get(0));
         purger.close();
     }
 }

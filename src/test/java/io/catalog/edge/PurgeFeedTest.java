@@ -47,7 +47,7 @@ class PurgeFeedTest {
     }
 
     private static PurgeFeed feed(String stream, String consumer, EdgeTarget target, Duration claimIdle) {
-        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(20), 0, Duration.ofMillis(10),
+        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(20), 0, Duration.ofMillis(10), Duration.ZERO,
                 new SimpleMeterRegistry());
         PurgeFeed.Settings settings = new PurgeFeed.Settings(stream, GROUP, consumer, Duration.ofMillis(100), 50,
                 claimIdle, Duration.ofMinutes(10));

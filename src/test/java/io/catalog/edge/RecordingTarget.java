@@ -14,9 +14,20 @@ final class RecordingTarget implements EdgeTarget {
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger failNext = new AtomicInteger();
     private final String name;
+    private final boolean early;
 
     RecordingTarget(String name) {
+        this(name, true);
+    }
+
+    RecordingTarget(String name, boolean early) {
         this.name = name;
+        this.early = early;
+    }
+
+    @Override
+    public boolean purgeEarly() {
+        return early;
     }
 
     @Override

@@ -136,12 +136,13 @@ class VarnishEdgeTest {
 
         double after = quietPurgeCount();
         LOG.infof("1,000 price changes: %.0f PURGE requests", after - before);
-        assertThat(after - before).as("PURGE requests for 1,000 changed products").isBetween(1.0, 10.0);
+        // a few windows' batches, each purged right away and again once every pod has settled: not 1,000
+        assertThat(after - before).as("PURGE requests for 1,000 changed products").isBetween(1.0, 20.0);
         assertThat(registry.find(PurgeMetrics.PURGES).tag("outcome", PurgeMetrics.FAILURE).counters().stream()
                 .mapToDouble(Counter::count).sum()).isZero();
     }
 
-    /** The number of PURGE requests sent, once it has not changed for a second. */
+    /** The number of PURGE requests sent, once it has not changed for longer than the settle time (2 s). */
     private double quietPurgeCount() throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         double last = -1;
@@ -152,7 +153,7 @@ class VarnishEdgeTest {
             if (now != last) {
                 last = now;
                 stableSince = System.nanoTime();
-            } else if (System.nanoTime() - stableSince > Duration.ofSeconds(1).toNanos()) {
+            } else if (System.nanoTime() - stableSince > Duration.ofSeconds(3).toNanos()) {
                 return now;
             }
             Thread.sleep(50);
