@@ -96,6 +96,6 @@ public class CacheCoherence {
             floors.raise(Tokens.category(event.previousCategory()), seq);
         }
         floors.raise(Tokens.ALL, seq);
-        l1.invalidate(Keys.product(event.productId()));
+        l1.invalidateOlderThan(Keys.product(event.productId()), seq);
     }
 }

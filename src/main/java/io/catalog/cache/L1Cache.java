@@ -40,8 +40,9 @@ public final class L1Cache {
         }
     }
 
-    public void invalidate(String key) {
-        entries.invalidate(key);
+    /** Drops the entry of {@code key} unless it already holds {@code version} or newer. */
+    public void invalidateOlderThan(String key, long version) {
+        entries.asMap().computeIfPresent(key, (k, value) -> value.version() >= version ? value : null);
     }
 
     /** Drops every entry; loads begun before this call will not be cached. */

@@ -27,6 +27,7 @@ import io.quarkus.redis.datasource.stream.XReadArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, on a
@@ -167,17 +168,35 @@ public class FeedConsumer {
     private String maxDeleted() {
         try {
             Response info = redis.execute("XINFO", "STREAM", stream);
-            for (int i = 0; i + 1 < info.size(); i += 2) {
-                if ("max-deleted-entry-id".equals(info.get(i).toString())) {
-                    return info.get(i + 1).toString();
-                }
-            }
-            return null;
+            Response maxDeleted = field(info, "max-deleted-entry-id");
+            return maxDeleted == null ? null : maxDeleted.toString();
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("no such key")) {
                 return null;
             }
             throw e;
+        }
+    }
+
+    /** A field of a reply that is a map (RESP3) or a flat list of names and values (RESP2). */
+    static Response field(Response reply, String name) {
+        if (reply.type() == ResponseType.MULTI && isMap(reply)) {
+            return reply.containsKey(name) ? reply.get(name) : null;
+        }
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            if (name.equals(reply.get(i).toString())) {
+                return reply.get(i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isMap(Response reply) {
+        try {
+            reply.getKeys();
+            return true;
+        } catch (RuntimeException notAMap) {
+            return false;
         }
     }
 

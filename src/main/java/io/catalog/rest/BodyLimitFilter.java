@@ -6,6 +6,7 @@ import jakarta.enterprise.event.Observes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * Answers a request whose declared body exceeds 1 MiB with a 413 problem document before anything reads it (the
@@ -21,19 +22,38 @@ public class BodyLimitFilter {
 
     void install(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(this::limit);
+        BodyHandler chunked = BodyHandler.create(false).setBodyLimit(MAX_BODY);
+        router.route().order(Integer.MIN_VALUE + 1).handler(context -> {
+            if (context.request().getHeader(HttpHeaders.CONTENT_LENGTH) == null
+                    && context.request().getHeader(HttpHeaders.TRANSFER_ENCODING) != null) {
+                chunked.handle(context);
+            } else {
+                context.next();
+            }
+        }).failureHandler(context -> {
+            if (context.statusCode() == 413) {
+                tooLarge(context);
+            } else {
+                context.next();
+            }
+        });
     }
 
     void limit(RoutingContext context) {
         String length = context.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLarge(length)) {
-            context.response().setStatusCode(413)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-                    .putHeader(HttpHeaders.CONNECTION, "close")
-                    .end(PROBLEM);
+            tooLarge(context);
             return;
         }
         context.next();
+    }
+
+    private static void tooLarge(RoutingContext context) {
+        context.response().setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader(HttpHeaders.CONNECTION, "close")
+                .end(PROBLEM);
     }
 
     private static boolean tooLarge(String length) {

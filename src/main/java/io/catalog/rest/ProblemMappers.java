@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -12,12 +13,14 @@ import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -67,6 +70,20 @@ public class ProblemMappers {
         return Problem.response(400, "invalid-json", "Invalid JSON", detail);
     }
 
+    /** More specific than {@link JsonProcessingException}, so that it wins over the framework's own mapper. */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        return badJson(e);
+    }
+
+    @ServerExceptionMapper
+    public Response badRequest(BadRequestException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
+        return Problem.response(400, "bad-request", "Bad request", "The request could not be read");
+    }
+
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
         return unauthenticated();
@@ -93,10 +110,10 @@ public class ProblemMappers {
     }
 
     @ServerExceptionMapper
-    public Response notAllowed(NotAllowedException e) {
+    public Response notAllowed(NotAllowedException e, UriInfo uri) {
         Response problem = Problem.response(405, "method-not-allowed", "Method not allowed",
                 "This resource does not support this method");
-        return Response.fromResponse(problem).allow(e.getResponse().getAllowedMethods()).build();
+        return Response.fromResponse(problem).header(HttpHeaders.ALLOW, AllowedMethods.of(uri.getPath())).build();
     }
 
     @ServerExceptionMapper

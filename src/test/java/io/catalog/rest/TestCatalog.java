@@ -1,0 +1,296 @@
+package io.catalog.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.catalog.testing.LocalStackResource;
+import io.restassured.RestAssured;
+import io.restassured.config.JsonConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
+
+/**
+ * Shared helpers of the HTTP acceptance tests: admin tokens, unique ids and categories, product creation, exact
+ * JSON reading (numbers as {@link BigDecimal}) and the Redis event stream.
+ */
+final class TestCatalog {
+
+    static final String ISSUER = "https://catalog.example.com/dev";
+    static final String ADMIN_GROUP = "catalog-admin";
+    static final String PROBLEM_JSON = "application/problem+json";
+    static final String EVENTS_STREAM = "catalog:events";
+
+    /** JSON paths answer numbers as BigDecimal, so prices compare exactly. */
+    static final RestAssuredConfig EXACT = RestAssured.config()
+            .jsonConfig(JsonConfig.jsonConfig().numberReturnType(NumberReturnType.BIG_DECIMAL));
+
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static volatile PrivateKey devKey;
+    private static volatile PrivateKey foreignKey;
+
+    private TestCatalog() {
+    }
+
+    // ---- ids -------------------------------------------------------------------------------------------------
+
+    static String suffix() {
+        StringBuilder s = new StringBuilder(10);
+        for (int i = 0; i < 10; i++) {
+            s.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        return s.toString();
+    }
+
+    /** A product id no other test uses. */
+    static String uniqueId(String hint) {
+        return hint + "-" + suffix();
+    }
+
+    /** A category no other test uses. */
+    static String uniqueCategory(String hint) {
+        return hint.toLowerCase() + "-" + suffix();
+    }
+
+    // ---- tokens ----------------------------------------------------------------------------------------------
+
+    static PrivateKey devKey() {
+        if (devKey == null) {
+            try {
+                devKey = KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/jwt/privateKey.pem")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read dev/jwt/privateKey.pem", e);
+            }
+        }
+        return devKey;
+    }
+
+    static PrivateKey foreignKey() {
+        if (foreignKey == null) {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                KeyPair pair = generator.generateKeyPair();
+                foreignKey = pair.getPrivate();
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return foreignKey;
+    }
+
+    static String adminToken() {
+        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
+    }
+
+    static String tokenWithoutGroup() {
+        return Jwt.issuer(ISSUER).subject("t").groups(Set.of("catalog-reader")).sign(devKey());
+    }
+
+    static String expiredAdminToken() {
+        Instant past = Instant.now().minus(Duration.ofHours(2));
+        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).issuedAt(past)
+                .expiresAt(past.plus(Duration.ofMinutes(5))).sign(devKey());
+    }
+
+    static String wronglySignedAdminToken() {
+        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).sign(foreignKey());
+    }
+
+    static String wrongIssuerAdminToken() {
+        return Jwt.issuer("https://evil.example.com").subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
+    }
+
+    // ---- requests --------------------------------------------------------------------------------------------
+
+    /** A request without credentials. */
+    static RequestSpecification anyone() {
+        return RestAssured.given().config(EXACT);
+    }
+
+    /** A request with a valid admin token. */
+    static RequestSpecification admin() {
+        return anyone().auth().oauth2(adminToken());
+    }
+
+    static String productBody(String name, String category, String price) {
+        return "{\"name\":" + quote(name) + ",\"category\":" + quote(category) + ",\"price\":" + price + "}";
+    }
+
+    static String priceBody(String price) {
+        return "{\"price\":" + price + "}";
+    }
+
+    static String quote(String s) {
+        try {
+            return MAPPER.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates a product through the admin API and returns the 201 answer. */
+    static Response create(String id, String category, String price) {
+        Response response = admin().contentType("application/json").body(productBody("Product " + id, category, price))
+                .put("/admin/products/{id}", id);
+        assertThat(response.statusCode()).as("PUT /admin/products/%s: %s", id, response.asString()).isEqualTo(201);
+        return response;
+    }
+
+    /** Creates a product with a unique id and returns that id. */
+    static String createUnique(String hint, String category, String price) {
+        String id = uniqueId(hint);
+        create(id, category, price);
+        return id;
+    }
+
+    static Response patchPrice(String id, String price) {
+        return admin().contentType("application/json").body(priceBody(price)).patch("/admin/products/{id}/price", id);
+    }
+
+    /** The product as the public API serves it, parsed exactly. */
+    static JsonNode read(String id) {
+        Response response = anyone().get("/products/{id}", id);
+        assertThat(response.statusCode()).as("GET /products/%s: %s", id, response.asString()).isEqualTo(200);
+        return json(response.asString());
+    }
+
+    static JsonNode json(String body) {
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + body, e);
+        }
+    }
+
+    static BigDecimal decimal(String s) {
+        return new BigDecimal(s);
+    }
+
+    /** Asserts a problem document: problem+json with type, title, status (= the HTTP status) and detail. */
+    static JsonNode assertProblem(Response response, int status) {
+        String body = response.asString();
+        assertThat(response.statusCode()).as("status; body: %s", body).isEqualTo(status);
+        assertThat(response.contentType()).as("content type of %s answer: %s", status, body).startsWith(PROBLEM_JSON);
+        JsonNode problem = json(body);
+        assertThat(problem.path("type").isTextual()).as("type in %s", body).isTrue();
+        assertThat(problem.path("title").isTextual()).as("title in %s", body).isTrue();
+        assertThat(problem.path("status").asInt()).as("status in %s", body).isEqualTo(status);
+        assertThat(problem.path("detail").isTextual()).as("detail in %s", body).isTrue();
+        assertNoStackTrace(body);
+        return problem;
+    }
+
+    /**
+     * Checks every answer as a problem of {@code status} and reports all the ones that are not, not just the
+     * first; {@code label} names the request of each answer.
+     */
+    static void assertAllProblems(Map<String, Response> answers, int status) {
+        List<String> wrong = new ArrayList<>();
+        for (Map.Entry<String, Response> answer : answers.entrySet()) {
+            try {
+                assertProblem(answer.getValue(), status);
+            } catch (AssertionError e) {
+                wrong.add(answer.getKey() + " -> " + answer.getValue().statusCode() + " "
+                        + answer.getValue().contentType() + " " + answer.getValue().asString());
+            }
+        }
+        assertThat(wrong).as("answers that are not %s application/problem+json", status).isEmpty();
+    }
+
+    static void assertNoStackTrace(String body) {
+        assertThat(body).doesNotContain("at io.").doesNotContain("Exception").doesNotContain("\tat ")
+                .doesNotContain("at java.").doesNotContain("at org.");
+    }
+
+    // ---- events ----------------------------------------------------------------------------------------------
+
+    /** The events of the stream (newest first, up to {@code count}), parsed. */
+    static List<JsonNode> latestEvents(int count) {
+        String reply = LocalStackResource.redis().command("XREVRANGE", EVENTS_STREAM, "+", "-", "COUNT",
+                Integer.toString(count));
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : reply.split("\r\n")) {
+            if (line.startsWith("{")) {
+                events.add(json(line));
+            }
+        }
+        return events;
+    }
+
+    /** The events of one product, oldest first. */
+    static List<JsonNode> eventsOf(String productId) {
+        List<JsonNode> all = latestEvents(2000);
+        List<JsonNode> mine = new ArrayList<>();
+        for (int i = all.size() - 1; i >= 0; i--) {
+            if (productId.equals(all.get(i).path("productId").asText())) {
+                mine.add(all.get(i));
+            }
+        }
+        return mine;
+    }
+
+    /** Waits (up to 10 s) until the product has at least {@code count} events in the stream; returns them. */
+    static List<JsonNode> awaitEvents(String productId, int count) {
+        return await(() -> {
+            List<JsonNode> events = eventsOf(productId);
+            return events.size() >= count ? events : null;
+        }, "at least " + count + " events of " + productId + " in " + EVENTS_STREAM);
+    }
+
+    static <T> T await(Supplier<T> probe, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    static Map<String, Object> map(Object... keyValues) {
+        java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        return m;
+    }
+}
