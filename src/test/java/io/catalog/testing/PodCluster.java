@@ -52,6 +52,48 @@ public final class PodCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts Redis and dynalite only, without pods: {@link #startPods} and {@link #stopPods} then run pods on them,
+     * for example several times with different environments (the staleness lab) on the same data.
+     */
+    public static PodCluster startInfrastructure() {
+        RedisServer redis = RedisServer.start();
+        try {
+            return new PodCluster(redis, Dynalite.start(), token());
+        } catch (RuntimeException e) {
+            redis.stop();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts {@code size} more pods on this cluster's Redis and dynalite with the environment of API.md section 1
+     * plus {@code extraEnvironment}, and waits until they are ready.
+     *
+     * @return the pods started
+     */
+    public List<Pod> startPods(int size, Map<String, String> extraEnvironment) {
+        Map<String, String> environment = environment(redis, dynalite);
+        environment.putAll(extraEnvironment);
+        List<Pod> started = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            Pod pod = Pod.start("pod-" + (char) ('a' + pods.size()), environment);
+            pods.add(pod);
+            started.add(pod);
+        }
+        CompletableFuture.allOf(started.stream()
+                .map(p -> CompletableFuture.runAsync(() -> p.awaitReady(Duration.ofSeconds(90))))
+                .toArray(CompletableFuture[]::new)).join();
+        return started;
+    }
+
+    /** Stops every pod (in parallel) and forgets them; Redis and dynalite keep running with their data. */
+    public void stopPods() {
+        CompletableFuture.allOf(pods.stream().map(p -> CompletableFuture.runAsync(p::close))
+                .toArray(CompletableFuture[]::new)).join();
+        pods.clear();
+    }
+
     /** Exactly the environment variables of API.md section 1. */
     static Map<String, String> environment(RedisServer redis, Dynalite dynalite) {
         Map<String, String> env = new HashMap<>();
@@ -77,6 +119,11 @@ public final class PodCluster implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot mint a test token from dev/jwt/privateKey.pem", e);
         }
+    }
+
+    /** The project's root folder (where {@code pom.xml} is), as the pods see it. */
+    public static java.nio.file.Path projectRoot() {
+        return LocalStackPaths.projectRoot();
     }
 
     public List<Pod> pods() {

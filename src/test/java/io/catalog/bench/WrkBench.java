@@ -1,0 +1,166 @@
+package io.catalog.bench;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.catalog.testing.Pod;
+import io.catalog.testing.PodCluster;
+
+/**
+ * Throughput of the read tiers against a no-cache baseline, in the same run: one redis-server, one dynalite and three
+ * pods of the packaged service (full design, L1 off, L1 and L2 off), then {@code wrk} against each:
+ * {@code /bench/fixed} (a fixed product-sized body, no cache, no store: the HTTP stack alone), one product hammered
+ * on the full design (L1 hits), on the L1-less pod (L2 hits) and on the cache-less pod (DynamoDB reads). Results are
+ * printed and written to {@code results/bench/wrk.md} (or {@code -Dbench.output}). Run by {@code bin/bench}.
+ */
+public final class WrkBench {
+
+    record Target(String name, Pod pod, String path, String expectedTier) {
+    }
+
+    record Outcome(Target target, double requestsPerSecond, double p50Ms, double p99Ms, double avgMs, long errors) {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        String threads = System.getProperty("bench.threads", "2");
+        String connections = System.getProperty("bench.connections", "32");
+        String duration = System.getProperty("bench.duration", "15s");
+        String warmup = System.getProperty("bench.warmup", "5s");
+        Path output = Path.of(System.getProperty("bench.output",
+                PodCluster.projectRoot().resolve("results/bench/wrk.md").toString()));
+        long t0 = System.nanoTime();
+        List<Outcome> outcomes = new ArrayList<>();
+        try (PodCluster cluster = PodCluster.startInfrastructure()) {
+            log("starting 3 pods (full design + /bench/fixed, L1 off, L1 and L2 off)...");
+            Pod full = cluster.startPods(1, Map.of("CATALOG_BENCH_FIXED_ENDPOINT", "true")).get(0);
+            Pod l2 = cluster.startPods(1, Map.of("CATALOG_L1_ENABLED", "false")).get(0);
+            Pod store = cluster.startPods(1, Map.of("CATALOG_L1_ENABLED", "false", "CATALOG_L2_ENABLED", "false"))
+                    .get(0);
+            HttpResponse<String> put = full.send(HttpRequest.newBuilder(full.uri("/admin/products/bench-1"))
+                    .header("Authorization", "Bearer " + cluster.adminToken())
+                    .header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString(
+                            "{\"name\":\"Bench item\",\"category\":\"bench\",\"price\":103.62}"))
+                    .build());
+            if (put.statusCode() / 100 != 2) {
+                throw new IllegalStateException("PUT bench-1 answered " + put.statusCode() + ": " + put.body());
+            }
+            List<Target> targets = List.of(
+                    new Target("/bench/fixed (baseline)", full, "/bench/fixed", null),
+                    new Target("L1 hit (full design)", full, "/products/bench-1", "L1"),
+                    new Target("L2 hit (L1 disabled)", l2, "/products/bench-1", "L2"),
+                    new Target("DynamoDB read (L1, L2 disabled)", store, "/products/bench-1", "MISS"),
+                    new Target("/bench/fixed (baseline, again)", full, "/bench/fixed", null));
+            for (Target target : targets) {
+                for (int i = 0; i < 3; i++) {
+                    target.pod().get(target.path());
+                }
+                HttpResponse<String> probe = target.pod().get(target.path());
+                String tier = probe.headers().firstValue("X-Cache").orElse(null);
+                if (probe.statusCode() != 200 || (target.expectedTier() != null
+                        && !target.expectedTier().equals(tier))) {
+                    throw new IllegalStateException(target.name() + ": " + probe.statusCode() + " X-Cache " + tier);
+                }
+                String url = target.pod().uri(target.path()).toString();
+                log("warm-up " + warmup + ": " + target.name());
+                wrk(threads, connections, warmup, url);
+                log("wrk -t" + threads + " -c" + connections + " -d" + duration + ": " + target.name());
+                Outcome outcome = parse(target, wrk(threads, connections, duration, url));
+                log(String.format(Locale.ROOT, "  %.0f req/s, p50 %.2f ms, p99 %.2f ms", outcome.requestsPerSecond(),
+                        outcome.p50Ms(), outcome.p99Ms()));
+                outcomes.add(outcome);
+            }
+            cluster.stopPods();
+        }
+        String report = report(outcomes, threads, connections, duration, Duration.ofNanos(System.nanoTime() - t0));
+        Files.createDirectories(output.getParent());
+        Files.writeString(output, report);
+        System.out.println(report);
+        log("written to " + output);
+    }
+
+    private static String wrk(String threads, String connections, String duration, String url)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + duration, "--latency",
+                url).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed: " + out);
+        }
+        return out;
+    }
+
+    static Outcome parse(Target target, String out) {
+        double rps = number(out, "Requests/sec:\\s+([\\d.]+)");
+        double avg = millis(out, "Latency\\s+([\\d.]+)(us|ms|s)\\s");
+        double p50 = millis(out, "\\s50%\\s+([\\d.]+)(us|ms|s)");
+        double p99 = millis(out, "\\s99%\\s+([\\d.]+)(us|ms|s)");
+        Matcher m = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)").matcher(out);
+        long errors = m.find() ? Long.parseLong(m.group(1)) : 0;
+        Matcher socket = Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)")
+                .matcher(out);
+        if (socket.find()) {
+            for (int i = 1; i <= 4; i++) {
+                errors += Long.parseLong(socket.group(i));
+            }
+        }
+        return new Outcome(target, rps, p50, p99, avg, errors);
+    }
+
+    private static double number(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + regex + " in wrk output:\n" + text);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    private static double millis(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + regex + " in wrk output:\n" + text);
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
+    }
+
+    private static String report(List<Outcome> outcomes, String threads, String connections, String duration,
+            Duration elapsed) {
+        Outcome base = outcomes.get(0);
+        StringBuilder out = new StringBuilder("# Read-tier throughput (wrk)\n\n");
+        out.append("- Date: ").append(Instant.now()).append('\n');
+        out.append("- Machine: ").append(io.catalog.lab.LabMachine.describe()).append('\n');
+        out.append("- Load: `wrk -t").append(threads).append(" -c").append(connections).append(" -d").append(duration)
+                .append(" --latency` per target, after a warm-up run; one pod per target (256 MB heap, serial GC), "
+                        + "all on the same machine as wrk, redis-server and dynalite. Wall time ")
+                .append(elapsed.toSeconds()).append(" s.\n\n");
+        out.append("| target | requests/s | × baseline | p50 | p99 | avg | errors |\n|---|---|---|---|---|---|---|\n");
+        for (Outcome o : outcomes) {
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f ms | %.2f ms | %.2f ms | %d |\n",
+                    o.target().name(), o.requestsPerSecond(), o.requestsPerSecond() / base.requestsPerSecond(),
+                    o.p50Ms(), o.p99Ms(), o.avgMs(), o.errors()));
+        }
+        return out.toString();
+    }
+
+    private static void log(String line) {
+        System.out.println("[bench " + Instant.now().toString().substring(11, 19) + "] " + line);
+    }
+
+}
