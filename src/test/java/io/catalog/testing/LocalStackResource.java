@@ -36,6 +36,13 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         redis = RedisServer.start();
         dynalite = Dynalite.start();
+        Map<String, String> config = config(redis, dynalite);
+        config.put("catalog.dynamodb.table-prefix", "test-" + randomSuffix(6) + "-");
+        return config;
+    }
+
+    /** The settings that point the service at a Redis and a dynalite (API.md section 1 names). */
+    static Map<String, String> config(RedisServer redis, Dynalite dynalite) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.redis.hosts", redis.url());
         config.put("quarkus.dynamodb.endpoint-override", dynalite.endpoint());
@@ -44,7 +51,6 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
         config.put("quarkus.dynamodb.aws.credentials.static-provider.access-key-id", "test");
         config.put("quarkus.dynamodb.aws.credentials.static-provider.secret-access-key", "test");
         config.put("catalog.dynamodb.create-tables", "true");
-        config.put("catalog.dynamodb.table-prefix", "test-" + randomSuffix(6) + "-");
         return config;
     }
 

@@ -94,16 +94,14 @@ public final class PodCluster implements AutoCloseable {
         pods.clear();
     }
 
-    /** Exactly the environment variables of API.md section 1. */
+    /**
+     * Exactly the environment variables of API.md section 1: the test resource's settings in their environment
+     * variable form ({@code quarkus.redis.hosts} → {@code QUARKUS_REDIS_HOSTS}) and the admin token settings.
+     */
     static Map<String, String> environment(RedisServer redis, Dynalite dynalite) {
         Map<String, String> env = new HashMap<>();
-        env.put("QUARKUS_REDIS_HOSTS", redis.url());
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynalite.endpoint());
-        env.put("QUARKUS_DYNAMODB_AWS_REGION", "us-east-1");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_TYPE", "static");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_ACCESS_KEY_ID", "test");
-        env.put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "test");
-        env.put("CATALOG_DYNAMODB_CREATE_TABLES", "true");
+        LocalStackResource.config(redis, dynalite)
+                .forEach((property, value) -> env.put(property.toUpperCase().replaceAll("[.-]", "_"), value));
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                 LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
         env.put("MP_JWT_VERIFY_ISSUER", ISSUER);

@@ -46,7 +46,7 @@ public final class DaxCluster extends Construct {
                 .build();
         CfnParameterGroup parameters = CfnParameterGroup.Builder.create(this, "Parameters")
                 .description("Catalog DAX: short query cache, default item cache")
-                .parameterNameValues(Map.of("query-ttl-millis", "1000", "record-ttl-millis", "300000"))
+                .parameterNameValues(new java.util.TreeMap<>(Map.of("query-ttl-millis", "1000", "record-ttl-millis", "300000")))
                 .build();
 
         this.cluster = CfnCluster.Builder.create(this, "Cluster")

@@ -39,9 +39,9 @@ final class MetricsSidecar extends Construct {
                 .essential(false)
                 .cpu(64)
                 .memoryReservationMiB(128)
-                .environment(Map.of(
+                .environment(new java.util.TreeMap<>(Map.of(
                         "PROMETHEUS_CONFIG_CONTENT", prometheusConfig(),
-                        "CW_CONFIG_CONTENT", agentConfig(logGroup.getLogGroupName())))
+                        "CW_CONFIG_CONTENT", agentConfig(logGroup.getLogGroupName()))))
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
                         .streamPrefix("cloudwatch-agent").logGroup(logGroup).build()))
                 .build());

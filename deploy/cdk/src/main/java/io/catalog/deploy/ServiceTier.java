@@ -77,9 +77,9 @@ public final class ServiceTier extends Construct {
                 .essential(true)
                 .portMappings(List.of(PortMapping.builder().containerPort(PORT).build()))
                 .environment(environment(config, data, cache, events))
-                .secrets(Map.of(
+                .secrets(new java.util.TreeMap<>(Map.of(
                         "QUARKUS_REDIS_PASSWORD", Secret.fromSecretsManager(cache.authToken()),
-                        "MP_JWT_VERIFY_PUBLICKEY", Secret.fromSecretsManager(jwtPublicKey)))
+                        "MP_JWT_VERIFY_PUBLICKEY", Secret.fromSecretsManager(jwtPublicKey))))
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
                         .streamPrefix("catalog")
                         .logGroup(logGroup("Logs", "/catalog/service"))

@@ -39,8 +39,8 @@ class ServiceTierTest {
     void secretsAreInjectedByEcsNotWrittenIntoTheTemplate() {
         template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", Match.arrayWith(List.of(
                 Match.objectLike(Map.of("Name", ServiceTier.CONTAINER, "Secrets", Match.arrayWith(List.of(
-                        Match.objectLike(Map.of("Name", "QUARKUS_REDIS_PASSWORD")),
-                        Match.objectLike(Map.of("Name", "MP_JWT_VERIFY_PUBLICKEY"))))))))));
+                        Match.objectLike(Map.of("Name", "MP_JWT_VERIFY_PUBLICKEY")),
+                        Match.objectLike(Map.of("Name", "QUARKUS_REDIS_PASSWORD"))))))))));
         Map<String, Object> env = environment(template);
         assertFalse(env.containsKey("QUARKUS_REDIS_PASSWORD"));
         assertFalse(env.containsKey("MP_JWT_VERIFY_PUBLICKEY"));
