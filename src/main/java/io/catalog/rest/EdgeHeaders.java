@@ -13,7 +13,8 @@ import io.catalog.config.CatalogConfig;
 /**
  * The response policy of public GETs, for CloudFront and any other HTTP cache: how long the answer may be kept
  * ({@code Cache-Control}), what it is ({@code ETag}, {@code X-Cache-Version}), which tier answered
- * ({@code X-Cache}) and what it depends on ({@code Surrogate-Key}, for precise purges). A matching
+ * ({@code X-Cache}) and what it depends on ({@code Surrogate-Key} space-separated for Varnish and Fastly-style
+ * caches, {@code Cache-Tag} comma-separated for CloudFront's cache tags, for precise purges). A matching
  * {@code If-None-Match} answers 304 without a body.
  */
 @ApplicationScoped
@@ -22,6 +23,8 @@ public class EdgeHeaders {
     public static final String X_CACHE = "X-Cache";
     public static final String X_CACHE_VERSION = "X-Cache-Version";
     public static final String SURROGATE_KEY = "Surrogate-Key";
+    /** The same keys comma-separated, the form CloudFront reads cache tags in (its cache-tag header setting). */
+    public static final String CACHE_TAG = "Cache-Tag";
 
     private final String cacheControl;
 
@@ -57,6 +60,7 @@ public class EdgeHeaders {
                 .header(X_CACHE_VERSION, value.version())
                 .header(X_CACHE, served.tier().name())
                 .header(SURROGATE_KEY, String.join(" ", value.surrogateKeys()))
+                .header(CACHE_TAG, String.join(",", value.surrogateKeys()))
                 .build();
     }
 }

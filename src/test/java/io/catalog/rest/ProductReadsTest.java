@@ -77,6 +77,7 @@ class ProductReadsTest {
         String surrogate = response.header("Surrogate-Key");
         assertThat(surrogate).isNotNull();
         assertThat(surrogate.split(" ")).contains("product-" + id, "category-" + category);
+        assertThat(response.header("Cache-Tag")).isEqualTo(surrogate.replace(' ', ','));
     }
 
     @Test

@@ -79,7 +79,7 @@ public record StackConfig(
         return new StackConfig("catalog-", Optional.empty(), "catalog-service", "latest", 3, 512, 1024,
                 "valkey", "8.0", "cache.t4g.small", false, 1, 1,
                 false, "dax.t3.small", 3,
-                true, true, "Surrogate-Key", Optional.empty(), Optional.empty(),
+                true, true, "Cache-Tag", Optional.empty(), Optional.empty(),
                 "https://catalog.example.com", Optional.empty(), Optional.empty());
     }
 

@@ -61,7 +61,7 @@ class EdgeTierTest {
     @Test
     void cacheTagsAreReadFromTheSurrogateKeyHeader() {
         template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(
-                Map.of("CacheTagConfig", Map.of("HeaderName", "Surrogate-Key")))));
+                Map.of("CacheTagConfig", Map.of("HeaderName", "Cache-Tag")))));
     }
 
     @Test
