@@ -1,5 +1,6 @@
 package io.catalog.cache;
 
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -41,7 +42,7 @@ public final class SingleFlight<T> {
     private Uni<T> join(CompletableFuture<T> future) {
         return Uni.createFrom().emitter(emitter -> future.whenComplete((value, failure) -> {
             if (failure != null) {
-                emitter.fail(failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                emitter.fail(failure instanceof CompletionException && failure.getCause() != null
                         ? failure.getCause() : failure);
             } else {
                 emitter.complete(value);

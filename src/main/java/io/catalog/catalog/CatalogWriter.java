@@ -1,5 +1,9 @@
 package io.catalog.catalog;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
@@ -140,8 +144,8 @@ public class CatalogWriter {
     }
 
     private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first) {
-        List<StoredProduct> publishable = java.util.Collections.synchronizedList(new ArrayList<>());
-        Map<String, WriteResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+        List<StoredProduct> publishable = Collections.synchronizedList(new ArrayList<>());
+        Map<String, WriteResult> results = new ConcurrentHashMap<>();
         return Multi.createFrom().range(0, known.size())
                 .onItem().transformToUni(i -> writeOne(known.get(i), found.get(known.get(i).id()), first + i,
                         publishable, results))
@@ -195,8 +199,7 @@ public class CatalogWriter {
     }
 
     /** One result of a batch: status 200 with the new version, or 404. */
-    @io.quarkus.runtime.annotations.RegisterForReflection
-    public record BatchResult(String id, int status, @com.fasterxml.jackson.annotation.JsonInclude(
-            com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Long version) {
+    @RegisterForReflection
+    public record BatchResult(String id, int status, @JsonInclude(JsonInclude.Include.NON_NULL) Long version) {
     }
 }

@@ -1,5 +1,6 @@
 package io.catalog.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.math.BigDecimal;
 import java.time.Instant;
 
@@ -11,7 +12,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
  */
 @RegisterForReflection
 public record Product(String id, String name, String category, BigDecimal price, String currency, long version,
-        Instant updatedAt, @com.fasterxml.jackson.annotation.JsonIgnore long sequence) {
+        Instant updatedAt, @JsonIgnore long sequence) {
 
     /** This product with another price, one version later. */
     public Product withPrice(BigDecimal newPrice, long newSequence, Instant now) {

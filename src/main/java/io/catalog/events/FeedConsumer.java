@@ -1,5 +1,6 @@
 package io.catalog.events;
 
+import java.util.Objects;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -115,6 +116,9 @@ public class FeedConsumer {
                 poll();
                 backoff = 50;
             } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
                 lost("read failed: " + e);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 1000);
@@ -145,7 +149,7 @@ public class FeedConsumer {
 
     private void apply(List<StreamMessage<String, String, String>> messages) {
         List<ProductUpdated> events = messages.stream().map(m -> m.payload().get("event"))
-                .filter(java.util.Objects::nonNull).map(e -> json.read(e, ProductUpdated.class)).toList();
+                .filter(Objects::nonNull).map(e -> json.read(e, ProductUpdated.class)).toList();
         Instant now = Instant.now();
         for (ProductUpdated event : events) {
             coherence.apply(event);

@@ -1,5 +1,6 @@
 package io.catalog.events;
 
+import io.catalog.config.CatalogConfig;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ public class OutboxRelay {
             r -> new Thread(r, "catalog-outbox-relay"));
 
     public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
-            Json json, io.catalog.config.CatalogConfig config, MeterRegistry registry) {
+            Json json, CatalogConfig config, MeterRegistry registry) {
         this.store = store;
         this.counters = counters;
         this.beforePublish = beforePublish;

@@ -1,5 +1,7 @@
 package io.catalog.rest;
 
+import java.net.URI;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -27,6 +29,7 @@ public class EdgeHeaders {
     public static final String CACHE_TAG = "Cache-Tag";
 
     private final String cacheControl;
+    private final String immutable;
 
     public EdgeHeaders(CatalogConfig config) {
         CatalogConfig.Edge edge = config.edge();
@@ -35,10 +38,34 @@ public class EdgeHeaders {
         value.append(", stale-while-revalidate=").append(edge.staleWhileRevalidate().toSeconds());
         value.append(", stale-if-error=").append(edge.staleIfError().toSeconds());
         this.cacheControl = value.toString();
+        this.immutable = "public, max-age=" + edge.immutableMaxAge().toSeconds() + ", immutable";
     }
 
     public String cacheControl() {
         return cacheControl;
+    }
+
+    /**
+     * The response for a versioned URL ({@code ?v=<X-Cache-Version>}): the current version is immutable under its
+     * URL, so it may be kept for a year and never needs purging; any other version redirects (302, cacheable like
+     * the unversioned resource) to the current one's URL.
+     */
+    public Response respondVersioned(Served served, long version, String ifNoneMatch, String path,
+            String absentDetail) {
+        CachedValue value = served.value();
+        if (!value.exists() || value.version() == version) {
+            Response response = respond(served, ifNoneMatch, absentDetail);
+            return value.exists() ? Response.fromResponse(response).header(HttpHeaders.CACHE_CONTROL, null)
+                    .header(HttpHeaders.CACHE_CONTROL, immutable).build() : response;
+        }
+        return Response.status(Response.Status.FOUND)
+                .location(URI.create(path + "?v=" + value.version()))
+                .header(HttpHeaders.CACHE_CONTROL, cacheControl)
+                .header(X_CACHE_VERSION, value.version())
+                .header(X_CACHE, served.tier().name())
+                .header(SURROGATE_KEY, String.join(" ", value.surrogateKeys()))
+                .header(CACHE_TAG, String.join(",", value.surrogateKeys()))
+                .build();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.catalog.rest;
 
+import java.util.concurrent.CompletionException;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -45,7 +47,7 @@ public class ProblemMappers {
     public Response invalid(ConstraintViolationException e) {
         Map<String, Object> errors = e.getConstraintViolations().stream().collect(Collectors.toMap(
                 ProblemMappers::field, ConstraintViolation::getMessage, (a, b) -> a + "; " + b,
-                java.util.TreeMap::new));
+                TreeMap::new));
         String detail = errors.entrySet().stream().map(x -> x.getKey() + ": " + x.getValue())
                 .collect(Collectors.joining(", "));
         return Problem.response(400, "invalid-request", "Invalid request", detail, Map.of("errors", errors));
@@ -153,7 +155,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause()
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause()
                 : e;
         if (cause instanceof SdkException sdk) {
             return unavailable(sdk);

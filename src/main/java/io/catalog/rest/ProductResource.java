@@ -39,12 +39,30 @@ public class ProductResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A product")
-    public Uni<Response> product(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+    @Operation(summary = "A product; with ?v=<X-Cache-Version> an immutable, never-purged URL of that version")
+    public Uni<Response> product(@PathParam("id") String id, @QueryParam("v") String v,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         if (!Validation.isId(id)) {
             throw ProblemException.badRequest("id must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
         }
+        if (v != null) {
+            long version = versionParameter(v);
+            return reads.product(id).map(served -> edge.respondVersioned(served, version, ifNoneMatch,
+                    "/products/" + id, "No product " + id));
+        }
         return reads.product(id).map(served -> edge.respond(served, ifNoneMatch, "No product " + id));
+    }
+
+    private static long versionParameter(String v) {
+        try {
+            long version = Long.parseLong(v);
+            if (version > 0) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.badRequest("v must be a positive integer: the product's X-Cache-Version");
     }
 
     @GET

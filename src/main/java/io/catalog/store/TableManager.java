@@ -1,5 +1,6 @@
 package io.catalog.store;
 
+import java.util.concurrent.CompletionException;
 import java.time.Duration;
 import java.util.List;
 
@@ -57,7 +58,7 @@ public class TableManager {
         try {
             dynamodb.describeTable(DescribeTableRequest.builder().tableName(request.tableName()).build()).join();
             return;
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (!(e.getCause() instanceof ResourceNotFoundException)) {
                 throw e;
             }
@@ -65,7 +66,7 @@ public class TableManager {
         try {
             dynamodb.createTable(request).join();
             LOG.infof("Created table %s", request.tableName());
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (!(e.getCause() instanceof ResourceInUseException)) {
                 throw e;
             }
