@@ -1,7 +1,7 @@
 package io.catalog.cache;
 
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -43,7 +43,8 @@ public final class SingleFlight<T> {
         return Uni.createFrom().emitter(emitter -> future.whenComplete((value, failure) -> {
             if (failure != null) {
                 emitter.fail(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause() : failure);
+                        ? failure.getCause()
+                        : failure);
             } else {
                 emitter.complete(value);
             }

@@ -1,22 +1,22 @@
 package io.catalog.catalog;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.Collections;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.catalog.catalog.ProductChange.Next;
 import io.catalog.catalog.WriteResult.Status;
@@ -26,6 +26,7 @@ import io.catalog.events.ProductUpdated;
 import io.catalog.store.CounterStore;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 

@@ -50,7 +50,8 @@ public class CheckoutQuotes {
         }
         List<Quote.QuotedLine> quoted = lines.stream().map(l -> {
             BigDecimal unit = current.get(l.id());
-            return new Quote.QuotedLine(l.id(), l.quantity(), unit, Money.normalize(unit.multiply(BigDecimal.valueOf(l.quantity()))));
+            return new Quote.QuotedLine(l.id(), l.quantity(), unit,
+                    Money.normalize(unit.multiply(BigDecimal.valueOf(l.quantity()))));
         }).toList();
         BigDecimal total = quoted.stream().map(Quote.QuotedLine::lineTotal).reduce(BigDecimal.ZERO, BigDecimal::add);
         return new Quote.Priced(quoted, Money.normalize(total), currency);

@@ -19,7 +19,8 @@ import io.catalog.catalog.SurrogateKeys;
  * <li>{@code products} → {@code /products}, the first page of the unfiltered listing</li>
  * </ul>
  *
- * <p>Listing pages requested with {@code limit} or {@code cursor} have other cache keys that no exact path can name
+ * <p>
+ * Listing pages requested with {@code limit} or {@code cursor} have other cache keys that no exact path can name
  * in advance: with path invalidation they are refreshed by their {@code max-age} ({@code catalog.edge.max-age},
  * 30 s by default) plus {@code stale-while-revalidate}, not by a purge. Ids and categories are restricted to
  * {@code [A-Za-z0-9_-]}, so the paths need no encoding.

@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
  * CloudFront invalidation by path: each batch of surrogate keys becomes one {@code CreateInvalidation} of distinct,
  * exact paths ({@link CloudFrontPaths}), never a wildcard.
  *
- * <p>Two limits apply. CloudFront accepts at most 3,000 exact paths in progress per distribution
+ * <p>
+ * Two limits apply. CloudFront accepts at most 3,000 exact paths in progress per distribution
  * ({@code catalog.edge.cloudfront.max-in-flight}): this pod counts the paths of its invalidations until
  * {@code GetInvalidation} reports them {@code Completed} (polled every {@code poll-interval}; after 15 minutes they
  * are assumed completed), sends what fits and fails the rest with {@link InFlightLimitException}, which the purger
@@ -41,10 +42,12 @@ import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
  * what a failed call did not use. Beyond it the batch is dropped (the edge relies on {@code max-age}), gauge
  * {@code catalog.edge.purge.budget.exhausted} is 1 and one WARN line is logged per pod and month.
  *
- * <p>Invalidation by cache tag (launched by CloudFront in April 2026) is not used: the AWS SDK this service is built
+ * <p>
+ * Invalidation by cache tag (launched by CloudFront in April 2026) is not used: the AWS SDK this service is built
  * with (2.42.4) has no model for it ({@code InvalidationBatch} holds only {@code Paths} and {@code CallerReference}).
  *
- * <p>A retry of a batch sends only the paths not yet invalidated, under the same caller reference per chunk, so
+ * <p>
+ * A retry of a batch sends only the paths not yet invalidated, under the same caller reference per chunk, so
  * CloudFront does not create (and bill) a second invalidation for a call that succeeded but whose answer was lost.
  */
 public class CloudFrontTarget implements EdgeTarget, AutoCloseable {

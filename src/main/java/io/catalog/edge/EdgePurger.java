@@ -27,20 +27,23 @@ import io.smallrye.mutiny.Uni;
 /**
  * Turns ProductUpdated events into batched edge purges.
  *
- * <p>Each event contributes its surrogate keys ({@code product-{id}}, {@code category-{c}}, the previous category
+ * <p>
+ * Each event contributes its surrogate keys ({@code product-{id}}, {@code category-{c}}, the previous category
  * when it moved, and {@code products}). Keys are collected in a set for one window ({@code catalog.edge.purge.window},
  * opened by the first key after a flush), so a bulk update of a thousand products in one category becomes one batch of
  * about a thousand distinct keys instead of a thousand purges of {@code category-…}. The window also lets every pod
  * apply the event to its own tiers before the edge refetches from any of them.
  *
- * <p>The window alone cannot promise that: a pod that has not yet applied an event when the edge refetches would
+ * <p>
+ * The window alone cannot promise that: a pod that has not yet applied an event when the edge refetches would
  * hand the edge the old version for a whole {@code max-age}. So every batch is purged again once
  * {@code catalog.edge.purge.settle} has passed (by default the feed's staleness bound: by then every pod has either
  * applied the event or stopped trusting its L1, and L2 was updated before the event was published). Targets billed
  * per purge (CloudFront) are purged only then, once; cheap ones (Varnish) both right away and then. A settle time
  * of zero purges every target once, right after the window.
  *
- * <p>Nothing here blocks its caller: {@link #submit} only adds keys and returns a stage; flushes run on this
+ * <p>
+ * Nothing here blocks its caller: {@link #submit} only adds keys and returns a stage; flushes run on this
  * purger's own scheduler thread and every target is asynchronous. A target that fails is retried with exponential
  * backoff ({@code catalog.edge.purge.retries}); the stage then completes with {@code false} and the caller (the
  * {@link PurgeFeed}) leaves the events unacknowledged, to be claimed and purged again later. Admin writes never

@@ -7,7 +7,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * An edge cache that can drop what depends on some surrogate keys (Varnish with xkey, CloudFront).
  *
- * <p>{@link #purge} must not block the calling thread. The {@link Uni} it returns may be subscribed again after a
+ * <p>
+ * {@link #purge} must not block the calling thread. The {@link Uni} it returns may be subscribed again after a
  * failure (the purger retries with backoff); an implementation remembers what it has already sent for that batch so
  * that a retry only sends the rest.
  */

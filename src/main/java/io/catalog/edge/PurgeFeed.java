@@ -31,7 +31,8 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Feeds the {@link EdgePurger} so that each event is purged by one pod only, not by every pod that reads the feed.
  *
- * <p>It reads the events stream through a Redis consumer group ({@code catalog.edge.purge.group}): {@code XGROUP
+ * <p>
+ * It reads the events stream through a Redis consumer group ({@code catalog.edge.purge.group}): {@code XGROUP
  * CREATE … $ MKSTREAM} once, then {@code XREADGROUP … >} under this pod's consumer name, so Redis hands every new
  * entry to exactly one pod of the group. An entry is acknowledged ({@code XACK}) only after its batch was purged on
  * every target; until then it stays in the group's pending list. Every quarter of {@code claim-idle} the reader
@@ -40,13 +41,15 @@ import io.quarkus.runtime.StartupEvent;
  * one more purge of the same keys, which is harmless. Entries older than {@code give-up-after} are acknowledged
  * without a purge: the edge has expired them by then.
  *
- * <p>A consumer group was chosen over a Redis lease per batch because it needs no extra coordination: Redis
+ * <p>
+ * A consumer group was chosen over a Redis lease per batch because it needs no extra coordination: Redis
  * already splits the stream between pods, and the pending list with {@code XAUTOCLAIM} is the take-over protocol a
  * lease would have to reinvent. If Redis loses the group (a restart with empty data), reads fail with
  * {@code NOGROUP}; the reader then creates it again from {@code 0}, so entries the outbox relay appended to the new
  * stream are purged too.
  *
- * <p>This runs on a thread of its own with blocking commands, like the per-pod {@code FeedConsumer}; acknowledgements
+ * <p>
+ * This runs on a thread of its own with blocking commands, like the per-pod {@code FeedConsumer}; acknowledgements
  * of completed batches are queued and sent from that thread.
  */
 @ApplicationScoped

@@ -21,7 +21,8 @@ import io.smallrye.mutiny.Uni;
  * {@code xkey.purge()}. Keys are split over several requests so that no header exceeds {@link #MAX_HEADER_CHARS}
  * (Varnish refuses request headers above {@code http_req_hdr_len}, 8 KB by default).
  *
- * <p>Requests go through the JDK's asynchronous HTTP client: nothing blocks, and the answers arrive on the client's
+ * <p>
+ * Requests go through the JDK's asynchronous HTTP client: nothing blocks, and the answers arrive on the client's
  * own threads. A retry of the same batch only repeats the requests that have not succeeded yet.
  */
 public class VarnishTarget implements EdgeTarget {

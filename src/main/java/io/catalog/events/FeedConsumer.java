@@ -1,9 +1,9 @@
 package io.catalog.events;
 
-import java.util.Objects;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 

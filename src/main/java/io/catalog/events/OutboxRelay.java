@@ -1,6 +1,5 @@
 package io.catalog.events;
 
-import io.catalog.config.CatalogConfig;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.catalog.catalog.Json;
+import io.catalog.config.CatalogConfig;
 import io.catalog.events.EventSink.OutboundEvent;
 import io.catalog.store.CounterStore;
 import io.catalog.store.PendingEvent;

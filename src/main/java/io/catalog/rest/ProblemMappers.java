@@ -1,8 +1,8 @@
 package io.catalog.rest;
 
-import java.util.concurrent.CompletionException;
-import java.util.TreeMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolation;

@@ -1,7 +1,6 @@
 package io.catalog.store;
 
 import static io.catalog.store.StoreClients.uni;
-
 import static io.catalog.store.Tables.CATEGORY;
 import static io.catalog.store.Tables.ID;
 import static io.catalog.store.Tables.OUTBOX;
@@ -157,7 +156,8 @@ public class ProductStore {
                 .expressionAttributeNames(Map.of("#c", CATEGORY))
                 .exclusiveStartKey(start).limit(Math.max(limit, 25)).build();
         return uni(() -> clients.direct().scan(request))
-                .map(r -> new Page(r.items(), r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null));
+                .map(r -> new Page(r.items(),
+                        r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null));
     }
 
     private static Page page(QueryResponse r) {

@@ -1,12 +1,12 @@
 package io.catalog.store;
 
-import java.util.concurrent.CompletionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.annotation.Priority;
 
 import org.jboss.logging.Logger;
 

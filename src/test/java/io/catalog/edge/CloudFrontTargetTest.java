@@ -100,7 +100,8 @@ class CloudFrontTargetTest {
     @Test
     void recordedEndpoint_keysOf500EventsBecomeOneInvalidationOfDistinctExactPaths() throws Exception {
         CloudFrontTarget target = target(10_000, 3000, new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
-        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(200), 3, Duration.ofMillis(20), Duration.ZERO, registry);
+        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(200), 3, Duration.ofMillis(20), Duration.ZERO,
+                registry);
         List<CompletionStage<Boolean>> done = new ArrayList<>();
         for (int batch = 0; batch < 5; batch++) {
             List<ProductUpdated> events = new ArrayList<>();

@@ -20,7 +20,8 @@ import io.catalog.lab.LabRecords.Write;
 /**
  * The figures of one strategy, computed after its run from the recorded history.
  *
- * <p>A read is <em>stale at window W</em> when it returned a version (product: the body's {@code version}; list or
+ * <p>
+ * A read is <em>stale at window W</em> when it returned a version (product: the body's {@code version}; list or
  * summary: {@code X-Cache-Version}, the category's generation) older than a write of that resource acknowledged at
  * least W before the read started. A checkout is <em>stale-shown</em> when the price its shopper was shown had been
  * superseded by a write acknowledged before the quote was requested (the quote must then answer 409), and
@@ -29,7 +30,7 @@ import io.catalog.lab.LabRecords.Write;
  */
 final class LabAnalysis {
 
-    static final long[] WINDOWS_NS = {0, 10_000_000L, 100_000_000L};
+    static final long[] WINDOWS_NS = { 0, 10_000_000L, 100_000_000L };
 
     private LabAnalysis() {
     }
@@ -60,9 +61,9 @@ final class LabAnalysis {
         Map<String, List<long[]>> byCategory = new HashMap<>();
         Map<String, List<Write>> writesOf = new HashMap<>();
         for (Write w : writes) {
-            byProduct.computeIfAbsent(w.id, k -> new ArrayList<>()).add(new long[] {w.ackNs, w.version});
+            byProduct.computeIfAbsent(w.id, k -> new ArrayList<>()).add(new long[] { w.ackNs, w.version });
             if (w.sequence >= 0) {
-                byCategory.computeIfAbsent(w.category, k -> new ArrayList<>()).add(new long[] {w.ackNs, w.sequence});
+                byCategory.computeIfAbsent(w.category, k -> new ArrayList<>()).add(new long[] { w.ackNs, w.sequence });
             }
             writesOf.computeIfAbsent(w.id, k -> new ArrayList<>()).add(w);
         }

@@ -10,9 +10,13 @@ final class LabRecords {
 
     /** Endpoints, for latency and staleness. */
     enum Endpoint {
-        PRODUCT("GET /products/{id}"), LIST("GET /products?category"), SUMMARY("GET /categories/{c}/summary"),
-        SHOPPER_READ("GET /products/{id} (shopper)"), QUOTE("POST /checkout/quote"),
-        PATCH("PATCH /admin/products/{id}/price"), BATCH("POST /admin/prices/batch");
+        PRODUCT("GET /products/{id}"),
+        LIST("GET /products?category"),
+        SUMMARY("GET /categories/{c}/summary"),
+        SHOPPER_READ("GET /products/{id} (shopper)"),
+        QUOTE("POST /checkout/quote"),
+        PATCH("PATCH /admin/products/{id}/price"),
+        BATCH("POST /admin/prices/batch");
 
         final String label;
 

@@ -171,7 +171,7 @@ final class LabReport {
 
     private static double niceCeiling(double v) {
         double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
-        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+        for (double step : new double[] { 1, 2, 2.5, 5, 10 }) {
             if (step * magnitude >= v) {
                 return step * magnitude;
             }

@@ -3,7 +3,6 @@ package io.catalog.lab;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -37,7 +36,8 @@ import io.catalog.testing.PodCluster;
  * The staleness lab: how often each caching strategy serves a price older than one already acknowledged, on real
  * pods of the packaged service, one Redis and one dynalite.
  *
- * <p>One run: start Redis and dynalite, load the catalog once (the service's demo loader, in one pod), then for each
+ * <p>
+ * One run: start Redis and dynalite, load the catalog once (the service's demo loader, in one pod), then for each
  * strategy: stop the pods, FLUSHALL Redis, start the pods with the strategy's environment, and drive them for the
  * scenario's duration with browsing reads (Zipf popularity), shoppers (read a product on one pod, quote it with the
  * shown price on another) and admin price updates (uniform, single PATCH plus an occasional small batch). Every
@@ -45,7 +45,8 @@ import io.catalog.testing.PodCluster;
  * DynamoDB loads and latencies; {@link LabReport} writes {@code results/<scenario>/results.md} and
  * {@code staleness.svg}.
  *
- * <p>Run it with {@code bin/lab} (or {@code StalenessLabIT}); it is plain Java, {@link #run(LabScenario)}.
+ * <p>
+ * Run it with {@code bin/lab} (or {@code StalenessLabIT}); it is plain Java, {@link #run(LabScenario)}.
  */
 public final class StalenessLab {
 
@@ -141,7 +142,8 @@ public final class StalenessLab {
                 "CATALOG_DEMO_CATEGORIES", Integer.toString(scenario.categories()))).get(0);
         String cursor = null;
         do {
-            String path = "/products?limit=100" + (cursor == null ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
+            String path = "/products?limit=100" + (cursor == null ? ""
+                    : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
             HttpResponse<String> response = loader.get(path);
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("catalog listing answered " + response.statusCode() + ": "
@@ -493,7 +495,7 @@ public final class StalenessLab {
                 count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return new double[] {p50, p99, count};
+        return new double[] { p50, p99, count };
     }
 
     static JsonNode parse(String body) {

@@ -3,7 +3,6 @@ package io.catalog.rest;
 import static io.catalog.rest.TestCatalog.admin;
 import static io.catalog.rest.TestCatalog.anyone;
 import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.create;
 import static io.catalog.rest.TestCatalog.createUnique;
 import static io.catalog.rest.TestCatalog.json;
 import static io.catalog.rest.TestCatalog.patchPrice;
@@ -363,24 +362,24 @@ class AdminWritesTest {
     /** PUT bodies that API.md rejects with 400: bad JSON, wrong JSON types, bad fields, unknown fields. */
     static List<String> badProductBodies(String category) {
         return List.of(
-                "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":",          // bad JSON
+                "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":", // bad JSON
                 "not json at all",
                 "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":\"12.34\"}", // price as a string
-                "{\"name\":123,\"category\":\"" + category + "\",\"price\":12.34}",      // name as a number
-                "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":12.345}",   // 3 fraction digits
+                "{\"name\":123,\"category\":\"" + category + "\",\"price\":12.34}", // name as a number
+                "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":12.345}", // 3 fraction digits
                 "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":0}",
                 "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":-1}",
                 "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":1000000.01}",
                 "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":12.34,\"color\":\"red\"}", // unknown field
-                "{\"name\":\"N\",\"category\":\"" + category + "\"}",                    // missing price
-                "{\"category\":\"" + category + "\",\"price\":1.00}",                    // missing name
-                "{\"name\":\"\",\"category\":\"" + category + "\",\"price\":1.00}",      // empty name
+                "{\"name\":\"N\",\"category\":\"" + category + "\"}", // missing price
+                "{\"category\":\"" + category + "\",\"price\":1.00}", // missing name
+                "{\"name\":\"\",\"category\":\"" + category + "\",\"price\":1.00}", // empty name
                 "{\"name\":\"" + "n".repeat(201) + "\",\"category\":\"" + category + "\",\"price\":1.00}",
                 "{\"name\":\"N\",\"category\":\"Upper_Case\",\"price\":1.00}",
                 "{\"name\":\"N\",\"category\":\"" + "c".repeat(65) + "\",\"price\":1.00}",
                 "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":true}",
                 "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":null}",
-                "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":1.00}{}",   // trailing content
+                "{\"name\":\"N\",\"category\":\"" + category + "\",\"price\":1.00}{}", // trailing content
                 "[]",
                 "");
     }
@@ -444,7 +443,7 @@ class AdminWritesTest {
         for (String body : MALFORMED_BATCHES) {
             answers.put("batch " + body, batch(body));
         }
-        answers.put("batch item price as string", batch(batchBody(List.<String[]>of(new String[] { id, "\"2.50\"" }))));
+        answers.put("batch item price as string", batch(batchBody(List.<String[]> of(new String[] { id, "\"2.50\"" }))));
         TestCatalog.assertAllProblems(answers, 400);
         assertUnchanged(id, "1.00", 1);
     }

@@ -3,7 +3,6 @@ package io.catalog.rest;
 import static io.catalog.rest.TestCatalog.admin;
 import static io.catalog.rest.TestCatalog.anyone;
 import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.create;
 import static io.catalog.rest.TestCatalog.createUnique;
 import static io.catalog.rest.TestCatalog.json;
 import static io.catalog.rest.TestCatalog.patchPrice;

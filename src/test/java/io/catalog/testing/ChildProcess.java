@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A server started as a child process of the test JVM.
  *
- * <p>Its stdout and stderr are appended to one log file; a JVM shutdown hook destroys it so it
+ * <p>
+ * Its stdout and stderr are appended to one log file; a JVM shutdown hook destroys it so it
  * never outlives a normal JVM exit (a JVM killed with SIGKILL cannot run hooks).
  */
 final class ChildProcess {

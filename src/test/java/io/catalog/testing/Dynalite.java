@@ -18,7 +18,8 @@ import java.util.List;
  * An in-memory dynalite (a DynamoDB-compatible server on Node.js) started as a child process on a
  * free port of 127.0.0.1, with table state changes made instant.
  *
- * <p>It runs {@code <project root>/node_modules/dynalite/cli.js}, installed by {@code npm ci}. Its
+ * <p>
+ * It runs {@code <project root>/node_modules/dynalite/cli.js}, installed by {@code npm ci}. Its
  * output goes to {@code target/local-stack/dynalite-<port>.log}.
  */
 public final class Dynalite implements AutoCloseable {

@@ -8,7 +8,8 @@ import java.net.ServerSocket;
 /**
  * Finds free TCP ports on the loopback interface for servers started by tests.
  *
- * <p>The port is free when this method returns; another process may still take it before the
+ * <p>
+ * The port is free when this method returns; another process may still take it before the
  * caller binds it, so callers that start a child process retry with a new port when it fails to
  * bind.
  */

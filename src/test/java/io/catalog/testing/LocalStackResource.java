@@ -1,15 +1,17 @@
 package io.catalog.testing;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Quarkus test resource that starts a real Redis ({@link RedisServer}) and a real DynamoDB
  * stand-in ({@link Dynalite}) on free ports and points the service at them.
  *
- * <p>Use it with {@code @QuarkusTestResource(LocalStackResource.class)} (or
+ * <p>
+ * Use it with {@code @QuarkusTestResource(LocalStackResource.class)} (or
  * {@code @WithTestResource(LocalStackResource.class)}). Tests reach the running servers through
  * {@link #redis()} and {@link #dynalite()}, for instance to kill and restart Redis. Every start
  * uses a fresh table prefix ({@code test-xxxxxx-}), so tables never collide.

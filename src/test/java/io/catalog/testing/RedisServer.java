@@ -12,7 +12,8 @@ import java.util.List;
  * A throw-away {@code redis-server} started as a child process on a free port of 127.0.0.1,
  * without persistence ({@code --save "" --appendonly no}), so every start is empty.
  *
- * <p>Tests can {@link #kill()} it to simulate a crash and {@link #restart()} it on the same port.
+ * <p>
+ * Tests can {@link #kill()} it to simulate a crash and {@link #restart()} it on the same port.
  * Its output goes to {@code target/local-stack/redis-<port>.log}.
  */
 public final class RedisServer implements AutoCloseable {
