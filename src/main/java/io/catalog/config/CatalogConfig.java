@@ -173,6 +173,10 @@ public interface CatalogConfig {
         @WithDefault("1s")
         Duration relayInterval();
 
+        /** How often the relay looks when nothing suggests anything is pending (events a crashed pod left). */
+        @WithDefault("10s")
+        Duration relayIdleInterval();
+
         /** Amazon EventBridge. */
         EventBridge eventbridge();
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,7 @@ import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -54,6 +56,10 @@ public class OutboxRelay {
     private final EventSinks sinks;
     private final Json json;
     private final Duration interval;
+    private final Duration idleInterval;
+    private final AtomicInteger pendingFound = new AtomicInteger();
+    private volatile boolean urgent = true;
+    private volatile long lastSweep;
     private final Counter published;
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
             r -> new Thread(r, "catalog-outbox-relay"));
@@ -66,6 +72,9 @@ public class OutboxRelay {
         this.sinks = sinks;
         this.json = json;
         this.interval = config.events().relayInterval();
+        this.idleInterval = config.events().relayIdleInterval();
+        Gauge.builder("catalog.outbox.pending", pendingFound, AtomicInteger::get)
+                .description("Events the last outbox sweep of this pod found unpublished").register(registry);
         this.published = Counter.builder("catalog.events.published").description("Events handed to every sink")
                 .register(registry);
     }
@@ -98,7 +107,8 @@ public class OutboxRelay {
                 .chain(() -> beforePublish.run(pending, events))
                 .chain(() -> sinks.publish(events))
                 .invoke(() -> published.increment(events.size()))
-                .chain(() -> clear(pending));
+                .chain(() -> clear(pending))
+                .onFailure().invoke(() -> urgent = true);
     }
 
     private Uni<Void> raiseGenerations(List<OutboundEvent> events) {
@@ -135,13 +145,27 @@ public class OutboxRelay {
                 });
     }
 
+    /**
+     * Sweeps every {@code catalog.events.relay-interval} while something may be pending here (a publish failed, the
+     * last sweep found events or failed, or the pod just started), otherwise every
+     * {@code catalog.events.relay-idle-interval}: events a crashed pod left behind are still published by the
+     * others, without every pod querying the outbox index every second for nothing.
+     */
     private void sweepQuietly() {
+        long now = System.nanoTime();
+        if (!urgent && now - lastSweep < idleInterval.toNanos()) {
+            return;
+        }
+        lastSweep = now;
         try {
-            Integer count = sweep().await().atMost(Duration.ofSeconds(30));
+            int count = sweep().await().atMost(Duration.ofSeconds(30));
+            pendingFound.set(count);
+            urgent = count > 0;
             if (count > 0) {
                 LOG.infof("Relay published %d pending event(s)", count);
             }
         } catch (RuntimeException e) {
+            urgent = true;
             LOG.debugf("Relay sweep failed, will retry: %s", e.toString());
         }
     }
