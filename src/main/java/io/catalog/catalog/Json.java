@@ -11,9 +11,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.Startup;
 
 /**
- * The service's one JSON codec (the Quarkus-configured ObjectMapper), for bodies, cache entries and events.
- * Created at start-up on the main thread: creating the ObjectMapper bean lazily from a worker thread while the
- * application is still starting fails in ArC.
+ * The service's one JSON codec (the Quarkus-configured ObjectMapper), for bodies, cache entries and events. Created
+ * at start-up, so that the first request does not pay for the mapper.
  */
 @Startup
 @Singleton

@@ -149,6 +149,7 @@ public final class ServiceTier extends Construct {
     private Map<String, String> environment(StackConfig config, DataTier data, CacheTier cache, EventsTier events) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
         env.put("QUARKUS_REDIS_HOSTS", cache.url());
         if (cache.clusterMode()) {
             env.put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
