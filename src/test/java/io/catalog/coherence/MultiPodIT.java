@@ -201,6 +201,11 @@ class MultiPodIT {
         try {
             JsonNode written = client.patchPrice(a(), id, "21.00");
             assertThat(written.get("version").asLong()).isEqualTo(2);
+            for (Pod pod : cluster.pods()) {
+                var ready = pod.get("/q/health/ready");
+                assertThat(ready.statusCode()).as("%s stays ready without Redis", pod).isEqualTo(200);
+                assertThat(ready.body()).contains("\"redis\": \"down\"").contains("\"state\": \"degraded\"");
+            }
 
             everyPodServes(id, "21.00");
         } finally {
