@@ -3,13 +3,11 @@ package io.catalog.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
@@ -46,7 +44,6 @@ public class FeedConsumer {
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
-    private final Instance<FeedListener> listeners;
     private final Json json;
     private final String stream;
     private final Duration block;
@@ -61,12 +58,11 @@ public class FeedConsumer {
     private FeedPosition position;
     private long runIdCheckedAt;
 
-    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, Instance<FeedListener> listeners, Json json,
+    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, Json json,
             CatalogConfig config, MeterRegistry registry) {
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
-        this.listeners = listeners;
         this.json = json;
         this.stream = config.events().stream();
         this.block = config.events().blockTimeout();
@@ -148,17 +144,31 @@ public class FeedConsumer {
     }
 
     private void apply(List<StreamMessage<String, String, String>> messages) {
-        List<ProductUpdated> events = messages.stream().map(m -> m.payload().get("event"))
-                .filter(Objects::nonNull).map(e -> json.read(e, ProductUpdated.class)).toList();
         Instant now = Instant.now();
-        for (ProductUpdated event : events) {
+        for (StreamMessage<String, String, String> message : messages) {
+            ProductUpdated event = readable(message);
+            if (event == null) {
+                continue;
+            }
             coherence.apply(event);
             Duration delay = Duration.between(event.occurredAt(), now);
             propagation.record(delay.isNegative() ? Duration.ZERO : delay);
+            applied.increment();
         }
-        applied.increment(events.size());
-        for (FeedListener listener : listeners) {
-            listener.onEvents(events);
+    }
+
+    /**
+     * The event of an entry, or {@code null} when it has none. An entry that cannot be read may have been an
+     * invalidation, so it counts as a gap (L1 is dropped), but it does not stop the feed: skipping it beats
+     * distrusting L1 forever because of one bad entry.
+     */
+    private ProductUpdated readable(StreamMessage<String, String, String> message) {
+        String payload = message.payload() == null ? null : message.payload().get("event");
+        try {
+            return payload == null ? null : json.read(payload, ProductUpdated.class);
+        } catch (RuntimeException e) {
+            lost("unreadable entry " + message.id() + " skipped");
+            return null;
         }
     }
 
