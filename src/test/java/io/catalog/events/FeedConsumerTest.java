@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -11,17 +12,31 @@ import org.junit.jupiter.api.Test;
 import io.catalog.testing.LocalStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
 
 /** The feed against a real Redis stream that also holds entries this version cannot fully understand. */
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
+@TestProfile(FeedConsumerTest.OwnStream.class)
 class FeedConsumerTest {
+
+    static final String STREAM = "catalog:events:feed-test";
+
+    /** A stream of this test's own, so that the entries it writes do not reach the other tests' readers. */
+    public static class OwnStream implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("catalog.events.stream", STREAM);
+        }
+    }
 
     private static String token() throws Exception {
         return Jwt.issuer("https://catalog.example.com/dev").subject("feed-test").groups(java.util.Set.of("catalog-admin"))
-                .sign(KeyUtils.decodePrivateKey(java.nio.file.Files.readString(java.nio.file.Path.of("dev/jwt/privateKey.pem"))));
+                .sign(KeyUtils
+                        .decodePrivateKey(java.nio.file.Files.readString(java.nio.file.Path.of("dev/jwt/privateKey.pem"))));
     }
 
     private static String tier(String id) {
@@ -45,11 +60,11 @@ class FeedConsumerTest {
         awaitTier(id, "L1");
         long sequence = Long.parseLong(given().get("/products/{id}", id).header("X-Cache-Version"));
 
-        LocalStackResource.redis().command("XADD", "catalog:events", "*", "event", "{not json");
+        LocalStackResource.redis().command("XADD", STREAM, "*", "event", "{not json");
         String future = "{\"type\":\"ProductUpdated\",\"productId\":\"" + id + "\",\"category\":\"kitchen\","
                 + "\"version\":9,\"sequence\":" + (sequence + 1_000_000) + ",\"price\":21.00,\"previousPrice\":20.00,"
                 + "\"deleted\":false,\"occurredAt\":\"2026-11-26T10:00:00Z\",\"fieldOfANewerVersion\":{\"x\":1}}";
-        LocalStackResource.redis().command("XADD", "catalog:events", "*", "event", future);
+        LocalStackResource.redis().command("XADD", STREAM, "*", "event", future);
 
         // the event was applied: the L1 entry is older than it, so the product is no longer answered from L1
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
