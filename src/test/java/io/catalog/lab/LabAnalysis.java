@@ -44,7 +44,8 @@ final class LabAnalysis {
             int checkouts, int staleShown, int staleShown409, int conflicts, int misPriced, int getReads,
             double l1, double l2, double miss, double loadsPerSecond, double consistentReloadsPerSecond,
             double propagationP50, double propagationP99, long propagationEvents, int writes,
-            Map<Endpoint, Latency> latency, int errors, double readsPerSecond) {
+            Map<Endpoint, Latency> latency, int errors, double readsPerSecond, int edgeReads, int edgeHits,
+            int edgeHitsStale) {
 
         /** Stale product reads at W=0, in percent. */
         double staleProductPercentW0() {
@@ -81,6 +82,9 @@ final class LabAnalysis {
         int l1 = 0;
         int l2 = 0;
         int miss = 0;
+        int edgeReads = 0;
+        int edgeHits = 0;
+        int edgeHitsStale = 0;
         Map<Endpoint, List<Long>> durations = new EnumMap<>(Endpoint.class);
         for (Read r : run.reads()) {
             durations.computeIfAbsent(r.endpoint(), k -> new ArrayList<>()).add(r.endNs() - r.startNs());
@@ -92,11 +96,20 @@ final class LabAnalysis {
             if (!product && !aggregate) {
                 continue;
             }
-            gets++;
-            switch (r.tier()) {
-                case "L1" -> l1++;
-                case "L2" -> l2++;
-                default -> miss++;
+            boolean edgeHit = "HIT".equals(r.edge());
+            if (r.edge() != null) {
+                edgeReads++;
+                if (edgeHit) {
+                    edgeHits++;
+                }
+            }
+            if (!edgeHit) { // the pods' tiers: GETs a pod answered (an edge HIT never reached one)
+                gets++;
+                switch (r.tier()) {
+                    case "L1" -> l1++;
+                    case "L2" -> l2++;
+                    default -> miss++;
+                }
             }
             List<long[]> history = product ? byProduct.get(r.key()) : byCategory.get(r.key());
             long seen = product ? r.version() : r.sequence();
@@ -111,6 +124,9 @@ final class LabAnalysis {
             for (int w = 0; w < WINDOWS_NS.length; w++) {
                 if (supersededBefore(history, seen, r.startNs() - WINDOWS_NS[w]) >= 0) {
                     (product ? productStale : aggregateStale)[w]++;
+                    if (w == 0 && edgeHit) {
+                        edgeHitsStale++;
+                    }
                 }
             }
             if (product) {
@@ -181,7 +197,7 @@ final class LabAnalysis {
                 staleShown, staleShown409, conflicts, misPriced, gets, ratio(l1, gets), ratio(l2, gets),
                 ratio(miss, gets), loads / seconds, reloads / seconds,
                 measuresPropagation ? p50s[p50s.length / 2] : Double.NaN, measuresPropagation ? p99 : Double.NaN,
-                events, writesInRun, latency, run.errors(), allReads / seconds);
+                events, writesInRun, latency, run.errors(), allReads / seconds, edgeReads, edgeHits, edgeHitsStale);
     }
 
     /**

@@ -57,10 +57,16 @@ final class LabRecords {
      * @param key the product id, or the category of a list or summary
      * @param version the product's version in the body (-1 for aggregates)
      * @param sequence {@code X-Cache-Version}
-     * @param tier {@code X-Cache}: L1, L2, MISS
+     * @param tier {@code X-Cache}: L1, L2, MISS (on an edge HIT: the tier that answered when Varnish filled it)
+     * @param edge {@code X-Varnish-Cache} (HIT, MISS, PASS) of a read sent through the lab's Varnish; null otherwise
      */
     record Read(Endpoint endpoint, String key, long version, long sequence, String tier, BigDecimal price,
-            long startNs, long endNs, int status) {
+            long startNs, long endNs, int status, String edge) {
+
+        Read(Endpoint endpoint, String key, long version, long sequence, String tier, BigDecimal price, long startNs,
+                long endNs, int status) {
+            this(endpoint, key, version, sequence, tier, price, startNs, endNs, status, null);
+        }
     }
 
     /** A shopper's checkout: the product read, then the quote with the shown price as expectedPrice. */

@@ -30,13 +30,17 @@ final class LabReport {
     }
 
     static String summaryLine(StrategyFigures f) {
+        String edge = f.edgeReads() == 0 ? ""
+                : String.format(Locale.ROOT,
+                        "; edge (Varnish) HIT %s of %,d browsing reads, %d stale HITs (W=0)",
+                        pct(ratio(f.edgeHits(), f.edgeReads())), f.edgeReads(), f.edgeHitsStale());
         return String.format(Locale.ROOT, "strategy %d: stale product reads %s (W=0) %s (W=10ms) %s (W=100ms) of %,d;"
                 + " aggregates %s (W=0); stale-shown checkouts %d/%d (%s), mis-priced %d; hit L1 %s L2 %s;"
                 + " DynamoDB loads %.1f/s; propagation p50 %s p99 %s",
                 f.number(), pct(f.productStale()[0]), pct(f.productStale()[1]), pct(f.productStale()[2]),
                 f.productReads(), pct(f.aggregateStale()[0]), f.staleShown(), f.checkouts(),
                 pct(ratio(f.staleShown(), f.checkouts())), f.misPriced(), pct(f.l1()), pct(f.l2()),
-                f.loadsPerSecond(), ms(f.propagationP50()), ms(f.propagationP99()));
+                f.loadsPerSecond(), ms(f.propagationP50()), ms(f.propagationP99())) + edge;
     }
 
     private static String markdown(LabScenario s, List<StrategyFigures> figures, Duration elapsed) {
@@ -71,6 +75,9 @@ final class LabReport {
                     pct(f.l1()), pct(f.l2()), pct(f.miss()), f.loadsPerSecond(),
                     Double.isNaN(f.propagationP50()) ? "n/a" : ms(f.propagationP50()) + " / " + ms(f.propagationP99())));
         }
+        if (s.varnish()) {
+            edge(out, figures);
+        }
         out.append("\nLatency per endpoint, p50 / p99 (ms, client side, including the load generator's own "
                 + "scheduling on the shared cores):\n\n| strategy | reads/s | writes | errors | pod start-up |");
         for (Endpoint e : Endpoint.values()) {
@@ -90,6 +97,29 @@ final class LabReport {
         }
         out.append("\n![stale reads and hit ratio](staleness.svg)\n");
         return out.toString();
+    }
+
+    /** The edge section of a {@code --varnish} run. */
+    private static void edge(StringBuilder out, List<StrategyFigures> figures) {
+        out.append("\n## Edge: Varnish in front of the pods\n\n"
+                + "One `varnishd` (the shipped `deploy/edge/varnish.vcl` with xkey, its backend replaced by the pods "
+                + "behind a round-robin director), restarted empty for each strategy. The browsing reads (product, "
+                + "category list, summary) go through it; the shoppers' reads and quotes and the admin writes go "
+                + "straight to random pods. Strategies 3 and 4 run with `CATALOG_EDGE_PURGE_VARNISH_URLS` pointing at "
+                + "it (PURGE by surrogate key); strategies 1 and 2, the seed's model, have no purge and rely on "
+                + "`max-age=30` (plus the VCL's grace of `stale-while-revalidate=30`). The stale columns above "
+                + "therefore judge what the edge served (the body's `version`, `X-Cache-Version`, passed through "
+                + "Varnish) for browsing reads, and what the pods served for the shoppers' reads. L1 / L2 / MISS "
+                + "above are shares of the GETs a pod answered (edge MISS or PASS, and shoppers' reads); an edge HIT "
+                + "reached no pod.\n\n");
+        out.append("| strategy | edge purged | reads through the edge | edge HIT | edge MISS/PASS | "
+                + "stale HITs (W=0; products, lists, summaries) | share of HITs stale |\n|---|---|---|---|---|---|---|\n");
+        for (StrategyFigures f : figures) {
+            out.append(String.format(Locale.ROOT, "| %d | %s | %,d | %,d (%s) | %,d | %,d | %s |\n", f.number(),
+                    f.number() >= 3 ? "yes" : "no (max-age)", f.edgeReads(), f.edgeHits(),
+                    pct(ratio(f.edgeHits(), f.edgeReads())), f.edgeReads() - f.edgeHits(), f.edgeHitsStale(),
+                    pct(ratio(f.edgeHitsStale(), f.edgeHits()))));
+        }
     }
 
     static String machine() {

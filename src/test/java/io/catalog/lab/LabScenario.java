@@ -23,7 +23,8 @@ import io.catalog.testing.PodCluster;
  * @param zipfS Zipf exponent of product popularity (reads and checkouts; updates are uniform)
  * @param batchShare share of update steps that are a small batch instead of a single PATCH
  * @param batchSize products in such a batch
- * @param varnish put Varnish in front of the pods (not supported yet: rejected)
+ * @param varnish put one Varnish (the shipped VCL, round robin over the pods) in front of the pods for the browsing
+ *        reads; the full design's pods (strategies 3, 4) purge it
  * @param output folder of results.md and staleness.svg
  */
 public record LabScenario(String name, int pods, int products, int categories, Duration duration, double updateRate,
@@ -108,6 +109,8 @@ public record LabScenario(String name, int pods, int products, int categories, D
                 + "(uniform; %.0f%% of update steps a batch of %d), reads Zipf s=%.2f from %d browsing threads "
                 + "(product 80%%, category list 10%%, summary 10%%), %d shopper thread(s), strategies %s",
                 pods, products, categories, duration.toSeconds(), updateRate, batchShare * 100, batchSize, zipfS,
-                readThreads, checkoutThreads, strategies);
+                readThreads, checkoutThreads, strategies)
+                + (varnish ? ", browsing reads through one Varnish (shipped VCL, round robin over the pods; "
+                        + "purged by strategies 3 and 4 only)" : "");
     }
 }

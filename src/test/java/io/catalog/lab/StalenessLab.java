@@ -76,6 +76,14 @@ public final class StalenessLab {
         boolean invalidates() {
             return number != 1;
         }
+
+        /**
+         * Whether the pods purge the lab's Varnish: only the full design (3, 4). Strategies 1 and 2 model the seed,
+         * whose edge relied on {@code max-age=30} without purging.
+         */
+        boolean purgesEdge() {
+            return number >= 3;
+        }
     }
 
     /** Everything recorded while one strategy ran. */
@@ -106,9 +114,6 @@ public final class StalenessLab {
 
     /** Runs the scenario and writes its results; returns the analysed figures. */
     public static LabResult run(LabScenario scenario) throws IOException {
-        if (scenario.varnish()) {
-            throw new UnsupportedOperationException("--varnish: an edge tier in the lab is not implemented yet");
-        }
         return new StalenessLab(scenario).execute();
     }
 
@@ -179,10 +184,28 @@ public final class StalenessLab {
         cluster.stopPods();
         cluster.redis().command("FLUSHALL");
         long startupStart = System.nanoTime();
-        List<Pod> pods = cluster.startPods(scenario.pods(), strategy.environment());
+        Map<String, String> environment = new HashMap<>(strategy.environment());
+        int edgePort = scenario.varnish() ? LabVarnish.freePort() : -1;
+        if (scenario.varnish() && strategy.purgesEdge()) {
+            environment.put("CATALOG_EDGE_PURGE_VARNISH_URLS", "http://127.0.0.1:" + edgePort);
+        }
+        List<Pod> pods = cluster.startPods(scenario.pods(), environment);
         Duration startup = Duration.ofNanos(System.nanoTime() - startupStart);
         log(String.format("%d pods ready in %.1f s; driving for %d s", pods.size(), startup.toMillis() / 1000.0,
                 scenario.duration().toSeconds()));
+        // a fresh varnishd per strategy: every strategy starts with an empty edge
+        try (LabVarnish edge = scenario.varnish()
+                ? LabVarnish.start(edgePort, pods.stream().map(p -> p.uri("")).toList())
+                : null) {
+            if (edge != null) {
+                log("Varnish " + edge.url() + " in front of " + pods.size() + " pods (round robin), "
+                        + (strategy.purgesEdge() ? "purged by the pods" : "not purged (max-age only)"));
+            }
+            return drive(strategy, pods, edge, startup);
+        }
+    }
+
+    private Run drive(Strategy strategy, List<Pod> pods, LabVarnish edge, Duration startup) {
         Map<String, Double> before = metrics(pods);
 
         ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
@@ -193,7 +216,7 @@ public final class StalenessLab {
         long end = start + scenario.duration().toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < scenario.readThreads(); i++) {
-            threads.add(thread("lab-read-" + i, () -> browse(pods, end, reads, errors)));
+            threads.add(thread("lab-read-" + i, () -> browse(pods, edge, end, reads, errors)));
         }
         for (int i = 0; i < scenario.checkoutThreads(); i++) {
             threads.add(thread("lab-shop-" + i, () -> shop(pods, end, reads, checkouts, errors)));
@@ -226,7 +249,9 @@ public final class StalenessLab {
 
     // ---- the load -------------------------------------------------------------------------------------------
 
-    private void browse(List<Pod> pods, long end, ConcurrentLinkedQueue<Read> reads, AtomicLong errors) {
+    /** Browsing reads: straight to a random pod, or through the lab's Varnish when {@code edge} is not null. */
+    private void browse(List<Pod> pods, LabVarnish edge, long end, ConcurrentLinkedQueue<Read> reads,
+            AtomicLong errors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.nanoTime() < end) {
             Pod pod = pods.get(random.nextInt(pods.size()));
@@ -234,18 +259,18 @@ public final class StalenessLab {
             double r = random.nextDouble();
             try {
                 if (r < 0.8) {
-                    reads.add(readProduct(pod, id, Endpoint.PRODUCT));
+                    reads.add(readProduct(pod, edge, id, Endpoint.PRODUCT));
                 } else {
                     String category = catalog.get(id).category();
                     Endpoint endpoint = r < 0.9 ? Endpoint.LIST : Endpoint.SUMMARY;
                     String path = endpoint == Endpoint.LIST ? "/products?category=" + category + "&limit=20"
                             : "/categories/" + category + "/summary";
                     long s = System.nanoTime();
-                    HttpResponse<String> response = send(get(pod, path));
+                    HttpResponse<String> response = send(get(pod, edge, path));
                     long e = System.nanoTime();
                     reads.add(new Read(endpoint, category, -1, header(response, "X-Cache-Version"),
                             response.headers().firstValue("X-Cache").orElse("?"), null, s, e,
-                            response.statusCode()));
+                            response.statusCode(), edgeResult(edge, response)));
                     if (response.statusCode() != 200) {
                         errors.incrementAndGet();
                     }
@@ -257,15 +282,26 @@ public final class StalenessLab {
     }
 
     private Read readProduct(Pod pod, String id, Endpoint endpoint) {
+        return readProduct(pod, null, id, endpoint);
+    }
+
+    private Read readProduct(Pod pod, LabVarnish edge, String id, Endpoint endpoint) {
         long s = System.nanoTime();
-        HttpResponse<String> response = send(get(pod, "/products/" + id));
+        HttpResponse<String> response = send(get(pod, edge, "/products/" + id));
         long e = System.nanoTime();
         if (response.statusCode() != 200) {
-            throw new IllegalStateException(pod + " answered " + response.statusCode() + " for " + id);
+            throw new IllegalStateException((edge == null ? pod : "varnish") + " answered " + response.statusCode()
+                    + " for " + id);
         }
         JsonNode body = parse(response.body());
         return new Read(endpoint, id, body.get("version").asLong(), header(response, "X-Cache-Version"),
-                response.headers().firstValue("X-Cache").orElse("?"), body.get("price").decimalValue(), s, e, 200);
+                response.headers().firstValue("X-Cache").orElse("?"), body.get("price").decimalValue(), s, e, 200,
+                edgeResult(edge, response));
+    }
+
+    /** {@code X-Varnish-Cache} of a read through the edge ("?" when absent); null for a read straight to a pod. */
+    private static String edgeResult(LabVarnish edge, HttpResponse<String> response) {
+        return edge == null ? null : response.headers().firstValue("X-Varnish-Cache").orElse("?");
     }
 
     private void shop(List<Pod> pods, long end, ConcurrentLinkedQueue<Read> reads,
@@ -426,7 +462,12 @@ public final class StalenessLab {
     // ---- HTTP and metrics -------------------------------------------------------------------------------------
 
     private static HttpRequest get(Pod pod, String path) {
-        return HttpRequest.newBuilder(pod.uri(path)).timeout(Duration.ofSeconds(10)).GET().build();
+        return get(pod, null, path);
+    }
+
+    private static HttpRequest get(Pod pod, LabVarnish edge, String path) {
+        return HttpRequest.newBuilder(edge == null ? pod.uri(path) : edge.uri(path)).timeout(Duration.ofSeconds(10))
+                .GET().build();
     }
 
     private HttpRequest post(Pod pod, String path, String body, String method) {
