@@ -1,6 +1,7 @@
 package io.catalog.health;
 
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,7 +12,9 @@ import io.catalog.store.StoreClients;
 import io.catalog.store.Tables;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.DescribeTableRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 
 /** Ready when the source of truth answers: without DynamoDB the service cannot answer correctly. */
 @Readiness
@@ -31,12 +34,27 @@ public class DynamoDbReadiness implements AsyncHealthCheck {
         DescribeTableRequest request = DescribeTableRequest.builder().tableName(tables.products()).build();
         return StoreClients.uni(() -> clients.direct().describeTable(request))
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .map(r -> HealthCheckResponse.named("dynamodb").up()
+                .chain(r -> dax().map(dax -> HealthCheckResponse.named("dynamodb").up()
                         .withData("table", tables.products())
                         .withData("status", r.table().tableStatusAsString())
-                        .withData("dax", clients.daxEnabled()).build())
+                        .withData("dax", dax).build()))
                 .onFailure().recoverWithItem(f -> HealthCheckResponse.named("dynamodb").down()
                         .withData("table", tables.products())
                         .withData("error", f.getClass().getSimpleName()).build());
+    }
+
+    /**
+     * DAX's state, for operators: reads fall back to DynamoDB when it fails, so it does not decide readiness (writes
+     * through it do fail while it is down).
+     */
+    private Uni<String> dax() {
+        if (!clients.daxEnabled()) {
+            return Uni.createFrom().item("off");
+        }
+        GetItemRequest probe = GetItemRequest.builder().tableName(tables.counters())
+                .key(Map.of(Tables.COUNTER_NAME, AttributeValue.fromS(Tables.EVENT_SEQUENCE))).build();
+        return StoreClients.uni(() -> clients.itemReads().getItem(probe))
+                .ifNoItem().after(Duration.ofSeconds(1)).fail()
+                .map(r -> "up").onFailure().recoverWithItem("down");
     }
 }

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -55,10 +56,10 @@ public class ProductStore {
     /** One item, eventually consistent (DAX when configured) or strongly consistent (DynamoDB itself). */
     public Uni<Optional<StoredProduct>> read(String id, boolean consistent) {
         GetItemRequest request = GetItemRequest.builder().tableName(table).key(key(id)).consistentRead(consistent).build();
-        var client = consistent ? clients.direct() : clients.itemReads();
-        return uni(() -> client.getItem(request))
-                .map(r -> r.hasItem() && !r.item().isEmpty() ? Optional.of(StoredProduct.from(r.item(), currency))
-                        : Optional.<StoredProduct> empty());
+        Uni<GetItemResponse> response = consistent ? uni(() -> clients.direct().getItem(request))
+                : clients.throughDax(() -> clients.itemReads().getItem(request), () -> clients.direct().getItem(request));
+        return response.map(r -> r.hasItem() && !r.item().isEmpty() ? Optional.of(StoredProduct.from(r.item(), currency))
+                : Optional.<StoredProduct> empty());
     }
 
     /** Items by id, strongly consistent, straight from DynamoDB (never DAX, never a cache). */

@@ -12,9 +12,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.CredentialUtils;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.dax.ClusterDaxAsyncClient;
@@ -32,9 +34,12 @@ public class StoreClients {
 
     private final DynamoDbAsyncClient dynamodb;
     private final DynamoDbAsyncClient dax;
+    private final Counter daxFallbacks;
 
-    public StoreClients(DynamoDbAsyncClient dynamodb, CatalogConfig config) {
+    public StoreClients(DynamoDbAsyncClient dynamodb, CatalogConfig config, MeterRegistry registry) {
         this.dynamodb = dynamodb;
+        this.daxFallbacks = Counter.builder("catalog.store.dax.fallbacks")
+                .description("Reads that went to DynamoDB because DAX failed").register(registry);
         this.dax = config.dax().endpoint().map(endpoint -> dax(endpoint, config, dynamodb)).orElse(null);
     }
 
@@ -47,7 +52,8 @@ public class StoreClients {
                     .overrideConfiguration(Configuration.builder()
                             .url(endpoint)
                             .region(region)
-                            .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                            .credentialsProvider(CredentialUtils.toCredentialsProvider(
+                                    dynamodb.serviceClientConfiguration().credentialsProvider()))
                             .build())
                     .build();
         } catch (IOException e) {
@@ -68,6 +74,22 @@ public class StoreClients {
     /** DynamoDB itself: strongly consistent reads, index queries, table management. */
     public DynamoDbAsyncClient direct() {
         return dynamodb;
+    }
+
+    /**
+     * An eventually consistent read through DAX that falls back to DynamoDB when DAX fails: a DAX outage costs
+     * latency, not availability. (A stale answer from DAX's item cache is caught by the caller's version floor and
+     * re-read strongly consistent, so falling back never trades correctness.)
+     */
+    public <T> Uni<T> throughDax(Supplier<CompletableFuture<T>> viaDax, Supplier<CompletableFuture<T>> direct) {
+        if (dax == null) {
+            return uni(direct);
+        }
+        return uni(viaDax).onFailure().recoverWithUni(failure -> {
+            daxFallbacks.increment();
+            LOG.debugf("DAX read failed, reading DynamoDB: %s", failure.toString());
+            return uni(direct);
+        });
     }
 
     public boolean daxEnabled() {

@@ -1,0 +1,43 @@
+package io.catalog.store;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.testing.FreePorts;
+import io.catalog.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * DAX switched on by configuration, with no DAX cluster answering (none can run here): reads must fall back to
+ * DynamoDB, and readiness must say DAX is down without making the pod unready. Real DAX was not exercised.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
+@TestProfile(DaxFallbackTest.DaxWithoutCluster.class)
+class DaxFallbackTest {
+
+    /** A DAX endpoint on a port nothing listens on. */
+    public static class DaxWithoutCluster implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("catalog.dax.endpoint", "dax://127.0.0.1:" + FreePorts.find());
+        }
+    }
+
+    @Test
+    void readsFallBackToDynamoDbAndReadinessReportsDaxDown() {
+        given().get("/products/no-such-product").then().statusCode(404);
+        String metrics = given().get("/q/metrics").then().extract().asString();
+        assertThat(metrics).containsPattern("catalog_store_dax_fallbacks_total [1-9]");
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'dynamodb' }.data.dax", equalTo("down"));
+    }
+}
