@@ -1,8 +1,10 @@
 package io.catalog.edge;
 
+import java.util.List;
 import java.util.Map;
 
 import io.catalog.testing.FreePorts;
+import io.catalog.testing.VarnishServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -23,7 +25,7 @@ public class VarnishResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         int appPort = FreePorts.find();
-        varnish = VarnishServer.start(FreePorts.find(), appPort);
+        varnish = VarnishServer.start(FreePorts.find(), List.of(appPort), "32m");
         return Map.of("quarkus.http.test-port", Integer.toString(appPort),
                 "catalog.edge.purge.varnish-urls", varnish.url(),
                 "catalog.demo.seed", "true",

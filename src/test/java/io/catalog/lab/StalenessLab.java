@@ -29,8 +29,10 @@ import io.catalog.lab.LabRecords.Endpoint;
 import io.catalog.lab.LabRecords.Item;
 import io.catalog.lab.LabRecords.Read;
 import io.catalog.lab.LabRecords.Write;
+import io.catalog.testing.FreePorts;
 import io.catalog.testing.Pod;
 import io.catalog.testing.PodCluster;
+import io.catalog.testing.VarnishServer;
 
 /**
  * The staleness lab: how often each caching strategy serves a price older than one already acknowledged, on real
@@ -185,7 +187,7 @@ public final class StalenessLab {
         cluster.redis().command("FLUSHALL");
         long startupStart = System.nanoTime();
         Map<String, String> environment = new HashMap<>(strategy.environment());
-        int edgePort = scenario.varnish() ? LabVarnish.freePort() : -1;
+        int edgePort = scenario.varnish() ? FreePorts.find() : -1;
         if (scenario.varnish() && strategy.purgesEdge()) {
             environment.put("CATALOG_EDGE_PURGE_VARNISH_URLS", "http://127.0.0.1:" + edgePort);
         }
@@ -194,8 +196,8 @@ public final class StalenessLab {
         log(String.format("%d pods ready in %.1f s; driving for %d s", pods.size(), startup.toMillis() / 1000.0,
                 scenario.duration().toSeconds()));
         // a fresh varnishd per strategy: every strategy starts with an empty edge
-        try (LabVarnish edge = scenario.varnish()
-                ? LabVarnish.start(edgePort, pods.stream().map(p -> p.uri("")).toList())
+        try (VarnishServer edge = scenario.varnish()
+                ? VarnishServer.start(edgePort, pods.stream().map(p -> p.uri("").getPort()).toList(), "128m")
                 : null) {
             if (edge != null) {
                 log("Varnish " + edge.url() + " in front of " + pods.size() + " pods (round robin), "
@@ -205,7 +207,7 @@ public final class StalenessLab {
         }
     }
 
-    private Run drive(Strategy strategy, List<Pod> pods, LabVarnish edge, Duration startup) {
+    private Run drive(Strategy strategy, List<Pod> pods, VarnishServer edge, Duration startup) {
         Map<String, Double> before = metrics(pods);
 
         ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
@@ -250,7 +252,7 @@ public final class StalenessLab {
     // ---- the load -------------------------------------------------------------------------------------------
 
     /** Browsing reads: straight to a random pod, or through the lab's Varnish when {@code edge} is not null. */
-    private void browse(List<Pod> pods, LabVarnish edge, long end, ConcurrentLinkedQueue<Read> reads,
+    private void browse(List<Pod> pods, VarnishServer edge, long end, ConcurrentLinkedQueue<Read> reads,
             AtomicLong errors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.nanoTime() < end) {
@@ -285,7 +287,7 @@ public final class StalenessLab {
         return readProduct(pod, null, id, endpoint);
     }
 
-    private Read readProduct(Pod pod, LabVarnish edge, String id, Endpoint endpoint) {
+    private Read readProduct(Pod pod, VarnishServer edge, String id, Endpoint endpoint) {
         long s = System.nanoTime();
         HttpResponse<String> response = send(get(pod, edge, "/products/" + id));
         long e = System.nanoTime();
@@ -300,7 +302,7 @@ public final class StalenessLab {
     }
 
     /** {@code X-Varnish-Cache} of a read through the edge ("?" when absent); null for a read straight to a pod. */
-    private static String edgeResult(LabVarnish edge, HttpResponse<String> response) {
+    private static String edgeResult(VarnishServer edge, HttpResponse<String> response) {
         return edge == null ? null : response.headers().firstValue("X-Varnish-Cache").orElse("?");
     }
 
@@ -465,7 +467,7 @@ public final class StalenessLab {
         return get(pod, null, path);
     }
 
-    private static HttpRequest get(Pod pod, LabVarnish edge, String path) {
+    private static HttpRequest get(Pod pod, VarnishServer edge, String path) {
         return HttpRequest.newBuilder(edge == null ? pod.uri(path) : edge.uri(path)).timeout(Duration.ofSeconds(10))
                 .GET().build();
     }
