@@ -8,6 +8,10 @@ public final class Validation {
     public static final String ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
     public static final String CATEGORY_PATTERN = "[a-z0-9-]{1,64}";
     public static final int NAME_MAX = 200;
+    /** What a valid id looks like, for error messages. */
+    public static final String ID_RULE = "must be 1-64 characters of A-Z, a-z, 0-9, _ and -";
+    /** What a valid category looks like, for error messages. */
+    public static final String CATEGORY_RULE = "must be 1-64 characters of a-z, 0-9 and -";
 
     private static final Pattern ID = Pattern.compile(ID_PATTERN);
     private static final Pattern CATEGORY = Pattern.compile(CATEGORY_PATTERN);

@@ -25,7 +25,7 @@ public final class AdminRequests {
     @JsonIgnoreProperties(value = { "id", "currency", "version", "updatedAt" }, allowGetters = false)
     public record ProductBody(
             @NotNull @NotBlank @Size(max = Validation.NAME_MAX) String name,
-            @NotNull @Pattern(regexp = Validation.CATEGORY_PATTERN, message = "must be 1-64 characters of a-z, 0-9 and -") String category,
+            @NotNull @Pattern(regexp = Validation.CATEGORY_PATTERN, message = Validation.CATEGORY_RULE) String category,
             @NotNull @ValidPrice BigDecimal price) {
     }
 
@@ -42,7 +42,7 @@ public final class AdminRequests {
     /** One item of a batch. */
     @RegisterForReflection
     public record PriceItem(
-            @NotNull @Pattern(regexp = Validation.ID_PATTERN, message = "must be 1-64 characters of A-Z, a-z, 0-9, _ and -") String id,
+            @NotNull @Pattern(regexp = Validation.ID_PATTERN, message = Validation.ID_RULE) String id,
             @NotNull @ValidPrice BigDecimal price) {
     }
 }

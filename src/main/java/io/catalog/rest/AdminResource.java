@@ -27,7 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.catalog.catalog.CatalogWriter;
 import io.catalog.catalog.CatalogWriter.PriceUpdate;
-import io.catalog.catalog.Validation;
 import io.catalog.catalog.WriteResult;
 import io.catalog.rest.AdminRequests.BatchBody;
 import io.catalog.rest.AdminRequests.PriceBody;
@@ -59,7 +58,7 @@ public class AdminResource {
     @Operation(summary = "Create or replace a product")
     public Uni<Response> put(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull ProductBody body) {
-        checkId(id);
+        ProblemException.requireId(id);
         return writer.put(id, body.name(), body.category(), body.price(), ifMatch).map(this::respond);
     }
 
@@ -68,7 +67,7 @@ public class AdminResource {
     @Operation(summary = "Change a product's price")
     public Uni<Response> price(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull PriceBody body) {
-        checkId(id);
+        ProblemException.requireId(id);
         return writer.patchPrice(id, body.price(), ifMatch).map(this::respond);
     }
 
@@ -77,7 +76,7 @@ public class AdminResource {
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Delete a product")
     public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-        checkId(id);
+        ProblemException.requireId(id);
         return writer.delete(id, ifMatch).map(this::respond);
     }
 
@@ -93,12 +92,6 @@ public class AdminResource {
         }
         List<PriceUpdate> updates = body.updates().stream().map(u -> new PriceUpdate(u.id(), u.price())).toList();
         return writer.batchPrices(updates).map(results -> Map.of("results", results));
-    }
-
-    private static void checkId(String id) {
-        if (!Validation.isId(id)) {
-            throw ProblemException.badRequest("id must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
-        }
     }
 
     private Response respond(WriteResult result) {

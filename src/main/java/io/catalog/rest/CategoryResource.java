@@ -13,7 +13,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.catalog.catalog.CatalogReads;
-import io.catalog.catalog.Validation;
 import io.smallrye.mutiny.Uni;
 
 /** Public category aggregates. */
@@ -35,9 +34,7 @@ public class CategoryResource {
     @Operation(summary = "Product count and min, max and average price of a category")
     public Uni<Response> summary(@PathParam("category") String category,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        if (!Validation.isCategory(category)) {
-            throw ProblemException.badRequest("category must be 1-64 characters of a-z, 0-9 and -");
-        }
+        ProblemException.requireCategory(category);
         return reads.summary(category)
                 .map(served -> edge.respond(served, ifNoneMatch, "Category " + category + " has no products"));
     }

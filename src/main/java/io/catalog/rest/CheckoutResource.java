@@ -47,7 +47,7 @@ public class CheckoutResource {
     /** One line of a quote request. */
     @RegisterForReflection
     public record QuoteItem(
-            @NotNull @Pattern(regexp = Validation.ID_PATTERN, message = "must be 1-64 characters of A-Z, a-z, 0-9, _ and -") String id,
+            @NotNull @Pattern(regexp = Validation.ID_PATTERN, message = Validation.ID_RULE) String id,
             @NotNull @Min(1) @Max(1000) Integer quantity,
             @ValidPrice BigDecimal expectedPrice) {
     }

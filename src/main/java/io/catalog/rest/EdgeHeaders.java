@@ -53,19 +53,14 @@ public class EdgeHeaders {
     public Response respondVersioned(Served served, long version, String ifNoneMatch, String path,
             String absentDetail) {
         CachedValue value = served.value();
-        if (!value.exists() || value.version() == version) {
-            Response response = respond(served, ifNoneMatch, absentDetail);
-            return value.exists() ? Response.fromResponse(response).header(HttpHeaders.CACHE_CONTROL, null)
-                    .header(HttpHeaders.CACHE_CONTROL, immutable).build() : response;
+        if (!value.exists()) {
+            return respond(served, ifNoneMatch, absentDetail);
         }
-        return Response.status(Response.Status.FOUND)
-                .location(URI.create(path + "?v=" + value.version()))
-                .header(HttpHeaders.CACHE_CONTROL, cacheControl)
-                .header(X_CACHE_VERSION, value.version())
-                .header(X_CACHE, served.tier().name())
-                .header(SURROGATE_KEY, String.join(" ", value.surrogateKeys()))
-                .header(CACHE_TAG, String.join(",", value.surrogateKeys()))
-                .build();
+        if (value.version() == version) {
+            return respond(served, ifNoneMatch, absentDetail, immutable);
+        }
+        return describe(Response.status(Response.Status.FOUND).location(URI.create(path + "?v=" + value.version())),
+                served, cacheControl);
     }
 
     /**
@@ -74,6 +69,10 @@ public class EdgeHeaders {
      * @param absentDetail the 404 detail when the representation does not exist
      */
     public Response respond(Served served, String ifNoneMatch, String absentDetail) {
+        return respond(served, ifNoneMatch, absentDetail, cacheControl);
+    }
+
+    private Response respond(Served served, String ifNoneMatch, String absentDetail, String caching) {
         CachedValue value = served.value();
         Response.ResponseBuilder response;
         if (!value.exists()) {
@@ -83,7 +82,13 @@ public class EdgeHeaders {
         } else {
             response = Response.ok(value.body(), MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.ETAG, value.etag());
         }
-        return response.header(HttpHeaders.CACHE_CONTROL, cacheControl)
+        return describe(response, served, caching);
+    }
+
+    /** The headers every public answer carries: caching, version, tier and purge keys. */
+    private static Response describe(Response.ResponseBuilder response, Served served, String caching) {
+        CachedValue value = served.value();
+        return response.header(HttpHeaders.CACHE_CONTROL, caching)
                 .header(X_CACHE_VERSION, value.version())
                 .header(X_CACHE, served.tier().name())
                 .header(SURROGATE_KEY, String.join(" ", value.surrogateKeys()))

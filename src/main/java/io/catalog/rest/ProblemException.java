@@ -4,6 +4,8 @@ import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
 
+import io.catalog.catalog.Validation;
+
 /** A request the service refuses, with the problem document to answer. */
 public class ProblemException extends RuntimeException {
 
@@ -24,6 +26,20 @@ public class ProblemException extends RuntimeException {
 
     public static ProblemException badRequest(String detail) {
         return new ProblemException(400, "bad-request", "Bad request", detail);
+    }
+
+    /** Refuses an id that API.md section 2 does not allow. */
+    public static void requireId(String id) {
+        if (!Validation.isId(id)) {
+            throw badRequest("id " + Validation.ID_RULE);
+        }
+    }
+
+    /** Refuses a category that API.md section 2 does not allow. */
+    public static void requireCategory(String category) {
+        if (!Validation.isCategory(category)) {
+            throw badRequest("category " + Validation.CATEGORY_RULE);
+        }
     }
 
     public static ProblemException notFound(String detail) {

@@ -15,7 +15,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.catalog.catalog.CatalogReads;
 import io.catalog.catalog.Cursors;
-import io.catalog.catalog.Validation;
 import io.smallrye.mutiny.Uni;
 
 /** Public product reads: one product, and pages of a category or of the whole catalog. */
@@ -42,9 +41,7 @@ public class ProductResource {
     @Operation(summary = "A product; with ?v=<X-Cache-Version> an immutable, never-purged URL of that version")
     public Uni<Response> product(@PathParam("id") String id, @QueryParam("v") String v,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        if (!Validation.isId(id)) {
-            throw ProblemException.badRequest("id must be 1-64 characters of A-Z, a-z, 0-9, _ and -");
-        }
+        ProblemException.requireId(id);
         if (v != null) {
             long version = versionParameter(v);
             return reads.product(id).map(served -> edge.respondVersioned(served, version, ifNoneMatch,
@@ -69,8 +66,8 @@ public class ProductResource {
     @Operation(summary = "A page of products, of one category or of the whole catalog")
     public Uni<Response> page(@QueryParam("category") String category, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        if (category != null && !Validation.isCategory(category)) {
-            throw ProblemException.badRequest("category must be 1-64 characters of a-z, 0-9 and -");
+        if (category != null) {
+            ProblemException.requireCategory(category);
         }
         int size = limit(limit);
         if (cursor != null && cursors.open(CatalogReads.listing(category), cursor).isEmpty()) {

@@ -211,10 +211,10 @@ class MultiPodIT {
         } finally {
             cluster.redis().restart();
         }
-        Eventually.within(Duration.ofSeconds(15), () -> "the event of " + id + " in the stream",
-                () -> cluster.redis().command("XRANGE", "catalog:events", "-", "+").contains("\"productId\":\"" + id
-                        + "\",\"category\"") && cluster.redis().command("XRANGE", "catalog:events", "-", "+")
-                                .contains("\"price\":21.00"));
+        Eventually.within(Duration.ofSeconds(15), () -> "the event of " + id + " in the stream", () -> {
+            String stream = cluster.redis().command("XRANGE", "catalog:events", "-", "+");
+            return stream.contains("\"productId\":\"" + id + "\",\"category\"") && stream.contains("\"price\":21.00");
+        });
 
         client.patchPrice(cluster.pod(1), id, "22.00");
         everyPodServes(id, "22.00");
