@@ -11,7 +11,8 @@ import org.jboss.logging.Logger;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.config.CatalogConfig;
-import io.catalog.events.ProductUpdated;
+import io.catalog.model.Keys;
+import io.catalog.model.ProductUpdated;
 
 /**
  * What this pod may trust. L1 is trusted only while the invalidation feed is healthy: the feed consumer reports
@@ -90,12 +91,9 @@ public class CacheCoherence {
     /** Applies one event: every value older than it becomes stale in this pod. */
     public void apply(ProductUpdated event) {
         long seq = event.sequence();
-        floors.raise(Tokens.product(event.productId()), seq);
-        floors.raise(Tokens.category(event.category()), seq);
-        if (event.previousCategory() != null) {
-            floors.raise(Tokens.category(event.previousCategory()), seq);
+        for (String token : event.tokens()) {
+            floors.raise(token, seq);
         }
-        floors.raise(Tokens.ALL, seq);
         l1.invalidateOlderThan(Keys.product(event.productId()), seq);
     }
 }

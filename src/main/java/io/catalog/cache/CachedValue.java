@@ -2,7 +2,7 @@ package io.catalog.cache;
 
 import java.util.List;
 
-import io.catalog.catalog.ETags;
+import io.catalog.model.ETags;
 
 /**
  * One cacheable representation, the same in every tier.

@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import io.catalog.catalog.SurrogateKeys;
+import io.catalog.model.SurrogateKeys;
 
 /**
  * Maps surrogate keys to the CloudFront invalidation paths of the representations that carry them, never with a

@@ -17,9 +17,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.catalog.catalog.SurrogateKeys;
 import io.catalog.config.CatalogConfig;
-import io.catalog.events.ProductUpdated;
+import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -96,14 +95,7 @@ public class EdgePurger {
 
     /** The surrogate keys an event invalidates. */
     public static Set<String> keysOf(ProductUpdated event) {
-        Set<String> keys = new LinkedHashSet<>();
-        keys.add(SurrogateKeys.product(event.productId()));
-        keys.add(SurrogateKeys.category(event.category()));
-        if (event.previousCategory() != null) {
-            keys.add(SurrogateKeys.category(event.previousCategory()));
-        }
-        keys.add(SurrogateKeys.ALL_PRODUCTS);
-        return keys;
+        return new LinkedHashSet<>(event.surrogateKeys());
     }
 
     /**

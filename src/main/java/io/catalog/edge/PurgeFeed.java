@@ -14,9 +14,9 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.catalog.catalog.Json;
 import io.catalog.config.CatalogConfig;
-import io.catalog.events.ProductUpdated;
+import io.catalog.model.ProductUpdated;
+import io.catalog.support.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.catalog.rest.EdgeHeaders;
+import io.catalog.model.SurrogateKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -75,7 +75,7 @@ public class VarnishTarget implements EdgeTarget {
     }
 
     private HttpRequest request(URI url, String header) {
-        return HttpRequest.newBuilder(url).timeout(timeout).header(EdgeHeaders.SURROGATE_KEY, header)
+        return HttpRequest.newBuilder(url).timeout(timeout).header(SurrogateKeys.HEADER, header)
                 .method("PURGE", HttpRequest.BodyPublishers.noBody()).build();
     }
 

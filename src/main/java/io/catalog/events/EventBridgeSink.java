@@ -4,7 +4,8 @@ import java.util.List;
 
 import org.jboss.logging.Logger;
 
-import io.catalog.store.StoreClients;
+import io.catalog.model.ProductUpdated;
+import io.catalog.support.Futures;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.eventbridge.EventBridgeAsyncClient;
@@ -43,7 +44,7 @@ public class EventBridgeSink implements EventSink {
 
     private Uni<Void> put(List<OutboundEvent> chunk) {
         PutEventsRequest request = PutEventsRequest.builder().entries(chunk.stream().map(this::entry).toList()).build();
-        return StoreClients.uni(() -> client.putEvents(request)).invoke(this::check).replaceWithVoid();
+        return Futures.uni(() -> client.putEvents(request)).invoke(this::check).replaceWithVoid();
     }
 
     PutEventsRequestEntry entry(OutboundEvent e) {

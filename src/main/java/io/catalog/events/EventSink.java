@@ -2,6 +2,7 @@ package io.catalog.events;
 
 import java.util.List;
 
+import io.catalog.model.ProductUpdated;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -12,8 +12,9 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
-import io.catalog.catalog.Json;
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.ProductUpdated;
+import io.catalog.support.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

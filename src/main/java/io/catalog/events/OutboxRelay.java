@@ -16,14 +16,15 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.catalog.catalog.Json;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.EventSink.OutboundEvent;
+import io.catalog.model.ProductUpdated;
 import io.catalog.store.CounterStore;
 import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
+import io.catalog.support.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -115,9 +116,8 @@ public class OutboxRelay {
         Map<String, Long> newest = new HashMap<>();
         for (OutboundEvent e : events) {
             ProductUpdated event = e.event();
-            newest.merge(Tables.categoryGeneration(event.category()), event.sequence(), Math::max);
-            if (event.previousCategory() != null) {
-                newest.merge(Tables.categoryGeneration(event.previousCategory()), event.sequence(), Math::max);
+            for (String category : event.categories()) {
+                newest.merge(Tables.categoryGeneration(category), event.sequence(), Math::max);
             }
             newest.merge(Tables.catalogGeneration(), event.sequence(), Math::max);
         }

@@ -10,6 +10,7 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.catalog.store.StoreClients;
 import io.catalog.store.Tables;
+import io.catalog.support.Futures;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -32,7 +33,7 @@ public class DynamoDbReadiness implements AsyncHealthCheck {
     @Override
     public Uni<HealthCheckResponse> call() {
         DescribeTableRequest request = DescribeTableRequest.builder().tableName(tables.products()).build();
-        return StoreClients.uni(() -> clients.direct().describeTable(request))
+        return Futures.uni(() -> clients.direct().describeTable(request))
                 .ifNoItem().after(Duration.ofSeconds(2)).fail()
                 .chain(r -> dax().map(dax -> HealthCheckResponse.named("dynamodb").up()
                         .withData("table", tables.products())
@@ -53,7 +54,7 @@ public class DynamoDbReadiness implements AsyncHealthCheck {
         }
         GetItemRequest probe = GetItemRequest.builder().tableName(tables.counters())
                 .key(Map.of(Tables.COUNTER_NAME, AttributeValue.fromS(Tables.EVENT_SEQUENCE))).build();
-        return StoreClients.uni(() -> clients.itemReads().getItem(probe))
+        return Futures.uni(() -> clients.itemReads().getItem(probe))
                 .ifNoItem().after(Duration.ofSeconds(1)).fail()
                 .map(r -> "up").onFailure().recoverWithItem("down");
     }

@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Size;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
-import io.catalog.catalog.Validation;
+import io.catalog.model.Validation;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /** Bodies of the admin API. Unknown fields are refused; a product's read-only fields are ignored on PUT. */

@@ -25,12 +25,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.catalog.catalog.CatalogWriter;
-import io.catalog.catalog.CatalogWriter.PriceUpdate;
-import io.catalog.catalog.WriteResult;
 import io.catalog.rest.AdminRequests.BatchBody;
 import io.catalog.rest.AdminRequests.PriceBody;
 import io.catalog.rest.AdminRequests.ProductBody;
+import io.catalog.service.CatalogWriter;
+import io.catalog.service.CatalogWriter.PriceUpdate;
+import io.catalog.service.WriteResult;
 import io.smallrye.mutiny.Uni;
 
 /**

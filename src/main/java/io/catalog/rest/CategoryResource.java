@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.catalog.catalog.CatalogReads;
+import io.catalog.service.CatalogReads;
 import io.smallrye.mutiny.Uni;
 
 /** Public category aggregates. */

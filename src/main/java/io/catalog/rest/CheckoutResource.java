@@ -20,9 +20,9 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.catalog.catalog.CheckoutQuotes;
-import io.catalog.catalog.Quote;
-import io.catalog.catalog.Validation;
+import io.catalog.model.Quote;
+import io.catalog.model.Validation;
+import io.catalog.service.CheckoutQuotes;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 

@@ -9,8 +9,9 @@ import jakarta.ws.rs.core.Response;
 
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.Served;
-import io.catalog.catalog.ETags;
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.ETags;
+import io.catalog.model.SurrogateKeys;
 
 /**
  * The response policy of public GETs, for CloudFront and any other HTTP cache: how long the answer may be kept
@@ -24,9 +25,9 @@ public class EdgeHeaders {
 
     public static final String X_CACHE = "X-Cache";
     public static final String X_CACHE_VERSION = "X-Cache-Version";
-    public static final String SURROGATE_KEY = "Surrogate-Key";
+    public static final String SURROGATE_KEY = SurrogateKeys.HEADER;
     /** The same keys comma-separated, the form CloudFront reads cache tags in (its cache-tag header setting). */
-    public static final String CACHE_TAG = "Cache-Tag";
+    public static final String CACHE_TAG = SurrogateKeys.TAG_HEADER;
 
     private final String cacheControl;
     private final String immutable;

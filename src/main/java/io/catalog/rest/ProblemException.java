@@ -4,7 +4,7 @@ import java.util.Map;
 
 import jakarta.ws.rs.core.Response;
 
-import io.catalog.catalog.Validation;
+import io.catalog.model.Validation;
 
 /** A request the service refuses, with the problem document to answer. */
 public class ProblemException extends RuntimeException {

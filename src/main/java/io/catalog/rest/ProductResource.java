@@ -13,8 +13,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import io.catalog.catalog.CatalogReads;
-import io.catalog.catalog.Cursors;
+import io.catalog.service.CatalogReads;
+import io.catalog.service.Cursors;
 import io.smallrye.mutiny.Uni;
 
 /** Public product reads: one product, and pages of a category or of the whole catalog. */

@@ -11,7 +11,7 @@ import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
-import io.catalog.catalog.Money;
+import io.catalog.model.Money;
 
 /** A price: greater than 0, at most 1,000,000, at most two fraction digits. {@code null} is left to NotNull. */
 @Target({ ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.METHOD })

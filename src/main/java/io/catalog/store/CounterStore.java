@@ -1,10 +1,10 @@
 package io.catalog.store;
 
 import static io.catalog.store.ProductStore.n;
-import static io.catalog.store.StoreClients.uni;
 import static io.catalog.store.Tables.COUNTER_NAME;
 import static io.catalog.store.Tables.COUNTER_UPDATED_AT;
 import static io.catalog.store.Tables.COUNTER_VALUE;
+import static io.catalog.support.Futures.uni;
 
 import java.time.Clock;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.catalog.store;
 
-import static io.catalog.store.StoreClients.uni;
 import static io.catalog.store.Tables.CATEGORY;
 import static io.catalog.store.Tables.ID;
 import static io.catalog.store.Tables.OUTBOX;
 import static io.catalog.store.Tables.OUTBOX_SEQ;
 import static io.catalog.store.Tables.OUTBOX_SHARD;
 import static io.catalog.store.Tables.SEQUENCE;
+import static io.catalog.support.Futures.uni;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -3,7 +3,6 @@ package io.catalog.store;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
@@ -12,10 +11,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.support.Futures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import software.amazon.awssdk.auth.credentials.CredentialUtils;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -83,12 +82,12 @@ public class StoreClients {
      */
     public <T> Uni<T> throughDax(Supplier<CompletableFuture<T>> viaDax, Supplier<CompletableFuture<T>> direct) {
         if (dax == null) {
-            return uni(direct);
+            return Futures.uni(direct);
         }
-        return uni(viaDax).onFailure().recoverWithUni(failure -> {
+        return Futures.uni(viaDax).onFailure().recoverWithUni(failure -> {
             daxFallbacks.increment();
             LOG.debugf("DAX read failed, reading DynamoDB: %s", failure.toString());
-            return uni(direct);
+            return Futures.uni(direct);
         });
     }
 
@@ -102,25 +101,4 @@ public class StoreClients {
             dax.close();
         }
     }
-
-    /**
-     * A DynamoDB call as a Uni that completes on a Quarkus worker thread with the application's class loader: the
-     * AWS CRT client completes its futures on native threads, which have none (and worker threads they happen to
-     * spawn inherit that), so beans created lazily from there would fail to load classes.
-     */
-    public static <T> Uni<T> uni(Supplier<CompletableFuture<T>> call) {
-        return Uni.createFrom().completionStage(call).emitOn(APPLICATION_EXECUTOR);
-    }
-
-    private static final ClassLoader APPLICATION = StoreClients.class.getClassLoader();
-    private static final Executor APPLICATION_EXECUTOR = task -> Infrastructure.getDefaultExecutor().execute(() -> {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(APPLICATION);
-        try {
-            task.run();
-        } finally {
-            thread.setContextClassLoader(previous);
-        }
-    });
 }

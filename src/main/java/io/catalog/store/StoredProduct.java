@@ -22,8 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.catalog.catalog.Money;
-import io.catalog.catalog.Product;
+import io.catalog.model.Money;
+import io.catalog.model.Product;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**

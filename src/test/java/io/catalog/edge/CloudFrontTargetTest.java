@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.catalog.events.ProductUpdated;
+import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
-import io.catalog.events.ProductUpdated;
+import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /** Windowed de-duplication, hand-off and retries of {@link EdgePurger}, against recording targets. */

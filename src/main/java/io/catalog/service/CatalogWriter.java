@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.service;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -18,14 +18,18 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.catalog.catalog.ProductChange.Next;
-import io.catalog.catalog.WriteResult.Status;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.OutboxRelay;
-import io.catalog.events.ProductUpdated;
+import io.catalog.model.ETags;
+import io.catalog.model.Money;
+import io.catalog.model.Product;
+import io.catalog.model.ProductUpdated;
+import io.catalog.service.ProductChange.Next;
+import io.catalog.service.WriteResult.Status;
 import io.catalog.store.CounterStore;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
+import io.catalog.support.Json;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -47,16 +51,19 @@ public class CatalogWriter {
     private final CounterStore counters;
     private final OutboxRelay relay;
     private final Json json;
+    private final ProductDocuments documents;
     private final Clock clock;
     private final String currency;
     private final int concurrency;
 
-    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, Json json, Clock clock,
+    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, Json json, ProductDocuments documents,
+            Clock clock,
             CatalogConfig config) {
         this.store = store;
         this.counters = counters;
         this.relay = relay;
         this.json = json;
+        this.documents = documents;
         this.clock = clock;
         this.currency = config.currency();
         this.concurrency = config.dynamodb().writeConcurrency();
@@ -76,7 +83,7 @@ public class CatalogWriter {
 
     /** The ETag of a product's representation, as the public GET serves it. */
     public String etag(Product product) {
-        return ETags.of(json.write(product));
+        return documents.etag(product);
     }
 
     private Uni<WriteResult> change(String id, String ifMatch, ProductChange change) {

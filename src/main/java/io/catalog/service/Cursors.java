@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.service;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -12,6 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.Validation;
 
 /**
  * Opaque pagination cursors: the last id of a page and an HMAC over it and the listing it belongs to, so that a

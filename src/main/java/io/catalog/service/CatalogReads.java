@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.service;
 
 import io.catalog.cache.Served;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.service;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,12 +6,12 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.catalog.cache.Keys;
 import io.catalog.cache.L2Cache;
 import io.catalog.config.CatalogConfig;
 import io.catalog.config.CatalogConfig.WriteMode;
 import io.catalog.events.BeforePublish;
 import io.catalog.events.EventSink.OutboundEvent;
+import io.catalog.model.Keys;
 import io.catalog.store.StoredProduct;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -26,14 +26,14 @@ import io.smallrye.mutiny.Uni;
 public class SharedCacheUpdater implements BeforePublish {
 
     private final L2Cache l2;
-    private final CachedCatalogReads reads;
+    private final ProductDocuments documents;
     private final boolean writeThrough;
     private final boolean invalidation;
     private final Duration ttl;
 
-    public SharedCacheUpdater(L2Cache l2, CachedCatalogReads reads, CatalogConfig config) {
+    public SharedCacheUpdater(L2Cache l2, ProductDocuments documents, CatalogConfig config) {
         this.l2 = l2;
-        this.reads = reads;
+        this.documents = documents;
         this.writeThrough = config.cache().writeMode() == WriteMode.WRITE_THROUGH;
         this.invalidation = config.cache().invalidation();
         this.ttl = config.l2().productTtl();
@@ -52,7 +52,7 @@ public class SharedCacheUpdater implements BeforePublish {
     private Uni<Void> update(StoredProduct item) {
         String key = Keys.product(item.id());
         if (writeThrough) {
-            return l2.put(key, reads.productValue(item.id(), Optional.of(item)), ttl);
+            return l2.put(key, documents.of(item.id(), Optional.of(item)), ttl);
         }
         return l2.invalidate(key, item.product().sequence(), ttl);
     }

@@ -1,9 +1,14 @@
-package io.catalog.catalog;
+package io.catalog.model;
 
 import java.util.List;
 
 /** The edge's purge keys ({@code Surrogate-Key}): what each representation depends on. */
 public final class SurrogateKeys {
+
+    /** The header that carries them, space-separated (Varnish's xkey, Fastly). */
+    public static final String HEADER = "Surrogate-Key";
+    /** The same keys, comma-separated, in the header that CloudFront's cache-tag setting names. */
+    public static final String TAG_HEADER = "Cache-Tag";
 
     /** On every unfiltered listing; purged by every change. */
     public static final String ALL_PRODUCTS = "products";

@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.model;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

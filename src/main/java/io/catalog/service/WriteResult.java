@@ -1,4 +1,6 @@
-package io.catalog.catalog;
+package io.catalog.service;
+
+import io.catalog.model.Product;
 
 /**
  * The outcome of an admin write.

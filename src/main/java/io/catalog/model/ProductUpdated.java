@@ -1,7 +1,9 @@
-package io.catalog.events;
+package io.catalog.model;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -31,6 +33,34 @@ public record ProductUpdated(String type, String productId, String category, lon
             BigDecimal previousPrice, boolean deleted, Instant occurredAt, String previousCategory) {
         return new ProductUpdated(TYPE, productId, category, version, sequence, price, previousPrice, deleted,
                 occurredAt, previousCategory);
+    }
+
+    /**
+     * What this change touches: the categories whose aggregates it changes, its own and, when it moved the product,
+     * the one it left. Every unfiltered listing is touched too. The one place that knows it: the cache floors, the
+     * category generations and the edge purge keys all derive from it.
+     */
+    public List<String> categories() {
+        return previousCategory == null || previousCategory.equals(category) ? List.of(category)
+                : List.of(category, previousCategory);
+    }
+
+    /** The dependency tokens this change raises ({@link Keys}): the product, its categories, every listing. */
+    public List<String> tokens() {
+        List<String> tokens = new ArrayList<>(4);
+        tokens.add(Keys.product(productId));
+        categories().forEach(c -> tokens.add(Keys.category(c)));
+        tokens.add(Keys.ALL_PRODUCTS);
+        return tokens;
+    }
+
+    /** The edge's purge keys of this change ({@link SurrogateKeys}). */
+    public List<String> surrogateKeys() {
+        List<String> keys = new ArrayList<>(4);
+        keys.add(SurrogateKeys.product(productId));
+        categories().forEach(c -> keys.add(SurrogateKeys.category(c)));
+        keys.add(SurrogateKeys.ALL_PRODUCTS);
+        return keys;
     }
 
     /** Whether this change moved the product out of another category. */

@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,7 +1,9 @@
-package io.catalog.catalog;
+package io.catalog.service;
 
 import java.math.BigDecimal;
 import java.util.Optional;
+
+import io.catalog.model.Product;
 
 /**
  * What an admin write does to a product, decided against its current state (absent when it does not exist).

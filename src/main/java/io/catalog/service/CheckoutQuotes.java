@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.service;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -8,6 +8,8 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.Money;
+import io.catalog.model.Quote;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package io.catalog.config;
+package io.catalog.support;
 
 import java.time.Clock;
 

@@ -1,4 +1,4 @@
-package io.catalog.cache;
+package io.catalog.support;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

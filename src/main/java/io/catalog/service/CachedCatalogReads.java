@@ -1,4 +1,4 @@
-package io.catalog.catalog;
+package io.catalog.service;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -11,17 +11,21 @@ import java.util.function.Function;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.catalog.cache.CachedValue;
-import io.catalog.cache.Keys;
 import io.catalog.cache.Served;
 import io.catalog.cache.Source;
 import io.catalog.cache.TieredCache;
-import io.catalog.cache.Tokens;
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.CategorySummary;
+import io.catalog.model.Keys;
+import io.catalog.model.Product;
+import io.catalog.model.ProductPage;
+import io.catalog.model.SurrogateKeys;
 import io.catalog.store.CounterStore;
 import io.catalog.store.CounterStore.Generation;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
+import io.catalog.support.Json;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -36,6 +40,7 @@ public class CachedCatalogReads implements CatalogReads {
     private final ProductStore products;
     private final CounterStore counters;
     private final Cursors cursors;
+    private final ProductDocuments documents;
     private final Json json;
     private final Clock clock;
     private final String currency;
@@ -45,11 +50,12 @@ public class CachedCatalogReads implements CatalogReads {
     private final boolean versioned;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
-            Json json, Clock clock, CatalogConfig config) {
+            ProductDocuments documents, Json json, Clock clock, CatalogConfig config) {
         this.cache = cache;
         this.products = products;
         this.counters = counters;
         this.cursors = cursors;
+        this.documents = documents;
         this.json = json;
         this.clock = clock;
         this.currency = config.currency();
@@ -63,20 +69,8 @@ public class CachedCatalogReads implements CatalogReads {
     public Uni<Served> product(String id) {
         String key = Keys.product(id);
         Source source = () -> Uni.createFrom().item(new Source.Plan(key,
-                consistent -> products.read(id, consistent).map(found -> productValue(id, found))));
+                consistent -> products.read(id, consistent).map(found -> documents.of(id, found))));
         return cache.get(key, source, productTtl);
-    }
-
-    CachedValue productValue(String id, Optional<StoredProduct> stored) {
-        String token = Tokens.product(id);
-        if (stored.isEmpty()) {
-            return CachedValue.absent(0, token, List.of(SurrogateKeys.product(id)));
-        }
-        Product product = stored.get().product();
-        if (!stored.get().live()) {
-            return CachedValue.absent(product.sequence(), token, List.of(SurrogateKeys.product(id)));
-        }
-        return CachedValue.found(json.write(product), product.sequence(), token, SurrogateKeys.of(product));
     }
 
     @Override
@@ -130,6 +124,6 @@ public class CachedCatalogReads implements CatalogReads {
     }
 
     private static String token(String category) {
-        return category == null ? Tokens.ALL : Tokens.category(category);
+        return category == null ? Keys.ALL_PRODUCTS : Keys.category(category);
     }
 }

@@ -1,0 +1,38 @@
+package io.catalog.model;
+
+/**
+ * Cache keys of the catalog's representations and the dependency tokens that events raise. A product's key is also
+ * its token: a product document depends on that product only. Aggregates depend on a category token (or on every
+ * product, {@link #ALL_PRODUCTS}); their L2 keys add the category's generation.
+ */
+public final class Keys {
+
+    /** The token of every unfiltered listing: it depends on every product. */
+    public static final String ALL_PRODUCTS = "c:*";
+
+    private Keys() {
+    }
+
+    /** The cache key of a product document, and the token it depends on. */
+    public static String product(String id) {
+        return "p:" + id;
+    }
+
+    /** The token that the aggregates of {@code category} depend on. */
+    public static String category(String category) {
+        return "c:" + category;
+    }
+
+    public static String summary(String category) {
+        return "s:" + category;
+    }
+
+    public static String page(String category, int limit, String cursor) {
+        return "l:" + (category == null ? "*" : category) + ":" + limit + ":" + (cursor == null ? "" : cursor);
+    }
+
+    /** The L2 key of an aggregate at a generation: a new generation names a new key. */
+    public static String atGeneration(String key, long generation) {
+        return key + "@" + generation;
+    }
+}

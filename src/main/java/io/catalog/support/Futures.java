@@ -1,0 +1,49 @@
+package io.catalog.support;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+
+/**
+ * Futures of the AWS SDK as Unis that complete where the caller was. The SDK's asynchronous clients complete their
+ * futures on their own threads (the CRT's native threads have no class loader, and threads they spawn inherit that),
+ * so a continuation must not run there. A call made on a Vert.x event loop resumes on that same context (no hop to
+ * another pool, and the request's context, trace and MDC stay with it); a call made anywhere else (start-up, a
+ * worker, a scheduler) resumes on a Quarkus worker thread with the application's class loader.
+ */
+public final class Futures {
+
+    private static final ClassLoader APPLICATION = Futures.class.getClassLoader();
+    private static final Executor APPLICATION_EXECUTOR = task -> Infrastructure.getDefaultExecutor().execute(() -> {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(APPLICATION);
+        try {
+            task.run();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    });
+
+    private Futures() {
+    }
+
+    /** {@code call}, made at subscription, as a Uni that emits on the caller's event loop or a worker. */
+    public static <T> Uni<T> uni(Supplier<CompletableFuture<T>> call) {
+        return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(call).emitOn(resumeExecutor()));
+    }
+
+    /** Where a continuation of a call made now resumes. */
+    static Executor resumeExecutor() {
+        Context context = Vertx.currentContext();
+        if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+            return task -> context.runOnContext(ignored -> task.run());
+        }
+        return APPLICATION_EXECUTOR;
+    }
+}

@@ -1,0 +1,52 @@
+package io.catalog.architecture;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The packages depend downward only: {@code model}, {@code support} and {@code config} at the bottom; the store and
+ * the cache tiers on them; the event machinery on those; the edge purge and the services on top of that; the HTTP
+ * resources and health checks last. Nothing depends on the top, and no two packages depend on each other.
+ */
+@AnalyzeClasses(packages = "io.catalog", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+
+    @ArchTest
+    static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
+            .layer("model").definedBy("io.catalog.model..")
+            .layer("support").definedBy("io.catalog.support..")
+            .layer("config").definedBy("io.catalog.config..")
+            .layer("store").definedBy("io.catalog.store..")
+            .layer("cache").definedBy("io.catalog.cache..")
+            .layer("events").definedBy("io.catalog.events..")
+            .layer("edge").definedBy("io.catalog.edge..")
+            .layer("service").definedBy("io.catalog.service..")
+            .layer("web").definedBy("io.catalog.rest..", "io.catalog.health..")
+
+            .whereLayer("web").mayNotBeAccessedByAnyLayer()
+            .whereLayer("service").mayOnlyBeAccessedByLayers("web")
+            .whereLayer("edge").mayOnlyBeAccessedByLayers("web")
+            .whereLayer("events").mayOnlyBeAccessedByLayers("edge", "service", "web")
+            .whereLayer("cache").mayOnlyBeAccessedByLayers("events", "edge", "service", "web")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("events", "service", "web")
+            .whereLayer("model").mayOnlyBeAccessedByLayers("support", "store", "cache", "events", "edge", "service",
+                    "web")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("support", "store", "cache", "events", "edge", "service",
+                    "web");
+
+    /** Model is the bottom: it knows nothing of the service around it but its JSON codec. */
+    @ArchTest
+    static final ArchRule MODEL_IS_THE_BOTTOM = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+            .that().resideInAPackage("io.catalog.model..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.catalog.store..", "io.catalog.cache..",
+                    "io.catalog.events..", "io.catalog.edge..", "io.catalog.service..", "io.catalog.rest..",
+                    "io.catalog.health..", "io.catalog.config..");
+
+    @ArchTest
+    static final ArchRule NO_CYCLES = slices().matching("io.catalog.(*)..").should().beFreeOfCycles();
+}
