@@ -3,20 +3,24 @@ package io.catalog.architecture;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import com.tngtech.archunit.junit.AnalyzeClasses;
-import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 /**
  * The packages depend downward only: {@code model}, {@code support} and {@code config} at the bottom; the store and
  * the cache tiers on them; the event machinery on those; the edge purge and the services on top of that; the HTTP
  * resources and health checks last. Nothing depends on the top, and no two packages depend on each other.
  */
-@AnalyzeClasses(packages = "io.catalog", importOptions = ImportOption.DoNotIncludeTests.class)
 class LayeringTest {
 
-    @ArchTest
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.catalog");
+
     static final ArchRule LAYERS = layeredArchitecture().consideringOnlyDependenciesInLayers()
             .layer("model").definedBy("io.catalog.model..")
             .layer("support").definedBy("io.catalog.support..")
@@ -40,13 +44,26 @@ class LayeringTest {
                     "web");
 
     /** Model is the bottom: it knows nothing of the service around it but its JSON codec. */
-    @ArchTest
-    static final ArchRule MODEL_IS_THE_BOTTOM = com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+    static final ArchRule MODEL_IS_THE_BOTTOM = ArchRuleDefinition.noClasses()
             .that().resideInAPackage("io.catalog.model..")
             .should().dependOnClassesThat().resideInAnyPackage("io.catalog.store..", "io.catalog.cache..",
                     "io.catalog.events..", "io.catalog.edge..", "io.catalog.service..", "io.catalog.rest..",
                     "io.catalog.health..", "io.catalog.config..");
 
-    @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("io.catalog.(*)..").should().beFreeOfCycles();
+
+    @Test
+    void packagesDependDownwardOnly() {
+        LAYERS.check(MAIN);
+    }
+
+    @Test
+    void modelDependsOnNothingOfTheService() {
+        MODEL_IS_THE_BOTTOM.check(MAIN);
+    }
+
+    @Test
+    void noPackageCycles() {
+        NO_CYCLES.check(MAIN);
+    }
 }
