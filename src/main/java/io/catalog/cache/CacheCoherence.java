@@ -38,7 +38,7 @@ public class CacheCoherence {
 
     @Inject
     public CacheCoherence(CatalogConfig config, Ticker ticker) {
-        this(config.l1().ttl(), config.l1().maximumSize(), config.l1().enabled(), config.l1().coordinated(),
+        this(config.l1().ttl(), config.l1().maximumSize(), config.lab().l1Enabled(), config.lab().l1Coordinated(),
                 config.events().feedStaleAfter(), ticker);
     }
 

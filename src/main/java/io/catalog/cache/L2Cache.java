@@ -62,7 +62,7 @@ public class L2Cache {
 
     @Inject
     public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config) {
-        this(redis, config.l2().keyPrefix(), config.l2().enabled(), config.l2().timeout(), config.l2().jitter());
+        this(redis, config.l2().keyPrefix(), config.lab().l2Enabled(), config.l2().timeout(), config.l2().jitter());
     }
 
     L2Cache(ReactiveRedisDataSource redis, String prefix, boolean enabled, Duration timeout, double jitter) {

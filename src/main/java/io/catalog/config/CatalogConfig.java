@@ -4,18 +4,34 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
+
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 
 /**
- * Every {@code catalog.*} setting of the service, validated at start-up by {@link CatalogConfigValidator}.
+ * Every {@code catalog.*} setting of the service.
+ * <p>
+ * The Bean Validation constraints below are checked by SmallRye Config (through quarkus-hibernate-validator) when
+ * the runtime configuration is built, before any bean is created or any start-up observer runs: a value out of its
+ * range stops the service, naming the property, before anything touches Redis or DynamoDB (no table is created).
+ * The lab's switches sit in their own group, {@link Lab}, under the names they have always had.
  */
 @ConfigMapping(prefix = "catalog")
 public interface CatalogConfig {
 
     /** The catalog's one currency (ISO 4217 code); read-only for clients. */
     @WithDefault("USD")
+    @Pattern(regexp = "[A-Z]{3}", message = "must be an ISO 4217 code such as USD")
     String currency();
 
     /** DynamoDB tables. */
@@ -45,13 +61,50 @@ public interface CatalogConfig {
     /** Demo catalog loaded at start-up. */
     Demo demo();
 
-    /** Benchmark support. */
-    Bench bench();
+    /** Switches of the staleness lab and the benchmarks: never for production. */
+    @WithParentName
+    Lab lab();
 
-    interface Bench {
-        /** Serve {@code GET /bench/fixed}, a fixed body with no cache or store behind it (benchmark baseline). */
+    /**
+     * The lab's and the benchmarks' switches, which turn parts of the design off to measure what they buy (see
+     * docs/BENCHMARKS.md); production leaves them at their defaults. Grouped here so that no reader takes them for
+     * production settings, they keep the property names the lab, the benchmarks and API.md use
+     * ({@code catalog.l1.coordinated} ...), hence the environment names ({@code CATALOG_L1_COORDINATED} ...).
+     */
+    interface Lab {
+        /** {@code catalog.l1.enabled}: {@code false} bypasses L1 (the seed's baseline, the L2 benchmark pod). */
+        @WithName("l1.enabled")
+        @WithDefault("true")
+        boolean l1Enabled();
+
+        /**
+         * {@code catalog.l1.coordinated}: {@code false} gives a TTL-only L1 that ignores the invalidation feed (no
+         * floors, trusted without the feed), the lab's "seed's fix" strategy.
+         */
+        @WithName("l1.coordinated")
+        @WithDefault("true")
+        boolean l1Coordinated();
+
+        /** {@code catalog.l2.enabled}: {@code false} bypasses Redis as a cache (the DynamoDB benchmark pod). */
+        @WithName("l2.enabled")
+        @WithDefault("true")
+        boolean l2Enabled();
+
+        /**
+         * {@code catalog.cache.invalidation}: {@code false} stops events from invalidating L2 (markers,
+         * generation-keyed aggregates), the lab's TTL-only baseline.
+         */
+        @WithName("cache.invalidation")
+        @WithDefault("true")
+        boolean cacheInvalidation();
+
+        /**
+         * {@code catalog.bench.fixed-endpoint}: serve {@code GET /bench/fixed}, a fixed body with no cache or store
+         * behind it, the benchmarks' baseline.
+         */
+        @WithName("bench.fixed-endpoint")
         @WithDefault("false")
-        boolean fixedEndpoint();
+        boolean benchFixedEndpoint();
     }
 
     interface Dynamodb {
@@ -65,12 +118,13 @@ public interface CatalogConfig {
 
         /** How many conditional writes a batch keeps in flight at once. */
         @WithDefault("32")
+        @Min(1)
         int writeConcurrency();
     }
 
     interface Dax {
         /** DAX cluster endpoint ({@code dax://...}); when set, eventually consistent reads go through DAX. */
-        Optional<String> endpoint();
+        Optional<@Pattern(regexp = "daxs?://.+", message = "must start with dax:// or daxs://") String> endpoint();
 
         /** AWS region of the DAX cluster; defaults to the DynamoDB client's region. */
         Optional<String> region();
@@ -79,20 +133,29 @@ public interface CatalogConfig {
     interface L1 {
         /** Time to live of an L1 entry (1s to 60s). */
         @WithDefault("30s")
+        @DurationMin(seconds = 1, message = "must be between 1s and 60s")
+        @DurationMax(seconds = 60, message = "must be between 1s and 60s")
         Duration ttl();
 
         /** Maximum number of L1 entries. */
         @WithDefault("50000")
         long maximumSize();
 
-        /** Whether L1 is used at all (the lab's baseline strategies switch it off). */
+        /**
+         * The lab switch {@code catalog.l1.enabled}, read here by code that predates {@link Lab}.
+         *
+         * @deprecated read {@link Lab#l1Enabled()}; kept until the event feed's consumer does
+         */
+        @Deprecated(forRemoval = true)
         @WithDefault("true")
         boolean enabled();
 
         /**
-         * Whether L1 follows the invalidation feed (floors, trust only while the feed is read). {@code false} gives
-         * a TTL-only L1, the lab's "no L1 coordination" strategy: never for production.
+         * The lab switch {@code catalog.l1.coordinated}, read here by code that predates {@link Lab}.
+         *
+         * @deprecated read {@link Lab#l1Coordinated()}; kept until the event feed's consumer does
          */
+        @Deprecated(forRemoval = true)
         @WithDefault("true")
         boolean coordinated();
     }
@@ -106,8 +169,10 @@ public interface CatalogConfig {
         @WithDefault("5m")
         Duration aggregateTtl();
 
-        /** Random extra TTL, as a fraction of the TTL, so that entries do not expire together. */
+        /** Random extra TTL, as a fraction of the TTL, so that entries do not expire together (0 to 1). */
         @WithDefault("0.1")
+        @DecimalMin(value = "0", message = "must be between 0 and 1")
+        @DecimalMax(value = "1", message = "must be between 0 and 1")
         double jitter();
 
         /** How long a read waits for Redis before it counts as a miss and goes to DynamoDB. */
@@ -117,10 +182,6 @@ public interface CatalogConfig {
         /** Key prefix of every L2 entry. */
         @WithDefault("catalog:")
         String keyPrefix();
-
-        /** Whether L2 is used at all. */
-        @WithDefault("true")
-        boolean enabled();
     }
 
     interface Cache {
@@ -134,13 +195,6 @@ public interface CatalogConfig {
          */
         @WithDefault("1s")
         Duration indexSettle();
-
-        /**
-         * Whether events invalidate L2 (markers, generation-keyed aggregates); {@code false} gives the lab's TTL-only
-         * baseline: never for production.
-         */
-        @WithDefault("true")
-        boolean invalidation();
     }
 
     enum WriteMode {
@@ -193,6 +247,7 @@ public interface CatalogConfig {
     interface Edge {
         /** {@code max-age} of public GETs. */
         @WithDefault("30s")
+        @DurationMin(seconds = 0, message = "must not be negative")
         Duration maxAge();
 
         /** {@code s-maxage} of public GETs, when the edge may keep them longer than browsers. */
@@ -229,6 +284,7 @@ public interface CatalogConfig {
 
             /** How long surrogate keys are collected and de-duplicated before a batch is purged. */
             @WithDefault("100ms")
+            @DurationMin(seconds = 0, message = "must not be negative")
             Duration window();
 
             /** Redis consumer group on the events stream through which exactly one pod purges each event. */
@@ -248,6 +304,7 @@ public interface CatalogConfig {
 
             /** Retries of a failed purge, with exponential backoff, before the batch is left to be claimed again. */
             @WithDefault("3")
+            @Min(0)
             int retries();
 
             /** First backoff between purge retries (doubled on each retry). */
@@ -268,10 +325,13 @@ public interface CatalogConfig {
 
             /** Invalidation paths in progress at once (CloudFront allows 3,000 per distribution). */
             @WithDefault("3000")
+            @Min(1)
+            @Max(3000)
             int maxInFlight();
 
             /** Paths invalidated per calendar month (UTC) across all pods; beyond it the edge relies on max-age. */
             @WithDefault("1000")
+            @Min(0)
             long monthlyPathBudget();
 
             /** How often invalidations in progress are checked for completion, to free in-flight capacity. */

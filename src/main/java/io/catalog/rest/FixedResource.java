@@ -24,7 +24,7 @@ public class FixedResource {
     private final boolean enabled;
 
     public FixedResource(CatalogConfig config) {
-        this.enabled = config.bench().fixedEndpoint();
+        this.enabled = config.lab().benchFixedEndpoint();
     }
 
     @GET

@@ -62,7 +62,7 @@ public class CachedCatalogReads implements CatalogReads {
         this.productTtl = config.l2().productTtl();
         this.aggregateTtl = config.l2().aggregateTtl();
         this.indexSettle = config.cache().indexSettle();
-        this.versioned = config.cache().invalidation();
+        this.versioned = config.lab().cacheInvalidation();
     }
 
     @Override

@@ -35,7 +35,7 @@ public class SharedCacheUpdater implements BeforePublish {
         this.l2 = l2;
         this.documents = documents;
         this.writeThrough = config.cache().writeMode() == WriteMode.WRITE_THROUGH;
-        this.invalidation = config.cache().invalidation();
+        this.invalidation = config.lab().cacheInvalidation();
         this.ttl = config.l2().productTtl();
     }
 
