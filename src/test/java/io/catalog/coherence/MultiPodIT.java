@@ -1,6 +1,7 @@
 package io.catalog.coherence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,7 @@ class MultiPodIT {
 
     @BeforeAll
     void start() {
-        cluster = PodCluster.start(3, Map.of());
+        cluster = PodCluster.startBehindFailoverProxy(3, Map.of());
         client = new CatalogClient(cluster.adminToken());
     }
 
@@ -50,6 +52,11 @@ class MultiPodIT {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    /** Awaitility polling every 5 ms, from at once, up to {@code bound}: the bound is the property under test. */
+    static ConditionFactory within(Duration bound) {
+        return await().atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
     }
 
     private static String unique(String prefix) {
@@ -66,19 +73,16 @@ class MultiPodIT {
      */
     private void warm(String id) {
         for (Pod pod : cluster.pods()) {
-            Eventually.within(BOUND, () -> pod + " never answered " + id + " from L1",
-                    () -> client.read(pod, id).tier().equals("L1"));
+            within(BOUND).alias(pod + " answers " + id + " from L1").until(() -> client.read(pod, id),
+                    read -> read.tier().equals("L1"));
         }
     }
 
     private void everyPodServes(String id, String price) {
         BigDecimal expected = new BigDecimal(price);
         for (Pod pod : cluster.pods()) {
-            Eventually.within(BOUND, () -> pod + " still serves " + client.read(pod, id),
-                    () -> {
-                        CatalogClient.Read read = client.read(pod, id);
-                        return read.status() == 200 && read.price().compareTo(expected) == 0;
-                    });
+            within(BOUND).alias(pod + " serves " + id + " at " + price).until(() -> client.read(pod, id),
+                    read -> read.status() == 200 && read.price().compareTo(expected) == 0);
         }
     }
 
@@ -102,7 +106,7 @@ class MultiPodIT {
         client.delete(cluster.pod(2), id);
 
         for (Pod pod : cluster.pods()) {
-            Eventually.within(BOUND, () -> pod + " still serves " + id, () -> client.read(pod, id).status() == 404);
+            within(BOUND).alias(pod + " forgets " + id).until(() -> client.read(pod, id), read -> read.status() == 404);
         }
     }
 
@@ -113,20 +117,17 @@ class MultiPodIT {
         String id = unique("p");
         client.put(a(), id, category, "7.00");
         for (Pod pod : cluster.pods()) {
-            Eventually.within(BOUND, () -> "summary on " + pod, () -> {
-                JsonNode summary = client.summary(pod, category);
-                return summary != null && summary.get("productCount").asInt() == 2;
-            });
+            within(BOUND).alias("summary of two on " + pod).until(() -> client.summary(pod, category),
+                    summary -> summary != null && summary.get("productCount").asInt() == 2);
         }
 
         client.patchPrice(cluster.pod(1), id, "9.25");
 
         for (Pod pod : cluster.pods()) {
-            Eventually.within(BOUND, () -> pod + " serves " + client.summary(pod, category), () -> {
-                JsonNode summary = client.summary(pod, category);
-                return summary != null && summary.get("maxPrice").decimalValue().compareTo(new BigDecimal("9.25")) == 0
-                        && summary.get("avgPrice").decimalValue().compareTo(new BigDecimal("7.12")) == 0; // 7.125, half-even
-            });
+            within(BOUND).alias("new summary on " + pod).until(() -> client.summary(pod, category),
+                    summary -> summary != null
+                            && summary.get("maxPrice").decimalValue().compareTo(new BigDecimal("9.25")) == 0
+                            && summary.get("avgPrice").decimalValue().compareTo(new BigDecimal("7.12")) == 0); // 7.125, half-even
         }
     }
 
@@ -211,18 +212,22 @@ class MultiPodIT {
         } finally {
             cluster.redis().restart();
         }
-        Eventually.within(Duration.ofSeconds(15), () -> "the event of " + id + " in the stream", () -> {
-            String stream = cluster.redis().command("XRANGE", "catalog:events", "-", "+");
-            return stream.contains("\"productId\":\"" + id + "\",\"category\"") && stream.contains("\"price\":21.00");
-        });
+        within(Duration.ofSeconds(15)).alias("the event of " + id + " in the stream")
+                .until(() -> cluster.redis().command("XRANGE", "catalog:events", "-", "+"),
+                        stream -> stream.contains("\"productId\":\"" + id + "\",\"category\"")
+                                && stream.contains("\"price\":21.00"));
 
         client.patchPrice(cluster.pod(1), id, "22.00");
         everyPodServes(id, "22.00");
     }
 
-    /** Redis restarts with no data (a failover to an empty replica): pods drop L1 and nothing stale survives. */
+    /**
+     * Redis crashes and restarts with no data: the pods' feed reads fail, so they drop L1 and nothing stale
+     * survives (the connection-failure path; {@link #aFailOverToAnEmptyRedisThatNoConnectionNoticesLeavesNothingStale}
+     * covers a restart without a failure).
+     */
     @Test
-    void aRedisRestartWithEmptyDataLeavesNothingStale() {
+    void aRedisCrashAndEmptyRestartLeavesNothingStale() {
         String id = unique("p");
         client.put(a(), id, unique("c"), "30.00");
         warm(id);
@@ -232,6 +237,26 @@ class MultiPodIT {
         client.patchPrice(cluster.pod(2), id, "31.00");
 
         everyPodServes(id, "31.00");
+    }
+
+    /**
+     * Redis is replaced by an empty one (a fail-over to a replica that had not caught up) while no pod connection
+     * fails: the event of a write acknowledged just before, appended on the old server, never reaches the pods'
+     * feeds, and every read of the feed keeps succeeding. Only the new server's {@code run_id} tells the pods that
+     * the stream they read is gone: they must drop L1, or they would serve the old price until its TTL (30 s).
+     */
+    @Test
+    void aFailOverToAnEmptyRedisThatNoConnectionNoticesLeavesNothingStale() {
+        String id = unique("p");
+        client.put(a(), id, unique("c"), "50.00");
+        warm(id);
+
+        cluster.proxy().holdStreamReads();
+        client.patchPrice(cluster.pod(2), id, "51.00");
+        cluster.failOverToAnEmptyRedis();
+
+        everyPodServes(id, "51.00");
+        warm(id); // and the pods trust their feeds, and L1, again
     }
 
     /** The feed connections are killed (CLIENT KILL) right before a write: no pod misses the change. */

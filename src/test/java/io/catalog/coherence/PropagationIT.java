@@ -64,10 +64,8 @@ class PropagationIT {
 
     private static long observe(CatalogClient client, Pod pod, String id, String price, long acknowledged) {
         BigDecimal expected = new BigDecimal(price);
-        Eventually.within(MultiPodIT.BOUND, () -> pod + " never served " + price, () -> {
-            CatalogClient.Read read = client.read(pod, id);
-            return read.status() == 200 && read.price().compareTo(expected) == 0;
-        });
+        MultiPodIT.within(MultiPodIT.BOUND).alias(pod + " serves " + price).until(() -> client.read(pod, id),
+                read -> read.status() == 200 && read.price().compareTo(expected) == 0);
         return (System.nanoTime() - acknowledged) / 1000;
     }
 

@@ -2,13 +2,13 @@ package io.catalog.edge;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.junit.jupiter.api.Test;
 
+import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,12 +25,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.config.JsonPathConfig;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * The service behind a real Varnish running the shipped VCL with xkey: a price change is purged from the edge
- * within a second, precisely (other categories stay cached), and a bulk update costs a handful of purge requests.
+ * long before its max-age could expire, precisely (other categories stay cached), and a bulk update costs a handful of purge
+ * requests.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
@@ -39,17 +39,14 @@ class VarnishEdgeTest {
     private static final Logger LOG = Logger.getLogger(VarnishEdgeTest.class);
     private static final JsonPathConfig EXACT = new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL);
     private static final String EDGE_CACHE = "X-Varnish-Cache";
+    /** Far below the edge's max-age (30 s), so that only a purge can have refreshed a cached copy in time. */
+    private static final Duration PURGED_WITHIN = Duration.ofSeconds(10);
 
     @Inject
     MeterRegistry registry;
 
-    private static String adminToken() throws Exception {
-        return Jwt.issuer("https://catalog.example.com/dev").subject("edge-test").groups(Set.of("catalog-admin"))
-                .sign(KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/jwt/privateKey.pem"))));
-    }
-
     private static RequestSpecification admin() throws Exception {
-        return given().auth().oauth2(adminToken()).contentType("application/json");
+        return given().auth().oauth2(AdminTokens.admin()).contentType("application/json");
     }
 
     private static Response viaEdge(String path) {
@@ -65,32 +62,23 @@ class VarnishEdgeTest {
                 .put("/admin/products/{id}", id).then().statusCode(201);
     }
 
-    /** Reads {@code path} through Varnish until it is a HIT, and returns that HIT. */
+    /** Reads {@code path} through Varnish until it is a HIT (the first read fills the edge), and returns that HIT. */
     private static Response cachedAtTheEdge(String path) {
-        Response response = viaEdge(path);
-        for (int i = 0; i < 5 && !"HIT".equals(response.header(EDGE_CACHE)); i++) {
-            response = viaEdge(path);
-        }
-        assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(response.header(EDGE_CACHE)).as("%s cached at the edge", path).isEqualTo("HIT");
-        return response;
+        return await(path + " cached at the edge").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO)
+                .until(() -> viaEdge(path), r -> r.statusCode() == 200 && "HIT".equals(r.header(EDGE_CACHE)));
     }
 
-    /** Polls {@code path} through Varnish until {@code fresh}; answers how long it took. */
-    private static Duration refreshedAtTheEdge(String path, Predicate<Response> fresh, long since) throws Exception {
-        while (true) {
-            Response response = viaEdge(path);
-            Duration took = Duration.ofNanos(System.nanoTime() - since);
-            if (response.statusCode() == 200 && fresh.test(response)) {
-                return took;
-            }
-            assertThat(took).as("%s still stale at the edge", path).isLessThan(Duration.ofSeconds(5));
-            Thread.sleep(10);
-        }
+    /**
+     * Reads {@code path} through Varnish until it answers {@code fresh}. The deadline is far inside the edge's
+     * max-age (30 s): an edge copy that becomes fresh before it can have expired was purged.
+     */
+    private static Response refreshedAtTheEdge(String path, Predicate<Response> fresh) {
+        return await(path + " refreshed at the edge").atMost(PURGED_WITHIN).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20)).until(() -> viaEdge(path), r -> r.statusCode() == 200 && fresh.test(r));
     }
 
     @Test
-    void aPriceChangeIsPurgedFromTheEdgeWithinASecondAndOtherCategoriesStayCached() throws Exception {
+    void aPriceChangeIsPurgedFromTheEdgeAndOtherCategoriesStayCached() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String category = "edge-" + suffix;
         String other = "edge-other-" + suffix;
@@ -107,16 +95,14 @@ class VarnishEdgeTest {
 
         admin().body("{\"price\":15.00}").patch("/admin/products/{id}/price", "edge-a-" + suffix).then()
                 .statusCode(200);
-        long changed = System.nanoTime();
 
-        Duration productFresh = refreshedAtTheEdge(product,
-                r -> number(r, "price").compareTo(new BigDecimal("15.00")) == 0, changed);
-        Duration summaryFresh = refreshedAtTheEdge(summary,
-                r -> number(r, "minPrice").compareTo(new BigDecimal("15.00")) == 0, changed);
-        LOG.infof("Refreshed at the edge after the PATCH: product in %d ms, summary in %d ms",
-                productFresh.toMillis(), summaryFresh.toMillis());
-        assertThat(productFresh).as("product refreshed at the edge").isLessThan(Duration.ofSeconds(1));
-        assertThat(summaryFresh).as("summary refreshed at the edge").isLessThan(Duration.ofSeconds(1));
+        // the edge served 10.00 from its cache (HIT) a moment ago; before its max-age could run out it serves the
+        // new price, fetched again from the service: the purge, and not an expiry, removed the old copy
+        assertThat(refreshedAtTheEdge(product, r -> number(r, "price").compareTo(new BigDecimal("15.00")) == 0)
+                .header(EDGE_CACHE)).as("first answer after the purge").isNotEqualTo("HIT");
+        assertThat(number(cachedAtTheEdge(product), "price")).isEqualByComparingTo("15.00");
+        refreshedAtTheEdge(summary, r -> number(r, "minPrice").compareTo(new BigDecimal("15.00")) == 0);
+        assertThat(number(cachedAtTheEdge(summary), "minPrice")).isEqualByComparingTo("15.00");
 
         Response still = viaEdge(untouched);
         assertThat(still.header(EDGE_CACHE)).as("another category's product stays cached").isEqualTo("HIT");
@@ -143,21 +129,17 @@ class VarnishEdgeTest {
     }
 
     /** The number of PURGE requests sent, once it has not changed for longer than the settle time (2 s). */
-    private double quietPurgeCount() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        double last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            double now = registry.find(PurgeMetrics.PURGES).tag("target", "varnish").counters().stream()
-                    .mapToDouble(Counter::count).sum();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            } else if (System.nanoTime() - stableSince > Duration.ofSeconds(3).toNanos()) {
-                return now;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("purges never settled");
+    private double quietPurgeCount() {
+        AtomicReference<Double> last = new AtomicReference<>(-1.0);
+        AtomicLong stableSince = new AtomicLong(System.nanoTime());
+        return await("PURGE requests to settle").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    double now = registry.find(PurgeMetrics.PURGES).tag("target", "varnish").counters().stream()
+                            .mapToDouble(Counter::count).sum();
+                    if (now != last.getAndSet(now)) {
+                        stableSince.set(System.nanoTime());
+                    }
+                    return now;
+                }, now -> System.nanoTime() - stableSince.get() > Duration.ofSeconds(3).toNanos());
     }
 }

@@ -1,21 +1,20 @@
 package io.catalog.packaged;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Set;
+import java.math.BigDecimal;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.testing.AdminTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
+import io.restassured.path.json.config.JsonPathConfig;
+import io.restassured.response.Response;
 
 /**
  * The packaged application, as shipped: the fast-jar in {@code ./mvnw verify}, the native executable with
@@ -26,32 +25,33 @@ import io.smallrye.jwt.util.KeyUtils;
 @QuarkusTestResource(PackagedAppResource.class)
 class PackagedAppIT {
 
-    private static String token() throws Exception {
-        return Jwt.issuer("https://catalog.example.com/dev").subject("it").groups(Set.of("catalog-admin"))
-                .expiresIn(Duration.ofMinutes(10))
-                .sign(KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/jwt/privateKey.pem"))));
-    }
+    private static final JsonPathConfig EXACT = new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL);
 
     @Test
     void writesReadsAndQuotesAProduct() throws Exception {
         String id = "it-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(token()).contentType("application/json")
+        given().auth().oauth2(AdminTokens.admin()).contentType("application/json")
                 .body("{\"name\":\"Lamp\",\"category\":\"office\",\"price\":39.90}")
                 .put("/admin/products/" + id)
                 .then().statusCode(201).body("version", equalTo(1));
 
-        String etag = given().get("/products/" + id)
-                .then().statusCode(200)
+        Response read = given().get("/products/" + id).then().statusCode(200)
                 .header("ETag", notNullValue())
                 .header("X-Cache-Version", notNullValue())
-                .body("price", equalTo(39.90f))
-                .extract().header("ETag");
-        given().header("If-None-Match", etag).get("/products/" + id).then().statusCode(304);
+                .extract().response();
+        assertThat(exact(read, "price")).isEqualTo(new BigDecimal("39.90"));
+        given().header("If-None-Match", read.header("ETag")).get("/products/" + id).then().statusCode(304);
 
-        given().contentType("application/json")
+        Response quote = given().contentType("application/json")
                 .body("{\"items\":[{\"id\":\"" + id + "\",\"quantity\":3,\"expectedPrice\":39.90}]}")
                 .post("/checkout/quote")
-                .then().statusCode(200).body("total", equalTo(119.70f));
+                .then().statusCode(200).extract().response();
+        assertThat(exact(quote, "total")).isEqualTo(new BigDecimal("119.70"));
+    }
+
+    /** A number of the body exactly as written (scale included: 39.90, not 39.9 nor a float near it). */
+    private static BigDecimal exact(Response response, String path) {
+        return new BigDecimal(response.jsonPath(EXACT).get(path).toString());
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -91,7 +92,7 @@ class ErrorsTest {
         java.net.http.HttpRequest request = java.net.http.HttpRequest
                 .newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port
                         + "/admin/products/" + id))
-                .header("Authorization", "Bearer " + TestCatalog.adminToken())
+                .header("Authorization", "Bearer " + AdminTokens.admin())
                 .header("Content-Type", "application/json")
                 .PUT(java.net.http.HttpRequest.BodyPublishers
                         .ofInputStream(() -> new java.io.ByteArrayInputStream(body)))

@@ -104,7 +104,7 @@ class ListingAndSummaryTest {
         assertThat(etag).isNotNull().startsWith("\"");
         assertThat(response.header("Cache-Control")).contains("public").contains("max-age=30");
         assertThat(Long.parseLong(response.header("X-Cache-Version"))).isPositive();
-        assertThat(response.header("X-Cache")).isIn("L1", "L2", "MISS");
+        assertThat(response.header("X-Cache")).as("the first read of a new category").isEqualTo("MISS");
         assertThat(response.header("Surrogate-Key").split(" ")).contains("category-" + category);
 
         Response notModified = anyone().header("If-None-Match", etag).queryParam("category", category)
@@ -192,7 +192,7 @@ class ListingAndSummaryTest {
         assertThat(response.header("ETag")).isNotNull();
         assertThat(response.header("Cache-Control")).contains("public").contains("max-age=30");
         assertThat(Long.parseLong(response.header("X-Cache-Version"))).isPositive();
-        assertThat(response.header("X-Cache")).isIn("L1", "L2", "MISS");
+        assertThat(response.header("X-Cache")).as("the first read of a new category").isEqualTo("MISS");
         assertThat(response.header("Surrogate-Key").split(" ")).contains("category-" + category);
     }
 

@@ -116,11 +116,12 @@ class ProductEventsTest {
                 .put("/admin/products/{id}", id).statusCode()).isEqualTo(200);
         assertThat(admin().delete("/admin/products/{id}", id).statusCode()).isEqualTo(204);
 
-        List<JsonNode> events = awaitEvents(id, 7);
-        // give a duplicate the time to show up, then count again
-        sleep(600);
-        events = TestCatalog.eventsOf(id);
-        assertThat(events).as("one event per write").hasSize(7);
+        // a later write's event is a marker: every event of the writes above is in the stream before it
+        String marker = TestCatalog.createUnique("marker", category, "9.99");
+        awaitEvents(marker, 1);
+        List<JsonNode> events = eventsBefore(marker, id);
+        assertThat(events).as("events of %s before the marker", id).hasSize(7);
+        assertThat(TestCatalog.eventsOf(id)).as("events of %s in the whole stream", id).hasSize(7);
 
         List<Long> sequences = new ArrayList<>();
         List<Long> versions = new ArrayList<>();
@@ -163,17 +164,31 @@ class ProductEventsTest {
         assertThat(admin().header("If-Match", "\"stale\"").contentType("application/json")
                 .body(TestCatalog.priceBody("2.00")).patch("/admin/products/{id}/price", id).statusCode())
                 .isEqualTo(412);
-        sleep(600);
-        assertThat(TestCatalog.eventsOf(id)).hasSize(1);
         assertThat(json(TestCatalog.anyone().get("/products/{id}", id).asString()).path("version").asLong())
                 .isEqualTo(1);
+
+        // a later accepted write is the marker: had a rejected one emitted an event, it would precede the marker's
+        assertThat(patchPrice(id, "3.00").statusCode()).isEqualTo(200);
+        List<JsonNode> events = awaitEvents(id, 2);
+        assertThat(events).as("the creation's and the marker's events only").hasSize(2);
+        assertThat(events.get(1).path("version").asLong()).isEqualTo(2);
+        assertThat(events.get(1).path("price").decimalValue()).isEqualByComparingTo("3.00");
+        assertThat(events.get(1).path("previousPrice").decimalValue()).isEqualByComparingTo("1.00");
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** The events of {@code id} appended before the (first) event of {@code marker}, oldest first. */
+    private static List<JsonNode> eventsBefore(String marker, String id) {
+        List<JsonNode> newestFirst = TestCatalog.latestEvents(2000);
+        List<JsonNode> before = new ArrayList<>();
+        boolean markerSeen = false;
+        for (int i = newestFirst.size() - 1; i >= 0 && !markerSeen; i--) {
+            String product = newestFirst.get(i).path("productId").asText();
+            markerSeen = product.equals(marker);
+            if (product.equals(id)) {
+                before.add(newestFirst.get(i));
+            }
         }
+        assertThat(markerSeen).as("the marker's event in the stream").isTrue();
+        return before;
     }
 }

@@ -5,25 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 import java.util.function.Supplier;
+
+import org.awaitility.Awaitility;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.restassured.RestAssured;
 import io.restassured.config.JsonConfig;
@@ -31,17 +27,13 @@ import io.restassured.config.RestAssuredConfig;
 import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 
 /**
- * Shared helpers of the HTTP acceptance tests: admin tokens, unique ids and categories, product creation, exact
+ * Shared helpers of the HTTP acceptance tests: admin requests, unique ids and categories, product creation, exact
  * JSON reading (numbers as {@link BigDecimal}) and the Redis event stream.
  */
 final class TestCatalog {
 
-    static final String ISSUER = "https://catalog.example.com/dev";
-    static final String ADMIN_GROUP = "catalog-admin";
     static final String PROBLEM_JSON = "application/problem+json";
     static final String EVENTS_STREAM = "catalog:events";
 
@@ -53,8 +45,6 @@ final class TestCatalog {
 
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static volatile PrivateKey devKey;
-    private static volatile PrivateKey foreignKey;
 
     private TestCatalog() {
     }
@@ -79,57 +69,6 @@ final class TestCatalog {
         return hint.toLowerCase() + "-" + suffix();
     }
 
-    // ---- tokens ----------------------------------------------------------------------------------------------
-
-    static PrivateKey devKey() {
-        if (devKey == null) {
-            try {
-                devKey = KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/jwt/privateKey.pem")));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot read dev/jwt/privateKey.pem", e);
-            }
-        }
-        return devKey;
-    }
-
-    static PrivateKey foreignKey() {
-        if (foreignKey == null) {
-            try {
-                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-                generator.initialize(2048);
-                KeyPair pair = generator.generateKeyPair();
-                foreignKey = pair.getPrivate();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return foreignKey;
-    }
-
-    static String adminToken() {
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
-    }
-
-    static String tokenWithoutGroup() {
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of("catalog-reader")).sign(devKey());
-    }
-
-    static String expiredAdminToken() {
-        Instant past = Instant.now().minus(Duration.ofHours(2));
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).issuedAt(past)
-                .expiresAt(past.plus(Duration.ofMinutes(5))).sign(devKey());
-    }
-
-    static String wronglySignedAdminToken() {
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).sign(foreignKey());
-    }
-
-    static String wrongIssuerAdminToken() {
-        return Jwt.issuer("https://evil.example.com").subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
-    }
-
     // ---- requests --------------------------------------------------------------------------------------------
 
     /** A request without credentials. */
@@ -139,7 +78,7 @@ final class TestCatalog {
 
     /** A request with a valid admin token. */
     static RequestSpecification admin() {
-        return anyone().auth().oauth2(adminToken());
+        return anyone().auth().oauth2(AdminTokens.admin());
     }
 
     static String productBody(String name, String category, String price) {
@@ -267,23 +206,10 @@ final class TestCatalog {
         }, "at least " + count + " events of " + productId + " in " + EVENTS_STREAM);
     }
 
+    /** Polls {@code probe} (up to 10 s) until it answers something; returns that. */
     static <T> T await(Supplier<T> probe, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        return Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(50)).until(probe::get, Objects::nonNull);
     }
 
     static Map<String, Object> map(Object... keyValues) {

@@ -110,14 +110,10 @@ public final class Dynalite implements AutoCloseable {
                 "--updateTableMs", "0");
         ChildProcess child = ChildProcess.start("dynalite:" + port, command, root,
                 LocalStackPaths.logDir().resolve("dynalite-" + port + ".log"));
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (!answers(port)) {
-            if (!child.isAlive() || System.nanoTime() > deadline) {
-                child.kill();
-                throw new IllegalStateException("dynalite did not answer ListTables on port " + port
-                        + "; see " + child.log() + ":" + System.lineSeparator() + child.logTail());
-            }
-            Waits.pause();
+        if (!Waits.untilReady(STARTUP_TIMEOUT, child::isAlive, () -> answers(port))) {
+            child.kill();
+            throw new IllegalStateException("dynalite did not answer ListTables on port " + port
+                    + "; see " + child.log() + ":" + System.lineSeparator() + child.logTail());
         }
         return new Dynalite(port, child);
     }

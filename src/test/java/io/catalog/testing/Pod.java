@@ -53,21 +53,18 @@ public final class Pod implements AutoCloseable {
     }
 
     void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + process.log());
-            }
-            try {
-                if (get("/q/health/ready").statusCode() == 200) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            Waits.pause();
+        if (!Waits.untilReady(timeout, process::isAlive, this::isReady)) {
+            throw new IllegalStateException(name + (process.isAlive() ? " not ready within " + timeout : " exited")
+                    + "; see " + process.log());
         }
-        throw new IllegalStateException(name + " not ready within " + timeout + "; see " + process.log());
+    }
+
+    private boolean isReady() {
+        try {
+            return get("/q/health/ready").statusCode() == 200;
+        } catch (RuntimeException e) {
+            return false; // not listening yet
+        }
     }
 
     public HttpResponse<String> get(String path) {

@@ -1,16 +1,11 @@
 package io.catalog.testing;
 
-import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * Several pods of the packaged service on one Redis and one dynalite, started and stopped by the test: the normal
@@ -18,12 +13,11 @@ import io.smallrye.jwt.util.KeyUtils;
  */
 public final class PodCluster implements AutoCloseable {
 
-    public static final String ISSUER = "https://catalog.example.com/dev";
-
-    private final RedisServer redis;
+    private volatile RedisServer redis;
     private final Dynalite dynalite;
     private final List<Pod> pods = new ArrayList<>();
     private final String adminToken;
+    private RedisFailoverProxy proxy;
 
     private PodCluster(RedisServer redis, Dynalite dynalite, String adminToken) {
         this.redis = redis;
@@ -33,11 +27,27 @@ public final class PodCluster implements AutoCloseable {
 
     /** Starts Redis, dynalite and {@code size} pods with extra environment variables, and waits for them. */
     public static PodCluster start(int size, Map<String, String> extraEnvironment) {
+        return start(size, extraEnvironment, false);
+    }
+
+    /**
+     * As {@link #start(int, Map)}, with the pods connected to Redis through a {@link RedisFailoverProxy}, so that
+     * {@link #failOverToAnEmptyRedis()} can replace Redis under them without a connection failure.
+     */
+    public static PodCluster startBehindFailoverProxy(int size, Map<String, String> extraEnvironment) {
+        return start(size, extraEnvironment, true);
+    }
+
+    private static PodCluster start(int size, Map<String, String> extraEnvironment, boolean proxied) {
         RedisServer redis = RedisServer.start();
         Dynalite dynalite = Dynalite.start();
-        PodCluster cluster = new PodCluster(redis, dynalite, token());
+        PodCluster cluster = new PodCluster(redis, dynalite, AdminTokens.admin());
         try {
             Map<String, String> environment = environment(redis, dynalite);
+            if (proxied) {
+                cluster.proxy = RedisFailoverProxy.start(redis.port());
+                environment.put("QUARKUS_REDIS_HOSTS", cluster.proxy.url());
+            }
             environment.putAll(extraEnvironment);
             for (int i = 0; i < size; i++) {
                 cluster.pods.add(Pod.start("pod-" + (char) ('a' + i), environment));
@@ -59,7 +69,7 @@ public final class PodCluster implements AutoCloseable {
     public static PodCluster startInfrastructure() {
         RedisServer redis = RedisServer.start();
         try {
-            return new PodCluster(redis, Dynalite.start(), token());
+            return new PodCluster(redis, Dynalite.start(), AdminTokens.admin());
         } catch (RuntimeException e) {
             redis.stop();
             throw e;
@@ -74,6 +84,9 @@ public final class PodCluster implements AutoCloseable {
      */
     public List<Pod> startPods(int size, Map<String, String> extraEnvironment) {
         Map<String, String> environment = environment(redis, dynalite);
+        if (proxy != null) {
+            environment.put("QUARKUS_REDIS_HOSTS", proxy.url());
+        }
         environment.putAll(extraEnvironment);
         List<Pod> started = new ArrayList<>();
         for (int i = 0; i < size; i++) {
@@ -104,19 +117,8 @@ public final class PodCluster implements AutoCloseable {
                 .forEach((property, value) -> env.put(property.toUpperCase().replaceAll("[.-]", "_"), value));
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                 LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
-        env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+        env.put("MP_JWT_VERIFY_ISSUER", AdminTokens.ISSUER);
         return env;
-    }
-
-    private static String token() {
-        try {
-            PrivateKey key = KeyUtils.decodePrivateKey(java.nio.file.Files.readString(
-                    LocalStackPaths.projectRoot().resolve("dev/jwt/privateKey.pem")));
-            return Jwt.issuer(ISSUER).subject("pod-cluster-test").groups(Set.of("catalog-admin"))
-                    .expiresIn(Duration.ofHours(2)).sign(key);
-        } catch (Exception e) {
-            throw new IllegalStateException("Cannot mint a test token from dev/jwt/privateKey.pem", e);
-        }
     }
 
     /** The project's root folder (where {@code pom.xml} is), as the pods see it. */
@@ -132,8 +134,29 @@ public final class PodCluster implements AutoCloseable {
         return pods.get(i);
     }
 
+    /** The Redis the pods use now. */
     public RedisServer redis() {
         return redis;
+    }
+
+    /** The proxy between the pods and Redis ({@link #startBehindFailoverProxy}). */
+    public RedisFailoverProxy proxy() {
+        if (proxy == null) {
+            throw new IllegalStateException("this cluster was not started behind a fail-over proxy");
+        }
+        return proxy;
+    }
+
+    /**
+     * Starts a new, empty Redis, moves every pod's connections to it (none fails: see {@link RedisFailoverProxy})
+     * and stops the old one: a fail-over to a replica that had nothing, seen from the pods.
+     */
+    public void failOverToAnEmptyRedis() {
+        RedisServer replacement = RedisServer.start();
+        proxy().failOver(replacement.port());
+        RedisServer old = redis;
+        redis = replacement;
+        old.stop();
     }
 
     public Dynalite dynalite() {
@@ -147,6 +170,9 @@ public final class PodCluster implements AutoCloseable {
     @Override
     public void close() {
         pods.forEach(Pod::close);
+        if (proxy != null) {
+            proxy.close();
+        }
         redis.stop();
         dynalite.stop();
     }

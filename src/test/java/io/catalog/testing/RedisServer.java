@@ -123,14 +123,10 @@ public final class RedisServer implements AutoCloseable {
                 "--dir", dataDir.toString());
         ChildProcess child = ChildProcess.start("redis-server:" + port, command, dataDir,
                 logDir.resolve("redis-" + port + ".log"));
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (!Resp.ping(port)) {
-            if (!child.isAlive() || System.nanoTime() > deadline) {
-                child.kill();
-                throw new IllegalStateException("redis-server did not answer PING on port " + port
-                        + "; see " + child.log() + ":" + System.lineSeparator() + child.logTail());
-            }
-            Waits.pause();
+        if (!Waits.untilReady(STARTUP_TIMEOUT, child::isAlive, () -> Resp.ping(port))) {
+            child.kill();
+            throw new IllegalStateException("redis-server did not answer PING on port " + port
+                    + "; see " + child.log() + ":" + System.lineSeparator() + child.logTail());
         }
         process = child;
     }

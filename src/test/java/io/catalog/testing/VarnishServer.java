@@ -100,13 +100,9 @@ public final class VarnishServer implements AutoCloseable {
     }
 
     private void awaitListening() {
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        while (!listening()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                close();
-                throw new IllegalStateException("varnishd did not listen on " + port + "; see " + dir);
-            }
-            Waits.pause();
+        if (!Waits.untilReady(STARTUP_TIMEOUT, process::isAlive, this::listening)) {
+            close();
+            throw new IllegalStateException("varnishd did not listen on " + port + "; see " + dir);
         }
     }
 

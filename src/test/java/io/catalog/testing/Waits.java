@@ -1,20 +1,37 @@
 package io.catalog.testing;
 
-/** Short sleeps for polling loops that wait for a server to come up. */
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+/** Waits, with Awaitility and a deadline, for a server this package started to come up (or to die trying). */
 final class Waits {
 
-    private static final long POLL_MS = 50;
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private Waits() {
     }
 
-    /** Sleeps one polling interval, keeping the interrupt flag if interrupted. */
-    static void pause() {
+    /**
+     * Polls {@code ready} until it holds, the process is no longer {@code alive}, or {@code timeout} passes.
+     *
+     * @return whether {@code ready} held; false when the process died or the time ran out
+     */
+    static boolean untilReady(Duration timeout, BooleanSupplier alive, BooleanSupplier ready) {
+        AtomicBoolean isReady = new AtomicBoolean();
         try {
-            Thread.sleep(POLL_MS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for a server", e);
+            await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL)
+                    .until(() -> {
+                        isReady.set(ready.getAsBoolean());
+                        return isReady.get() || !alive.getAsBoolean();
+                    });
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
+        return isReady.get();
     }
 }

@@ -1,0 +1,160 @@
+package io.catalog.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.model.Product;
+import io.catalog.model.ProductUpdated;
+import io.catalog.service.CatalogWriter.BatchResult;
+import io.catalog.service.CatalogWriter.PriceUpdate;
+import io.catalog.service.WriteResult.Status;
+import io.catalog.store.PendingEvent;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.catalog.support.Json;
+import io.catalog.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@link CatalogWriter} called directly (not through HTTP) on the application's real store: what each write
+ * decides, the item and event it writes, optimistic concurrency with retries, and batches.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
+class CatalogWriterTest {
+
+    @Inject
+    CatalogWriter writer;
+
+    @Inject
+    ProductStore store;
+
+    @Inject
+    Json json;
+
+    private static String id(String hint) {
+        return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static <T> T await(Uni<T> uni) {
+        return uni.await().atMost(Duration.ofSeconds(10));
+    }
+
+    private static BigDecimal exact(String value) {
+        return new BigDecimal(value);
+    }
+
+    private StoredProduct stored(String id) {
+        return await(store.read(id, true)).orElseThrow();
+    }
+
+    @Test
+    void createUpdateDeleteAndCreateAgain() {
+        String id = id("life");
+        WriteResult created = await(writer.put(id, "Lamp", "office", exact("2.5"), null));
+        assertThat(created.status()).isEqualTo(Status.CREATED);
+        assertThat(created.product().version()).isEqualTo(1);
+        assertThat(created.product().price()).isEqualTo(exact("2.50"));
+        assertThat(stored(id).product()).isEqualTo(created.product());
+
+        WriteResult updated = await(writer.patchPrice(id, exact("3"), null));
+        assertThat(updated.status()).isEqualTo(Status.UPDATED);
+        assertThat(updated.product().version()).isEqualTo(2);
+        assertThat(updated.product().sequence()).isGreaterThan(created.product().sequence());
+        assertThat(stored(id).product().price()).isEqualTo(exact("3.00"));
+
+        WriteResult deleted = await(writer.delete(id, null));
+        assertThat(deleted.status()).isEqualTo(Status.DELETED);
+        assertThat(stored(id).live()).isFalse();
+        assertThat(await(writer.patchPrice(id, exact("4.00"), null)).status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(await(writer.delete(id, null)).status()).isEqualTo(Status.NOT_FOUND);
+
+        WriteResult again = await(writer.put(id, "Lamp", "office", exact("5.00"), null));
+        assertThat(again.status()).isEqualTo(Status.CREATED);
+        assertThat(again.product().sequence()).isGreaterThan(deleted.product().sequence());
+    }
+
+    @Test
+    void ifMatchMustNameTheCurrentRepresentation() {
+        String id = id("ifm");
+        Product v1 = await(writer.put(id, "Lamp", "office", exact("1.00"), null)).product();
+        String current = writer.etag(v1);
+
+        assertThat(await(writer.patchPrice(id, exact("2.00"), "\"stale\"")).status())
+                .isEqualTo(Status.PRECONDITION_FAILED);
+        assertThat(stored(id).product()).isEqualTo(v1);
+
+        assertThat(await(writer.patchPrice(id, exact("2.00"), current)).status()).isEqualTo(Status.UPDATED);
+        assertThat(await(writer.patchPrice(id, exact("3.00"), current)).status())
+                .as("the ETag of a representation that was replaced").isEqualTo(Status.PRECONDITION_FAILED);
+        assertThat(await(writer.put(id("absent"), "N", "office", exact("1.00"), current)).status())
+                .as("If-Match on a product that does not exist").isEqualTo(Status.PRECONDITION_FAILED);
+    }
+
+    @Test
+    void concurrentWritesAreAllAppliedOneAfterTheOther() {
+        String id = id("race");
+        await(writer.put(id, "Hot", "office", exact("1.00"), null));
+        List<Uni<WriteResult>> writes = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            writes.add(writer.patchPrice(id, exact((10 + i) + ".00"), null));
+        }
+        List<WriteResult> results = await(Uni.join().all(writes).andFailFast());
+
+        assertThat(results).extracting(WriteResult::status).containsOnly(Status.UPDATED);
+        assertThat(results).extracting(r -> r.product().version()).containsExactlyInAnyOrder(2L, 3L, 4L, 5L);
+        assertThat(stored(id).product().version()).isEqualTo(5);
+    }
+
+    @Test
+    void theItemHoldsItsChangeAsAnEventNextToTheEventsNotYetPublished() {
+        String id = id("apply");
+        StoredProduct before = new StoredProduct(new Product(id, "Lamp", "office", exact("1.00"), "USD", 3,
+                java.time.Instant.parse("2026-01-01T00:00:00Z"), 40), false, List.of(new PendingEvent(40, "{}")));
+
+        StoredProduct after = writer.apply(id, Optional.of(before),
+                new ProductChange.Next("Lamp", "garden", exact("2.00"), false), 41);
+
+        assertThat(after.product().version()).isEqualTo(4);
+        assertThat(after.product().sequence()).isEqualTo(41);
+        assertThat(after.outbox()).extracting(PendingEvent::sequence).containsExactly(40L, 41L);
+        ProductUpdated event = json.read(after.outbox().get(1).json(), ProductUpdated.class);
+        assertThat(event.productId()).isEqualTo(id);
+        assertThat(event.sequence()).isEqualTo(41);
+        assertThat(event.version()).isEqualTo(4);
+        assertThat(event.price()).isEqualTo(exact("2.00"));
+        assertThat(event.previousPrice()).isEqualTo(exact("1.00"));
+        assertThat(event.category()).isEqualTo("garden");
+        assertThat(event.previousCategory()).as("a move names the category it left").isEqualTo("office");
+        assertThat(event.deleted()).isFalse();
+    }
+
+    @Test
+    void aBatchSetsTheKnownPricesAndNamesTheUnknownInOrder() {
+        String a = id("ba");
+        String b = id("bb");
+        await(writer.put(a, "A", "office", exact("1.00"), null));
+        await(writer.put(b, "B", "office", exact("2.00"), null));
+
+        List<BatchResult> results = await(writer.batchPrices(List.of(new PriceUpdate(a, exact("1.5")),
+                new PriceUpdate(id("unknown"), exact("9.00")), new PriceUpdate(b, exact("2.50")))));
+
+        assertThat(results).extracting(BatchResult::status).containsExactly(200, 404, 200);
+        assertThat(results.get(0).version()).isEqualTo(2);
+        assertThat(results.get(1).version()).isNull();
+        assertThat(stored(a).product().price()).isEqualTo(exact("1.50"));
+        assertThat(stored(b).product().price()).isEqualTo(exact("2.50"));
+    }
+}
