@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -18,8 +19,14 @@ public class CatalogConfigValidator {
     static final Duration L1_TTL_MIN = Duration.ofSeconds(1);
     static final Duration L1_TTL_MAX = Duration.ofSeconds(60);
 
+    /** Shortest cursor secret production accepts. */
+    static final int CURSOR_SECRET_MIN_LENGTH = 32;
+
     void onStart(@Observes StartupEvent event, CatalogConfig config) {
         List<String> problems = problems(config);
+        if (!LaunchMode.current().isDevOrTest()) {
+            problems.addAll(productionProblems(config));
+        }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", problems));
         }
@@ -56,6 +63,26 @@ public class CatalogConfigValidator {
         }
         if (config.edge().cloudfront().monthlyPathBudget() < 0) {
             problems.add("catalog.edge.cloudfront.monthly-path-budget must not be negative");
+        }
+        if (config.l1().maximumSize() < 1 || config.l1().maximumWeight().asLongValue() < 1
+                || config.l1().maximumFloors() < 1) {
+            problems.add("catalog.l1.maximum-size, catalog.l1.maximum-weight and catalog.l1.maximum-floors must be"
+                    + " at least 1");
+        }
+        return problems;
+    }
+
+    /**
+     * What production (the packaged application, not dev or test mode) refuses on top: the built-in cursor secret,
+     * public in the repository, would let anyone forge cursors.
+     */
+    public static List<String> productionProblems(CatalogConfig config) {
+        List<String> problems = new ArrayList<>();
+        String secret = config.cursor().secret();
+        if (secret.equals(CatalogConfig.Cursor.BUILT_IN_SECRET) || secret.length() < CURSOR_SECRET_MIN_LENGTH) {
+            problems.add("catalog.cursor.secret (CATALOG_CURSOR_SECRET) must be set in production to a random secret"
+                    + " of at least " + CURSOR_SECRET_MIN_LENGTH + " characters, the same on every instance; the"
+                    + " built-in one is public and lets anyone forge pagination cursors");
         }
         return problems;
     }

@@ -19,6 +19,8 @@ import io.smallrye.jwt.util.KeyUtils;
 public final class PodCluster implements AutoCloseable {
 
     public static final String ISSUER = "https://catalog.example.com/dev";
+    /** The pods' cursor secret: they run the packaged application, which refuses the built-in one. */
+    public static final String CURSOR_SECRET = "pod-cluster-cursor-secret-0123456789abcdef";
 
     private final RedisServer redis;
     private final Dynalite dynalite;
@@ -105,6 +107,7 @@ public final class PodCluster implements AutoCloseable {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                 LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
         env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+        env.put("CATALOG_CURSOR_SECRET", CURSOR_SECRET);
         return env;
     }
 
