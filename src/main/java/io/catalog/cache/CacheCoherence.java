@@ -38,19 +38,29 @@ public class CacheCoherence {
 
     @Inject
     public CacheCoherence(CatalogConfig config, Ticker ticker) {
-        this(config.l1().ttl(), config.l1().maximumSize(), config.lab().l1Enabled(), config.lab().l1Coordinated(),
+        this(config.l1().ttl(), new Bounds(config.l1().maximumSize(), config.l1().maximumWeight().asLongValue(),
+                config.l1().maximumFloors()), config.lab().l1Enabled(), config.lab().l1Coordinated(),
                 config.events().feedStaleAfter(), ticker);
     }
 
     CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean coordinated, Duration staleAfter,
             Ticker ticker) {
+        this(ttl, new Bounds(maximumSize, Long.MAX_VALUE / 2, 100_000), l1Enabled, coordinated, staleAfter, ticker);
+    }
+
+    CacheCoherence(Duration ttl, Bounds bounds, boolean l1Enabled, boolean coordinated, Duration staleAfter,
+            Ticker ticker) {
         this.ticker = ticker;
-        this.l1 = new L1Cache(ttl, maximumSize, ticker);
+        this.l1 = new L1Cache(ttl, bounds.l1Entries(), bounds.l1Bytes(), ticker);
         this.floors = new Floors(FLOOR_RETENTION.compareTo(ttl.multipliedBy(2)) > 0 ? FLOOR_RETENTION
-                : ttl.multipliedBy(2), ticker);
+                : ttl.multipliedBy(2), bounds.floors(), ticker);
         this.l1Enabled = l1Enabled;
         this.coordinated = coordinated;
         this.staleAfterNanos = staleAfter.toNanos();
+    }
+
+    /** How much per-key state this pod keeps: L1 entries and estimated bytes, and floors. */
+    record Bounds(long l1Entries, long l1Bytes, long floors) {
     }
 
     public L1Cache l1() {

@@ -10,14 +10,33 @@ import io.smallrye.mutiny.Uni;
 /**
  * At most one load per key in flight in this pod: concurrent misses on a hot key share one load instead of
  * stampeding the tiers below. A caller that cancels does not cancel the load for the others.
+ * <p>
+ * Bounded: a slot lives only while its load runs, but a client inventing keys against a slow store could keep
+ * any number of loads running, so at most {@code maximumSlots} are shared. Beyond that a load runs on its own,
+ * unshared: correct (sharing is an optimisation), and the slots cannot grow the heap.
  */
 public final class SingleFlight<T> {
 
+    /** Default bound: far above the loads a pod can usefully have in flight. */
+    public static final int DEFAULT_MAXIMUM_SLOTS = 10_000;
+
     private final ConcurrentHashMap<String, CompletableFuture<T>> inFlight = new ConcurrentHashMap<>();
+    private final int maximumSlots;
+
+    public SingleFlight() {
+        this(DEFAULT_MAXIMUM_SLOTS);
+    }
+
+    public SingleFlight(int maximumSlots) {
+        this.maximumSlots = maximumSlots;
+    }
 
     /** Runs {@code work} for {@code key}, or joins the run already in flight. */
     public Uni<T> run(String key, Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
+            if (inFlight.size() >= maximumSlots && !inFlight.containsKey(key)) {
+                return work.get();
+            }
             CompletableFuture<T> mine = new CompletableFuture<>();
             CompletableFuture<T> running = inFlight.putIfAbsent(key, mine);
             if (running != null) {

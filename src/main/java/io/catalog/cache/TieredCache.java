@@ -84,27 +84,35 @@ public class TieredCache {
                 l2Hits.increment();
                 coherence.l1().put(key, hit.value(), epoch);
                 if (hit.ttlMillis() >= 0 && hit.ttlMillis() < l2Ttl.toMillis() * REFRESH_AHEAD) {
-                    refresh(plan, l2Ttl);
+                    refresh(source, plan, l2Ttl);
                 }
                 return Uni.createFrom().item(new Served(hit.value(), Tier.L2));
             }
             if (l2.enabled()) {
                 l2Misses.increment();
             }
-            return load(plan).call(value -> l2.put(plan.l2Key(), value, l2Ttl))
+            return load(source, plan).call(value -> l2.put(plan.l2Key(), value, l2Ttl))
                     .invoke(value -> coherence.l1().put(key, value, epoch))
                     .map(value -> new Served(value, Tier.MISS));
         }));
     }
 
-    private Uni<CachedValue> load(Source.Plan plan) {
+    /**
+     * Loads from the source; a value older than its floor is reloaded strongly consistent from a new plan (an
+     * aggregate's generation is read again), and what that read returns is the token's newest version: it is
+     * {@link Floors#confirm confirmed}, which also re-admits a token whose floor was evicted.
+     */
+    private Uni<CachedValue> load(Source source, Source.Plan plan) {
         loads.increment();
+        Floors floors = coherence.floors();
         return plan.load().apply(false).chain(value -> {
-            if (coherence.floors().admits(value)) {
+            if (floors.admits(value)) {
                 return Uni.createFrom().item(value);
             }
             consistentReloads.increment();
-            return plan.load().apply(true);
+            long mark = floors.lowWater();
+            return source.plan().chain(fresh -> fresh.load().apply(true))
+                    .invoke(fresh -> floors.confirm(fresh.token(), fresh.version(), mark));
         });
     }
 
@@ -113,9 +121,9 @@ public class TieredCache {
      * still correct (its version is admitted), so readers keep getting it instead of all missing at once when it
      * expires (stale-while-revalidate for the shared tier).
      */
-    private void refresh(Source.Plan plan, Duration l2Ttl) {
+    private void refresh(Source source, Source.Plan plan, Duration l2Ttl) {
         refreshes.increment();
-        flights.run("refresh:" + plan.l2Key(), () -> load(plan).call(value -> l2.put(plan.l2Key(), value, l2Ttl))
+        flights.run("refresh:" + plan.l2Key(), () -> load(source, plan).call(value -> l2.put(plan.l2Key(), value, l2Ttl))
                 .map(value -> new Served(value, Tier.MISS)))
                 .subscribe().with(served -> {
                 }, failure -> {

@@ -13,6 +13,7 @@ import jakarta.validation.constraints.Pattern;
 import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -140,6 +141,21 @@ public interface CatalogConfig {
         /** Maximum number of L1 entries. */
         @WithDefault("50000")
         long maximumSize();
+
+        /**
+         * Maximum estimated heap bytes of L1 (entries weigh two bytes a character plus overheads, see L1Cache); with
+         * {@code maximum-size} whichever bound is reached first.
+         */
+        @WithDefault("64M")
+        MemorySize maximumWeight();
+
+        /**
+         * Maximum number of version floors (per-key "newest version seen" marks); beyond it the least used are folded
+         * into one low-water mark, and their keys are re-read strongly consistent when they come back.
+         */
+        @WithDefault("100000")
+        @Min(value = 1, message = "must be at least 1")
+        long maximumFloors();
 
         /**
          * The lab switch {@code catalog.l1.enabled}, read here by code that predates {@link Lab}.
@@ -341,8 +357,14 @@ public interface CatalogConfig {
     }
 
     interface Cursor {
-        /** Secret that signs pagination cursors; the same on every instance. */
-        @WithDefault("catalog-cursor-v1")
+        /** The built-in secret, public in this repository: dev and test only; production refuses to start with it. */
+        String BUILT_IN_SECRET = "catalog-cursor-v1";
+
+        /**
+         * Secret that signs pagination cursors; the same on every instance. Production requires one of at least 32
+         * characters that is not the built-in one.
+         */
+        @WithDefault(BUILT_IN_SECRET)
         String secret();
     }
 

@@ -27,8 +27,12 @@ public final class Keys {
         return "s:" + category;
     }
 
-    public static String page(String category, int limit, String cursor) {
-        return "l:" + (category == null ? "*" : category) + ":" + limit + ":" + (cursor == null ? "" : cursor);
+    /**
+     * The cache key of a page: its listing, its (canonical) size and its position, the id it starts after
+     * ({@code null} for the first page); never a client's text.
+     */
+    public static String page(String category, int size, String afterId) {
+        return "l:" + (category == null ? "*" : category) + ":" + size + ":" + (afterId == null ? "" : afterId);
     }
 
     /** The L2 key of an aggregate at a generation: a new generation names a new key. */

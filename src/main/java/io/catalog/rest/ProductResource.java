@@ -70,8 +70,9 @@ public class ProductResource {
             ProblemException.requireCategory(category);
         }
         int size = limit(limit);
-        if (cursor != null && cursors.open(CatalogReads.listing(category), cursor).isEmpty()) {
-            throw ProblemException.badRequest("cursor was not issued by this service for this listing");
+        if (cursor != null && cursors.open(CatalogReads.listing(category), size, cursor).isEmpty()) {
+            throw ProblemException.badRequest(
+                    "cursor was not issued by this service for this listing and limit (send the limit it came with)");
         }
         return reads.page(category, size, cursor).map(served -> edge.respond(served, ifNoneMatch, "No such page"));
     }

@@ -40,6 +40,7 @@ public class CachedCatalogReads implements CatalogReads {
     private final ProductStore products;
     private final CounterStore counters;
     private final Cursors cursors;
+    private final PageSizes pageSizes;
     private final ProductDocuments documents;
     private final Json json;
     private final Clock clock;
@@ -50,11 +51,12 @@ public class CachedCatalogReads implements CatalogReads {
     private final boolean versioned;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
-            ProductDocuments documents, Json json, Clock clock, CatalogConfig config) {
+            PageSizes pageSizes, ProductDocuments documents, Json json, Clock clock, CatalogConfig config) {
         this.cache = cache;
         this.products = products;
         this.counters = counters;
         this.cursors = cursors;
+        this.pageSizes = pageSizes;
         this.documents = documents;
         this.json = json;
         this.clock = clock;
@@ -73,17 +75,25 @@ public class CachedCatalogReads implements CatalogReads {
         return cache.get(key, source, productTtl);
     }
 
+    /**
+     * A page cut from its canonical page ({@link PageSizes}): the cache key names the listing, the canonical size
+     * and the position, never the requested limit or the cursor's text, so a client cannot mint cache keys.
+     */
     @Override
     public Uni<Served> page(String category, int limit, String cursor) {
-        Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(CatalogReads.listing(category), c));
-        return aggregate(Keys.page(category, limit, cursor), category, generation -> products
-                .page(Optional.ofNullable(category), limit, after)
-                .map(found -> pageValue(category, limit, found, generation)));
+        String listing = CatalogReads.listing(category);
+        Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(listing, limit, c));
+        int size = PageSizes.canonical(limit);
+        Uni<Served> canonical = aggregate(Keys.page(category, size, after.orElse(null)), category,
+                generation -> products.page(Optional.ofNullable(category), size, after)
+                        .map(found -> pageValue(category, size, found, generation)));
+        return size == limit ? canonical : canonical.map(served -> pageSizes.slice(served, listing, limit));
     }
 
     private CachedValue pageValue(String category, int limit, List<StoredProduct> found, Generation generation) {
         List<Product> items = new ArrayList<>(found.stream().limit(limit).map(StoredProduct::product).toList());
-        String next = found.size() > limit ? cursors.issue(CatalogReads.listing(category), items.get(items.size() - 1).id())
+        String next = found.size() > limit
+                ? cursors.issue(CatalogReads.listing(category), limit, items.get(items.size() - 1).id())
                 : null;
         return CachedValue.found(json.write(new ProductPage(items, next)), generation.sequence(),
                 token(category), SurrogateKeys.listing(category));

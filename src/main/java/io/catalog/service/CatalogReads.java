@@ -13,7 +13,7 @@ public interface CatalogReads {
      * A page of products.
      *
      * @param category the category, or {@code null} for all products
-     * @param cursor a cursor this service issued for this listing, or {@code null} for the first page
+     * @param cursor a cursor this service issued for this listing and {@code limit}, or {@code null} for the first page
      */
     Uni<Served> page(String category, int limit, String cursor);
 

@@ -102,4 +102,30 @@ class SingleFlightTest {
 
         assertThat(other.join()).isEqualTo("v");
     }
+
+    @Test
+    void loadsBeyondTheSlotBoundRunUnsharedAndTheSlotsStayBounded() {
+        SingleFlight<String> bounded = new SingleFlight<>(3);
+        CompletableFuture<String> release = new CompletableFuture<>();
+        AtomicInteger loads = new AtomicInteger();
+        List<CompletableFuture<String>> callers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String key = "invented-" + i;
+            callers.add(bounded.run(key, () -> {
+                loads.incrementAndGet();
+                return Uni.createFrom().completionStage(release).map(v -> v + ":" + key);
+            }).subscribeAsCompletionStage().toCompletableFuture());
+            assertThat(bounded.inFlight()).isLessThanOrEqualTo(3);
+        }
+        // a key that holds a slot is still shared
+        CompletableFuture<String> joiner = bounded.run("invented-0", () -> Uni.createFrom().item("unused"))
+                .subscribeAsCompletionStage().toCompletableFuture();
+
+        release.complete("v");
+
+        assertThat(callers.get(49).join()).isEqualTo("v:invented-49");
+        assertThat(joiner.join()).isEqualTo("v:invented-0");
+        assertThat(loads.get()).isEqualTo(50);
+        assertThat(bounded.inFlight()).isZero();
+    }
 }

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
 import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
@@ -36,6 +38,7 @@ class CatalogConfigTest {
         return new SmallRyeConfigBuilder()
                 .withMapping(CatalogConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(MemorySize.class, 200, new MemorySizeConverter())
                 .withValidator((BeanValidationConfigValidator) () -> VALIDATOR)
                 .withSources(new PropertiesConfigSource(properties, "test", 200))
                 .withSources(new EnvConfigSource(environment, 300))

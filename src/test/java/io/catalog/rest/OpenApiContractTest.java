@@ -3,7 +3,6 @@ package io.catalog.rest;
 import static io.catalog.rest.TestCatalog.admin;
 import static io.catalog.rest.TestCatalog.anyone;
 import static io.catalog.rest.TestCatalog.productBody;
-import static io.catalog.rest.TestCatalog.tokenWithoutGroup;
 import static io.catalog.rest.TestCatalog.uniqueCategory;
 import static io.catalog.rest.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +31,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 
 import io.catalog.rest.OpenApiContract.Operation;
+import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -81,7 +81,7 @@ class OpenApiContractTest {
         String path = expand(op.path(), id, category);
         if (op.secured()) {
             check.documented(op, send(op, request(op, anyone()), path), 401);
-            check.documented(op, send(op, request(op, anyone().auth().oauth2(tokenWithoutGroup())), path), 403);
+            check.documented(op, send(op, request(op, anyone().auth().oauth2(AdminTokens.withoutAdminGroup())), path), 403);
         }
         if (op.path().contains("{id}")) {
             check.documented(op, send(op, request(op), expand(op.path(), "bad!id", category)), 400);

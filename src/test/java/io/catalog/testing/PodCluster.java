@@ -13,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class PodCluster implements AutoCloseable {
 
+    /** The pods' cursor secret: they run the packaged application, which refuses the built-in one. */
+    public static final String CURSOR_SECRET = "pod-cluster-cursor-secret-0123456789abcdef";
+
     private volatile RedisServer redis;
     private final Dynalite dynalite;
     private final List<Pod> pods = new ArrayList<>();
@@ -118,6 +121,7 @@ public final class PodCluster implements AutoCloseable {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                 LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
         env.put("MP_JWT_VERIFY_ISSUER", AdminTokens.ISSUER);
+        env.put("CATALOG_CURSOR_SECRET", CURSOR_SECRET);
         return env;
     }
 

@@ -26,11 +26,18 @@ import software.constructs.Construct;
  */
 public final class DataTier extends Construct {
 
-    /** Item-level actions the service needs; no table management (no CreateTable, no dynamodb:*). */
-    static final List<String> ITEM_ACTIONS = List.of(
-            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-            "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
-            "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable");
+    /**
+     * What the service calls on the products table and its indexes (ProductStore, DynamoDbReadiness): no table
+     * management, no DeleteItem (a delete is a conditional write of a tombstone), no batch writes.
+     */
+    static final List<String> PRODUCTS_ACTIONS = List.of(
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:Scan",
+            "dynamodb:BatchGetItem", "dynamodb:DescribeTable");
+    /** What the service calls on the counters table (CounterStore). */
+    static final List<String> COUNTERS_ACTIONS = List.of("dynamodb:GetItem", "dynamodb:UpdateItem");
+    /** What DAX calls on the tables for the service: item reads and the writes routed through it. */
+    static final List<String> DAX_TABLE_ACTIONS = List.of(
+            "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DescribeTable");
 
     private final Table products;
     private final Table counters;
@@ -81,11 +88,15 @@ public final class DataTier extends Construct {
                 counters.getTableArn(), counters.getTableArn() + "/index/*");
     }
 
-    /** Lets the service read and write items (directly and, when on, through DAX). */
+    /** Lets the service read and write items (directly and, when on, through DAX): only the calls it makes. */
     public void grantItemAccess(IGrantable grantee) {
         grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
-                .actions(ITEM_ACTIONS)
-                .resources(tableResources())
+                .actions(PRODUCTS_ACTIONS)
+                .resources(List.of(products.getTableArn(), products.getTableArn() + "/index/*"))
+                .build());
+        grantee.getGrantPrincipal().addToPrincipalPolicy(PolicyStatement.Builder.create()
+                .actions(COUNTERS_ACTIONS)
+                .resources(List.of(counters.getTableArn()))
                 .build());
         dax.ifPresent(cluster -> cluster.grantItemAccess(grantee));
     }

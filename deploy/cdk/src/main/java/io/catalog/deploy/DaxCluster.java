@@ -25,8 +25,7 @@ import software.constructs.Construct;
 public final class DaxCluster extends Construct {
 
     static final List<String> ITEM_ACTIONS = List.of(
-            "dax:GetItem", "dax:PutItem", "dax:UpdateItem", "dax:DeleteItem", "dax:Query", "dax:Scan",
-            "dax:BatchGetItem", "dax:BatchWriteItem", "dax:ConditionCheckItem");
+            "dax:GetItem", "dax:PutItem", "dax:UpdateItem");
 
     /** Plain and TLS ports of a DAX node. */
     static final int PORT = 8111;
@@ -69,7 +68,7 @@ public final class DaxCluster extends Construct {
                 .description("Lets DAX access the catalog tables")
                 .build();
         role.addToPolicy(PolicyStatement.Builder.create()
-                .actions(DataTier.ITEM_ACTIONS)
+                .actions(DataTier.DAX_TABLE_ACTIONS)
                 .resources(tableResources)
                 .build());
         return role;

@@ -20,14 +20,13 @@ import software.amazon.awscdk.services.cloudfront.OriginProtocolPolicy;
 import software.amazon.awscdk.services.cloudfront.OriginRequestCookieBehavior;
 import software.amazon.awscdk.services.cloudfront.OriginRequestHeaderBehavior;
 import software.amazon.awscdk.services.cloudfront.OriginRequestPolicy;
+import software.amazon.awscdk.services.cloudfront.OriginSslPolicy;
 import software.amazon.awscdk.services.cloudfront.OriginRequestQueryStringBehavior;
 import software.amazon.awscdk.services.cloudfront.PriceClass;
 import software.amazon.awscdk.services.cloudfront.ViewerProtocolPolicy;
 import software.amazon.awscdk.services.cloudfront.origins.HttpOrigin;
 import software.amazon.awscdk.services.cloudfront.origins.HttpOriginProps;
-import software.amazon.awscdk.services.cloudfront.origins.LoadBalancerV2Origin;
-import software.amazon.awscdk.services.cloudfront.origins.LoadBalancerV2OriginProps;
-import software.amazon.awscdk.services.elasticloadbalancingv2.IApplicationLoadBalancer;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
 /**
@@ -38,7 +37,8 @@ import software.constructs.Construct;
  * TTL one day). The cache key is the path plus the four query parameters the API reads, never
  * cookies or headers; {@code If-None-Match} is answered by CloudFront from the cached ETag.
  * Admin writes and checkout quotes are never cached; {@code /q/*} is not served (the ALB answers
- * 404 there).
+ * 404 there). The origin is the ALB over HTTPS only, and every origin request carries the secret
+ * origin header without which the ALB refuses it (403).
  *
  * <p>Cache tags: CloudFormation's {@code DistributionConfig.CacheTagConfig.HeaderName} (present in
  * aws-cdk-lib 2.263.0 as {@link CfnDistribution.CacheTagConfigProperty}, not on the L2
@@ -55,7 +55,7 @@ public final class EdgeTier extends Construct {
     private final Distribution distribution;
     private final CachePolicy publicReads;
 
-    public EdgeTier(Construct scope, String id, StackConfig config, IApplicationLoadBalancer loadBalancer) {
+    public EdgeTier(Construct scope, String id, StackConfig config, ISecret originVerify) {
         super(scope, id);
         this.publicReads = CachePolicy.Builder.create(this, "PublicReads")
                 .comment("Catalog public reads: the origin's Cache-Control decides")
@@ -75,7 +75,7 @@ public final class EdgeTier extends Construct {
                 .cookieBehavior(OriginRequestCookieBehavior.none())
                 .build();
 
-        IOrigin origin = origin(config, loadBalancer);
+        IOrigin origin = origin(config, originVerify);
         this.distribution = Distribution.Builder.create(this, "Distribution")
                 .comment("Catalog service")
                 .defaultBehavior(BehaviorOptions.builder()
@@ -98,17 +98,14 @@ public final class EdgeTier extends Construct {
     }
 
     /**
-     * HTTPS to the ALB only when it has a certificate for {@code originDomainName} (the ALB's own
-     * DNS name is not on any certificate); otherwise HTTP, viewers still use HTTPS to CloudFront.
+     * The ALB, over HTTPS only, by the name its certificate covers ({@code originDomainName}, an alias of the ALB),
+     * with the secret origin header that the ALB's listener rule requires: requests that bypass CloudFront lack it.
      */
-    private static IOrigin origin(StackConfig config, IApplicationLoadBalancer loadBalancer) {
-        if (config.originDomainName().isPresent()) {
-            return new HttpOrigin(config.originDomainName().get(), HttpOriginProps.builder()
-                    .protocolPolicy(OriginProtocolPolicy.HTTPS_ONLY)
-                    .build());
-        }
-        return new LoadBalancerV2Origin(loadBalancer, LoadBalancerV2OriginProps.builder()
-                .protocolPolicy(OriginProtocolPolicy.HTTP_ONLY)
+    private static IOrigin origin(StackConfig config, ISecret originVerify) {
+        return new HttpOrigin(config.originDomainName().orElseThrow(), HttpOriginProps.builder()
+                .protocolPolicy(OriginProtocolPolicy.HTTPS_ONLY)
+                .originSslProtocols(List.of(OriginSslPolicy.TLS_V1_2))
+                .customHeaders(Map.of(ServiceTier.ORIGIN_VERIFY_HEADER, originVerify.getSecretValue().unsafeUnwrap()))
                 .build());
     }
 

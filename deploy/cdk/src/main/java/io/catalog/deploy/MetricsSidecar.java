@@ -14,7 +14,7 @@ import software.constructs.Construct;
 
 /**
  * A CloudWatch agent next to the service in each task: it scrapes the service's Prometheus
- * endpoint ({@code localhost:8080/q/metrics}) every 30 s and turns the few catalog metrics the
+ * endpoint on the management interface ({@code localhost:9000/q/metrics}) every 30 s and turns the few catalog metrics the
  * alarms need into CloudWatch metrics (namespace {@code Catalog}, one dimension {@code job=catalog},
  * so the tasks' values land in one series), written as embedded metric format to a log group.
  *
@@ -29,8 +29,8 @@ final class MetricsSidecar extends Construct {
     static final List<String> METRICS = List.of(
             "catalog_feed_lag_seconds", "catalog_feed_healthy", "catalog_outbox_pending",
             "catalog_edge_purge_budget_exhausted");
-    /** Pin a tested version in production; the agent's Prometheus/EMF support is stable across 1.3x. */
-    static final String IMAGE = "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest";
+    /** A pinned version (never {@code latest}): a new agent arrives by changing this line, reviewed. */
+    static final String IMAGE = "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300059.0b1207";
 
     MetricsSidecar(Construct scope, String id, FargateTaskDefinition task, LogGroup logGroup) {
         super(scope, id);
@@ -61,7 +61,7 @@ final class MetricsSidecar extends Construct {
                 "  - job_name: " + JOB,
                 "    metrics_path: /q/metrics",
                 "    static_configs:",
-                "      - targets: ['localhost:" + ServiceTier.PORT + "']",
+                "      - targets: ['localhost:" + ServiceTier.MANAGEMENT_PORT + "']",
                 "");
     }
 

@@ -10,6 +10,10 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudfront.IDistribution;
+import software.amazon.awscdk.services.ec2.Peer;
+import software.amazon.awscdk.services.ec2.Port;
+import software.amazon.awscdk.services.ec2.PrefixList;
+import software.amazon.awscdk.services.ec2.PrefixListLookupOptions;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecr.RepositoryAttributes;
 import software.amazon.awscdk.services.ecs.Cluster;
@@ -43,18 +47,30 @@ import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.constructs.Construct;
 
 /**
- * The catalog service on ECS Fargate behind an internet-facing ALB.
+ * The catalog service on ECS Fargate behind an ALB that only CloudFront can use.
  *
  * <p>Configuration reaches the container only through the documented Quarkus/MicroProfile
- * environment variables; the two secrets (Redis AUTH token, JWT public key) are ECS secrets, so
- * only the task execution role can read them and they never appear in the template.
+ * environment variables; the three secrets (Redis AUTH token, JWT public key, cursor secret) are
+ * ECS secrets, so only the task execution role can read them and they never appear in the template.
  * The task role gets item-level access to exactly the resources the service uses.
+ *
+ * <p>The perimeter: the ALB listens on HTTPS only (443, the configured certificate). With CloudFront
+ * its security group admits only CloudFront's origin-facing servers (the managed prefix list
+ * {@value #CLOUDFRONT_PREFIX_LIST}), and a listener rule forwards only requests that carry the secret
+ * origin header {@value #ORIGIN_VERIFY_HEADER} that CloudFront adds; anything else gets 403 from the ALB.
+ * {@code /q/*} lives on Quarkus' management interface ({@value #MANAGEMENT_PORT}), which no listener
+ * forwards to: only the target group's health checks (and the metrics sidecar, on localhost) reach it.
  */
 public final class ServiceTier extends Construct {
 
     static final String CONTAINER = "catalog";
     static final int PORT = 8080;
     static final String READY_PATH = "/q/health/ready";
+    /** Quarkus' management interface: health, metrics, OpenAPI; never routed by the ALB. */
+    static final int MANAGEMENT_PORT = 9000;
+    static final String CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing";
+    /** The header CloudFront adds to every origin request; its value is a generated secret. */
+    static final String ORIGIN_VERIFY_HEADER = "X-Origin-Verify";
 
     /** {@code <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>} or {@code @sha256:<digest>}. */
     private static final Pattern ECR_IMAGE =
@@ -65,8 +81,12 @@ public final class ServiceTier extends Construct {
     private final ApplicationLoadBalancer loadBalancer;
 
     public ServiceTier(Construct scope, String id, StackConfig config, Network network, DataTier data,
-            CacheTier cache, EventsTier events, ISecret jwtPublicKey) {
+            CacheTier cache, EventsTier events, ISecret jwtPublicKey, ISecret cursorSecret, ISecret originVerify) {
         super(scope, id);
+        if (config.originCertificateArn().isEmpty()) {
+            throw new IllegalArgumentException("originDomainName and originCertificateArn are required: the ALB"
+                    + " listens on HTTPS only, so that admin tokens never cross the internet in clear text");
+        }
         Cluster cluster = Cluster.Builder.create(this, "Cluster").vpc(network.vpc()).build();
         this.taskDefinition = FargateTaskDefinition.Builder.create(this, "Task")
                 .cpu(config.cpu())
@@ -75,11 +95,13 @@ public final class ServiceTier extends Construct {
         this.container = taskDefinition.addContainer(CONTAINER, ContainerDefinitionOptions.builder()
                 .image(image(config))
                 .essential(true)
-                .portMappings(List.of(PortMapping.builder().containerPort(PORT).build()))
+                .portMappings(List.of(PortMapping.builder().containerPort(PORT).build(),
+                        PortMapping.builder().containerPort(MANAGEMENT_PORT).build()))
                 .environment(environment(config, data, cache, events))
                 .secrets(new java.util.TreeMap<>(Map.of(
                         "QUARKUS_REDIS_PASSWORD", Secret.fromSecretsManager(cache.authToken()),
-                        "MP_JWT_VERIFY_PUBLICKEY", Secret.fromSecretsManager(jwtPublicKey))))
+                        "MP_JWT_VERIFY_PUBLICKEY", Secret.fromSecretsManager(jwtPublicKey),
+                        "CATALOG_CURSOR_SECRET", Secret.fromSecretsManager(cursorSecret))))
                 .logging(LogDrivers.awsLogs(AwsLogDriverProps.builder()
                         .streamPrefix("catalog")
                         .logGroup(logGroup("Logs", "/catalog/service"))
@@ -109,21 +131,48 @@ public final class ServiceTier extends Construct {
                 .internetFacing(true)
                 .build();
         ApplicationListener listener = listener(config);
-        listener.addTargets("Catalog", AddApplicationTargetsProps.builder()
+        AddApplicationTargetsProps.Builder targets = AddApplicationTargetsProps.builder()
                 .port(PORT)
                 .protocol(ApplicationProtocol.HTTP)
                 .targets(List.of(service.loadBalancerTarget(LoadBalancerTargetOptions.builder()
                         .containerName(CONTAINER).containerPort(PORT).build())))
                 .healthCheck(HealthCheck.builder()
+                        .port(String.valueOf(MANAGEMENT_PORT))
                         .path(READY_PATH)
                         .healthyHttpCodes("200")
                         .interval(Duration.seconds(15))
                         .healthyThresholdCount(2)
                         .unhealthyThresholdCount(3)
                         .build())
-                .deregistrationDelay(Duration.seconds(30))
-                .build());
+                .deregistrationDelay(Duration.seconds(30));
+        if (config.cloudFront()) {
+            admitCloudFrontOnly(config, listener, targets, originVerify);
+        }
+        listener.addTargets("Catalog", targets.build());
+        service.getConnections().allowFrom(loadBalancer, Port.tcp(MANAGEMENT_PORT), "ALB health checks");
         hideOperationsEndpoints(listener);
+    }
+
+    /**
+     * Only CloudFront's origin-facing servers reach the listener (security group), and only requests with the
+     * secret origin header are forwarded (listener rule); the default action refuses the rest with 403.
+     */
+    private void admitCloudFrontOnly(StackConfig config, ApplicationListener listener,
+            AddApplicationTargetsProps.Builder targets, ISecret originVerify) {
+        String prefixList = config.cloudFrontPrefixListId().orElseGet(() -> PrefixList.fromLookup(this,
+                "CloudFrontOriginFacing", PrefixListLookupOptions.builder().prefixListName(CLOUDFRONT_PREFIX_LIST)
+                        .build()).getPrefixListId());
+        loadBalancer.getConnections().allowFrom(Peer.prefixList(prefixList), Port.tcp(443),
+                "CloudFront origin-facing servers only");
+        targets.priority(20).conditions(List.of(ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER,
+                List.of(originVerify.getSecretValue().unsafeUnwrap()))));
+        listener.addAction("RefuseDirect", AddApplicationActionProps.builder()
+                .action(ListenerAction.fixedResponse(403, FixedResponseOptions.builder()
+                        .contentType("application/json")
+                        .messageBody("{\"type\":\"about:blank\",\"title\":\"Forbidden\",\"status\":403,"
+                                + "\"detail\":\"Use the CloudFront distribution\"}")
+                        .build()))
+                .build());
     }
 
     /**
@@ -133,6 +182,7 @@ public final class ServiceTier extends Construct {
      */
     private ContainerImage image(StackConfig config) {
         String uri = config.imageUri().orElse(null);
+        requirePinned(uri == null ? config.ecrRepository() + ":" + config.imageTag() : uri);
         if (uri == null) {
             return ContainerImage.fromEcrRepository(
                     Repository.fromRepositoryName(this, "Repository", config.ecrRepository()), config.imageTag());
@@ -146,10 +196,26 @@ public final class ServiceTier extends Construct {
                 RepositoryAttributes.builder().repositoryArn(arn).repositoryName(ecr.group(3)).build()), ecr.group(4));
     }
 
+    /** An image named by a version tag or a digest: never {@code latest}, never no tag at all. */
+    static void requirePinned(String image) {
+        int slash = image.lastIndexOf('/');
+        String name = image.substring(slash + 1);
+        boolean tagged = name.contains("@sha256:") || (name.contains(":") && !name.endsWith(":"));
+        if (!tagged || name.endsWith(":latest")) {
+            throw new IllegalArgumentException("Image " + image + " is not pinned: give imageUri=<repository>:<version>"
+                    + " (or @sha256:<digest>), or imageTag=<version>; never latest");
+        }
+    }
+
     private Map<String, String> environment(StackConfig config, DataTier data, CacheTier cache, EventsTier events) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+        // /q/* on the management interface (the image is built with quarkus.management.enabled=true, a build-time
+        // property; see deploy/README.md): the ALB health checks reach it, no listener forwards to it
+        env.put("QUARKUS_MANAGEMENT_ENABLED", "true");
+        env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(MANAGEMENT_PORT));
+        env.put("QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
         env.put("QUARKUS_REDIS_HOSTS", cache.url());
         if (cache.clusterMode()) {
             env.put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
@@ -171,21 +237,22 @@ public final class ServiceTier extends Construct {
                 .build();
     }
 
-    /** HTTPS with the configured certificate, else plain HTTP (then CloudFront reaches the origin over HTTP). */
+    /**
+     * HTTPS only, with the configured certificate. Open to the internet only without CloudFront (then the ALB is
+     * the public entry); with CloudFront only its origin-facing servers are admitted.
+     */
     private ApplicationListener listener(StackConfig config) {
-        BaseApplicationListenerProps.Builder props = BaseApplicationListenerProps.builder().open(true);
-        if (config.originCertificateArn().isPresent()) {
-            props.protocol(ApplicationProtocol.HTTPS).port(443).sslPolicy(SslPolicy.RECOMMENDED_TLS)
-                    .certificates(List.of(ListenerCertificate.fromArn(config.originCertificateArn().get())));
-        } else {
-            props.protocol(ApplicationProtocol.HTTP).port(80);
-        }
-        return loadBalancer.addListener("Listener", props.build());
+        return loadBalancer.addListener("Listener", BaseApplicationListenerProps.builder()
+                .open(!config.cloudFront())
+                .protocol(ApplicationProtocol.HTTPS).port(443).sslPolicy(SslPolicy.RECOMMENDED_TLS)
+                .certificates(List.of(ListenerCertificate.fromArn(config.originCertificateArn().orElseThrow())))
+                .build());
     }
 
     /**
-     * {@code /q/*} (health, metrics, OpenAPI) is not public: the ALB answers 404 itself. Its own
-     * health checks and the metrics sidecar reach the container directly, not through a listener.
+     * {@code /q/*} (health, metrics, OpenAPI) is not public: it is served on the management port, which no
+     * listener forwards to, and the ALB answers 404 itself for the path on the public port too. Its own
+     * health checks and the metrics sidecar reach the management port directly, not through a listener.
      * (ALB fixed responses cannot carry {@code application/problem+json}; the body has its shape.)
      */
     private static void hideOperationsEndpoints(ApplicationListener listener) {

@@ -13,7 +13,7 @@ import software.constructs.Node;
  * @param imageUri full container image URI; when absent the image is {@code ecrRepository:imageTag}
  *        of this account's ECR (no asset is built by CDK)
  * @param ecrRepository ECR repository name used when {@code imageUri} is absent
- * @param imageTag image tag used with {@code ecrRepository}
+ * @param imageTag image tag used with {@code ecrRepository}: a pinned version, never {@code latest}
  * @param desiredCount number of Fargate tasks
  * @param cpu task CPU units (512 = 0.5 vCPU)
  * @param memoryMiB task memory in MiB
@@ -35,6 +35,8 @@ import software.constructs.Node;
  * @param jwtPublicKeySecretName existing Secrets Manager secret holding the PEM public key;
  *        when absent the stack creates an empty one to be filled in
  * @param alarmEmail optional e-mail subscribed to the alarm topic
+ * @param cloudFrontPrefixListId id of the managed prefix list {@code com.amazonaws.global.cloudfront.origin-facing}
+ *        in the stack's region; when absent it is looked up (which needs the stack's account and region)
  */
 public record StackConfig(
         String tablePrefix,
@@ -60,7 +62,8 @@ public record StackConfig(
         Optional<String> originCertificateArn,
         String jwtIssuer,
         Optional<String> jwtPublicKeySecretName,
-        Optional<String> alarmEmail) {
+        Optional<String> alarmEmail,
+        Optional<String> cloudFrontPrefixListId) {
 
     public StackConfig {
         if (desiredCount < 1 || redisShards < 1 || redisReplicasPerShard < 1 || daxNodes < 1) {
@@ -74,13 +77,16 @@ public record StackConfig(
         }
     }
 
-    /** The defaults: 3 tasks of 0.5 vCPU / 1 GiB, Valkey without cluster mode, DAX off, CloudFront with purge on. */
+    /**
+     * The defaults: 3 tasks of 0.5 vCPU / 1 GiB, Valkey without cluster mode, DAX off, CloudFront with purge on. No image tag
+     * and no origin certificate: a deployment must name both (the stack refuses to synthesize without them).
+     */
     public static StackConfig defaults() {
-        return new StackConfig("catalog-", Optional.empty(), "catalog-service", "latest", 3, 512, 1024,
+        return new StackConfig("catalog-", Optional.empty(), "catalog-service", "", 3, 512, 1024,
                 "valkey", "8.0", "cache.t4g.small", false, 1, 1,
                 false, "dax.t3.small", 3,
                 true, true, "Cache-Tag", Optional.empty(), Optional.empty(),
-                "https://catalog.example.com", Optional.empty(), Optional.empty());
+                "https://catalog.example.com", Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The defaults overridden by whatever context keys are set (names as the record components). */
@@ -111,42 +117,57 @@ public record StackConfig(
                 c.optional("originCertificateArn"),
                 c.string("jwtIssuer", d.jwtIssuer),
                 c.optional("jwtPublicKeySecretName"),
-                c.optional("alarmEmail"));
+                c.optional("alarmEmail"),
+                c.optional("cloudFrontPrefixListId"));
     }
 
     public StackConfig withImage(String uri) {
         return new StackConfig(tablePrefix, Optional.of(uri), ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
     }
 
     public StackConfig withDax(boolean on) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 on, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
     }
 
     public StackConfig withoutCloudFront() {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, false, false, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
     }
 
     public StackConfig withRedisClusterMode(int shards) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, true, shards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
     }
 
     public StackConfig withOriginCertificate(String domainName, String certificateArn) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, Optional.of(domainName),
-                Optional.of(certificateArn), jwtIssuer, jwtPublicKeySecretName, alarmEmail);
+                Optional.of(certificateArn), jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+    }
+
+    public StackConfig withCloudFrontPrefixList(String id) {
+        return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
+                redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
+                dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, Optional.of(id));
+    }
+
+    public StackConfig withoutPrefixList() {
+        return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
+                redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
+                dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, Optional.empty());
     }
 
     /** Context values arrive as strings from {@code -c key=value} and as JSON types from cdk.json. */

@@ -65,23 +65,14 @@ class EdgeTierTest {
     }
 
     @Test
-    void withoutCertificateTheOriginIsHttpOnlyAndViewersAreRedirectedToHttps() {
+    void theOriginIsTheLoadBalancerOverHttpsOnlyAndViewersAreRedirectedToHttps() {
         template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(Map.of(
                 "DefaultCacheBehavior", Match.objectLike(Map.of("ViewerProtocolPolicy", "redirect-to-https")),
-                "Origins", List.of(Match.objectLike(Map.of("CustomOriginConfig",
-                        Match.objectLike(Map.of("OriginProtocolPolicy", "http-only")))))))));
-        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of("Port", 80, "Protocol", "HTTP"));
-    }
-
-    @Test
-    void withCertificateTheOriginIsHttpsOnly() {
-        Template https = Synth.template(Synth.DEFAULTS.withOriginCertificate("origin.catalog.example.com",
-                "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000"));
-        https.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(Map.of(
                 "Origins", List.of(Match.objectLike(Map.of(
                         "DomainName", "origin.catalog.example.com",
-                        "CustomOriginConfig", Match.objectLike(Map.of("OriginProtocolPolicy", "https-only")))))))));
-        https.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of("Port", 443, "Protocol", "HTTPS"));
+                        "CustomOriginConfig", Match.objectLike(Map.of("OriginProtocolPolicy", "https-only",
+                                "OriginSSLProtocols", List.of("TLSv1.2"))))))))));
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of("Port", 443, "Protocol", "HTTPS"));
     }
 
     @Test

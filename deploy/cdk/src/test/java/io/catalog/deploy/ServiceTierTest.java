@@ -67,7 +67,7 @@ class ServiceTierTest {
     void loadBalancerChecksReadinessAndHidesOperationsEndpoints() {
         template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Map.of("Scheme", "internet-facing"));
         template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Map.of(
-                "HealthCheckPath", "/q/health/ready", "Port", 8080, "TargetType", "ip"));
+                "HealthCheckPath", "/q/health/ready", "HealthCheckPort", "9000", "Port", 8080, "TargetType", "ip"));
         template.hasResourceProperties("AWS::ElasticLoadBalancingV2::ListenerRule", Map.of(
                 "Conditions", List.of(Map.of("Field", "path-pattern", "PathPatternConfig", Map.of("Values", List.of("/q/*")))),
                 "Actions", List.of(Match.objectLike(Map.of("Type", "fixed-response",

@@ -11,8 +11,13 @@ import software.amazon.awscdk.assertions.Template;
 /** Synthesizes the stack once per configuration (synthesis takes seconds) and shares the templates. */
 final class Synth {
 
+    static final String CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
+    /** The id of com.amazonaws.global.cloudfront.origin-facing (looked up at deployment when not given). */
+    static final String CLOUDFRONT_PREFIX_LIST = "pl-3b927c52";
     static final StackConfig DEFAULTS = StackConfig.defaults()
-            .withImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/catalog-service:1.0.0");
+            .withImage("123456789012.dkr.ecr.us-east-1.amazonaws.com/catalog-service:1.0.0")
+            .withOriginCertificate("origin.catalog.example.com", CERTIFICATE)
+            .withCloudFrontPrefixList(CLOUDFRONT_PREFIX_LIST);
     static final StackConfig DAX_ON = DEFAULTS.withDax(true);
 
     private static final Map<StackConfig, Template> TEMPLATES = new ConcurrentHashMap<>();
