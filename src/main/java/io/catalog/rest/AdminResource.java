@@ -21,10 +21,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import io.catalog.rest.AdminRequests.BatchBody;
 import io.catalog.rest.AdminRequests.PriceBody;
 import io.catalog.rest.AdminRequests.ProductBody;
@@ -41,8 +37,6 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed(AdminResource.ROLE)
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Admin")
-@SecurityRequirement(name = "jwt")
 public class AdminResource {
 
     public static final String ROLE = "catalog-admin";
@@ -55,7 +49,6 @@ public class AdminResource {
 
     @PUT
     @Path("/products/{id}")
-    @Operation(summary = "Create or replace a product")
     public Uni<Response> put(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull ProductBody body) {
         ProblemException.requireId(id);
@@ -64,7 +57,6 @@ public class AdminResource {
 
     @PATCH
     @Path("/products/{id}/price")
-    @Operation(summary = "Change a product's price")
     public Uni<Response> price(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
             @Valid @NotNull PriceBody body) {
         ProblemException.requireId(id);
@@ -74,7 +66,6 @@ public class AdminResource {
     @DELETE
     @Path("/products/{id}")
     @Consumes(MediaType.WILDCARD)
-    @Operation(summary = "Delete a product")
     public Uni<Response> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         ProblemException.requireId(id);
         return writer.delete(id, ifMatch).map(this::respond);
@@ -82,7 +73,6 @@ public class AdminResource {
 
     @POST
     @Path("/prices/batch")
-    @Operation(summary = "Change up to 1000 prices at once; a malformed item rejects the whole batch")
     public Uni<Map<String, List<CatalogWriter.BatchResult>>> batch(@Valid @NotNull BatchBody body) {
         Set<String> seen = new HashSet<>();
         for (var item : body.updates()) {

@@ -9,16 +9,12 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import io.catalog.service.CatalogReads;
 import io.smallrye.mutiny.Uni;
 
 /** Public category aggregates. */
 @Path("/categories")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Categories")
 public class CategoryResource {
 
     private final CatalogReads reads;
@@ -31,7 +27,6 @@ public class CategoryResource {
 
     @GET
     @Path("/{category}/summary")
-    @Operation(summary = "Product count and min, max and average price of a category")
     public Uni<Response> summary(@PathParam("category") String category,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         ProblemException.requireCategory(category);

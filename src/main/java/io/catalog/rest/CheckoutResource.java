@@ -17,9 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import io.catalog.model.Quote;
 import io.catalog.model.Validation;
 import io.catalog.service.CheckoutQuotes;
@@ -30,7 +27,6 @@ import io.smallrye.mutiny.Uni;
 @Path("/checkout")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Checkout")
 public class CheckoutResource {
 
     private final CheckoutQuotes quotes;
@@ -54,7 +50,6 @@ public class CheckoutResource {
 
     @POST
     @Path("/quote")
-    @Operation(summary = "Price a cart from strongly consistent reads; 409 when an expected price changed")
     public Uni<Response> quote(@Valid @NotNull QuoteBody body) {
         List<CheckoutQuotes.Line> lines = body.items().stream()
                 .map(i -> new CheckoutQuotes.Line(i.id(), i.quantity(), i.expectedPrice())).toList();

@@ -6,8 +6,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-
 import io.catalog.config.CatalogConfig;
 
 /**
@@ -29,7 +27,6 @@ public class FixedResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(hidden = true)
     public Response fixed() {
         if (!enabled) {
             throw ProblemException.notFound("No resource at this path");

@@ -10,9 +10,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
 import io.catalog.service.CatalogReads;
 import io.catalog.service.Cursors;
 import io.smallrye.mutiny.Uni;
@@ -20,7 +17,6 @@ import io.smallrye.mutiny.Uni;
 /** Public product reads: one product, and pages of a category or of the whole catalog. */
 @Path("/products")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "Products")
 public class ProductResource {
 
     static final int DEFAULT_LIMIT = 20;
@@ -38,7 +34,6 @@ public class ProductResource {
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "A product; with ?v=<X-Cache-Version> an immutable, never-purged URL of that version")
     public Uni<Response> product(@PathParam("id") String id, @QueryParam("v") String v,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         ProblemException.requireId(id);
@@ -63,7 +58,6 @@ public class ProductResource {
     }
 
     @GET
-    @Operation(summary = "A page of products, of one category or of the whole catalog")
     public Uni<Response> page(@QueryParam("category") String category, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         if (category != null) {

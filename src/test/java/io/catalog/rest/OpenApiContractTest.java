@@ -43,7 +43,7 @@ import io.restassured.specification.RequestSpecification;
  * operation answers its example request with a documented 2xx and its documented headers, and its bad requests
  * (no token, a token without the group, a bad id or category, a bad body, an undocumented method) with a documented
  * status and problem {@code type}; operations marked {@code x-planned} are not served yet; every resource method
- * the service has is documented; and {@code /q/openapi} serves the contract itself.
+ * and every route the service has is documented; and {@code /q/openapi} serves the contract itself.
  */
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
@@ -130,6 +130,23 @@ class OpenApiContractTest {
         List<String> resources = resourceMethods();
         assertThat(resources).as("resource methods found").isNotEmpty();
         assertThat(resources).as("resource methods the contract does not document").isSubsetOf(documented);
+    }
+
+    /**
+     * Every route of the HTTP router that has a path is documented (a prefix route {@code /p*} by {@code /p}),
+     * except the one behind which the JAX-RS resources sit (checked method by method above) and the health UI,
+     * which Quarkus serves in dev and test only.
+     */
+    @Test
+    void everyRouteTheServiceServesIsDocumented() {
+        Set<String> documented = CONTRACT.operations().stream().map(op -> normalize(op.path()))
+                .collect(Collectors.toSet());
+        Set<String> notDocumented = Set.of("/", "/*", "/q/health-ui", "/q/health-ui*");
+        List<String> routes = ServedRoutes.paths();
+        assertThat(routes).as("routes found").contains("/q/health/ready", "/q/openapi");
+        assertThat(routes.stream().filter(path -> !notDocumented.contains(path))
+                .filter(path -> !documented.contains(normalize(path.replaceAll("\\*$", "")))))
+                .as("routes the contract does not document").isEmpty();
     }
 
     @Test
