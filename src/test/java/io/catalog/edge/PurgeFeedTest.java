@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -92,6 +93,17 @@ class PurgeFeedTest {
                 .until(condition::getAsBoolean);
     }
 
+    /** Whether products {@code from} to {@code to} (excluded) were purged by any of {@code edges}. */
+    private static boolean allPurged(int from, int to, RecordingTarget... edges) {
+        for (int i = from; i < to; i++) {
+            String key = "product-p" + i;
+            if (Arrays.stream(edges).mapToLong(edge -> edge.purgesOf(key)).sum() == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private double failures(String error) {
         return registry.find("catalog.stream.worker.failures").tags("worker", "purge-feed", "error", error).counters()
                 .stream().mapToDouble(c -> c.count()).sum();
@@ -111,14 +123,7 @@ class PurgeFeedTest {
             publish(stream, round * 25, round * 25 + 25);
             Thread.sleep(15);
         }
-        await("every product purged", () -> {
-            for (int i = 0; i < 500; i++) {
-                if (edgeOfA.purgesOf("product-p" + i) + edgeOfB.purgesOf("product-p" + i) == 0) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        await("every product purged", () -> allPurged(0, 500, edgeOfA, edgeOfB));
         await("every entry acknowledged", () -> pending(stream) == 0);
         a.stop();
         b.stop();
@@ -204,14 +209,7 @@ class PurgeFeedTest {
         publish(stream, 1, 11);
         PurgeFeed b = feed(stream, "pod-b", edgeOfB, Duration.ofMillis(300));
         b.start();
-        await("pod b purged what was published after the stop", () -> {
-            for (int i = 1; i < 11; i++) {
-                if (edgeOfB.purgesOf("product-p" + i) == 0) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        await("pod b purged what was published after the stop", () -> allPurged(1, 11, edgeOfB));
         await("acknowledged", () -> pending(stream) == 0);
         b.stop();
         assertThat(edgeOfA.calls.get()).as("no purge by the stopped pod").isEqualTo(aCalls.get());
