@@ -179,6 +179,9 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
     /** Asks CloudFront about every invalidation in progress (without waiting for the answers), then polls again. */
     private void poll() {
         pollScheduled.set(false);
+        if (closed) {
+            return;
+        }
         for (String id : inFlight.toCheck(clock.instant())) {
             client.getInvalidation(b -> b.distributionId(distributionId).id(id)).whenComplete((response, failure) -> {
                 if (failure == null && isCompleted(response)) {

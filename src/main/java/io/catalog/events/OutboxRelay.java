@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,13 +61,10 @@ public class OutboxRelay {
     private final EventSinks sinks;
     private final Json json;
     private final Duration interval;
-    private final Duration idleInterval;
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final AtomicInteger pendingFound = new AtomicInteger();
-    private final AtomicBoolean sweeping = new AtomicBoolean();
-    private volatile boolean urgent = true;
-    private volatile long lastSweep;
+    private final SweepPace pace;
     private final Counter published;
     private ScheduledFuture<?> sweeps;
 
@@ -81,7 +77,7 @@ public class OutboxRelay {
         this.sinks = sinks;
         this.json = json;
         this.interval = config.events().relayInterval();
-        this.idleInterval = config.events().relayIdleInterval();
+        this.pace = new SweepPace(config.events().relayIdleInterval());
         this.scheduler = scheduler;
         this.ticker = ticker;
         Gauge.builder("catalog.outbox.pending", pendingFound, AtomicInteger::get)
@@ -116,7 +112,7 @@ public class OutboxRelay {
                 .chain(() -> sinks.publish(events))
                 .invoke(() -> published.increment(events.size()))
                 .chain(() -> clear(pending))
-                .onFailure().invoke(() -> urgent = true);
+                .onFailure().invoke(pace::raise);
     }
 
     private Uni<Void> raiseGenerations(List<OutboundEvent> events) {
@@ -153,28 +149,22 @@ public class OutboxRelay {
     }
 
     /**
-     * Sweeps every {@code catalog.events.relay-interval} while something may be pending here (a publish failed, the
-     * last sweep found events or failed, or the pod just started), otherwise every
-     * {@code catalog.events.relay-idle-interval}: events a crashed pod left behind are still published by the
-     * others, without every pod querying the outbox index every second for nothing.
+     * One tick, every {@code catalog.events.relay-interval}: sweeps when the {@link SweepPace} says so (at least
+     * every {@code catalog.events.relay-idle-interval}).
      */
-    void sweepQuietly() {
-        long now = ticker.read();
-        if (!urgent && now - lastSweep < idleInterval.toNanos() || !sweeping.compareAndSet(false, true)) {
+    private void sweepQuietly() {
+        if (!pace.start(ticker.read())) {
             return;
         }
-        lastSweep = now;
         Uni.createFrom().deferred(this::sweep).ifNoItem().after(SWEEP_TIMEOUT).fail()
                 .subscribe().with(count -> {
                     pendingFound.set(count);
-                    urgent = count > 0;
-                    sweeping.set(false);
+                    pace.finished(count);
                     if (count > 0) {
                         LOG.infof("Relay published %d pending event(s)", count);
                     }
                 }, failure -> {
-                    urgent = true;
-                    sweeping.set(false);
+                    pace.failed();
                     LOG.debugf("Relay sweep failed, will retry: %s", failure.toString());
                 });
     }
