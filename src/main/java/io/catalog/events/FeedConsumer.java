@@ -30,11 +30,10 @@ import io.vertx.redis.client.ResponseType;
 
 /**
  * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, as the rounds
- * of a {@link StreamWorker} (which retries a failed read with backoff and stops with the application). A stream (unlike
- * pub/sub) lets a pod that was briefly away read what it missed. What it
- * cannot close it treats as a gap: on any read failure (Redis down, connection killed, failover) or a Redis
- * restart (a new {@code run_id}, so the stream it was reading is gone), it drops its L1 and bypasses it until a
- * read succeeds with nothing older left to read.
+ * of a {@link StreamWorker} (which retries a failed read with backoff and stops with the application). A stream
+ * (unlike pub/sub) lets a pod that was briefly away read what it missed. What it cannot close it treats as a gap: on
+ * any read failure (Redis down, connection killed, failover) or a Redis restart (a new {@code run_id}, so the stream
+ * it was reading is gone), it drops its L1 and bypasses it until a read succeeds with nothing older left to read.
  */
 @ApplicationScoped
 public class FeedConsumer {

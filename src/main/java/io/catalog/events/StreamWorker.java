@@ -18,10 +18,10 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <p>
  * A round that fails is {@link RedisFailure classified} and reported to the reader (which, say, drops its L1 or
- * recreates its consumer group; a failure the deployment shows while it heals is logged at DEBUG, any other at WARN
- * once per streak), then the next round waits {@link #FIRST_BACKOFF}, doubled after every further
- * failure up to {@link #MAX_BACKOFF}, and back to none after a round succeeds. The wait is a timer of that same
- * executor (a Vert.x timer in Quarkus), never a sleeping thread.
+ * recreates its consumer group); a failure the deployment shows while it heals is logged at DEBUG, any other at WARN
+ * once per streak. The next round then waits {@link #FIRST_BACKOFF}, doubled after every further failure up to
+ * {@link #MAX_BACKOFF}, and back to none after a round succeeds. The wait is a timer of that same executor (a Vert.x
+ * timer in Quarkus), never a sleeping thread.
  *
  * <p>
  * {@link #stop()} stops scheduling rounds, interrupts the round in progress (a blocking read waits on a latch,
