@@ -157,23 +157,6 @@ public interface CatalogConfig {
         @Min(value = 1, message = "must be at least 1")
         long maximumFloors();
 
-        /**
-         * The lab switch {@code catalog.l1.enabled}, read here by code that predates {@link Lab}.
-         *
-         * @deprecated read {@link Lab#l1Enabled()}; kept until the event feed's consumer does
-         */
-        @Deprecated(forRemoval = true)
-        @WithDefault("true")
-        boolean enabled();
-
-        /**
-         * The lab switch {@code catalog.l1.coordinated}, read here by code that predates {@link Lab}.
-         *
-         * @deprecated read {@link Lab#l1Coordinated()}; kept until the event feed's consumer does
-         */
-        @Deprecated(forRemoval = true)
-        @WithDefault("true")
-        boolean coordinated();
     }
 
     interface L2 {

@@ -2,19 +2,16 @@ package io.catalog.edge;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
@@ -33,10 +30,11 @@ import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
  *
  * <p>
  * Two limits apply. CloudFront accepts at most 3,000 exact paths in progress per distribution
- * ({@code catalog.edge.cloudfront.max-in-flight}): this pod counts the paths of its invalidations until
- * {@code GetInvalidation} reports them {@code Completed} (polled every {@code poll-interval}; after 15 minutes they
- * are assumed completed), sends what fits and fails the rest with {@link InFlightLimitException}, which the purger
- * retries with backoff. The limit is per distribution and this count is per pod; CloudFront's own
+ * ({@code catalog.edge.cloudfront.max-in-flight}): this pod counts the paths of its invalidations
+ * ({@link InFlightPaths}) until {@code GetInvalidation} reports them {@code Completed} (polled every
+ * {@code poll-interval} on Quarkus' scheduler, only while some are in progress; after 15 minutes they are assumed
+ * completed), sends what fits and fails the rest with {@link InFlightLimitException}, which the purger retries with
+ * backoff. The limit is per distribution and this count is per pod; CloudFront's own
  * {@code TooManyInvalidationsInProgress} answer is retried the same way. Second, invalidations cost money past the
  * free 1,000 paths a month: a shared {@link MonthlyBudget} in Redis grants paths before they are sent and takes back
  * what a failed call did not use. Beyond it the batch is dropped (the edge relies on {@code max-age}), gauge
@@ -53,22 +51,20 @@ import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
 public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(CloudFrontTarget.class);
-    static final Duration ASSUME_COMPLETED_AFTER = Duration.ofMinutes(15);
     static final String COMPLETED = "Completed";
 
     private final CloudFrontAsyncClient client;
     private final String distributionId;
     private final MonthlyBudget budget;
-    private final int maxInFlight;
+    private final InFlightPaths inFlight;
     private final Clock clock;
     private final PurgeMetrics metrics;
-    private final ScheduledExecutorService poller;
-    private final Map<String, InProgress> inProgress = new ConcurrentHashMap<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ScheduledExecutorService scheduler;
+    private final Duration pollInterval;
+    private final AtomicBoolean pollScheduled = new AtomicBoolean();
     private final AtomicReference<YearMonth> exhaustedIn = new AtomicReference<>();
-
-    private record InProgress(int paths, Instant since) {
-    }
+    private volatile ScheduledFuture<?> nextPoll;
+    private volatile boolean closed;
 
     /** Thrown when this pod has {@code max-in-flight} paths in progress; retried later. */
     public static final class InFlightLimitException extends RuntimeException {
@@ -79,25 +75,20 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
 
     public CloudFrontTarget(CloudFrontAsyncClient client, String distributionId, ReactiveRedisDataSource redis,
             String budgetKeyPrefix, long monthlyBudget, int maxInFlight, Duration pollInterval, Clock clock,
-            MeterRegistry registry) {
+            ScheduledExecutorService scheduler, MeterRegistry registry) {
         this.client = client;
         this.distributionId = distributionId;
         this.budget = new MonthlyBudget(redis, budgetKeyPrefix, monthlyBudget, clock);
-        this.maxInFlight = maxInFlight;
+        this.inFlight = new InFlightPaths(maxInFlight);
         this.clock = clock;
+        this.scheduler = scheduler;
+        this.pollInterval = pollInterval;
         this.metrics = new PurgeMetrics(registry, name());
         Gauge.builder("catalog.edge.purge.budget.exhausted", this, t -> t.budgetExhausted() ? 1 : 0)
                 .description("1 when this month's CloudFront path budget is used up (the edge relies on max-age)")
                 .register(registry);
-        Gauge.builder("catalog.edge.purge.in.flight", inFlight, AtomicInteger::get)
+        Gauge.builder("catalog.edge.purge.in.flight", inFlight, InFlightPaths::count)
                 .description("CloudFront invalidation paths in progress from this pod").register(registry);
-        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "catalog-cloudfront-poll");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long every = pollInterval.toMillis();
-        poller.scheduleWithFixedDelay(this::poll, every, every, TimeUnit.MILLISECONDS);
     }
 
     /** Billed per path: purged once, after every pod has applied the events. */
@@ -118,7 +109,7 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
 
     /** Paths of this pod's invalidations still in progress. */
     public int inFlight() {
-        return inFlight.get();
+        return inFlight.count();
     }
 
     @Override
@@ -132,14 +123,14 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
         if (wanted == 0) {
             return Uni.createFrom().voidItem();
         }
-        int capacity = takeCapacity(wanted);
+        int capacity = inFlight.reserve(wanted);
         if (capacity == 0) {
-            return Uni.createFrom().failure(new InFlightLimitException(maxInFlight));
+            return Uni.createFrom().failure(new InFlightLimitException(inFlight.limit()));
         }
         return budget.reserve(capacity)
-                .onFailure().invoke(() -> inFlight.addAndGet(-capacity))
+                .onFailure().invoke(() -> inFlight.release(capacity))
                 .flatMap(grant -> {
-                    inFlight.addAndGet(grant.paths() - capacity);
+                    inFlight.release(capacity - grant.paths());
                     if (grant.paths() < capacity) {
                         exhausted(grant.month(), wanted - grant.paths());
                         batch.keepFirst(grant.paths());
@@ -159,24 +150,15 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
                 .onItem().invoke(response -> {
                     metrics.count(PurgeMetrics.SUCCESS);
                     batch.removeAll(chunk);
-                    inProgress.put(response.invalidation().id(), new InProgress(chunk.size(), clock.instant()));
+                    inFlight.started(response.invalidation().id(), chunk.size(), clock.instant());
+                    pollLater();
                 })
                 .onFailure().call(failure -> {
                     metrics.count(PurgeMetrics.FAILURE);
-                    inFlight.addAndGet(-chunk.size());
+                    inFlight.release(chunk.size());
                     return budget.refund(grant);
                 })
                 .replaceWithVoid();
-    }
-
-    private int takeCapacity(int wanted) {
-        while (true) {
-            int current = inFlight.get();
-            int take = Math.max(0, Math.min(wanted, maxInFlight - current));
-            if (take == 0 || inFlight.compareAndSet(current, current + take)) {
-                return take;
-            }
-        }
     }
 
     private void exhausted(YearMonth month, int dropped) {
@@ -187,35 +169,40 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
         }
     }
 
+    /** Schedules one poll, unless one is scheduled already or nothing is in progress. */
+    private void pollLater() {
+        if (!closed && inFlight.tracking() && pollScheduled.compareAndSet(false, true)) {
+            nextPoll = scheduler.schedule(this::poll, pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Asks CloudFront about every invalidation in progress (without waiting for the answers), then polls again. */
     private void poll() {
-        Instant now = clock.instant();
-        inProgress.forEach((id, invalidation) -> {
-            if (invalidation.since().plus(ASSUME_COMPLETED_AFTER).isBefore(now)) {
-                completed(id);
-                return;
-            }
+        pollScheduled.set(false);
+        if (closed) {
+            return;
+        }
+        for (String id : inFlight.toCheck(clock.instant())) {
             client.getInvalidation(b -> b.distributionId(distributionId).id(id)).whenComplete((response, failure) -> {
                 if (failure == null && isCompleted(response)) {
-                    completed(id);
+                    inFlight.completed(id);
                 }
             });
-        });
+        }
+        pollLater();
     }
 
     private static boolean isCompleted(GetInvalidationResponse response) {
         return response.invalidation() != null && COMPLETED.equals(response.invalidation().status());
     }
 
-    private void completed(String id) {
-        InProgress done = inProgress.remove(id);
-        if (done != null) {
-            inFlight.addAndGet(-done.paths());
-        }
-    }
-
     @Override
     public void close() {
-        poller.shutdownNow();
+        closed = true;
+        ScheduledFuture<?> poll = nextPoll;
+        if (poll != null) {
+            poll.cancel(false);
+        }
         client.close();
     }
 

@@ -7,11 +7,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -42,8 +40,9 @@ import io.smallrye.mutiny.Uni;
  * of zero purges every target once, right after the window.
  *
  * <p>
- * Nothing here blocks its caller: {@link #submit} only adds keys and returns a stage; flushes run on this
- * purger's own scheduler thread and every target is asynchronous. A target that fails is retried with exponential
+ * Nothing here blocks its caller: {@link #submit} only adds keys and returns a stage; the window and the settle
+ * time are timers of Quarkus' scheduler (Vert.x timers), flushes only start asynchronous purges, and every target is
+ * asynchronous. A target that fails is retried with exponential
  * backoff ({@code catalog.edge.purge.retries}); the stage then completes with {@code false} and the caller (the
  * {@link PurgeFeed}) leaves the events unacknowledged, to be claimed and purged again later. Admin writes never
  * wait for any of this: they only append to the Redis stream.
@@ -66,14 +65,15 @@ public class EdgePurger {
     private boolean scheduled;
 
     @Inject
-    public EdgePurger(EdgeTargets targets, CatalogConfig config, MeterRegistry registry) {
+    public EdgePurger(EdgeTargets targets, CatalogConfig config, ScheduledExecutorService scheduler,
+            MeterRegistry registry) {
         this(targets.all(), config.edge().purge().window(), config.edge().purge().retries(),
                 config.edge().purge().retryBackoff(),
-                config.edge().purge().settle().orElse(config.events().feedStaleAfter()), registry);
+                config.edge().purge().settle().orElse(config.events().feedStaleAfter()), scheduler, registry);
     }
 
     public EdgePurger(List<EdgeTarget> targets, Duration window, int retries, Duration backoff, Duration settle,
-            MeterRegistry registry) {
+            ScheduledExecutorService scheduler, MeterRegistry registry) {
         this.targets = List.copyOf(targets);
         this.window = window;
         this.retries = retries;
@@ -81,11 +81,7 @@ public class EdgePurger {
         this.settle = settle;
         this.batchKeys = DistributionSummary.builder("catalog.edge.purge.keys")
                 .description("Distinct surrogate keys per purged batch").register(registry);
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "catalog-edge-purge");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = scheduler;
     }
 
     /** Whether any edge target is configured. */
@@ -135,7 +131,8 @@ public class EdgePurger {
         List<EdgeTarget> early = settle.isZero() ? List.of()
                 : targets.stream().filter(EdgeTarget::purgeEarly).toList();
         Uni<Boolean> late = settle.isZero() ? purgeAll(targets, frozen)
-                : Uni.createFrom().voidItem().onItem().delayIt().by(settle).chain(() -> purgeAll(targets, frozen));
+                : Uni.createFrom().voidItem().onItem().delayIt().onExecutor(scheduler).by(settle)
+                        .chain(() -> purgeAll(targets, frozen));
         purgeAll(early, frozen).chain(ok -> late.map(lateOk -> ok && lateOk))
                 .subscribe().with(ok -> done.forEach(f -> f.complete(ok)),
                         failure -> done.forEach(f -> f.complete(false)));
@@ -160,10 +157,5 @@ public class EdgePurger {
                     retries, failure.toString());
             return false;
         });
-    }
-
-    @PreDestroy
-    void close() {
-        scheduler.shutdownNow();
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +31,8 @@ public class EdgeTargets {
 
     private final List<EdgeTarget> targets;
 
-    public EdgeTargets(CatalogConfig config, ReactiveRedisDataSource redis, Clock clock, MeterRegistry registry) {
+    public EdgeTargets(CatalogConfig config, ReactiveRedisDataSource redis, Clock clock,
+            ScheduledExecutorService scheduler, MeterRegistry registry) {
         List<EdgeTarget> all = new ArrayList<>();
         CatalogConfig.Edge.Purge purge = config.edge().purge();
         purge.varnishUrls().filter(urls -> !urls.isEmpty())
@@ -38,7 +40,7 @@ public class EdgeTargets {
         CatalogConfig.Edge.Cloudfront cloudfront = config.edge().cloudfront();
         cloudfront.distributionId().ifPresent(id -> all.add(new CloudFrontTarget(client(cloudfront), id, redis,
                 config.l2().keyPrefix() + "edge:cloudfront:paths:", cloudfront.monthlyPathBudget(),
-                cloudfront.maxInFlight(), cloudfront.pollInterval(), clock, registry)));
+                cloudfront.maxInFlight(), cloudfront.pollInterval(), clock, scheduler, registry)));
         this.targets = List.copyOf(all);
         if (!targets.isEmpty()) {
             LOG.infof("Edge purge targets: %s", targets.stream().map(EdgeTarget::name).toList());

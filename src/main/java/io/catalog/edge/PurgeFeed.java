@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,8 +14,11 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.StreamWorker;
+import io.catalog.events.StreamWorkers;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
+import io.catalog.support.RedisFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -25,7 +27,6 @@ import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -49,8 +50,9 @@ import io.quarkus.runtime.StartupEvent;
  * stream are purged too.
  *
  * <p>
- * This runs on a thread of its own with blocking commands, like the per-pod {@code FeedConsumer}; acknowledgements
- * of completed batches are queued and sent from that thread.
+ * The reads are the rounds of a {@link StreamWorker}, with blocking commands, like the per-pod {@code FeedConsumer}
+ * (rounds run one after the other, so the reader's state needs no lock); acknowledgements of completed batches are
+ * queued and sent by the next round.
  */
 @ApplicationScoped
 public class PurgeFeed {
@@ -78,8 +80,7 @@ public class PurgeFeed {
     private final Queue<String> acks = new ConcurrentLinkedQueue<>();
     private final Counter claimed;
     private final Counter abandoned;
-    private volatile boolean running;
-    private Thread thread;
+    private final StreamWorker worker;
     private boolean groupReady;
     private String groupStart = "$";
     private long nextClaim;
@@ -87,12 +88,12 @@ public class PurgeFeed {
 
     @Inject
     public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, CatalogConfig config, Clock clock,
-            MeterRegistry registry) {
-        this(redis, purger, json, Settings.from(config), clock, registry);
+            StreamWorkers workers, MeterRegistry registry) {
+        this(redis, purger, json, Settings.from(config), clock, workers, registry);
     }
 
     public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, Settings settings, Clock clock,
-            MeterRegistry registry) {
+            StreamWorkers workers, MeterRegistry registry) {
         this.streams = redis.stream(String.class, String.class, String.class);
         this.purger = purger;
         this.json = json;
@@ -102,6 +103,7 @@ public class PurgeFeed {
                 .description("Events taken over from another consumer of the purge group").register(registry);
         this.abandoned = Counter.builder("catalog.edge.purge.abandoned")
                 .description("Events acknowledged without a purge (too old, or unreadable)").register(registry);
+        this.worker = workers.create("purge-feed", this::step, this::failed);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -110,49 +112,23 @@ public class PurgeFeed {
         }
     }
 
-    void onStop(@Observes ShutdownEvent event) {
-        stop();
-    }
-
-    /** Starts reading on a thread of its own. */
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::run, "catalog-edge-purge-feed");
-        thread.setDaemon(true);
-        thread.start();
+    /** Starts reading. */
+    public void start() {
+        worker.start();
         LOG.infof("Edge purge: consumer %s of group %s on %s", settings.consumer(), settings.group(),
                 settings.stream());
     }
 
     /** Stops reading; batches already handed to the purger are still purged but may not be acknowledged. */
-    public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread = null;
-        }
+    public void stop() {
+        worker.stop();
     }
 
-    private void run() {
-        long backoff = 50;
-        while (running) {
-            try {
-                step();
-                backoff = 50;
-            } catch (RuntimeException e) {
-                if (says(e, "NOGROUP")) {
-                    groupReady = false;
-                    groupStart = "0";
-                }
-                if (running) {
-                    LOG.debugf("Edge purge feed read failed: %s", e);
-                    sleep(backoff);
-                    backoff = Math.min(backoff * 2, 1000);
-                }
-            }
+    /** Redis lost the group (restarted empty): create it again, from the start of the new stream. */
+    private void failed(RedisFailure failure) {
+        if (failure.is("NOGROUP")) {
+            groupReady = false;
+            groupStart = "0";
         }
     }
 
@@ -172,7 +148,7 @@ public class PurgeFeed {
         try {
             streams.xgroupCreate(settings.stream(), settings.group(), groupStart, new XGroupCreateArgs().mkstream());
         } catch (RuntimeException e) {
-            if (!says(e, "BUSYGROUP")) {
+            if (!RedisFailure.of(e).is("BUSYGROUP")) {
                 throw e;
             }
         }
@@ -251,22 +227,5 @@ public class PurgeFeed {
     static String defaultConsumer() {
         String host = System.getenv("HOSTNAME");
         return (host == null || host.isBlank() ? "pod" : host) + "-" + ProcessHandle.current().pid();
-    }
-
-    private static boolean says(Throwable e, String code) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(code)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

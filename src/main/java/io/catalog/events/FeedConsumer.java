@@ -3,7 +3,6 @@ package io.catalog.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +14,7 @@ import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
+import io.catalog.support.RedisFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,17 +24,16 @@ import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XReadArgs;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
 /**
- * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, on a
- * thread of its own. A stream (unlike pub/sub) lets a pod that was briefly away read what it missed. What it
- * cannot close it treats as a gap: on any read failure (Redis down, connection killed, failover) or a Redis
- * restart (a new {@code run_id}, so the stream it was reading is gone), it drops its L1 and bypasses it until a
- * read succeeds with nothing older left to read.
+ * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, as the rounds
+ * of a {@link StreamWorker} (which retries a failed read with backoff and stops with the application). A stream
+ * (unlike pub/sub) lets a pod that was briefly away read what it missed. What it cannot close it treats as a gap: on
+ * any read failure (Redis down, connection killed, failover) or a Redis restart (a new {@code run_id}, so the stream
+ * it was reading is gone), it drops its L1 and bypasses it until a read succeeds with nothing older left to read.
  */
 @ApplicationScoped
 public class FeedConsumer {
@@ -53,14 +52,13 @@ public class FeedConsumer {
     private final Counter applied;
     private final Timer propagation;
     private final AtomicLong lastSuccess = new AtomicLong(System.nanoTime());
+    private final StreamWorker worker;
     private volatile boolean healthy;
-    private volatile boolean running;
-    private Thread thread;
     private FeedPosition position;
     private long runIdCheckedAt;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, Json json,
-            CatalogConfig config, MeterRegistry registry) {
+            CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
@@ -68,7 +66,8 @@ public class FeedConsumer {
         this.stream = config.events().stream();
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
-        this.enabled = config.l1().enabled() && config.l1().coordinated();
+        this.enabled = config.lab().l1Enabled() && config.lab().l1Coordinated();
+        this.worker = workers.create("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
         this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")
                 .register(registry);
         this.propagation = Timer.builder("catalog.events.propagation")
@@ -81,19 +80,8 @@ public class FeedConsumer {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (!enabled) {
-            return;
-        }
-        running = true;
-        thread = new Thread(this::run, "catalog-feed-consumer");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        if (enabled) {
+            worker.start();
         }
     }
 
@@ -104,23 +92,6 @@ public class FeedConsumer {
 
     double lagSeconds() {
         return healthy ? 0 : (System.nanoTime() - lastSuccess.get()) / 1e9;
-    }
-
-    private void run() {
-        long backoff = 50;
-        while (running) {
-            try {
-                poll();
-                backoff = 50;
-            } catch (RuntimeException e) {
-                if (!running) {
-                    return;
-                }
-                lost("read failed: " + e);
-                sleep(backoff);
-                backoff = Math.min(backoff * 2, 1000);
-            }
-        }
     }
 
     private void poll() {
@@ -179,14 +150,19 @@ public class FeedConsumer {
         return newest == null || newest.isEmpty() ? FeedPosition.START : newest.get(0).id();
     }
 
-    /** The newest id ever trimmed from the stream, or {@code null} when the stream is missing or Redis is older than 7. */
+    /**
+     * The newest id ever trimmed from the stream, or {@code null} when the stream is missing or Redis is older than 7.
+     * A missing stream is the one case read from an error's text: Redis answers it with the generic code
+     * {@code ERR}.
+     */
     private String maxDeleted() {
         try {
             Response info = redis.execute("XINFO", "STREAM", stream);
             Response maxDeleted = field(info, "max-deleted-entry-id");
             return maxDeleted == null ? null : maxDeleted.toString();
         } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("no such key")) {
+            RedisFailure failure = RedisFailure.of(e);
+            if (failure.is("ERR") && failure.detail().contains("no such key")) {
                 return null;
             }
             throw e;
@@ -235,13 +211,5 @@ public class FeedConsumer {
         }
         healthy = false;
         coherence.feedLost();
-    }
-
-    private static void sleep(long millis) {
-        try {
-            TimeUnit.MILLISECONDS.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -5,16 +5,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.EventSink.OutboundEvent;
@@ -43,13 +44,16 @@ import io.smallrye.mutiny.Uni;
  * <li>hand the events to every {@link EventSinks sink}, then remove them from the outboxes.</li>
  * </ol>
  * Writers call {@link #publish} right after their write; a periodic sweep of the outbox index publishes whatever
- * a Redis outage or a crash left behind, so an acknowledged write's event is never lost.
+ * a Redis outage or a crash left behind, so an acknowledged write's event is never lost. The sweep is a
+ * fixed-delay task of Quarkus' scheduler that only starts an asynchronous sweep (never two at once) and is
+ * cancelled when the application stops.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     static final int SWEEP_BATCH = 100;
+    static final Duration SWEEP_TIMEOUT = Duration.ofSeconds(30);
 
     private final ProductStore store;
     private final CounterStore counters;
@@ -57,23 +61,25 @@ public class OutboxRelay {
     private final EventSinks sinks;
     private final Json json;
     private final Duration interval;
-    private final Duration idleInterval;
+    private final ScheduledExecutorService scheduler;
+    private final Ticker ticker;
     private final AtomicInteger pendingFound = new AtomicInteger();
-    private volatile boolean urgent = true;
-    private volatile long lastSweep;
+    private final SweepPace pace;
     private final Counter published;
-    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(
-            r -> new Thread(r, "catalog-outbox-relay"));
+    private ScheduledFuture<?> sweeps;
 
     public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
-            Json json, CatalogConfig config, MeterRegistry registry) {
+            Json json, CatalogConfig config, ScheduledExecutorService scheduler, Ticker ticker,
+            MeterRegistry registry) {
         this.store = store;
         this.counters = counters;
         this.beforePublish = beforePublish;
         this.sinks = sinks;
         this.json = json;
         this.interval = config.events().relayInterval();
-        this.idleInterval = config.events().relayIdleInterval();
+        this.pace = new SweepPace(config.events().relayIdleInterval());
+        this.scheduler = scheduler;
+        this.ticker = ticker;
         Gauge.builder("catalog.outbox.pending", pendingFound, AtomicInteger::get)
                 .description("Events the last outbox sweep of this pod found unpublished").register(registry);
         this.published = Counter.builder("catalog.events.published").description("Events handed to every sink")
@@ -81,17 +87,14 @@ public class OutboxRelay {
     }
 
     void onStart(@Observes StartupEvent event) {
-        sweeper.scheduleWithFixedDelay(this::sweepQuietly, interval.toMillis(), interval.toMillis(),
-                TimeUnit.MILLISECONDS);
+        sweeps = scheduler.scheduleWithFixedDelay(this::sweepQuietly, interval.toNanos(), interval.toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        sweeper.shutdownNow();
-    }
-
-    @PreDestroy
-    void close() {
-        sweeper.shutdownNow();
+        if (sweeps != null) {
+            sweeps.cancel(false);
+        }
     }
 
     /** Publishes the pending events of these items, then clears them from their outboxes. */
@@ -109,7 +112,7 @@ public class OutboxRelay {
                 .chain(() -> sinks.publish(events))
                 .invoke(() -> published.increment(events.size()))
                 .chain(() -> clear(pending))
-                .onFailure().invoke(() -> urgent = true);
+                .onFailure().invoke(pace::raise);
     }
 
     private Uni<Void> raiseGenerations(List<OutboundEvent> events) {
@@ -146,27 +149,23 @@ public class OutboxRelay {
     }
 
     /**
-     * Sweeps every {@code catalog.events.relay-interval} while something may be pending here (a publish failed, the
-     * last sweep found events or failed, or the pod just started), otherwise every
-     * {@code catalog.events.relay-idle-interval}: events a crashed pod left behind are still published by the
-     * others, without every pod querying the outbox index every second for nothing.
+     * One tick, every {@code catalog.events.relay-interval}: sweeps when the {@link SweepPace} says so (at least
+     * every {@code catalog.events.relay-idle-interval}).
      */
     private void sweepQuietly() {
-        long now = System.nanoTime();
-        if (!urgent && now - lastSweep < idleInterval.toNanos()) {
+        if (!pace.start(ticker.read())) {
             return;
         }
-        lastSweep = now;
-        try {
-            int count = sweep().await().atMost(Duration.ofSeconds(30));
-            pendingFound.set(count);
-            urgent = count > 0;
-            if (count > 0) {
-                LOG.infof("Relay published %d pending event(s)", count);
-            }
-        } catch (RuntimeException e) {
-            urgent = true;
-            LOG.debugf("Relay sweep failed, will retry: %s", e.toString());
-        }
+        Uni.createFrom().deferred(this::sweep).ifNoItem().after(SWEEP_TIMEOUT).fail()
+                .subscribe().with(count -> {
+                    pendingFound.set(count);
+                    pace.finished(count);
+                    if (count > 0) {
+                        LOG.infof("Relay published %d pending event(s)", count);
+                    }
+                }, failure -> {
+                    pace.failed();
+                    LOG.debugf("Relay sweep failed, will retry: %s", failure.toString());
+                });
     }
 }

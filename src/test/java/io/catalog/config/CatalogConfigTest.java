@@ -109,12 +109,4 @@ class CatalogConfigTest {
         assertThat(config.lab().cacheInvalidation()).isFalse();
         assertThat(config.lab().benchFixedEndpoint()).isTrue();
     }
-
-    @Test
-    @SuppressWarnings("removal")
-    void theOlderL1AccessorsReadTheSameLabSwitches() {
-        CatalogConfig config = config(Map.of("catalog.l1.enabled", "false", "catalog.l1.coordinated", "false"));
-        assertThat(config.l1().enabled()).isFalse();
-        assertThat(config.l1().coordinated()).isFalse();
-    }
 }

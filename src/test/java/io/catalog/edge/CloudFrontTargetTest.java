@@ -1,6 +1,7 @@
 package io.catalog.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -42,6 +45,7 @@ class CloudFrontTargetTest {
     private static EdgeRedis redis;
     private RecordedCloudFrontEndpoint endpoint;
     private SimpleMeterRegistry registry;
+    private ScheduledExecutorService scheduler;
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @BeforeAll
@@ -58,6 +62,7 @@ class CloudFrontTargetTest {
     void startEndpoint() throws Exception {
         endpoint = new RecordedCloudFrontEndpoint();
         registry = new SimpleMeterRegistry();
+        scheduler = Executors.newSingleThreadScheduledExecutor();
         redis.server.command("FLUSHALL");
     }
 
@@ -67,6 +72,8 @@ class CloudFrontTargetTest {
             closeable.close();
         }
         endpoint.close();
+        scheduler.shutdownNow();
+        assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     }
 
     private CloudFrontTarget target(long budget, int maxInFlight, MutableClock clock) {
@@ -75,7 +82,7 @@ class CloudFrontTargetTest {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
         CloudFrontTarget target = new CloudFrontTarget(client, DISTRIBUTION, redis.reactive, BUDGET_PREFIX, budget,
-                maxInFlight, Duration.ofMillis(50), clock, registry);
+                maxInFlight, Duration.ofMillis(50), clock, scheduler, registry);
         closeables.add(target);
         return target;
     }
@@ -101,7 +108,7 @@ class CloudFrontTargetTest {
     void recordedEndpoint_keysOf500EventsBecomeOneInvalidationOfDistinctExactPaths() throws Exception {
         CloudFrontTarget target = target(10_000, 3000, new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
         EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(200), 3, Duration.ofMillis(20), Duration.ZERO,
-                registry);
+                scheduler, registry);
         List<CompletionStage<Boolean>> done = new ArrayList<>();
         for (int batch = 0; batch < 5; batch++) {
             List<ProductUpdated> events = new ArrayList<>();
@@ -114,7 +121,6 @@ class CloudFrontTargetTest {
         for (CompletionStage<Boolean> stage : done) {
             assertThat(stage.toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
         }
-        purger.close();
 
         assertThat(endpoint.calls).hasSize(1);
         RecordedCloudFrontEndpoint.Call call = endpoint.calls.get(0);
@@ -139,20 +145,17 @@ class CloudFrontTargetTest {
                 .withBackOff(Duration.ofMillis(20), Duration.ofMillis(40)).atMost(500)
                 .subscribeAsCompletionStage();
 
-        awaitCalls(1);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (failures.size() < 3) {
-            assertThat(System.nanoTime()).as("waiting for the limit to hold the rest back").isLessThan(deadline);
-            Thread.sleep(10);
-        }
+        await("the limit holds the rest back").atMost(Duration.ofSeconds(10))
+                .until(() -> endpoint.calls.size() == 1 && failures.size() >= 3);
         assertThat(endpoint.calls).as("the rest waits for capacity").hasSize(1);
         assertThat(endpoint.calls.get(0).paths()).hasSize(100);
         assertThat(target.inFlight()).isEqualTo(100);
 
-        while (!done.toCompletableFuture().isDone()) {
-            endpoint.completeAll();
-            Thread.sleep(100);
-        }
+        await("every path invalidated as capacity frees up").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(100)).until(() -> {
+                    endpoint.completeAll();
+                    return done.toCompletableFuture().isDone();
+                });
         done.toCompletableFuture().get(1, TimeUnit.SECONDS);
         assertThat(endpoint.calls).hasSize(3);
         assertThat(endpoint.maxPathsInProgress()).isLessThanOrEqualTo(100);
@@ -192,14 +195,6 @@ class CloudFrontTargetTest {
     private static void purge(CloudFrontTarget target, Set<String> keys) {
         Uni<Void> purge = target.purge(keys);
         purge.await().atMost(Duration.ofSeconds(10));
-    }
-
-    private void awaitCalls(int calls) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (endpoint.calls.size() < calls) {
-            assertThat(System.nanoTime()).as("waiting for %d calls", calls).isLessThan(deadline);
-            Thread.sleep(10);
-        }
     }
 
     private List<LogRecord> captureWarnings() {

@@ -13,14 +13,25 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.model.ProductUpdated;
+import io.catalog.testing.ManualScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-/** Windowed de-duplication, hand-off and retries of {@link EdgePurger}, against recording targets. */
+/**
+ * Windowed de-duplication, hand-off and retries of {@link EdgePurger}, against recording targets. The window and the
+ * settle time run on a {@link ManualScheduler}, so the tests move time instead of measuring it.
+ */
 class EdgePurgerTest {
+
+    private final ManualScheduler scheduler = new ManualScheduler();
 
     static ProductUpdated event(String id, String category, String previousCategory) {
         return ProductUpdated.of(id, category, 2, 1, new BigDecimal("1.00"), new BigDecimal("2.00"), false,
                 Instant.now(), previousCategory);
+    }
+
+    private EdgePurger purger(List<EdgeTarget> targets, Duration window, int retries, Duration settle) {
+        return new EdgePurger(targets, window, retries, Duration.ofMillis(10), settle, scheduler,
+                new SimpleMeterRegistry());
     }
 
     @Test
@@ -35,8 +46,7 @@ class EdgePurgerTest {
     void eventsOfOneWindowArePurgedOnceAsDistinctKeys() throws Exception {
         RecordingTarget varnish = new RecordingTarget("varnish");
         RecordingTarget cloudfront = new RecordingTarget("cloudfront");
-        EdgePurger purger = new EdgePurger(List.of(varnish, cloudfront), Duration.ofMillis(200), 0,
-                Duration.ofMillis(10), Duration.ZERO, new SimpleMeterRegistry());
+        EdgePurger purger = purger(List.of(varnish, cloudfront), Duration.ofMillis(200), 0, Duration.ZERO);
         List<CompletionStage<Boolean>> done = new ArrayList<>();
         for (int batch = 0; batch < 5; batch++) {
             List<ProductUpdated> events = new ArrayList<>();
@@ -45,34 +55,36 @@ class EdgePurgerTest {
                 events.add(event("p" + (batch * 100 + i), "toys", null));
             }
             done.add(purger.submit(events));
+            scheduler.advance(Duration.ofMillis(39));
         }
+        assertThat(varnish.calls).as("the window is still open").hasValue(0);
+        scheduler.advance(Duration.ofMillis(5));
         for (CompletionStage<Boolean> stage : done) {
             assertThat(stage.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(varnish.batches).hasSize(1);
         assertThat(varnish.batches.get(0)).hasSize(502).contains("category-toys", "products", "product-p499");
         assertThat(cloudfront.batches).isEqualTo(varnish.batches);
-        purger.close();
     }
 
     @Test
     void aFailingTargetIsRetriedWithBackoffThenReportedWithoutBlockingTheCaller() throws Exception {
         RecordingTarget flaky = new RecordingTarget("flaky");
-        EdgePurger purger = new EdgePurger(List.of(flaky), Duration.ofMillis(20), 3, Duration.ofMillis(10),
-                Duration.ZERO, new SimpleMeterRegistry());
+        EdgePurger purger = purger(List.of(flaky), Duration.ofMillis(20), 3, Duration.ZERO);
 
         flaky.failNext.set(2);
-        long start = System.nanoTime();
         CompletionStage<Boolean> recovered = purger.submit(List.of(event("p1", "toys", null)));
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(20));
+        assertThat(flaky.calls).as("submit only collects keys").hasValue(0);
+        assertThat(recovered.toCompletableFuture()).isNotDone();
+        scheduler.advance(Duration.ofMillis(20));
         assertThat(recovered.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(flaky.calls.get()).isEqualTo(3);
 
         flaky.failNext.set(100);
         CompletionStage<Boolean> failed = purger.submit(List.of(event("p2", "toys", null)));
+        scheduler.advance(Duration.ofMillis(20));
         assertThat(failed.toCompletableFuture().get(5, TimeUnit.SECONDS)).isFalse();
         assertThat(flaky.calls.get()).isEqualTo(3 + 4);
-        purger.close();
     }
 
     /**
@@ -84,23 +96,21 @@ class EdgePurgerTest {
     void batchesArePurgedAgainOnceEveryPodHasSettledAndBilledTargetsOnlyThen() throws Exception {
         RecordingTarget varnish = new RecordingTarget("varnish", true);
         RecordingTarget cloudfront = new RecordingTarget("cloudfront", false);
-        Duration settle = Duration.ofMillis(300);
-        EdgePurger purger = new EdgePurger(List.of(varnish, cloudfront), Duration.ofMillis(20), 0,
-                Duration.ofMillis(10), settle, new SimpleMeterRegistry());
+        EdgePurger purger = purger(List.of(varnish, cloudfront), Duration.ofMillis(20), 0, Duration.ofMillis(300));
 
         CompletionStage<Boolean> done = purger.submit(List.of(event("p1", "toys", null)));
-
-        long start = System.nanoTime();
-        while (varnish.batches.isEmpty() && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5)) {
-            Thread.onSpinWait();
-        }
+        scheduler.advance(Duration.ofMillis(20));
         assertThat(varnish.batches).hasSize(1);
         assertThat(cloudfront.batches).isEmpty();
+
+        scheduler.advance(Duration.ofMillis(299));
+        assertThat(cloudfront.batches).as("not before the settle time").isEmpty();
+        assertThat(done.toCompletableFuture()).isNotDone();
+
+        scheduler.advance(Duration.ofMillis(1));
         assertThat(done.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(settle.minusMillis(50));
         assertThat(varnish.batches).hasSize(2);
         assertThat(cloudfront.batches).hasSize(1);
         assertThat(cloudfront.batches.get(0)).isEqualTo(varnish.batches.get(0));
-        purger.close();
     }
 }

@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.catalog.events.StreamWorkers;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,7 +31,8 @@ import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 
 /**
  * The purge consumer group on a real Redis: two pods purge each event once between them, a pod takes over what a
- * dead pod left pending, and a failed purge is not acknowledged (so it is purged again later).
+ * dead or stopped pod left pending, a failed purge is not acknowledged (so it is purged again later), and a group
+ * Redis lost is created again by the reader's worker after the {@code NOGROUP} error.
  */
 class PurgeFeedTest {
 
@@ -32,6 +40,8 @@ class PurgeFeedTest {
     private static EdgeRedis redis;
     private static Json json;
     private static StreamCommands<String, String, String> streams;
+    private static ScheduledExecutorService executor;
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @BeforeAll
     static void startRedis() {
@@ -39,19 +49,23 @@ class PurgeFeedTest {
         json = new Json(new ObjectMapper().findAndRegisterModules()
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
         streams = redis.blocking.stream(String.class, String.class, String.class);
+        executor = Executors.newScheduledThreadPool(4);
     }
 
     @AfterAll
-    static void stopRedis() {
+    static void stopRedis() throws InterruptedException {
+        executor.shutdownNow();
+        assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).as("every round ended").isTrue();
         redis.close();
     }
 
-    private static PurgeFeed feed(String stream, String consumer, EdgeTarget target, Duration claimIdle) {
+    private PurgeFeed feed(String stream, String consumer, EdgeTarget target, Duration claimIdle) {
         EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(20), 0, Duration.ofMillis(10), Duration.ZERO,
-                new SimpleMeterRegistry());
+                executor, new SimpleMeterRegistry());
         PurgeFeed.Settings settings = new PurgeFeed.Settings(stream, GROUP, consumer, Duration.ofMillis(100), 50,
                 claimIdle, Duration.ofMinutes(10));
-        return new PurgeFeed(redis.blocking, purger, json, settings, Clock.systemUTC(), new SimpleMeterRegistry());
+        return new PurgeFeed(redis.blocking, purger, json, settings, Clock.systemUTC(),
+                new StreamWorkers(executor, registry), registry);
     }
 
     private static void publish(String stream, int from, int to) {
@@ -74,12 +88,25 @@ class PurgeFeedTest {
         }
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waiting for " + what).isLessThan(deadline);
-            Thread.sleep(20);
+    private static void await(String what, BooleanSupplier condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(condition::getAsBoolean);
+    }
+
+    /** Whether products {@code from} to {@code to} (excluded) were purged by any of {@code edges}. */
+    private static boolean allPurged(int from, int to, RecordingTarget... edges) {
+        for (int i = from; i < to; i++) {
+            String key = "product-p" + i;
+            if (Arrays.stream(edges).mapToLong(edge -> edge.purgesOf(key)).sum() == 0) {
+                return false;
+            }
         }
+        return true;
+    }
+
+    private double failures(String error) {
+        return registry.find("catalog.stream.worker.failures").tags("worker", "purge-feed", "error", error).counters()
+                .stream().mapToDouble(c -> c.count()).sum();
     }
 
     @Test
@@ -96,14 +123,7 @@ class PurgeFeedTest {
             publish(stream, round * 25, round * 25 + 25);
             Thread.sleep(15);
         }
-        await("every product purged", () -> {
-            for (int i = 0; i < 500; i++) {
-                if (edgeOfA.purgesOf("product-p" + i) + edgeOfB.purgesOf("product-p" + i) == 0) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        await("every product purged", () -> allPurged(0, 500, edgeOfA, edgeOfB));
         await("every entry acknowledged", () -> pending(stream) == 0);
         a.stop();
         b.stop();
@@ -149,5 +169,49 @@ class PurgeFeedTest {
         await("acknowledged", () -> pending(stream) == 0);
         feed.stop();
         assertThat(edge.calls.get()).isEqualTo(2);
+    }
+
+    @Test
+    void aGroupRedisLostIsCreatedAgainAndTheNewEntriesArePurged() {
+        String stream = "events-group-lost";
+        RecordingTarget edge = new RecordingTarget("edge");
+        PurgeFeed feed = feed(stream, "pod", edge, Duration.ofSeconds(30));
+        feed.start();
+        await("the group", () -> groupExists(stream));
+        publish(stream, 0, 3);
+        await("the first entries purged", () -> edge.purgesOf("product-p2") == 1);
+
+        streams.xgroupDestroy(stream, GROUP); // what a restart with empty data does to the group
+        publish(stream, 3, 6);
+
+        await("the entries after the loss purged", () -> edge.purgesOf("product-p5") >= 1);
+        await("acknowledged in the new group", () -> groupExists(stream) && pending(stream) == 0);
+        feed.stop();
+        assertThat(failures("NOGROUP")).as("the worker saw the NOGROUP error").isGreaterThanOrEqualTo(1);
+        for (int i = 3; i < 6; i++) {
+            assertThat(edge.purgesOf("product-p" + i)).as("product-p%d", i).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStoppedPodReadsNothingMoreAndAnotherOneTakesOver() {
+        String stream = "events-stopped-pod";
+        RecordingTarget edgeOfA = new RecordingTarget("a");
+        RecordingTarget edgeOfB = new RecordingTarget("b");
+        PurgeFeed a = feed(stream, "pod-a", edgeOfA, Duration.ofMillis(300));
+        a.start();
+        await("the group", () -> groupExists(stream));
+        publish(stream, 0, 1);
+        await("pod a reads", () -> edgeOfA.purgesOf("product-p0") == 1);
+        AtomicLong aCalls = new AtomicLong(edgeOfA.calls.get());
+        a.stop();
+
+        publish(stream, 1, 11);
+        PurgeFeed b = feed(stream, "pod-b", edgeOfB, Duration.ofMillis(300));
+        b.start();
+        await("pod b purged what was published after the stop", () -> allPurged(1, 11, edgeOfB));
+        await("acknowledged", () -> pending(stream) == 0);
+        b.stop();
+        assertThat(edgeOfA.calls.get()).as("no purge by the stopped pod").isEqualTo(aCalls.get());
     }
 }

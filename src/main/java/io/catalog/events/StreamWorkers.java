@@ -1,0 +1,48 @@
+package io.catalog.events;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import io.catalog.events.StreamWorker.OnFailure;
+import io.catalog.events.StreamWorker.Round;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+
+/**
+ * Makes the {@link StreamWorker}s of the application on Quarkus' executor (the {@link ScheduledExecutorService}
+ * bean: the worker pool, with Vert.x timers for delays) and stops them all when the application stops, before the
+ * Redis client closes: first every worker is told to stop, then each is waited for.
+ */
+@ApplicationScoped
+public class StreamWorkers {
+
+    private final ScheduledExecutorService executor;
+    private final MeterRegistry registry;
+    private final List<StreamWorker> workers = new CopyOnWriteArrayList<>();
+
+    public StreamWorkers(ScheduledExecutorService executor, MeterRegistry registry) {
+        this.executor = executor;
+        this.registry = registry;
+    }
+
+    /** A new worker, not started yet. */
+    public StreamWorker create(String name, Round round, OnFailure onFailure) {
+        StreamWorker worker = new StreamWorker(name, round, onFailure, executor, registry);
+        workers.add(worker);
+        return worker;
+    }
+
+    /** Stops every worker and waits for their rounds in progress. */
+    public void stopAll() {
+        workers.forEach(StreamWorker::halt);
+        workers.forEach(StreamWorker::awaitIdle);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopAll();
+    }
+}

@@ -1,0 +1,159 @@
+package io.catalog.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.model.Product;
+import io.catalog.model.ProductUpdated;
+import io.catalog.store.CounterStore;
+import io.catalog.store.PendingEvent;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.catalog.store.Tables;
+import io.catalog.support.Json;
+import io.catalog.testing.LocalStackResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * {@link OutboxRelay} against a real dynalite and Redis: items with pending events are written straight to the
+ * store (as a write whose publish was lost would leave them), then published by the relay. The relay's own sweep
+ * is kept quiet by the profile, so every publish here is the test's.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
+@TestProfile(OutboxRelayTest.QuietRelay.class)
+class OutboxRelayTest {
+
+    static final String STREAM = "catalog:events:relay-test";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** A stream of this test's own and no periodic sweep. */
+    public static class QuietRelay implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("catalog.events.stream", STREAM, "catalog.events.relay-interval", "1h",
+                    "catalog.events.relay-idle-interval", "1h");
+        }
+    }
+
+    @Inject
+    OutboxRelay relay;
+    @Inject
+    ProductStore store;
+    @Inject
+    CounterStore counters;
+    @Inject
+    Json json;
+    @Inject
+    RedisDataSource redis;
+
+    /** Writes {@code id} at {@code sequence} with its event pending, as a writer does before it publishes. */
+    private StoredProduct writePending(String id, String category, long sequence, Optional<StoredProduct> previous) {
+        long version = previous.map(p -> p.product().version() + 1).orElse(1L);
+        BigDecimal price = new BigDecimal(version + ".00");
+        Product product = new Product(id, "Kettle", category, price, "EUR", version, Instant.now(), sequence);
+        ProductUpdated event = ProductUpdated.of(id, category, version, sequence, price,
+                previous.map(p -> p.product().price()).orElse(null), false, Instant.now(), null);
+        StoredProduct next = previous.orElseGet(() -> new StoredProduct(product, false, List.of()))
+                .with(product, false, json.write(event));
+        assertThat(store.write(next, previous).await().atMost(WAIT)).as("the write of %s", id).isTrue();
+        return next;
+    }
+
+    private StoredProduct read(String id) {
+        return store.read(id, true).await().atMost(WAIT).orElseThrow();
+    }
+
+    private boolean pendingInIndex(String id) {
+        return store.pendingIds(1000).await().atMost(WAIT).contains(id);
+    }
+
+    /** The sequences of {@code id}'s events in the stream, in stream order. */
+    private List<Long> streamed(String id) {
+        return redis.stream(String.class, String.class, String.class).xrange(STREAM, StreamRange.of("-", "+")).stream()
+                .map(m -> json.read(m.payload().get("event"), ProductUpdated.class))
+                .filter(e -> e.productId().equals(id)).map(ProductUpdated::sequence).toList();
+    }
+
+    private long sequence() {
+        return counters.reserve(1).await().atMost(WAIT);
+    }
+
+    private static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void aSweepPublishesWhatNoWriterPublishedRaisesTheGenerationsAndEmptiesTheOutbox() {
+        String id = unique("relay");
+        String category = unique("cat");
+        long sequence = sequence();
+        writePending(id, category, sequence, Optional.empty());
+        assertThat(pendingInIndex(id)).isTrue();
+
+        assertThat(relay.sweep().await().atMost(WAIT)).isGreaterThanOrEqualTo(1);
+
+        assertThat(streamed(id)).containsExactly(sequence);
+        assertThat(read(id).outbox()).isEmpty();
+        assertThat(pendingInIndex(id)).as("the item left the outbox index").isFalse();
+        assertThat(counters.generation(Tables.categoryGeneration(category)).await().atMost(WAIT).sequence())
+                .isEqualTo(sequence);
+        assertThat(counters.generation(Tables.catalogGeneration()).await().atMost(WAIT).sequence())
+                .isGreaterThanOrEqualTo(sequence);
+    }
+
+    /**
+     * A write lands between the relay's read of an item and its clearing of the outbox: only the published event
+     * is removed ({@code clearSome}), the newer one stays pending and in the index, and the next sweep publishes it.
+     */
+    @Test
+    void aWriteBetweenReadAndClearKeepsItsOwnEventPending() {
+        String id = unique("relay");
+        String category = unique("cat");
+        long first = sequence();
+        StoredProduct readByTheRelay = writePending(id, category, first, Optional.empty());
+        long second = sequence();
+        writePending(id, category, second, Optional.of(readByTheRelay));
+
+        relay.publish(List.of(readByTheRelay)).await().atMost(WAIT);
+
+        assertThat(streamed(id)).containsExactly(first);
+        assertThat(read(id).outbox()).extracting(PendingEvent::sequence).containsExactly(second);
+        assertThat(pendingInIndex(id)).as("still in the outbox index for its newer event").isTrue();
+
+        relay.sweep().await().atMost(WAIT);
+        assertThat(streamed(id)).containsExactly(first, second);
+        assertThat(read(id).outbox()).isEmpty();
+        assertThat(pendingInIndex(id)).isFalse();
+    }
+
+    /** Relays of two pods (or a retry) may publish the same item: the event is appended once, and nothing fails. */
+    @Test
+    void publishingTheSameItemTwiceAppendsItsEventOnce() {
+        String id = unique("relay");
+        StoredProduct item = writePending(id, unique("cat"), sequence(), Optional.empty());
+
+        relay.publish(List.of(item)).await().atMost(WAIT);
+        relay.publish(List.of(item)).await().atMost(WAIT);
+
+        assertThat(streamed(id)).containsExactly(item.product().sequence());
+        assertThat(read(id).outbox()).isEmpty();
+        assertThat(pendingInIndex(id)).isFalse();
+    }
+}
