@@ -98,6 +98,18 @@ public class CacheCoherence {
         l1.flush();
     }
 
+    /**
+     * Applies an event of this pod's own write as soon as the write is durable, before it is acknowledged and
+     * without waiting for the feed to bring it back: a read on this pod after the acknowledgement never answers an
+     * older version (read-your-writes on the writing pod, whatever the feed's latency). Floors only ever rise, so
+     * applying it again from the feed changes nothing. Not done for the lab's TTL-only L1, which ignores events.
+     */
+    public void applyOwn(ProductUpdated event) {
+        if (l1Enabled && coordinated) {
+            apply(event);
+        }
+    }
+
     /** Applies one event: every value older than it becomes stale in this pod. */
     public void apply(ProductUpdated event) {
         long seq = event.sequence();

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.OutboxRelay;
 import io.catalog.model.ETags;
@@ -27,6 +28,7 @@ import io.catalog.model.ProductUpdated;
 import io.catalog.service.ProductChange.Next;
 import io.catalog.service.WriteResult.Status;
 import io.catalog.store.CounterStore;
+import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.support.Json;
@@ -50,18 +52,21 @@ public class CatalogWriter {
     private final ProductStore store;
     private final CounterStore counters;
     private final OutboxRelay relay;
+    private final CacheCoherence coherence;
     private final Json json;
     private final ProductDocuments documents;
     private final Clock clock;
     private final String currency;
     private final int concurrency;
 
-    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, Json json, ProductDocuments documents,
+    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, CacheCoherence coherence, Json json,
+            ProductDocuments documents,
             Clock clock,
             CatalogConfig config) {
         this.store = store;
         this.counters = counters;
         this.relay = relay;
+        this.coherence = coherence;
         this.json = json;
         this.documents = documents;
         this.clock = clock;
@@ -194,6 +199,10 @@ public class CatalogWriter {
     private Uni<Void> published(List<StoredProduct> written) {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
+        }
+        for (StoredProduct item : written) {
+            PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
+            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class));
         }
         return relay.publish(written)
                 .ifNoItem().after(PUBLISH_WAIT).fail()
