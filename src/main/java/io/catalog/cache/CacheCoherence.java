@@ -45,7 +45,9 @@ public class CacheCoherence {
 
     CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean coordinated, Duration staleAfter,
             Ticker ticker) {
-        this(ttl, new Bounds(maximumSize, Long.MAX_VALUE / 2, 100_000), l1Enabled, coordinated, staleAfter, ticker);
+        // a megabyte an entry: far above any entry's weight, so the entry count is the bound that applies
+        this(ttl, new Bounds(maximumSize, maximumSize * 1_000_000L, 100_000), l1Enabled, coordinated, staleAfter,
+                ticker);
     }
 
     CacheCoherence(Duration ttl, Bounds bounds, boolean l1Enabled, boolean coordinated, Duration staleAfter,
