@@ -48,6 +48,47 @@ public interface CatalogConfig {
     /** Benchmark support. */
     Bench bench();
 
+    /** Per-client rate limits. */
+    RateLimit rateLimit();
+
+    /** Admin token checks beyond MicroProfile JWT's own. */
+    Jwt jwt();
+
+    interface RateLimit {
+        /** Whether requests are limited per client (the remote address Quarkus reports). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Public reads (products, lists, summaries, pages, events) per second and client; bursts of twice that. */
+        @WithDefault("200")
+        int readsPerSecond();
+
+        /** Checkout quotes per second and client; bursts of twice that. */
+        @WithDefault("10")
+        int checkoutPerSecond();
+
+        /** Admin requests per second and client; bursts of twice that. */
+        @WithDefault("50")
+        int adminPerSecond();
+
+        /** How long a check waits for Redis before this pod counts on its own (per-pod) buckets. */
+        @WithDefault("50ms")
+        Duration redisTimeout();
+
+        /** Clients whose per-pod buckets are kept at once (least recently used ones go first). */
+        @WithDefault("100000")
+        long maxClients();
+    }
+
+    interface Jwt {
+        /**
+         * Let the prod profile start with the development verification key of {@code dev/jwt} (local stack, test
+         * pods): never in a deployment, since that key's private half is public.
+         */
+        @WithDefault("false")
+        boolean allowDevKey();
+    }
+
     interface Bench {
         /** Serve {@code GET /bench/fixed}, a fixed body with no cache or store behind it (benchmark baseline). */
         @WithDefault("false")
@@ -66,6 +107,14 @@ public interface CatalogConfig {
         /** How many conditional writes a batch keeps in flight at once. */
         @WithDefault("32")
         int writeConcurrency();
+
+        /** Rounds of a strongly consistent BatchGetItem (checkout) while DynamoDB leaves keys unprocessed. */
+        @WithDefault("5")
+        int batchGetAttempts();
+
+        /** Time a strongly consistent batch read may take in all, retries included, before it answers 503. */
+        @WithDefault("2s")
+        Duration batchGetDeadline();
     }
 
     interface Dax {

@@ -63,7 +63,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
         String detail = "The request body is not valid JSON";
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        String original = e.getOriginalMessage();
+        if (original != null && original.startsWith("Duplicate field")) {
+            detail = "The request body names a key more than once (" + original.substring("Duplicate field ".length())
+                    + ")";
+        } else if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");

@@ -44,7 +44,8 @@ class VarnishEdgeTest {
     MeterRegistry registry;
 
     private static String adminToken() throws Exception {
-        return Jwt.issuer("https://catalog.example.com/dev").subject("edge-test").groups(Set.of("catalog-admin"))
+        return Jwt.issuer("https://catalog.example.com/dev").audience("catalog-service").subject("edge-test")
+                .groups(Set.of("catalog-admin"))
                 .sign(KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/jwt/privateKey.pem"))));
     }
 

@@ -27,7 +27,8 @@ import io.smallrye.jwt.util.KeyUtils;
 class PackagedAppIT {
 
     private static String token() throws Exception {
-        return Jwt.issuer("https://catalog.example.com/dev").subject("it").groups(Set.of("catalog-admin"))
+        return Jwt.issuer("https://catalog.example.com/dev").audience("catalog-service").subject("it")
+                .groups(Set.of("catalog-admin"))
                 .expiresIn(Duration.ofMinutes(10))
                 .sign(KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/jwt/privateKey.pem"))));
     }

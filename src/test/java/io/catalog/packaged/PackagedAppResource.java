@@ -17,6 +17,7 @@ public class PackagedAppResource extends LocalStackResource {
         Map<String, String> config = new HashMap<>(super.start());
         config.put("mp.jwt.verify.publickey.location", Path.of("dev/jwt/publicKey.pem").toAbsolutePath().toString());
         config.put("mp.jwt.verify.issuer", "https://catalog.example.com/dev");
+        config.put("catalog.jwt.allow-dev-key", "true");
         return config;
     }
 }

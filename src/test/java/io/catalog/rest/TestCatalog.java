@@ -41,6 +41,8 @@ import io.smallrye.jwt.util.KeyUtils;
 final class TestCatalog {
 
     static final String ISSUER = "https://catalog.example.com/dev";
+    /** The audience the service expects by default ({@code mp.jwt.verify.audiences}). */
+    static final String AUDIENCE = "catalog-service";
     static final String ADMIN_GROUP = "catalog-admin";
     static final String PROBLEM_JSON = "application/problem+json";
     static final String EVENTS_STREAM = "catalog:events";
@@ -109,25 +111,38 @@ final class TestCatalog {
     }
 
     static String adminToken() {
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
     }
 
     static String tokenWithoutGroup() {
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of("catalog-reader")).sign(devKey());
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("t").groups(Set.of("catalog-reader")).sign(devKey());
     }
 
     static String expiredAdminToken() {
         Instant past = Instant.now().minus(Duration.ofHours(2));
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).issuedAt(past)
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("t").groups(Set.of(ADMIN_GROUP)).issuedAt(past)
                 .expiresAt(past.plus(Duration.ofMinutes(5))).sign(devKey());
     }
 
+    /** Signed with the right key by the right issuer, but for another service. */
+    static String otherAudienceAdminToken() {
+        return Jwt.issuer(ISSUER).audience("another-service").subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
+    }
+
+    /** Issued two days ago and valid for a year: too old, whatever its {@code exp}. */
+    static String oldAdminToken() {
+        Instant issued = Instant.now().minus(Duration.ofDays(2));
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("t").groups(Set.of(ADMIN_GROUP)).issuedAt(issued)
+                .expiresAt(issued.plus(Duration.ofDays(365))).sign(devKey());
+    }
+
     static String wronglySignedAdminToken() {
-        return Jwt.issuer(ISSUER).subject("t").groups(Set.of(ADMIN_GROUP)).sign(foreignKey());
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("t").groups(Set.of(ADMIN_GROUP)).sign(foreignKey());
     }
 
     static String wrongIssuerAdminToken() {
-        return Jwt.issuer("https://evil.example.com").subject("t").groups(Set.of(ADMIN_GROUP)).sign(devKey());
+        return Jwt.issuer("https://evil.example.com").audience(AUDIENCE).subject("t").groups(Set.of(ADMIN_GROUP))
+                .sign(devKey());
     }
 
     // ---- requests --------------------------------------------------------------------------------------------

@@ -19,23 +19,23 @@ import io.smallrye.jwt.util.KeyUtils;
 public final class PodCluster implements AutoCloseable {
 
     public static final String ISSUER = "https://catalog.example.com/dev";
+    /** The audience the service expects by default ({@code mp.jwt.verify.audiences}). */
+    public static final String AUDIENCE = "catalog-service";
 
     private final RedisServer redis;
     private final Dynalite dynalite;
     private final List<Pod> pods = new ArrayList<>();
-    private final String adminToken;
 
-    private PodCluster(RedisServer redis, Dynalite dynalite, String adminToken) {
+    private PodCluster(RedisServer redis, Dynalite dynalite) {
         this.redis = redis;
         this.dynalite = dynalite;
-        this.adminToken = adminToken;
     }
 
     /** Starts Redis, dynalite and {@code size} pods with extra environment variables, and waits for them. */
     public static PodCluster start(int size, Map<String, String> extraEnvironment) {
         RedisServer redis = RedisServer.start();
         Dynalite dynalite = Dynalite.start();
-        PodCluster cluster = new PodCluster(redis, dynalite, token());
+        PodCluster cluster = new PodCluster(redis, dynalite);
         try {
             Map<String, String> environment = environment(redis, dynalite);
             environment.putAll(extraEnvironment);
@@ -59,7 +59,7 @@ public final class PodCluster implements AutoCloseable {
     public static PodCluster startInfrastructure() {
         RedisServer redis = RedisServer.start();
         try {
-            return new PodCluster(redis, Dynalite.start(), token());
+            return new PodCluster(redis, Dynalite.start());
         } catch (RuntimeException e) {
             redis.stop();
             throw e;
@@ -105,6 +105,10 @@ public final class PodCluster implements AutoCloseable {
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                 LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
         env.put("MP_JWT_VERIFY_ISSUER", ISSUER);
+        // the packaged service runs in the prod profile, which refuses the dev key unless told otherwise
+        env.put("CATALOG_JWT_ALLOW_DEV_KEY", "true");
+        // every request comes from 127.0.0.1: a test that wants rate limits passes CATALOG_RATE_LIMIT_ENABLED=true
+        env.put("CATALOG_RATE_LIMIT_ENABLED", "false");
         return env;
     }
 
@@ -112,7 +116,7 @@ public final class PodCluster implements AutoCloseable {
         try {
             PrivateKey key = KeyUtils.decodePrivateKey(java.nio.file.Files.readString(
                     LocalStackPaths.projectRoot().resolve("dev/jwt/privateKey.pem")));
-            return Jwt.issuer(ISSUER).subject("pod-cluster-test").groups(Set.of("catalog-admin"))
+            return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("pod-cluster-test").groups(Set.of("catalog-admin"))
                     .expiresIn(Duration.ofHours(2)).sign(key);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot mint a test token from dev/jwt/privateKey.pem", e);
@@ -140,8 +144,9 @@ public final class PodCluster implements AutoCloseable {
         return dynalite;
     }
 
+    /** An admin token minted now: the service refuses tokens issued more than an hour ago (long lab runs). */
     public String adminToken() {
-        return adminToken;
+        return token();
     }
 
     @Override
