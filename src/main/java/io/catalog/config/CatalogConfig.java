@@ -78,6 +78,13 @@ public interface CatalogConfig {
         /** Clients whose per-pod buckets are kept at once (least recently used ones go first). */
         @WithDefault("100000")
         long maxClients();
+
+        /**
+         * A header that names the client, set by the only proxy that can reach the service (e.g.
+         * {@code CloudFront-Viewer-Address}, {@code address:port}); when present it wins over the remote address.
+         * Never set it where clients can reach the service directly: they could then choose their own address.
+         */
+        Optional<String> clientHeader();
     }
 
     interface Jwt {

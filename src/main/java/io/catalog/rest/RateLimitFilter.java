@@ -19,7 +19,9 @@ import io.vertx.ext.web.RoutingContext;
  * Counts every request against its client's bucket before anything else is done for it: checkout quotes, admin
  * requests and everything else public (reads) each have their own limit; {@code /q/*} (health, metrics) is not
  * limited. The client is the remote address Quarkus reports, which with {@code quarkus.http.proxy.*} is the address
- * the trusted proxy forwarded. Over the limit: 429 problem+json with {@code Retry-After} and the IETF
+ * the trusted proxy forwarded (Quarkus takes the leftmost {@code X-Forwarded-For} address), or the address in
+ * {@code catalog.rate-limit.client-header} when that is set and present. Over the limit: 429 problem+json with
+ * {@code Retry-After} and the IETF
  * {@code RateLimit-Policy} / {@code RateLimit} fields (draft-ietf-httpapi-ratelimit-headers), never cached.
  */
 @ApplicationScoped
@@ -29,12 +31,14 @@ public class RateLimitFilter {
     private final Limit reads;
     private final Limit checkout;
     private final Limit admin;
+    private final String clientHeader;
 
     public RateLimitFilter(RateLimiter limiter, CatalogConfig config) {
         this.limiter = limiter;
         this.reads = Limit.reads(config.rateLimit());
         this.checkout = Limit.checkout(config.rateLimit());
         this.admin = Limit.admin(config.rateLimit());
+        this.clientHeader = config.rateLimit().clientHeader().orElse(null);
     }
 
     void install(@Observes Router router) {
@@ -61,8 +65,7 @@ public class RateLimitFilter {
             return;
         }
         HttpServerRequest request = context.request();
-        SocketAddress remote = request.remoteAddress();
-        String client = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+        String client = client(request);
         boolean paused = !request.isEnded();
         if (paused) {
             request.pause();
@@ -83,6 +86,26 @@ public class RateLimitFilter {
             }
             context.next();
         }));
+    }
+
+    /** The configured client header's address, else the remote address Quarkus reports. */
+    String client(HttpServerRequest request) {
+        String named = clientHeader == null ? null : request.getHeader(clientHeader);
+        if (named != null && !named.isBlank()) {
+            return withoutPort(named.trim());
+        }
+        SocketAddress remote = request.remoteAddress();
+        return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
+    }
+
+    /**
+     * {@code address:port} (as CloudFront-Viewer-Address has it, IPv6 too) without the port: the part after the last
+     * colon, so that a client does not become a new one with each connection.
+     */
+    static String withoutPort(String value) {
+        int colon = value.lastIndexOf(':');
+        String address = colon > 0 ? value.substring(0, colon) : value;
+        return address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
     }
 
     private static void onContext(Context vertx, Runnable task) {
