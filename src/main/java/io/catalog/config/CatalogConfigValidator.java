@@ -54,6 +54,14 @@ public class CatalogConfigValidator {
         if (inFlight < 1 || inFlight > 3000) {
             problems.add("catalog.edge.cloudfront.max-in-flight must be between 1 and 3000");
         }
+        CatalogConfig.RateLimit limits = config.rateLimit();
+        if (Math.min(limits.readsPerSecond(), Math.min(limits.checkoutPerSecond(), limits.adminPerSecond())) < 1
+                || limits.maxClients() < 1) {
+            problems.add("catalog.rate-limit.*-per-second and catalog.rate-limit.max-clients must be at least 1");
+        }
+        if (config.dynamodb().batchGetAttempts() < 1) {
+            problems.add("catalog.dynamodb.batch-get-attempts must be at least 1");
+        }
         if (config.edge().cloudfront().monthlyPathBudget() < 0) {
             problems.add("catalog.edge.cloudfront.monthly-path-budget must not be negative");
         }
