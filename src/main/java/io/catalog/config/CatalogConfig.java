@@ -108,6 +108,58 @@ public interface CatalogConfig {
         boolean benchFixedEndpoint();
     }
 
+    /** Per-client rate limits. */
+    RateLimit rateLimit();
+
+    /** Admin token checks beyond MicroProfile JWT's own. */
+    Jwt jwt();
+
+    interface RateLimit {
+        /** Whether requests are limited per client (the remote address Quarkus reports). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Public reads (products, lists, summaries, pages, events) per second and client; bursts of twice that. */
+        @WithDefault("200")
+        @Min(value = 1, message = "must be at least 1")
+        int readsPerSecond();
+
+        /** Checkout quotes per second and client; bursts of twice that. */
+        @WithDefault("10")
+        @Min(value = 1, message = "must be at least 1")
+        int checkoutPerSecond();
+
+        /** Admin requests per second and client; bursts of twice that. */
+        @WithDefault("50")
+        @Min(value = 1, message = "must be at least 1")
+        int adminPerSecond();
+
+        /** How long a check waits for Redis before this pod counts on its own (per-pod) buckets. */
+        @WithDefault("50ms")
+        Duration redisTimeout();
+
+        /** Clients whose per-pod buckets are kept at once (least recently used ones go first). */
+        @WithDefault("100000")
+        @Min(value = 1, message = "must be at least 1")
+        long maxClients();
+
+        /**
+         * A header that names the client, set by the only proxy that can reach the service (e.g.
+         * {@code CloudFront-Viewer-Address}, {@code address:port}); when present it wins over the remote address.
+         * Never set it where clients can reach the service directly: they could then choose their own address.
+         */
+        Optional<String> clientHeader();
+    }
+
+    interface Jwt {
+        /**
+         * Let the prod profile start with the development verification key of {@code dev/jwt} (local stack, test
+         * pods): never in a deployment, since that key's private half is public.
+         */
+        @WithDefault("false")
+        boolean allowDevKey();
+    }
+
     interface Dynamodb {
         /** Create missing tables at start-up (dev, test, demos). */
         @WithDefault("false")
@@ -121,6 +173,15 @@ public interface CatalogConfig {
         @WithDefault("32")
         @Min(1)
         int writeConcurrency();
+
+        /** Rounds of a strongly consistent BatchGetItem (checkout) while DynamoDB leaves keys unprocessed. */
+        @WithDefault("5")
+        @Min(value = 1, message = "must be at least 1")
+        int batchGetAttempts();
+
+        /** Time a strongly consistent batch read may take in all, retries included, before it answers 503. */
+        @WithDefault("2s")
+        Duration batchGetDeadline();
     }
 
     interface Dax {

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.catalog.store.StoreUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -63,7 +64,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response badJson(JsonProcessingException e) {
         String detail = "The request body is not valid JSON";
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+        String original = e.getOriginalMessage();
+        if (original != null && original.startsWith("Duplicate field")) {
+            detail = "The request body names a key more than once (" + original.substring("Duplicate field ".length())
+                    + ")";
+        } else if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = mapping.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
@@ -149,6 +154,17 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unavailable(SdkException e) {
         LOG.warn("The source of truth is unavailable", e);
+        return storeUnavailable();
+    }
+
+    /** DynamoDB kept keys unprocessed (throttling): the same 503 as an outage, without a stack trace in the log. */
+    @ServerExceptionMapper
+    public Response throttled(StoreUnavailableException e) {
+        LOG.warnf("The source of truth is throttling: %s", e.getMessage());
+        return storeUnavailable();
+    }
+
+    private static Response storeUnavailable() {
         return Response.fromResponse(Problem.response(503, "unavailable", "Service unavailable",
                 "The catalog's data store is unavailable; retry later")).header(HttpHeaders.RETRY_AFTER, "1").build();
     }
@@ -159,6 +175,9 @@ public class ProblemMappers {
                 : e;
         if (cause instanceof SdkException sdk) {
             return unavailable(sdk);
+        }
+        if (cause instanceof StoreUnavailableException throttled) {
+            return throttled(throttled);
         }
         LOG.error("Request failed", e);
         return Problem.response(500, "internal-error", "Internal error", "The request could not be completed");

@@ -22,12 +22,9 @@ import io.catalog.config.CatalogConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -46,11 +43,14 @@ public class ProductStore {
     private final StoreClients clients;
     private final String table;
     private final String currency;
+    private final BatchGetRounds batchGets;
 
     public ProductStore(StoreClients clients, Tables tables, CatalogConfig config) {
         this.clients = clients;
         this.table = tables.products();
         this.currency = config.currency();
+        this.batchGets = new BatchGetRounds(clients, table, currency, config.dynamodb().batchGetAttempts(),
+                config.dynamodb().batchGetDeadline(), System::nanoTime);
     }
 
     /** One item, eventually consistent (DAX when configured) or strongly consistent (DynamoDB itself). */
@@ -62,7 +62,10 @@ public class ProductStore {
                 : Optional.<StoredProduct> empty());
     }
 
-    /** Items by id, strongly consistent, straight from DynamoDB (never DAX, never a cache). */
+    /**
+     * Items by id, strongly consistent, straight from DynamoDB (never DAX, never a cache); fails with
+     * {@link StoreUnavailableException} when DynamoDB keeps keys unprocessed (see {@link BatchGetRounds}).
+     */
     public Uni<Map<String, StoredProduct>> readConsistent(Collection<String> ids) {
         List<String> all = ids.stream().distinct().toList();
         return Multi.createFrom().range(0, (all.size() + BATCH_GET_LIMIT - 1) / BATCH_GET_LIMIT)
@@ -74,29 +77,7 @@ public class ProductStore {
 
     private Uni<Map<String, StoredProduct>> batchGet(List<Map<String, AttributeValue>> keys) {
         Map<String, StoredProduct> found = new HashMap<>();
-        return batchGetRound(keys, found, 0).replaceWith(found);
-    }
-
-    private Uni<Void> batchGetRound(List<Map<String, AttributeValue>> keys, Map<String, StoredProduct> found, int round) {
-        if (keys.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        if (round > 10) {
-            return Uni.createFrom().failure(new IllegalStateException("DynamoDB kept keys unprocessed"));
-        }
-        BatchGetItemRequest request = BatchGetItemRequest.builder()
-                .requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build()))
-                .build();
-        return uni(() -> clients.direct().batchGetItem(request)).chain(response -> {
-            response.responses().getOrDefault(table, List.of())
-                    .forEach(item -> found.put(item.get(ID).s(), StoredProduct.from(item, currency)));
-            return batchGetRound(unprocessed(response), found, round + 1);
-        });
-    }
-
-    private List<Map<String, AttributeValue>> unprocessed(BatchGetItemResponse response) {
-        KeysAndAttributes left = response.unprocessedKeys().get(table);
-        return left == null ? List.of() : left.keys();
+        return batchGets.read(keys, found).replaceWith(found);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.catalog.support;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -36,6 +37,12 @@ public final class Futures {
     /** {@code call}, made at subscription, as a Uni that emits on the caller's event loop or a worker. */
     public static <T> Uni<T> uni(Supplier<CompletableFuture<T>> call) {
         return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(call).emitOn(resumeExecutor()));
+    }
+
+    /** A pause of {@code delay}, made at subscription, that resumes where {@link #uni} would (a backoff). */
+    public static Uni<Void> delay(Duration delay) {
+        return Uni.createFrom().deferred(() -> Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                .emitOn(resumeExecutor()));
     }
 
     /** Where a continuation of a call made now resumes. */

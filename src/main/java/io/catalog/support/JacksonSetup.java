@@ -3,6 +3,7 @@ package io.catalog.support;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,8 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 
 /**
  * Strict JSON: numbers are exact decimals, and a field of the wrong JSON type is rejected rather than coerced
- * ({@code "12.34"} as a price, {@code 123} as a name, {@code 1.5} as a quantity are all errors).
+ * ({@code "12.34"} as a price, {@code 123} as a name, {@code 1.5} as a quantity are all errors), and an object that
+ * names a key twice is refused instead of "the last one wins" (which let a valid first value hide an invalid one).
  */
 @Singleton
 public class JacksonSetup implements ObjectMapperCustomizer {
@@ -29,6 +31,7 @@ public class JacksonSetup implements ObjectMapperCustomizer {
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.configure(MapperFeature.ALLOW_COERCION_OF_SCALARS, false);
         refuse(mapper, LogicalType.Textual, CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean);
         refuse(mapper, LogicalType.Integer, CoercionInputShape.String, CoercionInputShape.Float, CoercionInputShape.Boolean);

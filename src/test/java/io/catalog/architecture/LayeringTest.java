@@ -13,7 +13,8 @@ import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 /**
  * The packages depend downward only: {@code model}, {@code support} and {@code config} at the bottom; the store and
- * the cache tiers on them; the event machinery on those; the edge purge and the services on top of that; the HTTP
+ * the cache tiers and the rate limiter on them; the event machinery on those; the edge purge and the services on top of that;
+ * the HTTP
  * resources and health checks last. Nothing depends on the top, and no two packages depend on each other.
  */
 class LayeringTest {
@@ -27,6 +28,7 @@ class LayeringTest {
             .layer("config").definedBy("io.catalog.config..")
             .layer("store").definedBy("io.catalog.store..")
             .layer("cache").definedBy("io.catalog.cache..")
+            .layer("ratelimit").definedBy("io.catalog.ratelimit..")
             .layer("events").definedBy("io.catalog.events..")
             .layer("edge").definedBy("io.catalog.edge..")
             .layer("service").definedBy("io.catalog.service..")
@@ -38,10 +40,11 @@ class LayeringTest {
             .whereLayer("events").mayOnlyBeAccessedByLayers("edge", "service", "web")
             .whereLayer("cache").mayOnlyBeAccessedByLayers("events", "edge", "service", "web")
             .whereLayer("store").mayOnlyBeAccessedByLayers("events", "service", "web")
+            .whereLayer("ratelimit").mayOnlyBeAccessedByLayers("web")
             .whereLayer("model").mayOnlyBeAccessedByLayers("support", "store", "cache", "events", "edge", "service",
                     "web")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("support", "store", "cache", "events", "edge", "service",
-                    "web");
+            .whereLayer("config").mayOnlyBeAccessedByLayers("support", "store", "cache", "ratelimit", "events", "edge",
+                    "service", "web");
 
     /** Model is the bottom: it knows nothing of the service around it but its JSON codec. */
     static final ArchRule MODEL_IS_THE_BOTTOM = ArchRuleDefinition.noClasses()

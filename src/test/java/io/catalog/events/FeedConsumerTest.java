@@ -45,7 +45,8 @@ class FeedConsumerTest {
     MeterRegistry registry;
 
     private static String token() throws Exception {
-        return Jwt.issuer("https://catalog.example.com/dev").subject("feed-test").groups(java.util.Set.of("catalog-admin"))
+        return Jwt.issuer("https://catalog.example.com/dev").audience("catalog-service").subject("feed-test")
+                .groups(java.util.Set.of("catalog-admin"))
                 .sign(KeyUtils
                         .decodePrivateKey(java.nio.file.Files.readString(java.nio.file.Path.of("dev/jwt/privateKey.pem"))));
     }

@@ -19,6 +19,7 @@ public class PackagedAppResource extends LocalStackResource {
         config.put("mp.jwt.verify.publickey.location", Path.of("dev/jwt/publicKey.pem").toAbsolutePath().toString());
         config.put("mp.jwt.verify.issuer", "https://catalog.example.com/dev");
         config.put("catalog.cursor.secret", "packaged-app-test-cursor-secret-0123456789");
+        config.put("catalog.jwt.allow-dev-key", "true");
         return config;
     }
 }

@@ -20,6 +20,8 @@ public final class AdminTokens {
 
     public static final String ISSUER = "https://catalog.example.com/dev";
     public static final String ADMIN_GROUP = "catalog-admin";
+    /** The audience the service expects by default ({@code mp.jwt.verify.audiences}). */
+    public static final String AUDIENCE = "catalog-service";
 
     private static volatile PrivateKey devKey;
     private static volatile PrivateKey foreignKey;
@@ -53,15 +55,34 @@ public final class AdminTokens {
         return sign(claims("https://evil.example.com", ADMIN_GROUP), devKey());
     }
 
+    /** An admin token for another service: right issuer and key, wrong audience (401). */
+    public static String otherAudience() {
+        return sign(Jwt.issuer(ISSUER).audience("another-service").subject("test").groups(Set.of(ADMIN_GROUP)),
+                devKey());
+    }
+
+    /** An admin token with no audience at all (401). */
+    public static String withoutAudience() {
+        return sign(Jwt.issuer(ISSUER).subject("test").groups(Set.of(ADMIN_GROUP)), devKey());
+    }
+
+    /** Issued two days ago and valid for a year: too old, whatever its {@code exp} (401). */
+    public static String issuedLongAgo() {
+        Instant issued = Instant.now().minus(Duration.ofDays(2));
+        return sign(claims(ISSUER, ADMIN_GROUP).issuedAt(issued).expiresAt(issued.plus(Duration.ofDays(365))),
+                devKey());
+    }
+
     private static JwtClaimsBuilder claims(String issuer, String group) {
-        return Jwt.issuer(issuer).subject("test").groups(Set.of(group));
+        return Jwt.issuer(issuer).audience(AUDIENCE).subject("test").groups(Set.of(group));
     }
 
     private static String sign(JwtClaimsBuilder claims, PrivateKey key) {
         return claims.sign(key);
     }
 
-    private static PrivateKey devKey() {
+    /** The dev key pair's private half (dev/jwt), which the test profile and the pods trust. */
+    public static PrivateKey devKey() {
         if (devKey == null) {
             try {
                 devKey = KeyUtils.decodePrivateKey(java.nio.file.Files.readString(

@@ -19,13 +19,11 @@ public final class PodCluster implements AutoCloseable {
     private volatile RedisServer redis;
     private final Dynalite dynalite;
     private final List<Pod> pods = new ArrayList<>();
-    private final String adminToken;
     private RedisFailoverProxy proxy;
 
-    private PodCluster(RedisServer redis, Dynalite dynalite, String adminToken) {
+    private PodCluster(RedisServer redis, Dynalite dynalite) {
         this.redis = redis;
         this.dynalite = dynalite;
-        this.adminToken = adminToken;
     }
 
     /** Starts Redis, dynalite and {@code size} pods with extra environment variables, and waits for them. */
@@ -44,7 +42,7 @@ public final class PodCluster implements AutoCloseable {
     private static PodCluster start(int size, Map<String, String> extraEnvironment, boolean proxied) {
         RedisServer redis = RedisServer.start();
         Dynalite dynalite = Dynalite.start();
-        PodCluster cluster = new PodCluster(redis, dynalite, AdminTokens.admin());
+        PodCluster cluster = new PodCluster(redis, dynalite);
         try {
             Map<String, String> environment = environment(redis, dynalite);
             if (proxied) {
@@ -72,7 +70,7 @@ public final class PodCluster implements AutoCloseable {
     public static PodCluster startInfrastructure() {
         RedisServer redis = RedisServer.start();
         try {
-            return new PodCluster(redis, Dynalite.start(), AdminTokens.admin());
+            return new PodCluster(redis, Dynalite.start());
         } catch (RuntimeException e) {
             redis.stop();
             throw e;
@@ -122,6 +120,10 @@ public final class PodCluster implements AutoCloseable {
                 LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
         env.put("MP_JWT_VERIFY_ISSUER", AdminTokens.ISSUER);
         env.put("CATALOG_CURSOR_SECRET", CURSOR_SECRET);
+        // the packaged service runs in the prod profile, which refuses the dev key unless told otherwise
+        env.put("CATALOG_JWT_ALLOW_DEV_KEY", "true");
+        // every request comes from 127.0.0.1: a test that wants rate limits passes CATALOG_RATE_LIMIT_ENABLED=true
+        env.put("CATALOG_RATE_LIMIT_ENABLED", "false");
         return env;
     }
 
@@ -167,8 +169,9 @@ public final class PodCluster implements AutoCloseable {
         return dynalite;
     }
 
+    /** An admin token minted now: the service refuses tokens issued more than an hour ago (long lab runs). */
     public String adminToken() {
-        return adminToken;
+        return AdminTokens.admin();
     }
 
     @Override
