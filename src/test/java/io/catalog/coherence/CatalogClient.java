@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -14,7 +15,8 @@ import io.catalog.testing.Pod;
 /** Admin writes and public reads against one pod, over real HTTP. */
 final class CatalogClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Prices parsed as the exact decimals written, never through a binary float. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     private final String token;
 
