@@ -3,6 +3,10 @@ package io.catalog.architecture;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import org.junit.jupiter.api.Test;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -49,4 +53,17 @@ class LayeringTest {
 
     @ArchTest
     static final ArchRule NO_CYCLES = slices().matching("io.catalog.(*)..").should().beFreeOfCycles();
+
+    /**
+     * The rules above, checked by a plain JUnit test: this build's surefire does not run the ArchUnit engine's
+     * {@code @ArchTest} fields (it reports 0 tests), so without this method nothing would fail.
+     */
+    @Test
+    void packagesDependDownwardOnlyAndWithoutCycles() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(new ImportOption.DoNotIncludeTests())
+                .importPackages("io.catalog");
+        LAYERS.check(classes);
+        MODEL_IS_THE_BOTTOM.check(classes);
+        NO_CYCLES.check(classes);
+    }
 }
