@@ -1,20 +1,28 @@
 package io.catalog.coherence;
 
+import static org.awaitility.Awaitility.await;
+
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import org.awaitility.core.ConditionFactory;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.catalog.testing.Pod;
 
 /** Admin writes and public reads against one pod, over real HTTP. */
 final class CatalogClient {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Prices parsed as the exact decimals written, never through a binary float. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
 
     private final String token;
 
@@ -35,6 +43,31 @@ final class CatalogClient {
         }
         JsonNode body = parse(response.body());
         return new Read(200, sequence, tier, body.get("price").decimalValue(), body.get("version").asLong());
+    }
+
+    /** Awaitility polling every 5 ms, from at once, up to {@code bound}: the bound is the property under test. */
+    static ConditionFactory within(Duration bound) {
+        return await().atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+    }
+
+    /**
+     * Reads {@code id} on every pod until it answers from L1, so that every pod holds it there (which also proves
+     * that every pod reads its feed: L1 is bypassed otherwise).
+     */
+    void warm(List<Pod> pods, String id, Duration bound) {
+        for (Pod pod : pods) {
+            within(bound).alias(pod + " answers " + id + " from L1").until(() -> read(pod, id),
+                    read -> read.tier().equals("L1"));
+        }
+    }
+
+    /** Reads {@code id} on every pod until each serves {@code price}, within {@code bound} per pod. */
+    void everyPodServes(List<Pod> pods, String id, String price, Duration bound) {
+        BigDecimal expected = new BigDecimal(price);
+        for (Pod pod : pods) {
+            within(bound).alias(pod + " serves " + id + " at " + price).until(() -> read(pod, id),
+                    read -> read.status() == 200 && read.price().compareTo(expected) == 0);
+        }
     }
 
     JsonNode summary(Pod pod, String category) {

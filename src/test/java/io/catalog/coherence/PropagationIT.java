@@ -64,7 +64,7 @@ class PropagationIT {
 
     private static long observe(CatalogClient client, Pod pod, String id, String price, long acknowledged) {
         BigDecimal expected = new BigDecimal(price);
-        MultiPodIT.within(MultiPodIT.BOUND).alias(pod + " serves " + price).until(() -> client.read(pod, id),
+        CatalogClient.within(MultiPodIT.BOUND).alias(pod + " serves " + price).until(() -> client.read(pod, id),
                 read -> read.status() == 200 && read.price().compareTo(expected) == 0);
         return (System.nanoTime() - acknowledged) / 1000;
     }

@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import io.catalog.lab.LabRecords.Checkout;
 import io.catalog.lab.LabRecords.Endpoint;
@@ -52,7 +54,9 @@ import io.catalog.testing.VarnishServer;
  */
 public final class StalenessLab {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    /** Prices parsed as the exact decimals written, never through a binary float. */
+    static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
     private static final Pattern EVENT = Pattern.compile("\\{\"type\":\"ProductUpdated\"[^\\r\\n]*");
     private static final Pattern PRODUCT_ID = Pattern.compile("\"productId\":\"([^\"]+)\"");
     private static final Pattern VERSION = Pattern.compile("\"version\":(\\d+)");
