@@ -11,14 +11,13 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * The feed against a real Redis stream that also holds entries this version cannot fully understand, and whose
@@ -44,13 +43,6 @@ class FeedConsumerTest {
     @Inject
     MeterRegistry registry;
 
-    private static String token() throws Exception {
-        return Jwt.issuer("https://catalog.example.com/dev").audience("catalog-service").subject("feed-test")
-                .groups(java.util.Set.of("catalog-admin"))
-                .sign(KeyUtils
-                        .decodePrivateKey(java.nio.file.Files.readString(java.nio.file.Path.of("dev/jwt/privateKey.pem"))));
-    }
-
     private static String tier(String id) {
         return given().get("/products/{id}", id).then().statusCode(200).extract().header("X-Cache");
     }
@@ -62,7 +54,7 @@ class FeedConsumerTest {
 
     private static String create(String name) throws Exception {
         String id = "feed-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(token()).contentType("application/json")
+        given().auth().oauth2(AdminTokens.admin()).contentType("application/json")
                 .body("{\"name\":\"" + name + "\",\"category\":\"kitchen\",\"price\":20.00}")
                 .put("/admin/products/" + id).then().statusCode(201);
         return id;
