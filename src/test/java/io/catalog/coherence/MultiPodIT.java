@@ -29,6 +29,7 @@ import io.catalog.testing.PodCluster;
 /**
  * Three pods of the packaged service, as separate processes on one Redis and one dynalite, and the failures that
  * make caches serve stale prices: each test asserts that no pod does, outside a bounded propagation window.
+ * Longer than 250 lines because the three pods are started once for all scenarios (a start costs tens of seconds).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MultiPodIT {

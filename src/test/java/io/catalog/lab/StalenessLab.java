@@ -51,6 +51,9 @@ import io.catalog.testing.VarnishServer;
  *
  * <p>
  * Run it with {@code bin/lab} (or {@code StalenessLabIT}); it is plain Java, {@link #run(LabScenario)}.
+ * <p>
+ * Longer than 250 lines: the driver of one experiment (pods, readers, shoppers, writers, their schedule) is kept in
+ * one place so that what the lab measures can be read top to bottom; analysis and report live in their own classes.
  */
 public final class StalenessLab {
 

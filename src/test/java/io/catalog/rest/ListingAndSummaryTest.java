@@ -23,7 +23,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
-/** API.md section 3: GET /products?category=&limit=&cursor= and GET /categories/{c}/summary. */
+/**
+ * API.md section 3: GET /products?category=&limit=&cursor= and GET /categories/{c}/summary. One class for the
+ * section (longer than 250 lines): the contract is read side by side with it.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class ListingAndSummaryTest {
