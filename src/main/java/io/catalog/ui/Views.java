@@ -40,6 +40,11 @@ final class Views {
 
     /** A category and how many of the listed products it has. */
     record CategoryView(String name, int listed) {
+
+        /** "1 product", "3 products". */
+        public String count() {
+            return listed + (listed == 1 ? " product" : " products");
+        }
     }
 
     record Listing(List<ProductView> items, String nextCursor) {
