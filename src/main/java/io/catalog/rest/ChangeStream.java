@@ -94,10 +94,6 @@ public class ChangeStream {
         }, BUFFER);
     }
 
-    int open() {
-        return subscriptions.size();
-    }
-
     /** One open stream: its filter and, while its replay runs, the live events that wait for it. */
     private final class Subscription {
 

@@ -144,6 +144,13 @@ class UiPagesTest {
     }
 
     @Test
+    void theOpenApiDocumentNamesThePagesAndTheLiveStream() {
+        String openapi = given().get("/q/openapi").asString();
+        assertThat(openapi).contains("/events/products:").contains("text/event-stream").contains("/ui/products/{id}:")
+                .contains("/ui/categories/{category}:");
+    }
+
+    @Test
     void theScriptsAndStylesAreServedByTheServiceItself() {
         for (String asset : new String[] { "app.css", "live.js", "admin.js", "dashboard.js", "common.js" }) {
             assertThat(given().get("/ui/assets/" + asset).statusCode()).as(asset).isEqualTo(200);
