@@ -39,10 +39,13 @@
 
     const rows = Object.entries(m.tiers).map(([tier, t]) => {
       const total = t.hits + t.misses;
+      // the chart: the hit ratio of the last second's lookups (the previous value when there were none)
       const before = last && last.tiers[tier];
-      const recent = before ? (t.hits - before.hits) / Math.max(1, total - before.hits - before.misses) : NaN;
+      const lookups = before ? total - before.hits - before.misses : total;
+      const hits = before ? t.hits - before.hits : t.hits;
       if (tier in history) {
-        push(history[tier], Number.isFinite(recent) && total > before.hits + before.misses ? recent : (total ? t.hits / total : 0));
+        const previous = history[tier].length ? history[tier][history[tier].length - 1] : 0;
+        push(history[tier], lookups > 0 ? hits / lookups : previous);
       }
       return el('tr', {}, el('th', { scope: 'row' }, tier.toUpperCase()), el('td', { class: 'num' }, String(t.hits)),
         el('td', { class: 'num' }, String(t.misses)), el('td', { class: 'num' }, total ? fixed(100 * t.hits / total, 1) + ' %' : '–'));
