@@ -4,15 +4,18 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.LocalStackResource;
+import io.catalog.testing.SseClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -78,6 +81,10 @@ class VarnishPagesTest {
         assertThat(page.header("ETag")).isNotBlank();
         assertThat(cachedAtTheEdge(categoryPage).asString()).contains("10.00");
         assertThat(cachedAtTheEdge(otherPage).asString()).contains("30.00");
+        // the creations' own purges are sent again once every pod has settled (EdgePurger): wait until the other
+        // page stays cached, so that what follows sees only the price change's purges
+        await().atMost(Duration.ofSeconds(20)).during(Duration.ofSeconds(3))
+                .until(() -> "HIT".equals(viaEdge(otherPage).header(EDGE_CACHE)));
 
         given().auth().oauth2(token()).contentType("application/json").body("{\"price\":15.00}")
                 .patch("/admin/products/{id}/price", id).then().statusCode(200);
@@ -88,5 +95,18 @@ class VarnishPagesTest {
                 .as("category page at the edge").contains("15.00").doesNotContain(">10.00<"));
         Response still = viaEdge(otherPage);
         assertThat(still.header(EDGE_CACHE)).as("another category's page stays cached").isEqualTo("HIT");
+    }
+
+    @Test
+    void liveChangesStreamThroughTheEdge() throws Exception {
+        String id = "page-live-" + UUID.randomUUID().toString().substring(0, 8);
+        put(id, "page-live", "1.00");
+        URI uri = URI.create(VarnishResource.varnish().url() + "/events/products?ids=" + id);
+        try (SseClient stream = SseClient.open(uri, Map.of())) {
+            assertThat(stream.status()).isEqualTo(200);
+            given().auth().oauth2(token()).contentType("application/json").body("{\"price\":2.00}")
+                    .patch("/admin/products/{id}/price", id).then().statusCode(200);
+            assertThat(stream.await(e -> "product".equals(e.name()), PURGED_WITHIN).data()).contains(id);
+        }
     }
 }
