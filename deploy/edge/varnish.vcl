@@ -48,6 +48,10 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|checkout)(/|\?|$)") {
         return (pass);
     }
+    # Live changes (server-sent events): endless answers, each client its own; streamed, never queued.
+    if (req.url ~ "^/events/") {
+        return (pass);
+    }
     if (req.http.Authorization) {
         return (pass);
     }

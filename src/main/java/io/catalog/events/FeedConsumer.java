@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -56,6 +58,10 @@ public class FeedConsumer {
     private volatile boolean healthy;
     private FeedPosition position;
     private long runIdCheckedAt;
+    /** Tells the pod's own listeners (the live price stream) of each applied event; a field to keep the hook small. */
+    @Inject
+    @Applied
+    Event<ProductUpdated> appliedEvents;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, Json json,
             CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
@@ -123,9 +129,18 @@ public class FeedConsumer {
                 continue;
             }
             coherence.apply(event);
+            announce(event);
             Duration delay = Duration.between(event.occurredAt(), now);
             propagation.record(delay.isNegative() ? Duration.ZERO : delay);
             applied.increment();
+        }
+    }
+
+    private void announce(ProductUpdated event) {
+        try {
+            appliedEvents.fire(event);
+        } catch (RuntimeException e) {
+            LOG.warnf("A listener of applied events failed on %s: %s", event.productId(), e);
         }
     }
 

@@ -19,7 +19,10 @@ final class AllowedMethods {
             new Route(Pattern.compile("/admin/products/[^/]+/price"), "PATCH, OPTIONS"),
             new Route(Pattern.compile("/admin/prices/batch"), "POST, OPTIONS"),
             new Route(Pattern.compile("/checkout/quote"), "POST, OPTIONS"),
-            new Route(Pattern.compile("/bench/fixed"), "GET, HEAD, OPTIONS"));
+            new Route(Pattern.compile("/bench/fixed"), "GET, HEAD, OPTIONS"),
+            new Route(Pattern.compile("/events/products"), "GET, HEAD, OPTIONS"),
+            new Route(Pattern.compile("/ui/?|/ui/(categories|products)/[^/]+|/ui/(admin|dashboard)(/metrics)?"),
+                    "GET, HEAD, OPTIONS"));
 
     private AllowedMethods() {
     }

@@ -1,6 +1,7 @@
 package io.catalog.rest;
 
 import java.net.URI;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -84,6 +85,21 @@ public class EdgeHeaders {
             response = Response.ok(value.body(), MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.ETAG, value.etag());
         }
         return describe(response, served, caching);
+    }
+
+    /**
+     * Another representation of a served value (its HTML page): the same caching, version, tier and purge keys as
+     * the JSON, so the edge keeps it and purges it with it, under its own {@code etag} ({@code null} when absent).
+     */
+    public Response respondAs(Served served, String etag, String ifNoneMatch,
+            Supplier<Response.ResponseBuilder> render) {
+        Response.ResponseBuilder response = etag != null && ETags.matches(ifNoneMatch, etag)
+                ? Response.notModified()
+                : render.get();
+        if (etag != null) {
+            response.header(HttpHeaders.ETAG, etag);
+        }
+        return describe(response, served, cacheControl);
     }
 
     /** The headers every public answer carries: caching, version, tier and purge keys. */

@@ -32,7 +32,7 @@ class LayeringTest {
             .layer("events").definedBy("io.catalog.events..")
             .layer("edge").definedBy("io.catalog.edge..")
             .layer("service").definedBy("io.catalog.service..")
-            .layer("web").definedBy("io.catalog.rest..", "io.catalog.health..")
+            .layer("web").definedBy("io.catalog.rest..", "io.catalog.health..", "io.catalog.ui..")
 
             .whereLayer("web").mayNotBeAccessedByAnyLayer()
             .whereLayer("service").mayOnlyBeAccessedByLayers("web")

@@ -64,6 +64,10 @@ class OpenApiContractTest {
                 check.notServedYet(op, send(op, request(op), expand(op.path(), id, category)));
                 return;
             }
+            if (op.node().has("x-streaming")) {
+                streamOpens(op, expand(op.path(), id, category));
+                return;
+            }
             Response example = send(op, request(op), expand(op.path(), id, category));
             check.documented(op, example);
             if (!op.node().has("x-lab-only")) {
@@ -72,6 +76,27 @@ class OpenApiContractTest {
             }
             badRequests(op);
         }));
+    }
+
+    /**
+     * A stream never ends, so its answer is read only as far as its status and headers: a documented status, the
+     * documented media type and {@code Cache-Control: no-store}.
+     */
+    private static void streamOpens(Operation op, String path) throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + path))
+                .header("Accept", "text/event-stream").timeout(java.time.Duration.ofSeconds(10)).GET().build();
+        java.net.http.HttpResponse<java.io.InputStream> response = client.send(request,
+                java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream body = response.body()) {
+            assertThat(op.statuses()).as("documented statuses of %s", op)
+                    .contains(Integer.toString(response.statusCode()));
+            assertThat(response.statusCode()).as("%s", op).isEqualTo(200);
+            assertThat(response.headers().firstValue("Content-Type").orElse("")).as("%s", op)
+                    .startsWith("text/event-stream");
+            assertThat(response.headers().firstValue("Cache-Control").orElse("")).as("%s", op).contains("no-store");
+        }
     }
 
     /** The bad requests every operation of its kind can be sent, each answered as documented. */

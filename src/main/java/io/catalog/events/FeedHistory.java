@@ -1,0 +1,144 @@
+package io.catalog.events;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.config.CatalogConfig;
+import io.catalog.model.ProductUpdated;
+import io.catalog.support.Json;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * What the ProductUpdated stream still holds after a given sequence: the replay of a live subscriber that resumes
+ * ({@code Last-Event-ID}). The stream is ordered by append, not by sequence (two pods' relays may append a few
+ * events out of order, an outbox sweep appends old ones late), so the walk goes backwards from the newest entry
+ * page by page and stops after the page where it meets an entry at or below the sequence; everything newer that
+ * matches is replayed, and subscribers ignore a version they already show. The walk is bounded: a subscriber more
+ * than {@code maxEntries} entries behind, or who is behind the oldest entry of a stream that was trimmed (it holds
+ * fewer entries than were added to it), is told to start over ({@link Replay#complete()} is false).
+ */
+@ApplicationScoped
+public class FeedHistory {
+
+    private static final Logger LOG = Logger.getLogger(FeedHistory.class);
+    static final int PAGE = 500;
+
+    private final ReactiveRedisDataSource redis;
+    private final ReactiveStreamCommands<String, String, String> streams;
+    private final Json json;
+    private final String stream;
+
+    /**
+     * The events to replay, oldest first.
+     *
+     * @param complete false when what the subscriber missed is no longer (or not cheaply) in the stream
+     */
+    public record Replay(List<ProductUpdated> events, boolean complete) {
+    }
+
+    public FeedHistory(ReactiveRedisDataSource redis, Json json, CatalogConfig config) {
+        this.redis = redis;
+        this.streams = redis.stream(String.class, String.class, String.class);
+        this.json = json;
+        this.stream = config.events().stream();
+    }
+
+    /** The events after {@code sequence} that match {@code filter}, looking at most at {@code maxEntries} entries. */
+    public Uni<Replay> since(long sequence, Predicate<ProductUpdated> filter, int maxEntries) {
+        return walk("+", sequence, filter, maxEntries, new ArrayList<>(), 0);
+    }
+
+    /** One page backwards from {@code before}: XREVRANGE takes the high bound first, as StreamRange passes it. */
+    private Uni<Replay> walk(String before, long sequence, Predicate<ProductUpdated> filter, int maxEntries,
+            List<ProductUpdated> found, int scanned) {
+        return streams.xrevrange(stream, StreamRange.of(before, "-"), PAGE).flatMap(page -> {
+            boolean reached = false;
+            for (StreamMessage<String, String, String> message : page) {
+                ProductUpdated event = read(message);
+                if (event == null) {
+                    continue;
+                }
+                reached |= event.sequence() <= sequence;
+                if (event.sequence() > sequence && filter.test(event)) {
+                    found.add(event);
+                }
+            }
+            int seen = scanned + page.size();
+            if (reached) {
+                return Uni.createFrom().item(replay(found, true));
+            }
+            if (page.size() < PAGE) {
+                return trimmed().map(trimmed -> replay(found, !trimmed));
+            }
+            if (seen >= maxEntries) {
+                return Uni.createFrom().item(replay(found, false));
+            }
+            String oldest = page.get(page.size() - 1).id();
+            return walk("(" + oldest, sequence, filter, maxEntries, found, seen);
+        });
+    }
+
+    private static Replay replay(List<ProductUpdated> newestFirst, boolean complete) {
+        List<ProductUpdated> events = new ArrayList<>(newestFirst);
+        Collections.reverse(events);
+        return new Replay(events, complete);
+    }
+
+    /**
+     * Whether entries were ever trimmed (or deleted) from the stream: it holds fewer than were added to it. (Redis 7.0
+     * does not record trimming in {@code max-deleted-entry-id}, only XDEL.)
+     */
+    private Uni<Boolean> trimmed() {
+        return redis.execute("XINFO", "STREAM", stream).map(info -> {
+            Response added = field(info, "entries-added");
+            Response length = field(info, "length");
+            return added == null || length == null || added.toLong() > length.toLong();
+        }).onFailure().recoverWithItem(e -> {
+            // no stream at all (Redis restarted empty): what was missed is gone
+            return true;
+        });
+    }
+
+    /** A field of a reply that is a map (RESP3) or a flat list of names and values (RESP2). */
+    private static Response field(Response reply, String name) {
+        if (isMap(reply)) {
+            return reply.containsKey(name) ? reply.get(name) : null;
+        }
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            if (name.equals(reply.get(i).toString())) {
+                return reply.get(i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static boolean isMap(Response reply) {
+        try {
+            reply.getKeys();
+            return true;
+        } catch (RuntimeException notAMap) {
+            return false;
+        }
+    }
+
+    private ProductUpdated read(StreamMessage<String, String, String> message) {
+        String payload = message.payload() == null ? null : message.payload().get("event");
+        try {
+            return payload == null ? null : json.read(payload, ProductUpdated.class);
+        } catch (RuntimeException e) {
+            LOG.debugf("Unreadable stream entry %s skipped in a replay", message.id());
+            return null;
+        }
+    }
+}

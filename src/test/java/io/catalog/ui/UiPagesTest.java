@@ -1,0 +1,154 @@
+package io.catalog.ui;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.testing.AdminTokens;
+import io.catalog.testing.LocalStackResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+/**
+ * API.md section 3, browser pages: server-rendered HTML whose product and category pages carry their JSON's edge
+ * headers; the admin console and the dashboard are never cached.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
+class UiPagesTest {
+
+    private static final String[] EDGE_HEADERS = { "Cache-Control", "X-Cache-Version", "Surrogate-Key", "Cache-Tag" };
+
+    private static String token() {
+        return AdminTokens.admin();
+    }
+
+    private static void put(String id, String category, String name, String price) throws Exception {
+        given().auth().oauth2(token()).contentType("application/json")
+                .body("{\"name\":\"" + name + "\",\"category\":\"" + category + "\",\"price\":" + price + "}")
+                .put("/admin/products/{id}", id).then().statusCode(201);
+    }
+
+    private static String suffix() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static void assertSameEdgeHeaders(Response page, Response json) {
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.contentType()).startsWith("text/html");
+        for (String header : EDGE_HEADERS) {
+            assertThat(page.header(header)).as(header).isNotBlank().isEqualTo(json.header(header));
+        }
+        assertThat(page.header("X-Cache")).isIn("L1", "L2", "MISS");
+        assertThat(page.header("ETag")).startsWith("\"").isNotEqualTo(json.header("ETag"));
+    }
+
+    @Test
+    void aProductPageCarriesItsJsonsEdgeHeadersAndItsVersion() throws Exception {
+        String id = "ui-p-" + suffix();
+        put(id, "ui-cat-" + suffix(), "Teapot <b>&</b>", "12.50");
+        Response json = given().get("/products/{id}", id);
+        Response page = given().get("/ui/products/{id}", id);
+
+        assertSameEdgeHeaders(page, json);
+        assertThat(page.header("Surrogate-Key")).contains("product-" + id);
+        String html = page.asString();
+        assertThat(html).contains("12.50").contains("Teapot &lt;b&gt;&amp;&lt;/b&gt;")
+                .contains("data-since=\"" + json.header("X-Cache-Version") + "\"")
+                .contains("/ui/assets/live.js");
+
+        Response again = given().header("If-None-Match", page.header("ETag")).get("/ui/products/{id}", id);
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.header("ETag")).isEqualTo(page.header("ETag"));
+    }
+
+    @Test
+    void aPagesETagChangesWithThePrice() throws Exception {
+        String id = "ui-e-" + suffix();
+        put(id, "ui-cat-" + suffix(), "Kettle", "3.00");
+        String before = given().get("/ui/products/{id}", id).header("ETag");
+        given().auth().oauth2(token()).contentType("application/json").body("{\"price\":4.00}")
+                .patch("/admin/products/{id}/price", id).then().statusCode(200);
+        Response after = given().get("/ui/products/{id}", id);
+        assertThat(after.asString()).contains("4.00");
+        assertThat(after.header("ETag")).isNotEqualTo(before);
+        assertThat(given().header("If-None-Match", before).get("/ui/products/{id}", id).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCategoryPageListsItsProductsWithTheListingsEdgeHeaders() throws Exception {
+        String category = "ui-list-" + suffix();
+        put("ui-a-" + suffix(), category, "Alpha", "1.00");
+        put("ui-b-" + suffix(), category, "Beta", "2.25");
+        Response json = given().queryParam("category", category).queryParam("limit", UiPages.CATEGORY_PAGE)
+                .get("/products");
+        Response page = given().get("/ui/categories/{c}", category);
+
+        assertSameEdgeHeaders(page, json);
+        assertThat(page.header("Surrogate-Key")).contains("category-" + category);
+        assertThat(page.asString()).contains("Alpha").contains("Beta").contains("2.25")
+                .contains("data-category=\"" + category + "\"");
+    }
+
+    @Test
+    void theHomePageListsCategories() throws Exception {
+        String category = "ui-home-" + suffix();
+        put("ui-h-" + suffix(), category, "Home", "1.00");
+        Response page = given().get("/ui/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.header("Surrogate-Key")).contains("products");
+        assertThat(page.asString()).contains("/ui/categories/");
+    }
+
+    @Test
+    void unknownProductsAndBadIdsAreAnsweredClearly() {
+        Response missing = given().get("/ui/products/{id}", "ui-none-" + suffix());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.contentType()).startsWith("text/html");
+        assertThat(missing.asString()).contains("No product");
+        assertThat(given().get("/ui/products/{id}", "bad!id").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theAdminConsoleAndTheDashboardAreNeverCached() {
+        for (String path : new String[] { "/ui/admin", "/ui/dashboard" }) {
+            Response page = given().get(path);
+            assertThat(page.statusCode()).as(path).isEqualTo(200);
+            assertThat(page.contentType()).startsWith("text/html");
+            assertThat(page.header("Cache-Control")).as(path).isEqualTo("no-store");
+        }
+        assertThat(given().get("/ui/admin").asString()).contains("type=\"password\"").contains("/ui/assets/admin.js");
+    }
+
+    @Test
+    void theDashboardReadsThePodsOwnMeters() {
+        Response metrics = given().get("/ui/dashboard/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.header("Cache-Control")).isEqualTo("no-store");
+        JsonPath doc = metrics.jsonPath();
+        assertThat(doc.getString("pod")).isNotBlank();
+        assertThat(doc.getMap("tiers")).containsKeys("l1", "l2");
+        assertThat(doc.getMap("propagation")).containsKeys("count", "p50Millis", "p99Millis");
+        assertThat(doc.getMap("feed")).containsKeys("healthy", "lagSeconds", "applied");
+        assertThat(doc.getMap("cloudFront")).containsEntry("configured", false);
+    }
+
+    @Test
+    void theOpenApiDocumentNamesThePagesAndTheLiveStream() {
+        String openapi = given().get("/q/openapi").asString();
+        assertThat(openapi).contains("/events/products:").contains("text/event-stream").contains("/ui/products/{id}:")
+                .contains("/ui/categories/{category}:");
+    }
+
+    @Test
+    void theScriptsAndStylesAreServedByTheServiceItself() {
+        for (String asset : new String[] { "app.css", "live.js", "admin.js", "dashboard.js", "common.js" }) {
+            assertThat(given().get("/ui/assets/" + asset).statusCode()).as(asset).isEqualTo(200);
+        }
+    }
+}
