@@ -36,13 +36,39 @@ class MultiPodIT {
     /** The hard bound asserted here; the measured delays are far lower (docs/COHERENCE.md). */
     static final Duration BOUND = Duration.ofSeconds(2);
 
-    private PodCluster cluster;
-    private CatalogClient client;
+    protected PodCluster cluster;
+    protected CatalogClient client;
 
     @BeforeAll
     void start() {
-        cluster = PodCluster.start(3, Map.of());
+        cluster = startCluster();
         client = new CatalogClient(cluster.adminToken());
+    }
+
+    // ---- the Redis topology: one standalone server here, a Redis Cluster in MultiPodRedisClusterIT ----------
+
+    protected PodCluster startCluster() {
+        return PodCluster.start(3, Map.of());
+    }
+
+    /** Every Redis node dies (SIGKILL). */
+    protected void killRedis() {
+        cluster.redis().kill();
+    }
+
+    /** Redis comes back empty. */
+    protected void restartRedis() {
+        cluster.redis().restart();
+    }
+
+    /** The raw RESP answer of {@code XRANGE <stream> - +}. */
+    protected String streamContents() {
+        return cluster.redis().command("XRANGE", "catalog:events", "-", "+");
+    }
+
+    /** Every client connection to Redis is killed (CLIENT KILL TYPE normal). */
+    protected void killClientConnections() {
+        cluster.redis().command("CLIENT", "KILL", "TYPE", "normal");
     }
 
     @AfterAll
@@ -52,11 +78,11 @@ class MultiPodIT {
         }
     }
 
-    private static String unique(String prefix) {
+    protected static String unique(String prefix) {
         return prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     }
 
-    private Pod a() {
+    protected Pod a() {
         return cluster.pod(0);
     }
 
@@ -64,14 +90,14 @@ class MultiPodIT {
      * Reads {@code id} on every pod until it answers from L1, so that every pod holds it there (which also proves
      * that every pod reads its feed: L1 is bypassed otherwise).
      */
-    private void warm(String id) {
+    protected void warm(String id) {
         for (Pod pod : cluster.pods()) {
             Eventually.within(BOUND, () -> pod + " never answered " + id + " from L1",
                     () -> client.read(pod, id).tier().equals("L1"));
         }
     }
 
-    private void everyPodServes(String id, String price) {
+    protected void everyPodServes(String id, String price) {
         BigDecimal expected = new BigDecimal(price);
         for (Pod pod : cluster.pods()) {
             Eventually.within(BOUND, () -> pod + " still serves " + client.read(pod, id),
@@ -197,7 +223,7 @@ class MultiPodIT {
         client.put(a(), id, unique("c"), "20.00");
         warm(id);
 
-        cluster.redis().kill();
+        killRedis();
         try {
             JsonNode written = client.patchPrice(a(), id, "21.00");
             assertThat(written.get("version").asLong()).isEqualTo(2);
@@ -209,10 +235,10 @@ class MultiPodIT {
 
             everyPodServes(id, "21.00");
         } finally {
-            cluster.redis().restart();
+            restartRedis();
         }
         Eventually.within(Duration.ofSeconds(15), () -> "the event of " + id + " in the stream", () -> {
-            String stream = cluster.redis().command("XRANGE", "catalog:events", "-", "+");
+            String stream = streamContents();
             return stream.contains("\"productId\":\"" + id + "\",\"category\"") && stream.contains("\"price\":21.00");
         });
 
@@ -227,8 +253,8 @@ class MultiPodIT {
         client.put(a(), id, unique("c"), "30.00");
         warm(id);
 
-        cluster.redis().kill();
-        cluster.redis().restart();
+        killRedis();
+        restartRedis();
         client.patchPrice(cluster.pod(2), id, "31.00");
 
         everyPodServes(id, "31.00");
@@ -242,7 +268,7 @@ class MultiPodIT {
             client.put(a(), id, unique("c"), "40.00");
             warm(id);
 
-            cluster.redis().command("CLIENT", "KILL", "TYPE", "normal");
+            killClientConnections();
             client.patchPrice(a(), id, "4" + round + ".50");
 
             everyPodServes(id, "4" + round + ".50");
