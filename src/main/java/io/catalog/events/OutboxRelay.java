@@ -109,7 +109,9 @@ public class OutboxRelay {
                 .chain(() -> sinks.publish(events))
                 .invoke(() -> published.increment(events.size()))
                 .chain(() -> clear(pending))
-                .onFailure().invoke(() -> urgent = true);
+                .onFailure().invoke(() -> urgent = true)
+                // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
+                .onCancellation().invoke(() -> urgent = true);
     }
 
     private Uni<Void> raiseGenerations(List<OutboundEvent> events) {
