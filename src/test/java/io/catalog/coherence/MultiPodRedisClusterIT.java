@@ -66,7 +66,9 @@ class MultiPodRedisClusterIT extends MultiPodIT {
 
     /**
      * Readers on every pod and a writer changing twelve products (spread over every master's slots) every 100 ms; the
-     * master holding the stream is SIGKILLed mid-way and its replica promoted. Every read that starts more than the
+     * master holding the stream is SIGKILLed mid-way and its replica promoted. The replica is frozen (SIGSTOP) for the
+     * last ten writes before the kill, so that, as asynchronous replication allows, it lacks L2 markers and stream
+     * entries the old master acknowledged. Every read that starts more than the
      * bound after a write of its product was acknowledged returns that write or a newer one; a pod never goes back
      * to an older version; every pod ends on the last write.
      */
@@ -95,8 +97,15 @@ class MultiPodRedisClusterIT extends MultiPodIT {
             Future<?> writer = pool.submit(() -> write(ids, acknowledged, writing, writes));
             Eventually.within(Duration.ofSeconds(30), () -> "writes before the failover", () -> writes.get() >= 30);
 
+            // the replica stops taking the master's writes, writes go on (the master acknowledges markers and
+            // stream entries the replica will never have), then the master dies and the lagging replica takes over
             killed = cluster.redisCluster().masterOf(PodCluster.CLUSTER_STREAM);
+            RedisServer replica = cluster.redisCluster().replicaOf(killed);
+            replica.pause();
+            long beforeLoss = writes.get();
+            Eventually.within(Duration.ofSeconds(30), () -> "writes the replica misses", () -> writes.get() >= beforeLoss + 10);
             killed.kill();
+            replica.resume();
             RedisServer dead = killed;
             Eventually.within(Duration.ofSeconds(30), () -> "a replica promoted for the stream's slot",
                     () -> promoted(dead));

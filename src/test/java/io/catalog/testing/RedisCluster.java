@@ -129,6 +129,20 @@ public final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("no master serves slot " + slot + ": " + describe());
     }
 
+    /** The replica of {@code master}. */
+    public RedisServer replicaOf(RedisServer master) {
+        String id = master.command("CLUSTER", "MYID").lines().filter(l -> !l.startsWith("$")).findFirst().orElseThrow()
+                .trim();
+        for (String line : master.command("CLUSTER", "NODES").lines().toList()) {
+            String[] f = line.split(" ");
+            if (f.length >= 4 && f[2].contains("slave") && f[3].equals(id)) {
+                int port = Integer.parseInt(f[1].replaceAll(".*:(\\d+)@.*", "$1"));
+                return nodes.stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+            }
+        }
+        throw new IllegalStateException("no replica of " + master + ": " + describe());
+    }
+
     /** Sends a command to the master that holds {@code key} (for example {@code XRANGE <stream> - +}). */
     public String command(String key, String... args) {
         return masterOf(key).command(args);

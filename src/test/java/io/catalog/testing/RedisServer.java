@@ -128,6 +128,30 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Freezes the server with SIGSTOP (a replica then stops taking its master's writes); {@link #resume} continues it. */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Continues a {@link #pause() paused} server with SIGCONT. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts the server again on the same port, empty; stops it first if it still runs. */
     public synchronized void restart() {
         stop();
