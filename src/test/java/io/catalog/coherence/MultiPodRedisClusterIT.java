@@ -66,9 +66,10 @@ class MultiPodRedisClusterIT extends MultiPodIT {
 
     /**
      * Readers on every pod and a writer changing twelve products (spread over every master's slots) every 100 ms; the
-     * master holding the stream is SIGKILLed mid-way and its replica promoted. The replica is frozen (SIGSTOP) for the
-     * last ten writes before the kill, so that, as asynchronous replication allows, it lacks L2 markers and stream
-     * entries the old master acknowledged. Every read that starts more than the
+     * master holding the stream is SIGKILLed mid-way and its replica promoted. The replica is frozen (SIGSTOP) and cut off
+     * (CLIENT KILL TYPE replica) for the last writes before the kill, so that, as asynchronous replication allows, it
+     * lacks L2 markers and stream entries the old master acknowledged; a pod started afterwards, without floors,
+     * must still serve the newest versions. Every read that starts more than the
      * bound after a write of its product was acknowledged returns that write or a newer one; a pod never goes back
      * to an older version; every pod ends on the last write.
      */
@@ -81,6 +82,13 @@ class MultiPodRedisClusterIT extends MultiPodIT {
             ids.add(id);
         }
         ids.forEach(this::warm);
+        List<String> cold = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            String id = unique("cold");
+            client.put(a(), id, unique("c"), "1.00");
+            client.read(a(), id); // into L2 at version 1; nobody reads it again until the new pod does
+            cold.add(id);
+        }
         Map<String, List<long[]>> acknowledged = new ConcurrentHashMap<>();
         ids.forEach(id -> acknowledged.put(id, new CopyOnWriteArrayList<>()));
         ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
@@ -102,7 +110,9 @@ class MultiPodRedisClusterIT extends MultiPodIT {
             killed = cluster.redisCluster().masterOf(PodCluster.CLUSTER_STREAM);
             RedisServer replica = cluster.redisCluster().replicaOf(killed);
             replica.pause();
+            killed.command("CLIENT", "KILL", "TYPE", "replica"); // what the master writes from now on reaches no replica
             long beforeLoss = writes.get();
+            cold.forEach(id -> client.patchPrice(cluster.pod(1), id, "2.00"));
             Eventually.within(Duration.ofSeconds(30), () -> "writes the replica misses", () -> writes.get() >= beforeLoss + 10);
             killed.kill();
             replica.resume();
@@ -134,6 +144,13 @@ class MultiPodRedisClusterIT extends MultiPodIT {
                             () -> client.read(pod, id).sequence() >= last);
                 }
             }
+        }
+        // a pod started after the failover has no floors: what it serves rests on L2 alone
+        Pod late = cluster.startPods(1, Map.of()).get(0);
+        for (String id : cold) {
+            CatalogClient.Read read = client.read(late, id);
+            assertThat(read.price()).as("%s on a pod started after the failover (%s)", id, read.tier())
+                    .isEqualByComparingTo("2.00");
         }
         killed.restart(); // it rejoins as a replica of its successor
         cluster.redisCluster().awaitHealthy();
