@@ -59,6 +59,7 @@ public class L2Cache {
     private final boolean enabled;
     private final Duration timeout;
     private final double jitter;
+    private volatile String epoch = "";
 
     @Inject
     public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config) {
@@ -77,6 +78,23 @@ public class L2Cache {
         return enabled;
     }
 
+    /**
+     * Moves L2 to the key space of a Redis epoch (the stream master's run id and the cluster's failover epoch, as
+     * the feed consumer reads them). After a failover the promoted replica may lack invalidation markers that the
+     * old master acknowledged; the entries they condemned would be served until their TTL. A new epoch names new
+     * keys, so nothing written before it is read again: L2 starts cold, and the old entries expire.
+     */
+    public void epoch(String epoch) {
+        if (!epoch.equals(this.epoch)) {
+            LOG.infof("L2 moves to Redis epoch %s: entries written before it are no longer read", epoch);
+            this.epoch = epoch;
+        }
+    }
+
+    private String key(String key) {
+        return prefix + epoch + key;
+    }
+
     /** An entry and how long it has left to live. */
     public record Hit(CachedValue value, long ttlMillis) {
     }
@@ -86,7 +104,7 @@ public class L2Cache {
         if (!enabled) {
             return Uni.createFrom().nullItem();
         }
-        return redis.execute("EVAL", GET_WITH_TTL, "1", prefix + key)
+        return redis.execute("EVAL", GET_WITH_TTL, "1", key(key))
                 .ifNoItem().after(timeout).fail()
                 .map(L2Cache::hit)
                 .onFailure().recoverWithItem(failure -> {
@@ -125,7 +143,7 @@ public class L2Cache {
     }
 
     private Uni<Response> cas(String key, long version, String kind, String rest, Duration ttl) {
-        return redis.execute("EVAL", CAS, "1", prefix + key, Long.toString(version), kind, rest,
+        return redis.execute("EVAL", CAS, "1", key(key), Long.toString(version), kind, rest,
                 Long.toString(withJitter(ttl, jitter).toMillis()));
     }
 

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.L2Cache;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
@@ -42,10 +43,12 @@ public class FeedConsumer {
 
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
     static final Duration RUN_ID_CHECK = Duration.ofSeconds(1);
+    static final String SERVER_INFO = "return redis.call('INFO', 'server')";
 
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
+    private final L2Cache l2;
     private final Json json;
     private final String stream;
     private final Duration block;
@@ -63,11 +66,14 @@ public class FeedConsumer {
     @Applied
     Event<ProductUpdated> appliedEvents;
 
-    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, Json json,
+    private long clusterEpoch;
+
+    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, L2Cache l2, Json json,
             CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
+        this.l2 = l2;
         this.json = json;
         this.stream = config.events().stream();
         this.block = config.events().blockTimeout();
@@ -211,12 +217,27 @@ public class FeedConsumer {
         if (now - runIdCheckedAt < RUN_ID_CHECK.toNanos()) {
             return;
         }
-        String info = redis.execute("INFO", "server").toString();
+        // INFO through a script that names the stream: in cluster mode that runs on the master holding the stream
+        // (a bare INFO goes to any node, whose run_id would differ from call to call)
+        String info = redis.execute("EVAL", SERVER_INFO, "1", stream).toString();
         String current = info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim())
                 .findFirst().orElse("");
         runIdCheckedAt = now;
+        clusterEpoch = Math.max(clusterEpoch, clusterEpoch());
+        l2.epoch(current.substring(0, Math.min(8, current.length())) + "." + clusterEpoch + ":");
         if (position.observeRunId(current)) {
-            lost("Redis restarted (run_id changed)");
+            lost("Redis restarted or failed over (run_id changed)");
+        }
+    }
+
+    /** Redis Cluster's {@code cluster_current_epoch} (raised by every failover); 0 on a standalone Redis. */
+    private long clusterEpoch() {
+        try {
+            String info = redis.execute("CLUSTER", "INFO").toString();
+            return info.lines().filter(l -> l.startsWith("cluster_current_epoch:"))
+                    .mapToLong(l -> Long.parseLong(l.substring(22).trim())).findFirst().orElse(0);
+        } catch (RuntimeException standalone) {
+            return 0;
         }
     }
 

@@ -112,7 +112,9 @@ public class OutboxRelay {
                 .chain(() -> sinks.publish(events))
                 .invoke(() -> published.increment(events.size()))
                 .chain(() -> clear(pending))
-                .onFailure().invoke(pace::raise);
+                .onFailure().invoke(pace::raise)
+                // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
+                .onCancellation().invoke(pace::raise);
     }
 
     private Uni<Void> raiseGenerations(List<OutboundEvent> events) {

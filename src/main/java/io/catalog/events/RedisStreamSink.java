@@ -13,16 +13,21 @@ import io.smallrye.mutiny.Uni;
  * Appends events to the Redis stream {@code catalog.events.stream} (field {@code event}), trimmed approximately
  * to {@code catalog.events.stream-max-length}. One Lua call per batch appends each event unless its sequence
  * was appended before (a marker key per sequence, kept for a day), so the relays of several pods and retries
- * after a failure do not append an event twice. In cluster mode, give the stream key a hash tag (for example
- * {@code {catalog}:events}) so that the markers live in its slot.
+ * after a failure do not append an event twice.
+ * <p>
+ * The script declares every key it touches (the stream and each marker), and the markers share the stream's hash
+ * slot, as Redis Cluster requires: {@link #markerPrefix} derives them from the stream's hash tag
+ * ({@code {catalog}:events} gives {@code {catalog}:published:<seq>}), or, for a name without one, makes the whole
+ * name their tag ({@code catalog:events} gives {@code {catalog:events}:published:<seq>}, which hashes exactly as
+ * {@code catalog:events} does).
  */
 @ApplicationScoped
 public class RedisStreamSink implements EventSink {
 
     static final String APPEND = """
             local appended = 0
-            for i = 3, #ARGV, 2 do
-              if redis.call('SET', KEYS[1] .. ':published:' .. ARGV[i], '1', 'NX', 'EX', ARGV[2]) then
+            for i = 2, #KEYS do
+              if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[2]) then
                 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i + 1])
                 appended = appended + 1
               end
@@ -34,20 +39,30 @@ public class RedisStreamSink implements EventSink {
     private final ReactiveRedisDataSource redis;
     private final String stream;
     private final String maxLength;
+    private final String markers;
 
     public RedisStreamSink(ReactiveRedisDataSource redis, CatalogConfig config) {
         this.redis = redis;
         this.stream = config.events().stream();
         this.maxLength = Long.toString(config.events().streamMaxLength());
+        this.markers = markerPrefix(stream);
+    }
+
+    /** The prefix of the stream's per-sequence markers, in the stream's hash slot. */
+    static String markerPrefix(String stream) {
+        int open = stream.indexOf('{');
+        int close = open < 0 ? -1 : stream.indexOf('}', open + 1);
+        String tag = close > open + 1 ? stream.substring(open, close + 1) : "{" + stream + "}";
+        return tag + ":published:";
     }
 
     @Override
     public Uni<Void> publish(List<OutboundEvent> events) {
-        List<String> args = new ArrayList<>(List.of("EVAL", APPEND, "1", stream, maxLength, DEDUPLICATION_SECONDS));
-        for (OutboundEvent e : events) {
-            args.add(Long.toString(e.event().sequence()));
-            args.add(e.json());
-        }
-        return redis.execute(args.get(0), args.subList(1, args.size()).toArray(String[]::new)).replaceWithVoid();
+        List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(events.size() + 1), stream));
+        events.forEach(e -> args.add(markers + e.event().sequence()));
+        args.add(maxLength);
+        args.add(DEDUPLICATION_SECONDS);
+        events.forEach(e -> args.add(e.json()));
+        return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
     }
 }

@@ -24,6 +24,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.catalog.store.StoreUnavailable;
 import io.catalog.store.StoreUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -151,28 +152,41 @@ public class ProblemMappers {
         return Problem.response(status, "http-" + status, reason, reason);
     }
 
+    /** The store cannot answer (hung, unreachable, failing, throttling beyond the SDK's backoff, breaker open). */
+    @ServerExceptionMapper
+    public Response storeUnavailable(StoreUnavailable e) {
+        LOG.warnf("The source of truth is unavailable: %s", e.getMessage());
+        return unavailableResponse(e.throttled() ? "The catalog's data store is busy; retry later"
+                : "The catalog's data store is unavailable; retry later");
+    }
+
     @ServerExceptionMapper
     public Response unavailable(SdkException e) {
         LOG.warn("The source of truth is unavailable", e);
-        return storeUnavailable();
+        return unavailableResponse("The catalog's data store is unavailable; retry later");
     }
 
     /** DynamoDB kept keys unprocessed (throttling): the same 503 as an outage, without a stack trace in the log. */
     @ServerExceptionMapper
     public Response throttled(StoreUnavailableException e) {
         LOG.warnf("The source of truth is throttling: %s", e.getMessage());
-        return storeUnavailable();
+        return unavailableResponse("The catalog's data store is unavailable; retry later");
     }
 
-    private static Response storeUnavailable() {
-        return Response.fromResponse(Problem.response(503, "unavailable", "Service unavailable",
-                "The catalog's data store is unavailable; retry later")).header(HttpHeaders.RETRY_AFTER, "1").build();
+    private static Response unavailableResponse(String detail) {
+        return Response.fromResponse(Problem.response(503, "unavailable", "Service unavailable", detail))
+                .header(HttpHeaders.RETRY_AFTER, Integer.toString(StoreUnavailable.RETRY_AFTER_SECONDS)).build();
     }
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
-        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause()
-                : e;
+        Throwable cause = e;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof StoreUnavailable store) {
+            return storeUnavailable(store);
+        }
         if (cause instanceof SdkException sdk) {
             return unavailable(sdk);
         }

@@ -1,7 +1,6 @@
 package io.catalog.service;
 
 import java.math.BigDecimal;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +9,9 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.Served;
 import io.catalog.cache.Source;
@@ -23,6 +25,7 @@ import io.catalog.model.SurrogateKeys;
 import io.catalog.store.CounterStore;
 import io.catalog.store.CounterStore.Generation;
 import io.catalog.store.ProductStore;
+import io.catalog.store.StoreUnavailable;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
 import io.catalog.support.Json;
@@ -43,15 +46,16 @@ public class CachedCatalogReads implements CatalogReads {
     private final PageSizes pageSizes;
     private final ProductDocuments documents;
     private final Json json;
-    private final Clock clock;
+    private final CacheCoherence coherence;
+    private final IndexSettle settle;
     private final String currency;
     private final Duration productTtl;
     private final Duration aggregateTtl;
-    private final Duration indexSettle;
     private final boolean versioned;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
-            PageSizes pageSizes, ProductDocuments documents, Json json, Clock clock, CatalogConfig config) {
+            PageSizes pageSizes, ProductDocuments documents, Json json, CacheCoherence coherence, Ticker ticker,
+            CatalogConfig config) {
         this.cache = cache;
         this.products = products;
         this.counters = counters;
@@ -59,11 +63,11 @@ public class CachedCatalogReads implements CatalogReads {
         this.pageSizes = pageSizes;
         this.documents = documents;
         this.json = json;
-        this.clock = clock;
+        this.coherence = coherence;
         this.currency = config.currency();
         this.productTtl = config.l2().productTtl();
         this.aggregateTtl = config.l2().aggregateTtl();
-        this.indexSettle = config.cache().indexSettle();
+        this.settle = new IndexSettle(config.cache().indexSettle(), ticker);
         this.versioned = config.lab().cacheInvalidation();
     }
 
@@ -122,15 +126,26 @@ public class CachedCatalogReads implements CatalogReads {
      */
     private Uni<Served> aggregate(String key, String category, Function<Generation, Uni<CachedValue>> compute) {
         String counter = category == null ? Tables.catalogGeneration() : Tables.categoryGeneration(category);
-        Uni<Generation> current = versioned ? counters.generation(counter) : Uni.createFrom().item(Generation.NONE);
-        Source source = () -> current.map(generation -> new Source.Plan(
-                Keys.atGeneration(key, generation.sequence()),
-                consistent -> compute.apply(generation).map(value -> settled(generation) ? value : value.uncacheable())));
+        Uni<Generation> current = versioned ? generation(counter, token(category)) : Uni.createFrom().item(Generation.NONE);
+        Source source = () -> current.map(generation -> {
+            boolean settled = settle.settled(counter, generation.sequence());
+            return new Source.Plan(Keys.atGeneration(key, generation.sequence()),
+                    consistent -> compute.apply(generation).map(value -> settled ? value : value.uncacheable()));
+        });
         return cache.get(key, source, aggregateTtl);
     }
 
-    private boolean settled(Generation generation) {
-        return clock.millis() - generation.changedAtMillis() >= indexSettle.toMillis();
+    /**
+     * A generation from the store; while the store cannot answer, the one this pod knows from its feed (the floor
+     * of the aggregate's token), provided the feed is trusted: L2 entries under that generation are then still
+     * correct to serve, exactly as L1 entries are.
+     */
+    private Uni<Generation> generation(String counter, String token) {
+        return counters.generation(counter).onFailure(StoreUnavailable.class).recoverWithUni(failure -> {
+            long known = coherence.floors().of(token);
+            return coherence.l1Trusted() && known > 0 ? Uni.createFrom().item(new Generation(known, 0))
+                    : Uni.createFrom().failure(failure);
+        });
     }
 
     private static String token(String category) {

@@ -31,7 +31,10 @@ import io.catalog.store.CounterStore;
 import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
+import io.catalog.store.Tables;
 import io.catalog.support.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -48,6 +51,8 @@ public class CatalogWriter {
     private static final Logger LOG = Logger.getLogger(CatalogWriter.class);
     static final int MAX_ATTEMPTS = 5;
     static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
+    /** Pending events an item holds at most (an item is limited to 400 KB; an event is about 300 bytes). */
+    static final int MAX_PENDING = 32;
 
     private final ProductStore store;
     private final CounterStore counters;
@@ -58,11 +63,12 @@ public class CatalogWriter {
     private final Clock clock;
     private final String currency;
     private final int concurrency;
+    private final Counter coalesced;
 
     public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, CacheCoherence coherence, Json json,
             ProductDocuments documents,
             Clock clock,
-            CatalogConfig config) {
+            CatalogConfig config, MeterRegistry registry) {
         this.store = store;
         this.counters = counters;
         this.relay = relay;
@@ -72,6 +78,9 @@ public class CatalogWriter {
         this.clock = clock;
         this.currency = config.currency();
         this.concurrency = config.dynamodb().writeConcurrency();
+        this.coalesced = Counter.builder("catalog.outbox.coalesced")
+                .description("Pending events dropped from a hot item's outbox because newer ones supersede them")
+                .register(registry);
     }
 
     public Uni<WriteResult> put(String id, String name, String category, BigDecimal price, String ifMatch) {
@@ -107,7 +116,7 @@ public class CatalogWriter {
             }
             return counters.reserve(1).chain(sequence -> {
                 StoredProduct written = apply(id, current, next.get(), sequence);
-                return store.write(written, current).chain(ok -> {
+                return write(written, current).chain(ok -> {
                     if (ok) {
                         return published(List.of(written)).replaceWith(result(live, written));
                     }
@@ -119,6 +128,38 @@ public class CatalogWriter {
                 });
             });
         });
+    }
+
+    /**
+     * The conditional put of an item whose outbox is {@linkplain #MAX_PENDING bounded}: while the sinks are down, a hot
+     * item's pending events coalesce. The newest events are kept (the newest carries the product's state, and
+     * invalidates the product and its categories at a higher sequence than anything older); each older one dropped
+     * has the generations of the categories it touched raised now, in DynamoDB, so that no aggregate it changed
+     * can be served at its old generation once the store answers. Consumers of the events (the stream, EventBridge)
+     * then see a gap in that product's sequences: not every intermediate price, always the newest state.
+     */
+    private Uni<Boolean> write(StoredProduct full, Optional<StoredProduct> current) {
+        int excess = full.outbox().size() - MAX_PENDING;
+        if (excess <= 0) {
+            return store.write(full, current);
+        }
+        List<ProductUpdated> dropped = full.outbox().subList(0, excess).stream()
+                .map(e -> json.read(e.json(), ProductUpdated.class)).toList();
+        StoredProduct bounded = new StoredProduct(full.product(), full.deleted(),
+                full.outbox().subList(excess, full.outbox().size()));
+        coalesced.increment(excess);
+        return Multi.createFrom().iterable(dropped)
+                .onItem().transformToUniAndConcatenate(this::raiseGenerations)
+                .collect().last()
+                .chain(() -> store.write(bounded, current));
+    }
+
+    private Uni<Void> raiseGenerations(ProductUpdated event) {
+        List<String> counters = new ArrayList<>(event.categories().stream().map(Tables::categoryGeneration).toList());
+        counters.add(Tables.catalogGeneration());
+        return Multi.createFrom().iterable(counters)
+                .onItem().transformToUniAndConcatenate(c -> this.counters.raise(c, event.sequence()))
+                .collect().last().replaceWithVoid();
     }
 
     private static WriteResult result(Optional<Product> before, StoredProduct written) {
@@ -173,7 +214,7 @@ public class CatalogWriter {
         BigDecimal price = Money.normalize(update.price());
         StoredProduct written = apply(update.id(), Optional.of(current), ProductChange.price(price)
                 .decide(Optional.of(current.product())).orElseThrow(), sequence);
-        return store.write(written, Optional.of(current)).chain(ok -> {
+        return write(written, Optional.of(current)).chain(ok -> {
             if (ok) {
                 publishable.add(written);
                 results.put(update.id(), result(Optional.of(current.product()), written));

@@ -80,7 +80,8 @@ public class CounterStore {
      * A generation and when it last changed.
      *
      * @param sequence the sequence of the newest event that touched it
-     * @param changedAtMillis epoch milliseconds of that change
+     * @param changedAtMillis epoch milliseconds of that change, by the writer's clock: for operators only, never
+     *        compared with another pod's clock (see IndexSettle)
      */
     public record Generation(long sequence, long changedAtMillis) {
         public static final Generation NONE = new Generation(0, 0);

@@ -13,7 +13,10 @@ import org.jboss.logging.Logger;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.Futures;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.annotations.RegisterForProxy;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.auth.credentials.CredentialUtils;
 import software.amazon.awssdk.regions.Region;
@@ -22,11 +25,14 @@ import software.amazon.dax.ClusterDaxAsyncClient;
 import software.amazon.dax.Configuration;
 
 /**
- * The DynamoDB clients, by purpose. With {@code catalog.dax.endpoint} set, item reads and writes go through DAX
+ * The DynamoDB clients, by purpose, each behind a circuit breaker ({@link GuardedDynamoDb}): a store that hangs or
+ * throttles fails calls with {@link StoreUnavailable} within the SDK's call deadline, or at once while the breaker
+ * is open. With {@code catalog.dax.endpoint} set, item reads and writes go through DAX
  * (writes through DAX keep its item cache current); strongly consistent reads for checkout and queries that feed
  * aggregates always go to DynamoDB itself, because DAX's query cache is not invalidated by writes.
  */
 @ApplicationScoped
+@RegisterForProxy(targets = DynamoDbAsyncClient.class)
 public class StoreClients {
 
     private static final Logger LOG = Logger.getLogger(StoreClients.class);
@@ -34,12 +40,23 @@ public class StoreClients {
     private final DynamoDbAsyncClient dynamodb;
     private final DynamoDbAsyncClient dax;
     private final Counter daxFallbacks;
+    private volatile CircuitBreakerState breaker = CircuitBreakerState.CLOSED;
 
     public StoreClients(DynamoDbAsyncClient dynamodb, CatalogConfig config, MeterRegistry registry) {
-        this.dynamodb = dynamodb;
+        this.dynamodb = GuardedDynamoDb.wrap(dynamodb, "dynamodb", state -> breaker = state);
         this.daxFallbacks = Counter.builder("catalog.store.dax.fallbacks")
                 .description("Reads that went to DynamoDB because DAX failed").register(registry);
-        this.dax = config.dax().endpoint().map(endpoint -> dax(endpoint, config, dynamodb)).orElse(null);
+        this.dax = config.dax().endpoint()
+                .map(endpoint -> GuardedDynamoDb.wrap(dax(endpoint, config, dynamodb), "dax", state -> {
+                }))
+                .orElse(null);
+        Gauge.builder("catalog.store.breaker.open", this, c -> c.breaker == CircuitBreakerState.CLOSED ? 0 : 1)
+                .description("1 while DynamoDB calls fail fast because the store stopped answering").register(registry);
+    }
+
+    /** The state of DynamoDB's circuit breaker: not CLOSED while calls fail fast or a trial call is out. */
+    public CircuitBreakerState breaker() {
+        return breaker;
     }
 
     private static DynamoDbAsyncClient dax(String endpoint, CatalogConfig config, DynamoDbAsyncClient dynamodb) {

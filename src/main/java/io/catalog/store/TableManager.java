@@ -36,6 +36,8 @@ public class TableManager {
 
     private static final Logger LOG = Logger.getLogger(TableManager.class);
     private static final Duration WAIT = Duration.ofSeconds(60);
+    /** Table management at start-up may take longer than the deadline of a request's store call. */
+    private static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
 
     private final DynamoDbAsyncClient dynamodb;
     private final Tables tables;
@@ -56,7 +58,7 @@ public class TableManager {
 
     private void createIfMissing(CreateTableRequest request) {
         try {
-            dynamodb.describeTable(DescribeTableRequest.builder().tableName(request.tableName()).build()).join();
+            dynamodb.describeTable(describe(request.tableName())).join();
             return;
         } catch (CompletionException e) {
             if (!(e.getCause() instanceof ResourceNotFoundException)) {
@@ -64,7 +66,8 @@ public class TableManager {
             }
         }
         try {
-            dynamodb.createTable(request).join();
+            dynamodb.createTable(request.toBuilder().overrideConfiguration(o -> o.apiCallTimeout(DDL_TIMEOUT)
+                    .apiCallAttemptTimeout(DDL_TIMEOUT)).build()).join();
             LOG.infof("Created table %s", request.tableName());
         } catch (CompletionException e) {
             if (!(e.getCause() instanceof ResourceInUseException)) {
@@ -77,7 +80,7 @@ public class TableManager {
     private void awaitActive(String table) {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
-            var status = dynamodb.describeTable(DescribeTableRequest.builder().tableName(table).build()).join().table();
+            var status = dynamodb.describeTable(describe(table)).join().table();
             boolean indexesActive = !status.hasGlobalSecondaryIndexes() || status.globalSecondaryIndexes().stream()
                     .allMatch(i -> i.indexStatusAsString().equals("ACTIVE"));
             if (status.tableStatus() == TableStatus.ACTIVE && indexesActive) {
@@ -91,6 +94,11 @@ public class TableManager {
             }
         }
         throw new IllegalStateException("Table " + table + " did not become active within " + WAIT);
+    }
+
+    private static DescribeTableRequest describe(String table) {
+        return DescribeTableRequest.builder().tableName(table)
+                .overrideConfiguration(o -> o.apiCallTimeout(DDL_TIMEOUT).apiCallAttemptTimeout(DDL_TIMEOUT)).build();
     }
 
     CreateTableRequest productsTable() {

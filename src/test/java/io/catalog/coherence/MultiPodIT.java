@@ -37,13 +37,39 @@ class MultiPodIT {
     /** The hard bound asserted here; the measured delays are far lower (docs/COHERENCE.md). */
     static final Duration BOUND = Duration.ofSeconds(2);
 
-    private PodCluster cluster;
-    private CatalogClient client;
+    protected PodCluster cluster;
+    protected CatalogClient client;
 
     @BeforeAll
     void start() {
-        cluster = PodCluster.start(3, Map.of());
+        cluster = startCluster();
         client = new CatalogClient(cluster.adminToken());
+    }
+
+    // ---- the Redis topology: one standalone server here, a Redis Cluster in MultiPodRedisClusterIT ----------
+
+    protected PodCluster startCluster() {
+        return PodCluster.start(3, Map.of());
+    }
+
+    /** Every Redis node dies (SIGKILL). */
+    protected void killRedis() {
+        cluster.redis().kill();
+    }
+
+    /** Redis comes back empty. */
+    protected void restartRedis() {
+        cluster.redis().restart();
+    }
+
+    /** The raw RESP answer of {@code XRANGE <stream> - +}. */
+    protected String streamContents() {
+        return cluster.redis().command("XRANGE", "catalog:events", "-", "+");
+    }
+
+    /** Every client connection to Redis is killed (CLIENT KILL TYPE normal). */
+    protected void killClientConnections() {
+        cluster.redis().command("CLIENT", "KILL", "TYPE", "normal");
     }
 
     @AfterAll
@@ -53,20 +79,20 @@ class MultiPodIT {
         }
     }
 
-    private static String unique(String prefix) {
+    protected static String unique(String prefix) {
         return prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
     }
 
-    private Pod a() {
+    protected Pod a() {
         return cluster.pod(0);
     }
 
     /** Every pod answers {@code id} from L1 (see {@link CatalogClient#warm}). */
-    private void warm(String id) {
+    protected void warm(String id) {
         client.warm(cluster.pods(), id, BOUND);
     }
 
-    private void everyPodServes(String id, String price) {
+    protected void everyPodServes(String id, String price) {
         client.everyPodServes(cluster.pods(), id, price, BOUND);
     }
 
@@ -183,7 +209,7 @@ class MultiPodIT {
         client.put(a(), id, unique("c"), "20.00");
         warm(id);
 
-        cluster.redis().kill();
+        killRedis();
         try {
             JsonNode written = client.patchPrice(a(), id, "21.00");
             assertThat(written.get("version").asLong()).isEqualTo(2);
@@ -195,10 +221,10 @@ class MultiPodIT {
 
             everyPodServes(id, "21.00");
         } finally {
-            cluster.redis().restart();
+            restartRedis();
         }
         CatalogClient.within(Duration.ofSeconds(15)).alias("the event of " + id + " in the stream")
-                .until(() -> cluster.redis().command("XRANGE", "catalog:events", "-", "+"),
+                .until(this::streamContents,
                         stream -> stream.contains("\"productId\":\"" + id + "\",\"category\"")
                                 && stream.contains("\"price\":21.00"));
 
@@ -217,8 +243,8 @@ class MultiPodIT {
         client.put(a(), id, unique("c"), "30.00");
         warm(id);
 
-        cluster.redis().kill();
-        cluster.redis().restart();
+        killRedis();
+        restartRedis();
         client.patchPrice(cluster.pod(2), id, "31.00");
 
         everyPodServes(id, "31.00");
@@ -232,7 +258,7 @@ class MultiPodIT {
             client.put(a(), id, unique("c"), "40.00");
             warm(id);
 
-            cluster.redis().command("CLIENT", "KILL", "TYPE", "normal");
+            killClientConnections();
             client.patchPrice(a(), id, "4" + round + ".50");
 
             everyPodServes(id, "4" + round + ".50");

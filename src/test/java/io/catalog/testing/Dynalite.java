@@ -86,6 +86,33 @@ public final class Dynalite implements AutoCloseable {
         return post(port, operation, jsonBody);
     }
 
+    /**
+     * Freezes dynalite with SIGSTOP: it keeps its port and accepts connections (the kernel does), but never answers,
+     * as a hung store would. {@link #resume()} continues it.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Continues a {@link #pause() paused} dynalite with SIGCONT. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Stops dynalite (SIGTERM, then SIGKILL after 10 s) and waits for it to be gone. */
     public void stop() {
         process.stop();

@@ -45,8 +45,13 @@ public class LocalStackResource implements QuarkusTestResourceLifecycleManager {
 
     /** The settings that point the service at a Redis and a dynalite (API.md section 1 names). */
     static Map<String, String> config(RedisServer redis, Dynalite dynalite) {
+        return config(redis.url(), dynalite);
+    }
+
+    /** The same for any {@code quarkus.redis.hosts} (the nodes of a Redis Cluster, for one). */
+    static Map<String, String> config(String redisHosts, Dynalite dynalite) {
         Map<String, String> config = new LinkedHashMap<>();
-        config.put("quarkus.redis.hosts", redis.url());
+        config.put("quarkus.redis.hosts", redisHosts);
         config.put("quarkus.dynamodb.endpoint-override", dynalite.endpoint());
         config.put("quarkus.dynamodb.aws.region", "us-east-1");
         config.put("quarkus.dynamodb.aws.credentials.type", "static");

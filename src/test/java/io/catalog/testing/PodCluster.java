@@ -8,15 +8,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Several pods of the packaged service on one Redis and one dynalite, started and stopped by the test: the normal
- * deployment (pods behind a load balancer), on one machine.
+ * Several pods of the packaged service on one Redis (or one {@link RedisCluster}) and one dynalite, started and
+ * stopped by the test: the normal deployment (pods behind a load balancer), on one machine.
  */
 public final class PodCluster implements AutoCloseable {
 
     /** The pods' cursor secret: they run the packaged application, which refuses the built-in one. */
     public static final String CURSOR_SECRET = "pod-cluster-cursor-secret-0123456789abcdef";
+    /** The stream name pods on a Redis Cluster are given: hash-tagged, as the README asks for cluster mode. */
+    public static final String CLUSTER_STREAM = "{catalog}:events";
 
     private volatile RedisServer redis;
+    private RedisCluster redisCluster;
     private final Dynalite dynalite;
     private final List<Pod> pods = new ArrayList<>();
     private RedisFailoverProxy proxy;
@@ -64,6 +67,48 @@ public final class PodCluster implements AutoCloseable {
     }
 
     /**
+     * Starts a Redis Cluster (3 masters, 3 replicas), dynalite and {@code size} pods configured for cluster mode
+     * ({@code QUARKUS_REDIS_CLIENT_TYPE=cluster}, every node in {@code QUARKUS_REDIS_HOSTS}, the stream
+     * {@link #CLUSTER_STREAM}), and waits for them.
+     */
+    public static PodCluster startOnRedisCluster(int size, Map<String, String> extraEnvironment) {
+        RedisCluster redisCluster = RedisCluster.start();
+        PodCluster cluster;
+        try {
+            cluster = new PodCluster(null, Dynalite.start());
+        } catch (RuntimeException e) {
+            redisCluster.close();
+            throw e;
+        }
+        cluster.redisCluster = redisCluster;
+        try {
+            Map<String, String> environment = cluster.environment();
+            environment.putAll(extraEnvironment);
+            for (int i = 0; i < size; i++) {
+                cluster.pods.add(Pod.start("pod-" + (char) ('a' + i), environment));
+            }
+            CompletableFuture.allOf(cluster.pods.stream()
+                    .map(p -> CompletableFuture.runAsync(() -> p.awaitReady(Duration.ofSeconds(90))))
+                    .toArray(CompletableFuture[]::new)).join();
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The pods' environment: API.md section 1 for this cluster's Redis (or Redis Cluster) and dynalite. */
+    private Map<String, String> environment() {
+        if (redisCluster == null) {
+            return environment(redis, dynalite);
+        }
+        Map<String, String> env = environment(redisCluster.hosts(), dynalite);
+        env.put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
+        env.put("CATALOG_EVENTS_STREAM", CLUSTER_STREAM);
+        return env;
+    }
+
+    /**
      * Starts Redis and dynalite only, without pods: {@link #startPods} and {@link #stopPods} then run pods on them,
      * for example several times with different environments (the staleness lab) on the same data.
      */
@@ -84,7 +129,7 @@ public final class PodCluster implements AutoCloseable {
      * @return the pods started
      */
     public List<Pod> startPods(int size, Map<String, String> extraEnvironment) {
-        Map<String, String> environment = environment(redis, dynalite);
+        Map<String, String> environment = environment();
         if (proxy != null) {
             environment.put("QUARKUS_REDIS_HOSTS", proxy.url());
         }
@@ -113,8 +158,12 @@ public final class PodCluster implements AutoCloseable {
      * variable form ({@code quarkus.redis.hosts} → {@code QUARKUS_REDIS_HOSTS}) and the admin token settings.
      */
     static Map<String, String> environment(RedisServer redis, Dynalite dynalite) {
+        return environment(redis.url(), dynalite);
+    }
+
+    private static Map<String, String> environment(String redisHosts, Dynalite dynalite) {
         Map<String, String> env = new HashMap<>();
-        LocalStackResource.config(redis, dynalite)
+        LocalStackResource.config(redisHosts, dynalite)
                 .forEach((property, value) -> env.put(property.toUpperCase().replaceAll("[.-]", "_"), value));
         env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                 LocalStackPaths.projectRoot().resolve("dev/jwt/publicKey.pem").toString());
@@ -140,7 +189,7 @@ public final class PodCluster implements AutoCloseable {
         return pods.get(i);
     }
 
-    /** The Redis the pods use now. */
+    /** The Redis the pods use now; {@code null} on a Redis Cluster. */
     public RedisServer redis() {
         return redis;
     }
@@ -165,6 +214,11 @@ public final class PodCluster implements AutoCloseable {
         old.stop();
     }
 
+    /** The Redis Cluster; {@code null} on a standalone Redis. */
+    public RedisCluster redisCluster() {
+        return redisCluster;
+    }
+
     public Dynalite dynalite() {
         return dynalite;
     }
@@ -180,7 +234,12 @@ public final class PodCluster implements AutoCloseable {
         if (proxy != null) {
             proxy.close();
         }
-        redis.stop();
+        if (redis != null) {
+            redis.stop();
+        }
+        if (redisCluster != null) {
+            redisCluster.close();
+        }
         dynalite.stop();
     }
 }

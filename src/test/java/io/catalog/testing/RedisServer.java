@@ -24,11 +24,48 @@ public final class RedisServer implements AutoCloseable {
 
     private final Path binary;
     private final int port;
+    private final List<String> extraArgs;
+    private final Path fixedDir;
     private ChildProcess process;
 
     private RedisServer(Path binary, int port) {
+        this(binary, port, List.of(), null);
+    }
+
+    private RedisServer(Path binary, int port, List<String> extraArgs, Path fixedDir) {
         this.binary = binary;
         this.port = port;
+        this.extraArgs = extraArgs;
+        this.fixedDir = fixedDir;
+    }
+
+    /**
+     * Starts a Redis Cluster node on a free port: {@code --cluster-enabled yes}, its node table in a folder of its
+     * own that outlives restarts (so a restarted node rejoins its cluster, empty), failure detection after
+     * {@code nodeTimeoutMillis}.
+     */
+    static RedisServer startClusterNode(int nodeTimeoutMillis) {
+        Path binary = findBinary();
+        IllegalStateException last = null;
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
+            int port = FreePorts.find();
+            Path dir;
+            try {
+                dir = Files.createTempDirectory(LocalStackPaths.logDir(), "redis-cluster-" + port + "-");
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not create a folder for a cluster node", e);
+            }
+            RedisServer server = new RedisServer(binary, port, List.of("--cluster-enabled", "yes",
+                    "--cluster-config-file", dir.resolve("nodes.conf").toString(),
+                    "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis)), dir);
+            try {
+                server.launch();
+                return server;
+            } catch (IllegalStateException e) {
+                last = e;
+            }
+        }
+        throw last;
     }
 
     /** Starts a Redis on a free port and waits until it answers PING. */
@@ -91,6 +128,30 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Freezes the server with SIGSTOP (a replica then stops taking its master's writes); {@link #resume} continues it. */
+    public synchronized void pause() {
+        signal("STOP");
+    }
+
+    /** Continues a {@link #pause() paused} server with SIGCONT. */
+    public synchronized void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts the server again on the same port, empty; stops it first if it still runs. */
     public synchronized void restart() {
         stop();
@@ -109,18 +170,21 @@ public final class RedisServer implements AutoCloseable {
 
     private synchronized void launch() {
         Path logDir = LocalStackPaths.logDir();
-        Path dataDir;
+        Path dataDir = fixedDir;
         try {
-            dataDir = Files.createTempDirectory(logDir, "redis-" + port + "-");
+            if (dataDir == null) {
+                dataDir = Files.createTempDirectory(logDir, "redis-" + port + "-");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("could not create a data folder for Redis", e);
         }
-        List<String> command = List.of(binary.toString(),
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
                 "--port", Integer.toString(port),
                 "--bind", "127.0.0.1",
                 "--save", "",
                 "--appendonly", "no",
-                "--dir", dataDir.toString());
+                "--dir", dataDir.toString()));
+        command.addAll(extraArgs);
         ChildProcess child = ChildProcess.start("redis-server:" + port, command, dataDir,
                 logDir.resolve("redis-" + port + ".log"));
         if (!Waits.untilReady(STARTUP_TIMEOUT, child::isAlive, () -> Resp.ping(port))) {

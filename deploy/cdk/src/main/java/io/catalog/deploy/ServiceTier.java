@@ -207,6 +207,9 @@ public final class ServiceTier extends Construct {
         }
     }
 
+    /** The event stream's name in cluster mode: hash-tagged, so that every key the service derives from it is co-located. */
+    static final String CLUSTER_STREAM = "{catalog}:events";
+
     private Map<String, String> environment(StackConfig config, DataTier data, CacheTier cache, EventsTier events) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
@@ -219,6 +222,8 @@ public final class ServiceTier extends Construct {
         env.put("QUARKUS_REDIS_HOSTS", cache.url());
         if (cache.clusterMode()) {
             env.put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
+            // the stream, its append markers and its consumer group in one hash slot (README: Redis Cluster)
+            env.put("CATALOG_EVENTS_STREAM", CLUSTER_STREAM);
         }
         env.put("QUARKUS_DYNAMODB_AWS_REGION", Stack.of(this).getRegion());
         env.put("CATALOG_DYNAMODB_TABLE_PREFIX", config.tablePrefix());

@@ -39,6 +39,7 @@ class CacheTierTest {
                 "TransitEncryptionEnabled", true));
         Map<String, Object> env = ServiceTierTest.environment(template);
         assertEquals("cluster", env.get("QUARKUS_REDIS_CLIENT_TYPE"));
+        assertEquals("{catalog}:events", env.get("CATALOG_EVENTS_STREAM"));
         assertTrue(
                 env.get("QUARKUS_REDIS_HOSTS").toString().contains("ConfigurationEndPoint.Address"));
     }

@@ -33,6 +33,7 @@ class ServiceTierTest {
         assertTrue(env.get("QUARKUS_REDIS_HOSTS").toString().contains("PrimaryEndPoint.Address"));
         assertTrue(env.get("CATALOG_DAX_ENDPOINT").toString().contains("ClusterDiscoveryEndpointURL"));
         assertFalse(env.containsKey("QUARKUS_REDIS_CLIENT_TYPE"), "standalone unless cluster mode");
+        assertFalse(env.containsKey("CATALOG_EVENTS_STREAM"), "the documented default stream name when standalone");
     }
 
     @Test
