@@ -30,7 +30,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class OutboxBoundTest {
 
-    static final int WRITES = 400;
+    static final int WRITES = 2_000;
     /** CatalogWriter.MAX_PENDING. */
     static final int BOUND = 32;
 
