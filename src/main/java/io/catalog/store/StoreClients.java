@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -42,8 +43,17 @@ public class StoreClients {
     private final Counter daxFallbacks;
     private volatile CircuitBreakerState breaker = CircuitBreakerState.CLOSED;
 
+    @Inject
     public StoreClients(DynamoDbAsyncClient dynamodb, CatalogConfig config, MeterRegistry registry) {
-        this.dynamodb = GuardedDynamoDb.wrap(dynamodb, "dynamodb", state -> breaker = state);
+        this(dynamodb, config, registry, true);
+    }
+
+    /**
+     * With {@code guarded} false, calls go to DynamoDB without the circuit breaker: for tests of the store outside
+     * Quarkus, where SmallRye Fault Tolerance has no container to run in.
+     */
+    StoreClients(DynamoDbAsyncClient dynamodb, CatalogConfig config, MeterRegistry registry, boolean guarded) {
+        this.dynamodb = guarded ? GuardedDynamoDb.wrap(dynamodb, "dynamodb", state -> breaker = state) : dynamodb;
         this.daxFallbacks = Counter.builder("catalog.store.dax.fallbacks")
                 .description("Reads that went to DynamoDB because DAX failed").register(registry);
         this.dax = config.dax().endpoint()

@@ -5,22 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.catalog.testing.SseClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.smallrye.jwt.build.Jwt;
-import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * The browser pages behind a real Varnish running the shipped VCL: a product or category page is cached at the edge
@@ -34,9 +30,8 @@ class VarnishPagesTest {
     private static final String EDGE_CACHE = "X-Varnish-Cache";
     private static final Duration PURGED_WITHIN = Duration.ofSeconds(10);
 
-    private static String token() throws Exception {
-        return Jwt.issuer("https://catalog.example.com/dev").subject("edge-pages-test").groups(Set.of("catalog-admin"))
-                .sign(KeyUtils.decodePrivateKey(Files.readString(Path.of("dev/jwt/privateKey.pem"))));
+    private static String token() {
+        return AdminTokens.admin();
     }
 
     private static Response viaEdge(String path) {

@@ -35,7 +35,7 @@ public final class StoreFixture implements AutoCloseable {
                     .httpClientBuilder(AwsCrtAsyncHttpClient.builder()).build();
             config = TestConfig.catalog(Map.of("catalog.dynamodb.create-tables", "true",
                     "catalog.dynamodb.table-prefix", "unit-" + UUID.randomUUID().toString().substring(0, 8) + "-"));
-            clients = new StoreClients(dynamodb, config, new SimpleMeterRegistry());
+            clients = new StoreClients(dynamodb, config, new SimpleMeterRegistry(), false);
             tables = new Tables(config);
             new TableManager(clients, tables, config).onStart(null);
         } catch (RuntimeException e) {
