@@ -39,11 +39,19 @@ public final class Futures {
         return Uni.createFrom().deferred(() -> Uni.createFrom().completionStage(call).emitOn(resumeExecutor()));
     }
 
-    /** A pause of {@code delay}, made at subscription, that resumes where {@link #uni} would (a backoff). */
+    /**
+     * A pause of {@code delay}, made at subscription, that resumes where {@link #uni} would (a backoff). A pause
+     * under a millisecond (full jitter draws zero now and then) is none: Vert.x timers refuse delays under 1 ms.
+     */
     public static Uni<Void> delay(Duration delay) {
+        if (delay.compareTo(MIN_TIMER) < 0) {
+            return Uni.createFrom().voidItem();
+        }
         return Uni.createFrom().deferred(() -> Uni.createFrom().voidItem().onItem().delayIt().by(delay)
                 .emitOn(resumeExecutor()));
     }
+
+    private static final Duration MIN_TIMER = Duration.ofMillis(1);
 
     /** Where a continuation of a call made now resumes. */
     static Executor resumeExecutor() {
