@@ -37,6 +37,8 @@ class ProdRefusesDevKeyIT {
         builder.environment().put("QUARKUS_DYNAMODB_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY", "x");
         builder.environment().put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", key.toString());
         builder.environment().put("MP_JWT_VERIFY_ISSUER", "https://catalog.example.com/dev");
+        // every other production check satisfied, so that the dev key is the one reason to refuse
+        builder.environment().put("CATALOG_CURSOR_SECRET", "prod-refuses-dev-key-it-cursor-secret-0123456789");
         builder.environment().remove("CATALOG_JWT_ALLOW_DEV_KEY");
         Process process = builder.start();
         try {
