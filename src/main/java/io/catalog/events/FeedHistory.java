@@ -101,35 +101,13 @@ public class FeedHistory {
      */
     private Uni<Boolean> trimmed() {
         return redis.execute("XINFO", "STREAM", stream).map(info -> {
-            Response added = field(info, "entries-added");
-            Response length = field(info, "length");
+            Response added = FeedConsumer.field(info, "entries-added");
+            Response length = FeedConsumer.field(info, "length");
             return added == null || length == null || added.toLong() > length.toLong();
         }).onFailure().recoverWithItem(e -> {
             // no stream at all (Redis restarted empty): what was missed is gone
             return true;
         });
-    }
-
-    /** A field of a reply that is a map (RESP3) or a flat list of names and values (RESP2). */
-    private static Response field(Response reply, String name) {
-        if (isMap(reply)) {
-            return reply.containsKey(name) ? reply.get(name) : null;
-        }
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            if (name.equals(reply.get(i).toString())) {
-                return reply.get(i + 1);
-            }
-        }
-        return null;
-    }
-
-    private static boolean isMap(Response reply) {
-        try {
-            reply.getKeys();
-            return true;
-        } catch (RuntimeException notAMap) {
-            return false;
-        }
     }
 
     private ProductUpdated read(StreamMessage<String, String, String> message) {
