@@ -95,6 +95,21 @@ final class ChildProcess {
         }
     }
 
+    /** Sends signal {@code name} ({@code STOP}, {@code CONT} ...) to the process: a fault injected for real. */
+    void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + this + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public String toString() {
         return name + " (pid " + process.pid() + ", log " + log + ")";
