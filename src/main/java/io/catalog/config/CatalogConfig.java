@@ -400,6 +400,20 @@ public interface CatalogConfig {
             /** How often invalidations in progress are checked for completion, to free in-flight capacity. */
             @WithDefault("15s")
             Duration pollInterval();
+
+            /**
+             * What an invalidation names: {@code tags}, the surrogate keys as {@code #<tag>} items (every
+             * representation carrying the tag, whatever its query string; needs the distribution's cache-tag
+             * header), or {@code paths}, the exact paths a key stands for (a distribution without cache tags).
+             */
+            @WithDefault("tags")
+            InvalidateBy invalidateBy();
+
+            /** What a CloudFront invalidation names. */
+            enum InvalidateBy {
+                TAGS,
+                PATHS
+            }
         }
     }
 

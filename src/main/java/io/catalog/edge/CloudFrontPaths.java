@@ -8,7 +8,9 @@ import java.util.Set;
 import io.catalog.model.SurrogateKeys;
 
 /**
- * Maps surrogate keys to the CloudFront invalidation paths of the representations that carry them, never with a
+ * The fallback of invalidation by cache tag ({@code catalog.edge.cloudfront.invalidate-by=paths}, for a distribution
+ * without a cache-tag header): maps surrogate keys to the CloudFront invalidation paths of the representations that
+ * carry them, never with a
  * wildcard (a wildcard path is billed like one path but CloudFront allows only 15 in progress, and it would drop far
  * more than what changed).
  *
@@ -21,7 +23,7 @@ import io.catalog.model.SurrogateKeys;
  *
  * <p>
  * Listing pages requested with {@code limit} or {@code cursor} have other cache keys that no exact path can name
- * in advance: with path invalidation they are refreshed by their {@code max-age} ({@code catalog.edge.max-age},
+ * in advance: in this mode they are refreshed by their {@code max-age} ({@code catalog.edge.max-age},
  * 30 s by default) plus {@code stale-while-revalidate}, not by a purge. Ids and categories are restricted to
  * {@code [A-Za-z0-9_-]}, so the paths need no encoding.
  */

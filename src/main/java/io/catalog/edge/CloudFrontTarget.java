@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.jboss.logging.Logger;
 
+import io.catalog.config.CatalogConfig.Edge.Cloudfront.InvalidateBy;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -25,27 +26,29 @@ import software.amazon.awssdk.services.cloudfront.model.CreateInvalidationReques
 import software.amazon.awssdk.services.cloudfront.model.GetInvalidationResponse;
 
 /**
- * CloudFront invalidation by path: each batch of surrogate keys becomes one {@code CreateInvalidation} of distinct,
- * exact paths ({@link CloudFrontPaths}), never a wildcard.
+ * CloudFront invalidation: each batch of surrogate keys becomes one {@code CreateInvalidation} of distinct items,
+ * by default the keys themselves as cache tags ({@code #product-42}, {@link CloudFrontTags}), which drop every
+ * representation the origin tagged with them (its {@code Cache-Tag} header, named by the distribution's cache-tag
+ * setting), listing pages with any {@code limit} or cursor included; or, as a fallback for a distribution without
+ * cache tags ({@code catalog.edge.cloudfront.invalidate-by=paths}), the exact paths the keys stand for
+ * ({@link CloudFrontPaths}), never a wildcard. Tags and paths travel in the same {@code InvalidationBatch.Paths}
+ * list and are counted alike: below, "paths" means items of either kind.
  *
  * <p>
  * Two limits apply. CloudFront accepts at most 3,000 exact paths in progress per distribution
- * ({@code catalog.edge.cloudfront.max-in-flight}): this pod counts the paths of its invalidations
+ * ({@code catalog.edge.cloudfront.max-in-flight}): this pod counts the items of its invalidations
  * ({@link InFlightPaths}) until {@code GetInvalidation} reports them {@code Completed} (polled every
  * {@code poll-interval} on Quarkus' scheduler, only while some are in progress; after 15 minutes they are assumed
  * completed), sends what fits and fails the rest with {@link InFlightLimitException}, which the purger retries with
  * backoff. The limit is per distribution and this count is per pod; CloudFront's own
  * {@code TooManyInvalidationsInProgress} answer is retried the same way. Second, invalidations cost money past the
- * free 1,000 paths a month: a shared {@link MonthlyBudget} in Redis grants paths before they are sent and takes back
- * what a failed call did not use. Beyond it the batch is dropped (the edge relies on {@code max-age}), gauge
- * {@code catalog.edge.purge.budget.exhausted} is 1 and one WARN line is logged per pod and month.
+ * free 1,000 paths a month, and each tag is billed as one path: a shared {@link MonthlyBudget} in Redis grants items
+ * before they are sent and takes back what a failed call did not use. Beyond it the batch is dropped (the edge relies
+ * on {@code max-age}), gauge {@code catalog.edge.purge.budget.exhausted} is 1 and one WARN line is logged per pod and
+ * month.
  *
  * <p>
- * Invalidation by cache tag (launched by CloudFront in April 2026) is not used: the AWS SDK this service is built
- * with (2.42.4) has no model for it ({@code InvalidationBatch} holds only {@code Paths} and {@code CallerReference}).
- *
- * <p>
- * A retry of a batch sends only the paths not yet invalidated, under the same caller reference per chunk, so
+ * A retry of a batch sends only the items not yet invalidated, under the same caller reference per chunk, so
  * CloudFront does not create (and bill) a second invalidation for a call that succeeded but whose answer was lost.
  */
 public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
@@ -55,6 +58,7 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
 
     private final CloudFrontAsyncClient client;
     private final String distributionId;
+    private final InvalidateBy invalidateBy;
     private final MonthlyBudget budget;
     private final InFlightPaths inFlight;
     private final Clock clock;
@@ -73,11 +77,12 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
         }
     }
 
-    public CloudFrontTarget(CloudFrontAsyncClient client, String distributionId, ReactiveRedisDataSource redis,
-            String budgetKeyPrefix, long monthlyBudget, int maxInFlight, Duration pollInterval, Clock clock,
-            ScheduledExecutorService scheduler, MeterRegistry registry) {
+    public CloudFrontTarget(CloudFrontAsyncClient client, String distributionId, InvalidateBy invalidateBy,
+            ReactiveRedisDataSource redis, String budgetKeyPrefix, long monthlyBudget, int maxInFlight,
+            Duration pollInterval, Clock clock, ScheduledExecutorService scheduler, MeterRegistry registry) {
         this.client = client;
         this.distributionId = distributionId;
+        this.invalidateBy = invalidateBy;
         this.budget = new MonthlyBudget(redis, budgetKeyPrefix, monthlyBudget, clock);
         this.inFlight = new InFlightPaths(maxInFlight);
         this.clock = clock;
@@ -114,8 +119,13 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
 
     @Override
     public Uni<Void> purge(Set<String> keys) {
-        Batch batch = new Batch(CloudFrontPaths.of(keys));
+        Batch batch = new Batch(items(keys));
         return Uni.createFrom().deferred(() -> sendRemaining(batch));
+    }
+
+    /** What the invalidations of {@code keys} name: their tags, or their exact paths in the fallback mode. */
+    Set<String> items(Set<String> keys) {
+        return invalidateBy == InvalidateBy.TAGS ? CloudFrontTags.of(keys) : CloudFrontPaths.of(keys);
     }
 
     private Uni<Void> sendRemaining(Batch batch) {
@@ -164,7 +174,7 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
     private void exhausted(YearMonth month, int dropped) {
         metrics.count(PurgeMetrics.OVER_BUDGET);
         if (!month.equals(exhaustedIn.getAndSet(month))) {
-            LOG.warnf("CloudFront path budget of %s is used up: %d paths not invalidated, the edge relies on max-age"
+            LOG.warnf("CloudFront path budget of %s is used up: %d paths or tags not invalidated, the edge relies on max-age"
                     + " until the month ends (catalog.edge.cloudfront.monthly-path-budget)", month, dropped);
         }
     }
@@ -206,7 +216,7 @@ public class CloudFrontTarget implements EdgeTarget, AutoCloseable {
         client.close();
     }
 
-    /** The paths of one purge not invalidated yet, and the nonce of its caller references. */
+    /** The items (tags or paths) of one purge not invalidated yet, and the nonce of its caller references. */
     private static final class Batch {
         private final List<String> paths;
         private final String nonce = UUID.randomUUID().toString();

@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.cloudfront.CloudFrontAsyncClientBuilder;
 
 /**
  * The edge targets switched on by configuration: Varnish when {@code catalog.edge.purge.varnish-urls} is set,
- * CloudFront when {@code catalog.edge.cloudfront.distribution-id} is set (asynchronous SDK client on the AWS CRT
+ * CloudFront when {@code catalog.edge.cloudfront.distribution-id} is set (by cache tag or by path:
+ * {@code catalog.edge.cloudfront.invalidate-by}; asynchronous SDK client on the AWS CRT
  * HTTP client, global region, credentials from the default AWS chain).
  */
 @ApplicationScoped
@@ -38,7 +39,8 @@ public class EdgeTargets {
         purge.varnishUrls().filter(urls -> !urls.isEmpty())
                 .ifPresent(urls -> all.add(new VarnishTarget(urls, purge.timeout(), registry)));
         CatalogConfig.Edge.Cloudfront cloudfront = config.edge().cloudfront();
-        cloudfront.distributionId().ifPresent(id -> all.add(new CloudFrontTarget(client(cloudfront), id, redis,
+        cloudfront.distributionId().ifPresent(id -> all.add(new CloudFrontTarget(client(cloudfront), id,
+                cloudfront.invalidateBy(), redis,
                 config.l2().keyPrefix() + "edge:cloudfront:paths:", cloudfront.monthlyPathBudget(),
                 cloudfront.maxInFlight(), cloudfront.pollInterval(), clock, scheduler, registry)));
         this.targets = List.copyOf(all);

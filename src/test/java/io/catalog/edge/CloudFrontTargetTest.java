@@ -25,6 +25,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.catalog.config.CatalogConfig.Edge.Cloudfront.InvalidateBy;
 import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -77,12 +78,16 @@ class CloudFrontTargetTest {
     }
 
     private CloudFrontTarget target(long budget, int maxInFlight, MutableClock clock) {
+        return target(InvalidateBy.TAGS, budget, maxInFlight, clock);
+    }
+
+    private CloudFrontTarget target(InvalidateBy invalidateBy, long budget, int maxInFlight, MutableClock clock) {
         CloudFrontAsyncClient client = CloudFrontAsyncClient.builder().region(Region.AWS_GLOBAL)
                 .endpointOverride(endpoint.uri()).httpClientBuilder(AwsCrtAsyncHttpClient.builder())
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
-        CloudFrontTarget target = new CloudFrontTarget(client, DISTRIBUTION, redis.reactive, BUDGET_PREFIX, budget,
-                maxInFlight, Duration.ofMillis(50), clock, scheduler, registry);
+        CloudFrontTarget target = new CloudFrontTarget(client, DISTRIBUTION, invalidateBy, redis.reactive, BUDGET_PREFIX,
+                budget, maxInFlight, Duration.ofMillis(50), clock, scheduler, registry);
         closeables.add(target);
         return target;
     }
@@ -105,8 +110,65 @@ class CloudFrontTargetTest {
     }
 
     @Test
-    void recordedEndpoint_keysOf500EventsBecomeOneInvalidationOfDistinctExactPaths() throws Exception {
+    void recordedEndpoint_aChangeIsInvalidatedByTheCacheTagsOfItsSurrogateKeys() throws Exception {
         CloudFrontTarget target = target(10_000, 3000, new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
+        ProductUpdated moved = EdgePurgerTest.event("sku-42", "tv", "radio");
+
+        assertThat(purgeOnce(target, moved)).isTrue();
+
+        assertThat(endpoint.calls).hasSize(1);
+        assertThat(endpoint.calls.get(0).distributionId()).isEqualTo(DISTRIBUTION);
+        assertThat(endpoint.calls.get(0).paths()).as("one #tag item per surrogate key of the change")
+                .containsExactlyInAnyOrder("#product-sku-42", "#category-tv", "#category-radio", "#products");
+        assertThat(budgetUsed("2026-11")).as("each tag counts as one path").isEqualTo(4);
+    }
+
+    @Test
+    void recordedEndpoint_pathsFallbackInvalidatesTheExactPathsOfAChange() throws Exception {
+        CloudFrontTarget target = target(InvalidateBy.PATHS, 10_000, 3000,
+                new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
+        ProductUpdated moved = EdgePurgerTest.event("sku-42", "tv", "radio");
+
+        assertThat(purgeOnce(target, moved)).isTrue();
+
+        assertThat(endpoint.calls).hasSize(1);
+        assertThat(endpoint.calls.get(0).paths()).containsExactlyInAnyOrder("/products/sku-42", "/categories/tv/summary",
+                "/products?category=tv", "/categories/radio/summary", "/products?category=radio", "/products");
+        assertThat(budgetUsed("2026-11")).isEqualTo(6);
+    }
+
+    private boolean purgeOnce(CloudFrontTarget target, ProductUpdated event) throws Exception {
+        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(20), 0, Duration.ofMillis(20),
+                Duration.ZERO, scheduler, registry);
+        return purger.submit(List.of(event)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void recordedEndpoint_keysOf500EventsBecomeOneInvalidationOfDistinctTags() throws Exception {
+        CloudFrontTarget target = target(10_000, 3000, new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
+        List<String> items = purge500Events(target);
+
+        assertThat(items).doesNotHaveDuplicates().hasSize(250 + 6 + 1)
+                .contains("#product-p0", "#product-p249", "#category-c3", "#category-old", "#products")
+                .allMatch(item -> item.startsWith("#")).noneMatch(item -> item.contains("*"));
+        assertThat(budgetUsed("2026-11")).isEqualTo(items.size());
+    }
+
+    @Test
+    void recordedEndpoint_keysOf500EventsBecomeOneInvalidationOfDistinctExactPaths() throws Exception {
+        CloudFrontTarget target = target(InvalidateBy.PATHS, 10_000, 3000,
+                new MutableClock(Instant.parse("2026-11-05T10:00:00Z")));
+        List<String> paths = purge500Events(target);
+
+        assertThat(paths).doesNotHaveDuplicates().hasSize(250 + 6 * 2 + 1)
+                .contains("/products/p0", "/products/p249", "/categories/c3/summary", "/products?category=c3",
+                        "/categories/old/summary", "/products?category=old", "/products")
+                .noneMatch(path -> path.contains("*") || path.startsWith("#"));
+        assertThat(budgetUsed("2026-11")).isEqualTo(paths.size());
+    }
+
+    /** 500 events on 250 products in 5 categories (one moved from "old"), in 5 submissions within one window. */
+    private List<String> purge500Events(CloudFrontTarget target) throws Exception {
         EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(200), 3, Duration.ofMillis(20), Duration.ZERO,
                 scheduler, registry);
         List<CompletionStage<Boolean>> done = new ArrayList<>();
@@ -121,18 +183,11 @@ class CloudFrontTargetTest {
         for (CompletionStage<Boolean> stage : done) {
             assertThat(stage.toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
         }
-
         assertThat(endpoint.calls).hasSize(1);
-        RecordedCloudFrontEndpoint.Call call = endpoint.calls.get(0);
-        assertThat(call.distributionId()).isEqualTo(DISTRIBUTION);
-        List<String> paths = call.paths();
-        assertThat(paths).doesNotHaveDuplicates().hasSize(250 + 6 * 2 + 1)
-                .contains("/products/p0", "/products/p249", "/categories/c3/summary", "/products?category=c3",
-                        "/categories/old/summary", "/products?category=old", "/products")
-                .noneMatch(path -> path.contains("*"));
-        assertThat(budgetUsed("2026-11")).isEqualTo(paths.size());
+        assertThat(endpoint.calls.get(0).distributionId()).isEqualTo(DISTRIBUTION);
         assertThat(registry.get("catalog.edge.purges").tags("target", "cloudfront", "outcome", "success").counter()
                 .count()).isEqualTo(1);
+        return endpoint.calls.get(0).paths();
     }
 
     @Test
@@ -159,7 +214,7 @@ class CloudFrontTargetTest {
         done.toCompletableFuture().get(1, TimeUnit.SECONDS);
         assertThat(endpoint.calls).hasSize(3);
         assertThat(endpoint.maxPathsInProgress()).isLessThanOrEqualTo(100);
-        assertThat(endpoint.paths()).doesNotHaveDuplicates().hasSize(250).noneMatch(path -> path.contains("*"));
+        assertThat(endpoint.paths()).doesNotHaveDuplicates().hasSize(250).allMatch(item -> item.startsWith("#product-"));
     }
 
     @Test
