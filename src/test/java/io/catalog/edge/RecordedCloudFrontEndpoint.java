@@ -24,7 +24,7 @@ import com.sun.net.httpserver.HttpServer;
  * {@code CreateInvalidation} is recorded and answered {@code InProgress}; {@code GetInvalidation} answers
  * {@code Completed} once the test has called {@link #completeAll()}. It tracks the most paths ever in progress.
  */
-final class RecordedCloudFrontEndpoint implements AutoCloseable {
+public final class RecordedCloudFrontEndpoint implements AutoCloseable {
 
     private static final String NS = "http://cloudfront.amazonaws.com/doc/2020-05-31/";
     private static final Pattern PATH = Pattern.compile("<Path>(.*?)</Path>");
@@ -32,28 +32,28 @@ final class RecordedCloudFrontEndpoint implements AutoCloseable {
     private static final Pattern INVALIDATIONS = Pattern.compile("/2020-05-31/distribution/([^/]+)/invalidation(?:/(.+))?");
 
     /** One recorded {@code CreateInvalidation}. */
-    record Call(String distributionId, String id, String callerReference, List<String> paths) {
+    public record Call(String distributionId, String id, String callerReference, List<String> paths) {
     }
 
-    final List<Call> calls = new CopyOnWriteArrayList<>();
+    public final List<Call> calls = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> inProgress = new ConcurrentHashMap<>();
     private final Set<String> completed = ConcurrentHashMap.newKeySet();
     private final AtomicInteger maxPathsInProgress = new AtomicInteger();
     private final AtomicInteger ids = new AtomicInteger();
     private final HttpServer server;
 
-    RecordedCloudFrontEndpoint() throws IOException {
+    public RecordedCloudFrontEndpoint() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI uri() {
+    public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
     /** Every path sent, in order. */
-    List<String> paths() {
+    public List<String> paths() {
         List<String> all = new ArrayList<>();
         calls.forEach(call -> all.addAll(call.paths()));
         return all;
