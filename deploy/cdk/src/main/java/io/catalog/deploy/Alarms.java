@@ -1,6 +1,7 @@
 package io.catalog.deploy;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -19,8 +20,9 @@ import software.constructs.Construct;
 
 /**
  * What pages someone: the ALB's own view (5xx, p99 latency) and the service's promises, from the
- * metrics the sidecar publishes: the invalidation feed is current and healthy, the outbox drains,
- * and the edge purge budget is not spent (past it the edge relies on max-age alone).
+ * metrics the collector sidecar publishes: the invalidation feed is current and healthy, the outbox drains,
+ * the consistency checker finds nothing stale, and the edge purge budget is not spent (past it the edge relies on
+ * max-age alone). README.md, "Operating it", says what each means and what to do.
  */
 public final class Alarms extends Construct {
 
@@ -55,14 +57,26 @@ public final class Alarms extends Construct {
         alarm("PurgeBudgetExhausted", "monthly CloudFront invalidation budget spent: edge relies on max-age",
                 serviceMetric("catalog_edge_purge_budget_exhausted", "Maximum"),
                 ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1, TreatMissingData.NOT_BREACHING);
+        alarm("StaleConsistencyCheck", "the consistency checker found a cache tier holding a stale value",
+                serviceMetric(CONSISTENCY_CHECKS, "Sum", Map.of("result", "stale")),
+                ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, 1, 1, TreatMissingData.NOT_BREACHING);
     }
 
-    /** A metric the sidecar publishes: namespace {@code Catalog}, dimension {@code job=catalog}. */
+    static final String CONSISTENCY_CHECKS = "catalog_consistency_checks_total";
+
+    /** A metric the collector publishes: namespace {@code Catalog}, dimension {@code service=catalog}. */
     static Metric serviceMetric(String name, String statistic) {
+        return serviceMetric(name, statistic, Map.of());
+    }
+
+    /** The same, split by more of its labels (e.g. {@code result=stale}). */
+    static Metric serviceMetric(String name, String statistic, Map<String, String> labels) {
+        Map<String, String> dimensions = new TreeMap<>(labels);
+        dimensions.put(CollectorSidecar.SERVICE_DIMENSION, CollectorSidecar.SERVICE);
         return Metric.Builder.create()
-                .namespace(MetricsSidecar.NAMESPACE)
+                .namespace(CollectorSidecar.NAMESPACE)
                 .metricName(name)
-                .dimensionsMap(Map.of("job", MetricsSidecar.JOB))
+                .dimensionsMap(dimensions)
                 .statistic(statistic)
                 .period(Duration.minutes(1))
                 .build();

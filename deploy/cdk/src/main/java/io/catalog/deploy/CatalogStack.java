@@ -35,9 +35,10 @@ public final class CatalogStack extends Stack {
                 originVerify);
         this.edge = config.cloudFront() ? new EdgeTier(this, "Edge", config, originVerify) : null;
         if (config.edgePurge()) {
-            service.enableEdgePurge(edge.distribution());
+            service.enableEdgePurge(edge.distribution(), !config.cacheTagHeader().isBlank());
         }
         new Alarms(this, "Alarms", config, service.loadBalancer());
+        new OperationsDashboard(this, "Operations", service.loadBalancer());
         outputs();
     }
 

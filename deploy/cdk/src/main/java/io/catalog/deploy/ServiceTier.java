@@ -59,7 +59,7 @@ import software.constructs.Construct;
  * {@value #CLOUDFRONT_PREFIX_LIST}), and a listener rule forwards only requests that carry the secret
  * origin header {@value #ORIGIN_VERIFY_HEADER} that CloudFront adds; anything else gets 403 from the ALB.
  * {@code /q/*} lives on Quarkus' management interface ({@value #MANAGEMENT_PORT}), which no listener
- * forwards to: only the target group's health checks (and the metrics sidecar, on localhost) reach it.
+ * forwards to: only the target group's health checks (and the collector sidecar, on localhost) reach it.
  */
 public final class ServiceTier extends Construct {
 
@@ -108,7 +108,8 @@ public final class ServiceTier extends Construct {
                         .build()))
                 .stopTimeout(Duration.seconds(30))
                 .build());
-        new MetricsSidecar(this, "Metrics", taskDefinition, logGroup("MetricsLogs", "/catalog/metrics"));
+        new CollectorSidecar(this, "Collector", taskDefinition, logGroup("MetricsLogs", "/catalog/metrics"),
+                logGroup("CollectorLogs", "/catalog/otel-collector"), Stack.of(this).getRegion());
 
         data.grantItemAccess(taskDefinition.getTaskRole());
         events.grantPublish(taskDefinition.getTaskRole());
@@ -231,6 +232,7 @@ public final class ServiceTier extends Construct {
         data.dax().ifPresent(dax -> env.put("CATALOG_DAX_ENDPOINT", dax.discoveryUrl()));
         env.put("CATALOG_EVENTS_EVENTBRIDGE_BUS", events.bus().getEventBusName());
         env.put("MP_JWT_VERIFY_ISSUER", config.jwtIssuer());
+        env.putAll(CollectorSidecar.SERVICE_ENVIRONMENT);
         return env;
     }
 
@@ -257,7 +259,7 @@ public final class ServiceTier extends Construct {
     /**
      * {@code /q/*} (health, metrics, OpenAPI) is not public: it is served on the management port, which no
      * listener forwards to, and the ALB answers 404 itself for the path on the public port too. Its own
-     * health checks and the metrics sidecar reach the management port directly, not through a listener.
+     * health checks and the collector sidecar reach the management port directly, not through a listener.
      * (ALB fixed responses cannot carry {@code application/problem+json}; the body has its shape.)
      */
     private static void hideOperationsEndpoints(ApplicationListener listener) {
@@ -272,9 +274,13 @@ public final class ServiceTier extends Construct {
                 .build());
     }
 
-    /** Points the service's edge purge at the distribution and lets it invalidate exactly that one. */
-    public void enableEdgePurge(IDistribution distribution) {
+    /**
+     * Points the service's edge purge at the distribution and lets it invalidate exactly that one: by cache tag when
+     * the distribution reads them from a header ({@code cacheTagHeader}), else by exact path.
+     */
+    public void enableEdgePurge(IDistribution distribution, boolean cacheTags) {
         container.addEnvironment("CATALOG_EDGE_CLOUDFRONT_DISTRIBUTION_ID", distribution.getDistributionId());
+        container.addEnvironment("CATALOG_EDGE_CLOUDFRONT_INVALIDATE_BY", cacheTags ? "tags" : "paths");
         distribution.grant(taskDefinition.getTaskRole(), "cloudfront:CreateInvalidation", "cloudfront:GetInvalidation");
     }
 

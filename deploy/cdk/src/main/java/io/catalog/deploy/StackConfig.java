@@ -163,6 +163,13 @@ public record StackConfig(
                 originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, Optional.of(id));
     }
 
+    public StackConfig withCacheTagHeader(String header) {
+        return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
+                redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
+                dax, daxNodeType, daxNodes, cloudFront, edgePurge, header, originDomainName,
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+    }
+
     public StackConfig withoutPrefixList() {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,

@@ -23,18 +23,33 @@ class AlarmsTest {
     }
 
     @Test
-    void serviceAlarmsOnTheSidecarMetrics() {
+    void serviceAlarmsOnTheCollectorsMetrics() {
         serviceAlarm("catalog_feed_lag_seconds", "GreaterThanThreshold", 5, 3);
         serviceAlarm("catalog_feed_healthy", "LessThanThreshold", 1, 2);
         serviceAlarm("catalog_outbox_pending", "GreaterThanThreshold", 100, 3);
         serviceAlarm("catalog_edge_purge_budget_exhausted", "GreaterThanOrEqualToThreshold", 1, 1);
     }
 
+    @Test
+    void anyStaleConsistencyCheckAlarms() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
+                "Namespace", "Catalog",
+                "MetricName", "catalog_consistency_checks_total",
+                "Dimensions", List.of(Map.of("Name", "result", "Value", "stale"),
+                        Map.of("Name", "service", "Value", "catalog")),
+                "Statistic", "Sum",
+                "ComparisonOperator", "GreaterThanOrEqualToThreshold",
+                "Threshold", 1,
+                "EvaluationPeriods", 1,
+                "TreatMissingData", "notBreaching",
+                "AlarmActions", Match.anyValue()));
+    }
+
     private void serviceAlarm(String metric, String comparison, int threshold, int periods) {
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Map.of(
                 "Namespace", "Catalog",
                 "MetricName", metric,
-                "Dimensions", List.of(Map.of("Name", "job", "Value", "catalog")),
+                "Dimensions", List.of(Map.of("Name", "service", "Value", "catalog")),
                 "ComparisonOperator", comparison,
                 "Threshold", threshold,
                 "EvaluationPeriods", periods,

@@ -108,7 +108,7 @@ class PerimeterTest {
                 .map(p -> p.get("FromPort")).collect(Collectors.toList());
         assertEquals(Set.of(ServiceTier.PORT, ServiceTier.MANAGEMENT_PORT), Set.copyOf(servicePorts),
                 "the service admits the ALB on its port and the health checks on the management port only");
-        assertTrue(MetricsSidecar.prometheusConfig().contains("localhost:9000"));
+        assertTrue(CollectorSidecar.config("/catalog/metrics", "us-east-1").contains("localhost:9000"));
     }
 
     @Test
@@ -123,8 +123,9 @@ class PerimeterTest {
                 "dax:GetItem", "dax:PutItem", "dax:UpdateItem",
                 // EventBridgeSink, CloudFrontTarget
                 "events:PutEvents", "cloudfront:CreateInvalidation", "cloudfront:GetInvalidation",
-                // the metrics sidecar's log group
-                "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"));
+                // the collector sidecar: its metrics log group, traces to X-Ray
+                "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams",
+                "xray:PutTraceSegments", "xray:PutTelemetryRecords"));
         assertEquals(expected, new java.util.TreeSet<>(actions));
         for (String unused : List.of("dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem",
                 "dax:Query", "dax:Scan", "dax:DeleteItem")) {
@@ -136,7 +137,7 @@ class PerimeterTest {
     void everyImageIsPinned() {
         String containers = template.findResources("AWS::ECS::TaskDefinition").toString();
         assertFalse(containers.contains(":latest"), containers);
-        assertTrue(containers.contains(MetricsSidecar.IMAGE), containers);
+        assertTrue(containers.contains(CollectorSidecar.IMAGE), containers);
         for (String unpinned : List.of("repo/catalog:latest", "repo/catalog", "repo/catalog:",
                 "123456789012.dkr.ecr.us-east-1.amazonaws.com/catalog-service:latest")) {
             assertThrows(IllegalArgumentException.class, () -> ServiceTier.requirePinned(unpinned), unpinned);

@@ -76,16 +76,6 @@ class ServiceTierTest {
     }
 
     @Test
-    void metricsSidecarScrapesPrometheusIntoTheCatalogNamespace() {
-        template.hasResourceProperties("AWS::ECS::TaskDefinition", Map.of("ContainerDefinitions", Match.arrayWith(List.of(
-                Match.objectLike(Map.of("Name", "cloudwatch-agent", "Essential", false))))));
-        assertTrue(MetricsSidecar.prometheusConfig().contains("metrics_path: /q/metrics"));
-        String agent = MetricsSidecar.agentConfig("/catalog/metrics");
-        assertTrue(agent.contains("\"metric_namespace\": \"Catalog\""));
-        MetricsSidecar.METRICS.forEach(m -> assertTrue(agent.contains("\"^" + m + "$\""), m));
-    }
-
-    @Test
     void daxOffSynthesizesWithoutDax() {
         Template daxOff = Synth.template(Synth.DEFAULTS);
         daxOff.resourceCountIs("AWS::DAX::Cluster", 0);
