@@ -132,6 +132,10 @@ try {
   await dashboard.waitForTimeout(1500); // a second poll, so that the charts have two points
   check('dashboard shows feed health', (await dashboard.locator('#feed-state').textContent()) === 'healthy',
     await dashboard.locator('#feed-state').textContent());
+  const outbox = await dashboard.locator('#outbox').textContent();
+  const answers = await dashboard.locator('#errors tr').count();
+  check('dashboard shows the operational panels', outbox !== '–' && answers === 4
+    && (await dashboard.locator('#checks-state').textContent()) !== '–', 'outbox ' + outbox + ', answer rows ' + answers);
   await shoot(dashboard, 'dashboard');
 
   // Admin console on pod A: a price change with If-Match, then a conflict (412) and its retry.

@@ -24,8 +24,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The dashboard's numbers, read from this pod's own meters (the same ones {@code /q/metrics} exports): propagation
- * percentiles, lookups per tier, the feed's health, edge purges and the CloudFront budget. A small JSON document the
- * page polls, instead of parsing the Prometheus text in the browser.
+ * percentiles, lookups per tier, the feed's health, edge purges and the CloudFront budget, and the operational figures
+ * of the Grafana and CloudWatch dashboards (outbox, store loads, consistency checks, errors). A small JSON document
+ * the page polls, instead of parsing the Prometheus text in the browser.
  */
 @Path("/ui/dashboard/metrics")
 @Tag(name = "Browser pages")
@@ -37,7 +38,22 @@ public class DashboardMetrics {
     /** One snapshot of this pod's coherence figures. */
     @RegisterForReflection
     public record Snapshot(String pod, long takenAt, Propagation propagation, Map<String, Tier> tiers, Feed feed,
-            List<Purges> purges, CloudFront cloudFront, double liveStreams) {
+            List<Purges> purges, CloudFront cloudFront, double liveStreams, Operations operations) {
+    }
+
+    /**
+     * Counts since this pod started: events waiting in the outbox, DynamoDB loads (strongly consistent re-reads and
+     * DAX fallbacks among them), whether the store's circuit breaker is open, the consistency checker's results
+     * ({@code catalog.consistency.checks} by {@code result}; empty until the checker runs) and answers by class.
+     */
+    @RegisterForReflection
+    public record Operations(double outboxPending, double storeLoads, double consistentReloads, double daxFallbacks,
+            boolean storeBreakerOpen, Map<String, Double> consistencyChecks, Answers answers) {
+    }
+
+    /** HTTP answers of this pod: all of them, 5xx, 503 (store unavailable) and 429 (rate limited). */
+    @RegisterForReflection
+    public record Answers(double total, double serverErrors, double unavailable, double throttled) {
     }
 
     @RegisterForReflection
@@ -73,7 +89,41 @@ public class DashboardMetrics {
     @Operation(summary = "This pod's coherence figures for the dashboard")
     public Snapshot snapshot() {
         return new Snapshot(pod, System.currentTimeMillis(), propagation(), tiers(), feed(), purges(), cloudFront(),
-                gauge("catalog.live.streams"));
+                gauge("catalog.live.streams"), operations());
+    }
+
+    private Operations operations() {
+        Map<String, Double> checks = new TreeMap<>();
+        for (Counter counter : registry.find("catalog.consistency.checks").counters()) {
+            checks.merge(String.valueOf(counter.getId().getTag("result")), counter.count(), Double::sum);
+        }
+        return new Operations(gauge("catalog.outbox.pending"), count("catalog.store.loads"),
+                count("catalog.store.consistent.reloads"), count("catalog.store.dax.fallbacks"),
+                gauge("catalog.store.breaker.open") == 1, checks, answers());
+    }
+
+    private Answers answers() {
+        double total = 0;
+        double serverErrors = 0;
+        double unavailable = 0;
+        double throttled = 0;
+        for (Timer timer : registry.find("http.server.requests").timers()) {
+            String status = String.valueOf(timer.getId().getTag("status"));
+            long count = timer.count();
+            total += count;
+            serverErrors += status.startsWith("5") ? count : 0;
+            unavailable += status.equals("503") ? count : 0;
+            throttled += status.equals("429") ? count : 0;
+        }
+        return new Answers(total, serverErrors, unavailable, throttled);
+    }
+
+    private double count(String name) {
+        double sum = 0;
+        for (Counter counter : registry.find(name).counters()) {
+            sum += counter.count();
+        }
+        return sum;
     }
 
     private Propagation propagation() {

@@ -1,6 +1,7 @@
 package io.catalog.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.catalog.edge.RecordedCloudFrontEndpoint;
 import io.catalog.testing.Pod;
 import io.catalog.testing.PodCluster;
 
@@ -26,8 +28,9 @@ import io.catalog.testing.PodCluster;
  * The web pages in a real browser: Debian's headless {@code chromium} driven by {@code playwright-core} (npm, no
  * browser download) from {@code src/test/js/ui-browser.mjs}, against two pods of the packaged service. An open
  * product page on pod A shows a price written through pod B within 2 s without a reload, the dashboard shows that
- * change, the admin console changes a price and shows a 412 conflict, and no page logs a console error. The
- * screenshots in {@code docs/screenshots/} are made here.
+ * change and the operational panels, the admin console changes a price and shows a 412 conflict, and no page logs a
+ * console error. The pods invalidate a (recorded) CloudFront by cache tag. The screenshots in
+ * {@code docs/screenshots/} are made here.
  */
 class BrowserIT {
 
@@ -44,7 +47,10 @@ class BrowserIT {
         assertThat(Files.isExecutable(chromium)).as("%s (apt-get install chromium; .ci/run does)", chromium).isTrue();
         Path root = PodCluster.projectRoot();
 
-        try (PodCluster cluster = PodCluster.start(2, Map.of())) {
+        try (RecordedCloudFrontEndpoint cloudFront = new RecordedCloudFrontEndpoint();
+                PodCluster cluster = PodCluster.start(2, Map.of("CATALOG_EDGE_CLOUDFRONT_DISTRIBUTION_ID", "E2BROWSER",
+                        "CATALOG_EDGE_CLOUDFRONT_ENDPOINT_OVERRIDE", cloudFront.uri().toString(),
+                        "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"))) {
             Pod a = cluster.pod(0);
             Pod b = cluster.pod(1);
             put(a, cluster.adminToken(), "kettle", "Electric kettle", "39.90");
@@ -80,6 +86,10 @@ class BrowserIT {
                 assertThat(root.resolve(SCREENSHOTS).resolve(page + ".png")).as("screenshot").isNotEmptyFile();
             }
             assertThat(process.exitValue()).as("script exit; see %s", log).isZero();
+            await("the price change invalidated at the (recorded) CloudFront by its cache tags")
+                    .atMost(Duration.ofSeconds(20)).until(() -> cloudFront.paths().contains("#product-kettle"));
+            assertThat(cloudFront.paths()).contains("#category-" + CATEGORY, "#products")
+                    .allMatch(item -> item.startsWith("#"));
         }
     }
 

@@ -127,6 +127,7 @@ class UiPagesTest {
 
     @Test
     void theDashboardReadsThePodsOwnMeters() {
+        given().get("/ui/dashboard").then().statusCode(200);
         Response metrics = given().get("/ui/dashboard/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.header("Cache-Control")).isEqualTo("no-store");
@@ -136,6 +137,10 @@ class UiPagesTest {
         assertThat(doc.getMap("propagation")).containsKeys("count", "p50Millis", "p99Millis");
         assertThat(doc.getMap("feed")).containsKeys("healthy", "lagSeconds", "applied");
         assertThat(doc.getMap("cloudFront")).containsEntry("configured", false);
+        assertThat(doc.getMap("operations")).containsKeys("outboxPending", "storeLoads", "storeBreakerOpen",
+                "consistencyChecks", "answers");
+        assertThat(doc.getMap("operations.answers")).containsKeys("total", "serverErrors", "unavailable", "throttled");
+        assertThat(doc.getDouble("operations.answers.total")).as("the pod has answered requests").isPositive();
     }
 
     @Test

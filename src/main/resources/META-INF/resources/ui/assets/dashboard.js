@@ -1,5 +1,6 @@
 // Coherence dashboard of the pod that serves it: the live feed of changes (all of them) and this pod's figures
-// from /ui/dashboard/metrics, polled every second and drawn as small line charts of the last few minutes.
+// from /ui/dashboard/metrics, polled every second and drawn as small line charts of the last few minutes, and the
+// operational figures of the Grafana and CloudWatch dashboards (outbox, store, consistency checks, errors).
 (() => {
   'use strict';
   const { el } = window.Catalog;
@@ -65,8 +66,34 @@
     const cf = m.cloudFront;
     $('budget').textContent = !cf.configured ? 'not configured (no CloudFront distribution)'
       : (cf.budgetExhausted ? 'used up this month: the edge relies on max-age' : 'within budget')
-        + ', ' + Math.round(cf.pathsInFlight) + ' paths in flight';
+        + ', ' + Math.round(cf.pathsInFlight) + ' tags or paths in flight';
+    operations(m.operations);
     last = m;
+  }
+
+  function badge(id, good, text) {
+    const b = $(id);
+    b.textContent = text;
+    b.className = 'badge ' + (good ? 'good' : 'bad');
+  }
+
+  function operations(o) {
+    $('outbox').textContent = String(Math.round(o.outboxPending));
+    badge('outbox-state', o.outboxPending <= 100, o.outboxPending <= 100 ? 'draining' : 'backlog');
+    $('store-loads').textContent = String(Math.round(o.storeLoads));
+    $('reloads').textContent = String(Math.round(o.consistentReloads));
+    $('dax').textContent = String(Math.round(o.daxFallbacks));
+    $('breaker').textContent = o.storeBreakerOpen ? 'open: uncached reads and writes answer 503' : 'closed';
+    const consistent = o.consistencyChecks.consistent || 0;
+    const stale = o.consistencyChecks.stale || 0;
+    $('checks-consistent').textContent = String(Math.round(consistent));
+    $('checks-stale').textContent = String(Math.round(stale));
+    badge('checks-state', stale === 0, consistent + stale === 0 ? 'no check yet' : (stale === 0 ? 'consistent' : 'stale found'));
+    const a = o.answers;
+    const share = (n) => (a.total ? fixed(100 * n / a.total, 2) + ' %' : '–');
+    $('errors').replaceChildren(...[['all', a.total], ['5xx', a.serverErrors], ['503 (store unavailable)', a.unavailable],
+      ['429 (rate limited)', a.throttled]].map(([name, n]) => el('tr', {}, el('th', { scope: 'row' }, name),
+      el('td', { class: 'num' }, String(Math.round(n))), el('td', { class: 'num' }, name === 'all' ? '' : share(n)))));
   }
 
   async function poll() {
