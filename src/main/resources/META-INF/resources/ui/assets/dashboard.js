@@ -90,7 +90,7 @@
     $('checks-stale').textContent = String(Math.round(stale));
     badge('checks-state', stale === 0, consistent + stale === 0 ? 'no check yet' : (stale === 0 ? 'consistent' : 'stale found'));
     const a = o.answers;
-    const share = (n) => (a.total ? fixed(100 * n / a.total, 2) + ' %' : '–');
+    const share = (n) => (a.total ? fixed(100 * n / a.total, 1) + '\u00a0%' : '–');
     $('errors').replaceChildren(...[['all', a.total], ['5xx', a.serverErrors], ['503 (store unavailable)', a.unavailable],
       ['429 (rate limited)', a.throttled]].map(([name, n]) => el('tr', {}, el('th', { scope: 'row' }, name),
       el('td', { class: 'num' }, String(Math.round(n))), el('td', { class: 'num' }, name === 'all' ? '' : share(n)))));
