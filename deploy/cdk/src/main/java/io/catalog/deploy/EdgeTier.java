@@ -42,8 +42,9 @@ import software.constructs.Construct;
  *
  * <p>Cache tags: CloudFormation's {@code DistributionConfig.CacheTagConfig.HeaderName} (present in
  * aws-cdk-lib 2.263.0 as {@link CfnDistribution.CacheTagConfigProperty}, not on the L2
- * {@link Distribution}) is set through an escape hatch, so that invalidation by tag is possible.
- * CloudFront expects comma-separated tags in that header (see deploy/README.md).
+ * {@link Distribution}) is set through an escape hatch: the service sends its surrogate keys comma-separated in
+ * that header and invalidates them as {@code #<tag>} items ({@code CATALOG_EDGE_CLOUDFRONT_INVALIDATE_BY=tags}, set by
+ * {@link ServiceTier#enableEdgePurge}; without the header, by exact paths). See deploy/README.md.
  */
 public final class EdgeTier extends Construct {
 
