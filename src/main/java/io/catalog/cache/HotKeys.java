@@ -12,13 +12,13 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * The most read keys of this pod, in a fixed number of counters whatever the number of distinct keys: a hashed
  * heavy-hitters sketch (Misra-Gries per bucket). A key hashes to one of {@link #SLOTS} slots. A read of the key the
- * slot holds adds to its counts; a read of another key wears the holder's <em>weight</em> down by one, and takes
- * the slot (its counts start again from this read) once the weight is gone. A key read more often than all the
+ * slot holds adds to its counts; a read of another key adds to the slot's <em>wear</em>, and takes the slot (its
+ * counts start again from this read) once the wear reaches the holder's reads. A key read more often than all the
  * others hashing to its slot together therefore keeps the slot, and its counts are those since it took it: a lower
  * bound, exact for a key that never lost its slot. Cold keys pass through the slots without displacing a hot one.
  * <p>
- * Cheap on the read path: no allocation (the slot keeps the caller's key string), no lock, one or two atomic
- * increments. Races between two readers of one slot can misattribute a read or two; counts are estimates.
+ * Cheap on the read path: no allocation (the slot keeps the caller's key string), no lock, one atomic increment. Races between
+ * two readers of one slot can misattribute a read or two; counts are estimates.
  * <p>
  * The sketch also keeps a small ring of {@linkplain #recent recently read keys} (every L1 miss, and every
  * {@link #SAMPLE_EVERY}th read of a slot) for the consistency checker to sample from.
@@ -35,7 +35,7 @@ public final class HotKeys {
     private static final int READS = 0;
     private static final int MISSES = 1;
     private static final int INVALIDATIONS = 2;
-    private static final int WEIGHT = 3;
+    private static final int WEAR = 3;
     private static final int FIELDS = 4;
 
     private final AtomicReferenceArray<String> keys = new AtomicReferenceArray<>(SLOTS);
@@ -54,11 +54,11 @@ public final class HotKeys {
         String holder = keys.get(slot);
         if (key.equals(holder)) {
             long reads = counts.incrementAndGet(slot * FIELDS + READS);
-            counts.incrementAndGet(slot * FIELDS + WEIGHT);
             if ((reads & (SAMPLE_EVERY - 1)) == 0) {
                 offer(key);
             }
-        } else if (holder == null || counts.decrementAndGet(slot * FIELDS + WEIGHT) <= 0) {
+        } else if (holder == null
+                || counts.incrementAndGet(slot * FIELDS + WEAR) >= counts.get(slot * FIELDS + READS)) {
             take(slot, holder, key);
         }
     }
@@ -86,7 +86,7 @@ public final class HotKeys {
             counts.set(base + READS, 1);
             counts.set(base + MISSES, 0);
             counts.set(base + INVALIDATIONS, 0);
-            counts.set(base + WEIGHT, 1);
+            counts.set(base + WEAR, 0);
         }
     }
 
