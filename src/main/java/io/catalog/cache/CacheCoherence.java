@@ -29,6 +29,7 @@ public class CacheCoherence {
 
     private final L1Cache l1;
     private final Floors floors;
+    private final HotKeys hotKeys = new HotKeys();
     private final Ticker ticker;
     private final boolean l1Enabled;
     private final boolean coordinated;
@@ -73,6 +74,11 @@ public class CacheCoherence {
         return floors;
     }
 
+    /** The most read keys of this pod, fed by the read path and by {@link #apply}. */
+    public HotKeys hotKeys() {
+        return hotKeys;
+    }
+
     /** Whether L1 may answer now. */
     public boolean l1Trusted() {
         if (!l1Enabled) {
@@ -108,12 +114,20 @@ public class CacheCoherence {
      */
     public void applyOwn(ProductUpdated event) {
         if (l1Enabled && coordinated) {
-            apply(event);
+            invalidate(event);
         }
     }
 
-    /** Applies one event: every value older than it becomes stale in this pod. */
+    /**
+     * Applies one event from the feed: every value older than it becomes stale in this pod. Counted once per pod for
+     * the {@link HotKeys hot keys} (the writer's own {@link #applyOwn} is not).
+     */
     public void apply(ProductUpdated event) {
+        invalidate(event);
+        hotKeys.invalidated(Keys.product(event.productId()));
+    }
+
+    private void invalidate(ProductUpdated event) {
         long seq = event.sequence();
         for (String token : event.tokens()) {
             floors.raise(token, seq);

@@ -1,6 +1,7 @@
 package io.catalog.cache;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -57,6 +58,11 @@ public final class L1Cache {
 
     public CachedValue get(String key) {
         return entries.getIfPresent(key);
+    }
+
+    /** How long the entry of {@code key} has been cached, when there is one. */
+    public Optional<Duration> ageOf(String key) {
+        return entries.policy().expireAfterWrite().flatMap(expiry -> expiry.ageOf(key));
     }
 
     public long epoch() {

@@ -121,6 +121,40 @@ public class L2Cache {
         return value == null ? null : new Hit(value, response.get(1).toLong());
     }
 
+    /**
+     * What L2 holds under {@code key}, as it is (markers and unreadable entries too), for inspection and the
+     * consistency checker; {@code null} when there is nothing. Redis failures propagate.
+     *
+     * @param version the entry's version, or -1 when the entry cannot be read
+     * @param kind {@code D} document, {@code N} known absent, {@code I} marker, {@code ?} unreadable
+     * @param value what a read would be served ({@code null} for a marker or an unreadable entry)
+     */
+    public record Entry(long version, char kind, long ttlMillis, CachedValue value) {
+    }
+
+    public Uni<Entry> peek(String key) {
+        if (!enabled) {
+            return Uni.createFrom().nullItem();
+        }
+        return redis.execute("EVAL", GET_WITH_TTL, "1", key(key)).ifNoItem().after(timeout).fail()
+                .map(response -> response == null || response.size() < 2 ? null
+                        : entry(response.get(0), response.get(1).toLong()));
+    }
+
+    private static Entry entry(Response raw, long ttlMillis) {
+        try {
+            String[] parts = raw.toString().split("\\|", 3);
+            return new Entry(Long.parseLong(parts[0]), parts[1].charAt(0), ttlMillis, decode(raw));
+        } catch (RuntimeException unreadable) {
+            return new Entry(-1, '?', ttlMillis, null);
+        }
+    }
+
+    /** Deletes the entry under {@code key} whatever it holds (the repair of an unreadable or corrupted entry). */
+    public Uni<Void> evict(String key) {
+        return enabled ? redis.execute("DEL", key(key)).replaceWithVoid() : Uni.createFrom().voidItem();
+    }
+
     /** Stores {@code value} unless a newer one is there; failures are ignored (the cache is optional). */
     public Uni<Void> put(String key, CachedValue value, Duration ttl) {
         if (!enabled || !value.cacheable()) {

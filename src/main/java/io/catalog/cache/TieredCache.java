@@ -1,11 +1,15 @@
 package io.catalog.cache;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -17,6 +21,8 @@ import io.smallrye.mutiny.Uni;
  * that began before an invalidation) is reloaded strongly consistent and is never served or cached.</li>
  * <li>What is served raises the floor: this pod never answers an older version afterwards.</li>
  * </ol>
+ * Every L1 lookup goes through {@link #l1Hit}, which also feeds the pod's {@link HotKeys} sketch and, when tracing is
+ * on, the tier spans ({@link ReadSpans}).
  */
 @ApplicationScoped
 public class TieredCache {
@@ -26,6 +32,8 @@ public class TieredCache {
 
     private final CacheCoherence coherence;
     private final L2Cache l2;
+    private final HotKeys hotKeys;
+    private final ReadSpans spans;
     private final SingleFlight<Served> flights = new SingleFlight<>();
     private final Counter l1Hits;
     private final Counter l1Misses;
@@ -36,8 +44,15 @@ public class TieredCache {
     private final Counter refreshes;
 
     public TieredCache(CacheCoherence coherence, L2Cache l2, MeterRegistry registry) {
+        this(coherence, l2, ReadSpans.OFF, registry);
+    }
+
+    @Inject
+    public TieredCache(CacheCoherence coherence, L2Cache l2, ReadSpans spans, MeterRegistry registry) {
         this.coherence = coherence;
         this.l2 = l2;
+        this.hotKeys = coherence.hotKeys();
+        this.spans = spans;
         this.l1Hits = requests(registry, "l1", "hit");
         this.l1Misses = requests(registry, "l1", "miss");
         this.l2Hits = requests(registry, "l2", "hit");
@@ -62,39 +77,75 @@ public class TieredCache {
      * @param l2Ttl how long L2 may keep what is loaded
      */
     public Uni<Served> get(String key, Source source, Duration l2Ttl) {
-        Floors floors = coherence.floors();
-        if (coherence.l1Trusted()) {
-            CachedValue hit = coherence.l1().get(key);
-            if (hit != null && floors.admits(hit)) {
-                l1Hits.increment();
-                return Uni.createFrom().item(new Served(hit, Tier.L1));
-            }
-            l1Misses.increment();
+        CachedValue hit = l1Hit(key);
+        if (hit != null) {
+            return Uni.createFrom().item(new Served(hit, Tier.L1));
         }
-        return flights.run(key, () -> fetch(key, source, l2Ttl))
+        hotKeys.miss(key);
+        Floors floors = coherence.floors();
+        Context parent = spans.on() ? spans.parent() : null;
+        return flights.run(key, () -> fetch(key, source, l2Ttl, parent))
                 .chain(served -> floors.admits(served.value()) ? Uni.createFrom().item(served)
-                        : fetch(key, source, l2Ttl))
+                        : fetch(key, source, l2Ttl, parent))
                 .invoke(served -> floors.raise(served.value().token(), served.value().version()));
     }
 
-    private Uni<Served> fetch(String key, Source source, Duration l2Ttl) {
+    /**
+     * The value L1 may answer for {@code key} now (trusted, and not below its floor), or {@code null}. Counts the
+     * read for the hot keys and the tier metrics, and records the L1 span when tracing is on.
+     */
+    public CachedValue l1Hit(String key) {
+        hotKeys.read(key);
+        if (!coherence.l1Trusted()) {
+            return null;
+        }
+        CachedValue hit = coherence.l1().get(key);
+        if (hit != null && !coherence.floors().admits(hit)) {
+            hit = null;
+        }
+        (hit != null ? l1Hits : l1Misses).increment();
+        if (spans.on()) {
+            spans.l1(key, hit);
+        }
+        return hit;
+    }
+
+    private Uni<Served> fetch(String key, Source source, Duration l2Ttl, Context parent) {
         long epoch = coherence.l1().epoch();
-        return source.plan().chain(plan -> l2.get(plan.l2Key()).chain(hit -> {
-            if (hit != null && coherence.floors().admits(hit.value())) {
-                l2Hits.increment();
-                coherence.l1().put(key, hit.value(), epoch);
-                if (hit.ttlMillis() >= 0 && hit.ttlMillis() < l2Ttl.toMillis() * REFRESH_AHEAD) {
-                    refresh(source, plan, l2Ttl);
-                }
-                return Uni.createFrom().item(new Served(hit.value(), Tier.L2));
-            }
-            if (l2.enabled()) {
-                l2Misses.increment();
-            }
-            return load(source, plan).call(value -> l2.put(plan.l2Key(), value, l2Ttl))
-                    .invoke(value -> coherence.l1().put(key, value, epoch))
-                    .map(value -> new Served(value, Tier.MISS));
-        }));
+        return source.plan().chain(plan -> traced(l2.enabled() ? parent : null, "l2", key, l2.get(plan.l2Key()),
+                h -> h == null || !coherence.floors().admits(h.value()) ? null : h.value()).chain(hit -> {
+                    if (hit != null && coherence.floors().admits(hit.value())) {
+                        l2Hits.increment();
+                        coherence.l1().put(key, hit.value(), epoch);
+                        if (hit.ttlMillis() >= 0 && hit.ttlMillis() < l2Ttl.toMillis() * REFRESH_AHEAD) {
+                            refresh(source, plan, l2Ttl);
+                        }
+                        return Uni.createFrom().item(new Served(hit.value(), Tier.L2));
+                    }
+                    if (l2.enabled()) {
+                        l2Misses.increment();
+                    }
+                    return traced(parent, "store", key, load(source, plan), value -> value)
+                            .call(value -> l2.put(plan.l2Key(), value, l2Ttl))
+                            .invoke(value -> coherence.l1().put(key, value, epoch))
+                            .map(value -> new Served(value, Tier.MISS));
+                }));
+    }
+
+    /** {@code step} inside the span of {@code tier} when tracing is on; {@code served} says what it answered. */
+    private <T> Uni<T> traced(Context parent, String tier, String key, Uni<T> step,
+            Function<T, CachedValue> served) {
+        if (parent == null) {
+            return step;
+        }
+        return Uni.createFrom().deferred(() -> {
+            Span span = spans.start(parent, tier, key);
+            return step.invoke(result -> ReadSpans.end(span, served.apply(result)))
+                    .onFailure().invoke(failure -> {
+                        span.recordException(failure);
+                        span.end();
+                    });
+        });
     }
 
     /**

@@ -65,6 +65,27 @@ public interface CatalogConfig {
     /** Demo catalog loaded at start-up. */
     Demo demo();
 
+    /** The background consistency checker. */
+    Consistency consistency();
+
+    interface Consistency {
+        /** Whether this pod samples the keys it served and compares its caches with the store (off for the lab). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Keys checked per second at most (one check at a time). */
+        @WithDefault("2")
+        @DecimalMin(value = "0.01", message = "must be between 0.01 and 100")
+        @DecimalMax(value = "100", message = "must be between 0.01 and 100")
+        double rate();
+
+        /** How long a mismatch must last to count as stale: past the propagation window of a write. */
+        @WithDefault("2s")
+        @DurationMin(millis = 10, message = "must be between 10ms and 60s")
+        @DurationMax(seconds = 60, message = "must be between 10ms and 60s")
+        Duration delay();
+    }
+
     /** Switches of the staleness lab and the benchmarks: never for production. */
     @WithParentName
     Lab lab();

@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
@@ -67,6 +68,9 @@ public class FeedConsumer {
     Event<ProductUpdated> appliedEvents;
 
     private long clusterEpoch;
+    /** Spans of applied events when tracing is on; a field to keep the hook small. */
+    @Inject
+    EventSpans spans;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, L2Cache l2, Json json,
             CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
@@ -134,7 +138,11 @@ public class FeedConsumer {
             if (event == null) {
                 continue;
             }
+            Span span = spans == null ? null : spans.apply(event, message.payload().get("event"));
             coherence.apply(event);
+            if (span != null) {
+                span.end();
+            }
             announce(event);
             Duration delay = Duration.between(event.occurredAt(), now);
             propagation.record(delay.isNegative() ? Duration.ZERO : delay);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -29,6 +30,7 @@ import io.catalog.support.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -67,6 +69,9 @@ public class OutboxRelay {
     private final SweepPace pace;
     private final Counter published;
     private ScheduledFuture<?> sweeps;
+    /** Spans of publishes when tracing is on; a field to keep the hook small. */
+    @Inject
+    EventSpans spans;
 
     public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
             Json json, CatalogConfig config, ScheduledExecutorService scheduler, Ticker ticker,
@@ -107,7 +112,8 @@ public class OutboxRelay {
                 .sorted(Comparator.comparingLong(PendingEvent::sequence))
                 .map(e -> new OutboundEvent(json.read(e.json(), ProductUpdated.class), e.json()))
                 .toList();
-        return raiseGenerations(events)
+        Span span = spans == null ? null : spans.publish(events);
+        Uni<Void> publish = raiseGenerations(events)
                 .chain(() -> beforePublish.run(pending, events))
                 .chain(() -> sinks.publish(events))
                 .invoke(() -> published.increment(events.size()))
@@ -115,6 +121,7 @@ public class OutboxRelay {
                 .onFailure().invoke(pace::raise)
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);
+        return span == null ? publish : publish.onTermination().invoke(span::end);
     }
 
     private Uni<Void> raiseGenerations(List<OutboundEvent> events) {

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -33,8 +34,10 @@ import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
 import io.catalog.support.Json;
+import io.catalog.support.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -64,6 +67,9 @@ public class CatalogWriter {
     private final String currency;
     private final int concurrency;
     private final Counter coalesced;
+    /** The trace context events carry when tracing is on; a field to keep the hook small. */
+    @Inject
+    Tracing tracing = Tracing.OFF;
 
     public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, CacheCoherence coherence, Json json,
             ProductDocuments documents,
@@ -83,14 +89,17 @@ public class CatalogWriter {
                 .register(registry);
     }
 
+    @WithSpan("catalog.write")
     public Uni<WriteResult> put(String id, String name, String category, BigDecimal price, String ifMatch) {
         return change(id, ifMatch, ProductChange.replace(name, category, Money.normalize(price)));
     }
 
+    @WithSpan("catalog.write")
     public Uni<WriteResult> patchPrice(String id, BigDecimal price, String ifMatch) {
         return change(id, ifMatch, ProductChange.price(Money.normalize(price)));
     }
 
+    @WithSpan("catalog.write")
     public Uni<WriteResult> delete(String id, String ifMatch) {
         return change(id, ifMatch, ProductChange.delete());
     }
@@ -177,7 +186,7 @@ public class CatalogWriter {
         ProductUpdated event = ProductUpdated.of(id, next.category(), version, sequence, next.price(),
                 live.map(Product::price).orElse(null), next.deleted(), now, previousCategory);
         StoredProduct base = current.orElseGet(() -> new StoredProduct(product, false, List.of()));
-        return base.with(product, next.deleted(), json.write(event));
+        return base.with(product, next.deleted(), tracing.attach(json.write(event)));
     }
 
     /**
@@ -185,6 +194,7 @@ public class CatalogWriter {
      * writes with bounded concurrency, and one publish for the whole batch. Items written concurrently by someone
      * else are retried one by one.
      */
+    @WithSpan("catalog.write")
     public Uni<List<BatchResult>> batchPrices(List<PriceUpdate> updates) {
         List<String> ids = updates.stream().map(PriceUpdate::id).toList();
         return store.readConsistent(ids).chain(found -> {

@@ -173,6 +173,9 @@ public final class PodCluster implements AutoCloseable {
         env.put("CATALOG_JWT_ALLOW_DEV_KEY", "true");
         // every request comes from 127.0.0.1: a test that wants rate limits passes CATALOG_RATE_LIMIT_ENABLED=true
         env.put("CATALOG_RATE_LIMIT_ENABLED", "false");
+        // the consistency checker would repair what the multi-pod tests must see stale (and move sequences under
+        // them); a test of the checker passes CATALOG_CONSISTENCY_ENABLED=true
+        env.put("CATALOG_CONSISTENCY_ENABLED", "false");
         return env;
     }
 
