@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.SummaryState;
@@ -122,7 +123,10 @@ public class RedisSummaries {
               local sum = 0
               local all = redis.call('ZRANGE', prices, 0, -1, 'WITHSCORES')
               for i = 2, #all, 2 do sum = sum + tonumber(all[i]) end
-              redis.call('HSET', meta, 's', string.format('%.0f', sum), 'u', string.format('%.0f', now() + tonumber(ARGV[4])))
+              redis.call('HSET', meta, 's', string.format('%.0f', sum))
+              if tonumber(ARGV[4]) > 0 then
+                redis.call('HSET', meta, 'u', string.format('%.0f', now() + tonumber(ARGV[4])))
+              end
             elseif mode == 'r' and ARGV[6] ~= '0' and redis.call('HGET', meta, 'u') == ARGV[6] then
               redis.call('HDEL', meta, 'u')
             elseif #todo == 0 and mode == 'e' then
@@ -148,6 +152,7 @@ public class RedisSummaries {
     private final Duration timeout;
     private final Duration emptyTtl;
 
+    @Inject
     public RedisSummaries(ReactiveRedisDataSource redis, L2Cache l2, CatalogConfig config) {
         this(redis, l2, config.l2().timeout(), config.l2().aggregateTtl());
     }
@@ -255,7 +260,8 @@ public class RedisSummaries {
         return l2.keyOf("{sum:" + category + "}");
     }
 
-    List<String> keys(String category) {
+    /** The structure's keys (prices, sequences, counters), for inspection and tests. */
+    public List<String> keys(String category) {
         String base = base(category);
         return List.of(base + ":prices", base + ":seqs", base + ":meta");
     }
