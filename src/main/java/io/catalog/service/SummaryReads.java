@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -53,9 +54,10 @@ import io.smallrye.mutiny.Uni;
  * when Redis has no structure for the category (restarted, failed over, evicted, never built) a <b>repair</b>, a full
  * recomputation from the store:
  * <ol>
- * <li>reserve a fresh sequence first (the repaired summary's version: above every version served before);</li>
  * <li>query the category's index, and read every product it names and every product the structure holds strongly
  * consistent (the index may be behind: this corrects its stale entries and the structure's drift);</li>
+ * <li>reserve a fresh sequence, the repaired summary's version: above every version served before (an empty
+ * category takes its generation instead, so that reads of invented categories reserve nothing);</li>
  * <li>merge into Redis under the rule of the events (per product, the newer sequence wins), so a repair racing
  * with the relay loses nothing the relay applied.</li>
  * </ol>
@@ -230,9 +232,20 @@ public class SummaryReads {
     Uni<Outcome> repair(String category, long ending) {
         return repairsInFlight.run(category + "@" + ending, () -> {
             repairs.increment();
-            return counters.reserve(1).chain(reserved -> states(category, reserved)
-                    .chain(states -> merge(category, states, reserved, ending, 0)));
+            return states(category).chain(states -> label(category, states)
+                    .chain(label -> merge(category, states.apply(label), label, ending, 0)));
         });
+    }
+
+    /**
+     * The version of a repair: a freshly reserved sequence, above every version served before and every event the
+     * repair read (an event below it that the repair did not include arrives late and is relabelled). A category
+     * with nothing to merge takes its generation instead, so that reads of invented categories reserve nothing.
+     */
+    private Uni<Long> label(String category, Function<Long, List<Change>> states) {
+        return states.apply(0L).isEmpty()
+                ? counters.generation(Tables.categoryGeneration(category)).map(g -> Math.max(1, g.sequence()))
+                : counters.reserve(1);
     }
 
     private Uni<Outcome> merge(String category, List<Change> states, long label, long ending, int attempt) {
@@ -250,9 +263,9 @@ public class SummaryReads {
     /**
      * Every product the index names in the category and every product the structure holds, as they are now (strongly
      * consistent): its price when it is live in this category, else its removal. An item gone from the store
-     * (tombstone expired) is removed at the repair's sequence.
+     * (tombstone expired) is removed at the repair's version, the function's argument.
      */
-    private Uni<List<Change>> states(String category, long reserved) {
+    private Uni<Function<Long, List<Change>>> states(String category) {
         return products.allInCategory(category).chain(indexed -> redis.members(category)
                 .onFailure().recoverWithItem(List.of())
                 .chain(members -> {
@@ -261,7 +274,7 @@ public class SummaryReads {
                     ids.addAll(members);
                     Uni<Map<String, StoredProduct>> current = ids.isEmpty() ? Uni.createFrom().item(Map.of())
                             : products.readConsistent(ids);
-                    return current.map(found -> ids.stream()
+                    return current.map(found -> reserved -> ids.stream()
                             .map(id -> state(category, id, found.get(id), reserved)).toList());
                 }));
     }
