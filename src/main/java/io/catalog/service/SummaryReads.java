@@ -38,6 +38,7 @@ import io.catalog.model.SummaryState;
 import io.catalog.model.SurrogateKeys;
 import io.catalog.store.CounterStore;
 import io.catalog.store.ProductStore;
+import io.catalog.store.StoreUnavailable;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
 import io.catalog.support.Json;
@@ -94,6 +95,7 @@ public class SummaryReads {
     private final Counter l1Hits;
     private final Counter l1Misses;
     private final Counter l2Hits;
+    private final Counter l2Misses;
     private final Counter repairs;
     private final Counter fromStore;
     private ScheduledFuture<?> schedule;
@@ -117,6 +119,7 @@ public class SummaryReads {
         this.l1Hits = requests(registry, "l1", "hit");
         this.l1Misses = requests(registry, "l1", "miss");
         this.l2Hits = requests(registry, "l2", "hit");
+        this.l2Misses = requests(registry, "l2", "miss");
         this.repairs = Counter.builder("catalog.summaries.repairs")
                 .description("Category summaries recomputed from the store into Redis (missing, settling, scheduled)")
                 .register(registry);
@@ -175,7 +178,11 @@ public class SummaryReads {
                 return fromStore(category);
             }
             if (outcome.status() == Status.MISSING) {
-                return repair(category, 0).map(repaired -> served(category, repaired, epoch, Tier.MISS));
+                l2Misses.increment();
+                // a repair that Redis fails in the middle of is a read from the store (which fails if that is down)
+                return repair(category, 0).map(repaired -> served(category, repaired, epoch, Tier.MISS))
+                        .onFailure(failure -> !(failure instanceof StoreUnavailable))
+                        .recoverWithUni(() -> fromStore(category));
             }
             if (outcome.due()) {
                 repairInBackground(category, outcome.settleUntil());
