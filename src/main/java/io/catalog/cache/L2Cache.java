@@ -95,6 +95,14 @@ public class L2Cache {
         return prefix + epoch + key;
     }
 
+    /**
+     * {@code key} in L2's key space (prefix and Redis epoch), for structures kept beside L2's entries (category
+     * summaries): after a failover they start over exactly as L2 does.
+     */
+    public String keyOf(String key) {
+        return key(key);
+    }
+
     /** An entry and how long it has left to live. */
     public record Hit(CachedValue value, long ttlMillis) {
     }

@@ -53,6 +53,9 @@ public interface CatalogConfig {
     /** Cache population strategy. */
     Cache cache();
 
+    /** Category summaries maintained incrementally in Redis. */
+    Summaries summaries();
+
     /** ProductUpdated event feed. */
     Events events();
 
@@ -266,6 +269,16 @@ public interface CatalogConfig {
         /** Key prefix of every L2 entry. */
         @WithDefault("catalog:")
         String keyPrefix();
+    }
+
+    interface Summaries {
+        /**
+         * How often each category's summary is recomputed from the store, as a repair of whatever the incremental
+         * maintenance may have missed (plus up to 10 % random; one pod a category per interval).
+         */
+        @WithDefault("10m")
+        @DurationMin(seconds = 1, message = "must be at least 1s")
+        Duration repairInterval();
     }
 
     interface Cache {

@@ -19,7 +19,13 @@ public interface EventSink {
      *
      * @param event the parsed event
      * @param json its document, exactly as stored in the outbox
+     * @param summaries the summaries of its categories after its publish ({@code SummaryMaintainer}), as JSON, or
+     *        {@code null}; only the Redis stream carries them (field {@code summaries})
      */
-    record OutboundEvent(ProductUpdated event, String json) {
+    record OutboundEvent(ProductUpdated event, String json, String summaries) {
+
+        public OutboundEvent(ProductUpdated event, String json) {
+            this(event, json, null);
+        }
     }
 }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.L2Cache;
+import io.catalog.cache.SummaryCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
@@ -49,6 +50,8 @@ public class FeedConsumer {
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
+    private final SummaryCoherence summaries;
+    private final boolean summariesMaintained;
     private final L2Cache l2;
     private final Json json;
     private final String stream;
@@ -72,11 +75,13 @@ public class FeedConsumer {
     @Inject
     EventSpans spans;
 
-    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, L2Cache l2, Json json,
-            CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
+    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, SummaryCoherence summaries, L2Cache l2,
+            Json json, CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
+        this.summaries = summaries;
+        this.summariesMaintained = SummaryMaintainer.enabled(config);
         this.l2 = l2;
         this.json = json;
         this.stream = config.events().stream();
@@ -140,6 +145,9 @@ public class FeedConsumer {
             }
             Span span = spans == null ? null : spans.apply(event, message.payload().get("event"));
             coherence.apply(event);
+            if (summariesMaintained) {
+                summaries.heard(event, message.payload().get("summaries"));
+            }
             if (span != null) {
                 span.end();
             }

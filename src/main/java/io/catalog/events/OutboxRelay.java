@@ -42,7 +42,7 @@ import io.smallrye.mutiny.Uni;
  * <li>raise the generation of every category the events touched (and of the whole catalog), so that aggregates
  * computed from now on carry a version at least as new as the events;</li>
  * <li>run {@link BeforePublish} (L2 markers or write-through) so that no pod refills from a stale L2 after it
- * hears of the event;</li>
+ * hears of the event, and apply the events to the category summaries in Redis ({@link SummaryMaintainer});</li>
  * <li>hand the events to every {@link EventSinks sink}, then remove them from the outboxes.</li>
  * </ol>
  * Writers call {@link #publish} right after their write; a periodic sweep of the outbox index publishes whatever
@@ -61,6 +61,7 @@ public class OutboxRelay {
     private final CounterStore counters;
     private final BeforePublish beforePublish;
     private final EventSinks sinks;
+    private final SummaryMaintainer summaries;
     private final Json json;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
@@ -74,12 +75,13 @@ public class OutboxRelay {
     EventSpans spans;
 
     public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
-            Json json, CatalogConfig config, ScheduledExecutorService scheduler, Ticker ticker,
+            SummaryMaintainer summaries, Json json, CatalogConfig config, ScheduledExecutorService scheduler, Ticker ticker,
             MeterRegistry registry) {
         this.store = store;
         this.counters = counters;
         this.beforePublish = beforePublish;
         this.sinks = sinks;
+        this.summaries = summaries;
         this.json = json;
         this.interval = config.events().relayInterval();
         this.pace = new SweepPace(config.events().relayIdleInterval());
@@ -115,7 +117,8 @@ public class OutboxRelay {
         Span span = spans == null ? null : spans.publish(events);
         Uni<Void> publish = raiseGenerations(events)
                 .chain(() -> beforePublish.run(pending, events))
-                .chain(() -> sinks.publish(events))
+                .chain(() -> summaries.maintain(events))
+                .chain(sinks::publish)
                 .invoke(() -> published.increment(events.size()))
                 .chain(() -> clear(pending))
                 .onFailure().invoke(pace::raise)

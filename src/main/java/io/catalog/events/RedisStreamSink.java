@@ -10,7 +10,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Appends events to the Redis stream {@code catalog.events.stream} (field {@code event}), trimmed approximately
+ * Appends events to the Redis stream {@code catalog.events.stream} (field {@code event}, exactly API.md's document,
+ * and {@code summaries}, the category summaries after the event, when Redis maintains them), trimmed approximately
  * to {@code catalog.events.stream-max-length}. One Lua call per batch appends each event unless its sequence
  * was appended before (a marker key per sequence, kept for a day), so the relays of several pods and retries
  * after a failure do not append an event twice.
@@ -25,10 +26,16 @@ import io.smallrye.mutiny.Uni;
 public class RedisStreamSink implements EventSink {
 
     static final String APPEND = """
-            local appended = 0
+            local appended, n = 0, #KEYS - 1
             for i = 2, #KEYS do
               if redis.call('SET', KEYS[i], '1', 'NX', 'EX', ARGV[2]) then
-                redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i + 1])
+                local summaries = ARGV[i + 1 + n]
+                if summaries == '' then
+                  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i + 1])
+                else
+                  redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i + 1],
+                    'summaries', summaries)
+                end
                 appended = appended + 1
               end
             end
@@ -63,6 +70,7 @@ public class RedisStreamSink implements EventSink {
         args.add(maxLength);
         args.add(DEDUPLICATION_SECONDS);
         events.forEach(e -> args.add(e.json()));
+        events.forEach(e -> args.add(e.summaries() == null ? "" : e.summaries()));
         return redis.execute("EVAL", args.toArray(String[]::new)).replaceWithVoid();
     }
 }

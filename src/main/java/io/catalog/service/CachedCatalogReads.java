@@ -48,6 +48,7 @@ public class CachedCatalogReads implements CatalogReads {
     private final Json json;
     private final CacheCoherence coherence;
     private final IndexSettle settle;
+    private final SummaryReads summaries;
     private final String currency;
     private final Duration productTtl;
     private final Duration aggregateTtl;
@@ -55,7 +56,7 @@ public class CachedCatalogReads implements CatalogReads {
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
             PageSizes pageSizes, ProductDocuments documents, Json json, CacheCoherence coherence, Ticker ticker,
-            CatalogConfig config) {
+            SummaryReads summaries, CatalogConfig config) {
         this.cache = cache;
         this.products = products;
         this.counters = counters;
@@ -64,6 +65,7 @@ public class CachedCatalogReads implements CatalogReads {
         this.documents = documents;
         this.json = json;
         this.coherence = coherence;
+        this.summaries = summaries;
         this.currency = config.currency();
         this.productTtl = config.l2().productTtl();
         this.aggregateTtl = config.l2().aggregateTtl();
@@ -103,8 +105,12 @@ public class CachedCatalogReads implements CatalogReads {
                 token(category), SurrogateKeys.listing(category));
     }
 
+    /** From what Redis maintains ({@link SummaryReads}); in the lab's TTL-only baselines, computed as before. */
     @Override
     public Uni<Served> summary(String category) {
+        if (summaries.enabled()) {
+            return summaries.summary(category);
+        }
         return aggregate(Keys.summary(category), category, generation -> products.allInCategory(category)
                 .map(found -> summaryValue(category, found, generation)));
     }

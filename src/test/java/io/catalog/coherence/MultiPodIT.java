@@ -143,6 +143,44 @@ class MultiPodIT {
     }
 
     /**
+     * Summaries are maintained in Redis by the relay and carried by the events into every pod's L1: once a category's
+     * summary is cached everywhere, a price change written through one pod is, on every other pod, an L1 hit of the
+     * new summary the first time it is seen there, without a repair or a store computation.
+     */
+    @Test
+    void aPriceChangeLeavesTheSummaryAnL1HitOnEveryPod() {
+        String category = unique("c");
+        client.put(a(), unique("p"), category, "5.00");
+        String id = unique("p");
+        client.put(a(), id, category, "7.00");
+        String path = "/categories/" + category + "/summary";
+        // the first read repairs the structure, which is cached once the index has settled and a second pass ran
+        for (Pod pod : cluster.pods()) {
+            CatalogClient.within(Duration.ofSeconds(10)).alias("summary cached on " + pod)
+                    .until(() -> pod.get(path).headers().firstValue("X-Cache").orElse(""), "L1"::equals);
+        }
+        Map<Pod, Double> storeWork = new java.util.HashMap<>();
+        cluster.pods().forEach(pod -> storeWork.put(pod, summaryStoreWork(pod)));
+
+        client.patchPrice(cluster.pod(1), id, "9.25");
+
+        for (Pod pod : cluster.pods()) {
+            java.net.http.HttpResponse<String> first = CatalogClient.within(BOUND).alias("new summary on " + pod)
+                    .until(() -> pod.get(path), r -> r.body().contains("9.25"));
+            assertThat(first.headers().firstValue("X-Cache")).as("tier on " + pod).hasValue("L1");
+            assertThat(summaryStoreWork(pod)).as("repairs and store computations on " + pod)
+                    .isEqualTo(storeWork.get(pod));
+        }
+    }
+
+    private static double summaryStoreWork(Pod pod) {
+        return pod.get("/q/metrics").body().lines()
+                .filter(l -> l.startsWith("catalog_summaries_repairs_total")
+                        || l.startsWith("catalog_summaries_store_reads_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /**
      * One writer changes one hot product over and over through all pods while readers hammer every pod: a read
      * that starts after a pod answered version N never gets an older one from that pod, and a read that starts
      * more than the bound after a write was acknowledged never gets an older version than that write.

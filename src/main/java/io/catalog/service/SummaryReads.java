@@ -1,0 +1,308 @@
+package io.catalog.service;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.CachedValue;
+import io.catalog.cache.RedisSummaries;
+import io.catalog.cache.RedisSummaries.Change;
+import io.catalog.cache.RedisSummaries.Outcome;
+import io.catalog.cache.RedisSummaries.Status;
+import io.catalog.cache.Served;
+import io.catalog.cache.SingleFlight;
+import io.catalog.cache.SummaryCoherence;
+import io.catalog.cache.Tier;
+import io.catalog.config.CatalogConfig;
+import io.catalog.events.SummaryMaintainer;
+import io.catalog.model.CategorySummary;
+import io.catalog.model.Keys;
+import io.catalog.model.SummaryState;
+import io.catalog.model.SurrogateKeys;
+import io.catalog.store.CounterStore;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoreUnavailable;
+import io.catalog.store.StoredProduct;
+import io.catalog.store.Tables;
+import io.catalog.support.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Category summaries read from what Redis maintains ({@link RedisSummaries}, {@link SummaryMaintainer}): L1 (kept up
+ * to date by the events, {@link SummaryCoherence}), then the Redis structure (one script call: an L2 hit), and only
+ * when Redis has no structure for the category (restarted, failed over, evicted, never built) a <b>repair</b>, a full
+ * recomputation from the store:
+ * <ol>
+ * <li>query the category's index, and read every product it names and every product the structure holds strongly
+ * consistent (the index may be behind: this corrects its stale entries and the structure's drift);</li>
+ * <li>reserve a fresh sequence, the repaired summary's version: above every version served before (an empty
+ * category takes its generation instead, so that reads of invented categories reserve nothing);</li>
+ * <li>merge into Redis under the rule of the events (per product, the newer sequence wins), so a repair racing
+ * with the relay loses nothing the relay applied.</li>
+ * </ol>
+ * What a repair cannot see is a product that joined the category so recently that the index does not show it yet
+ * and whose event Redis lost: so a summary built by a repair is served but not cached for
+ * {@code catalog.cache.index-settle}, and once that has passed the next read starts a second pass that merges again
+ * (by then the index shows everything written before the loss was noticed). Repairs also run on a schedule
+ * ({@code catalog.summaries.repair-interval}, one pod a category via a Redis claim), never per change.
+ * <p>
+ * While this pod knows of a change that Redis may not include yet (its relay is publishing it, or failed to), or when
+ * Redis fails, the summary is computed from the store and not cached, as before Redis maintained summaries.
+ */
+@ApplicationScoped
+public class SummaryReads {
+
+    private static final Logger LOG = Logger.getLogger(SummaryReads.class);
+    static final int MAX_RELABELS = 5;
+    static final long MAXIMUM_KNOWN = 10_000;
+
+    private final RedisSummaries redis;
+    private final SummaryCoherence local;
+    private final CacheCoherence coherence;
+    private final ProductStore products;
+    private final CounterStore counters;
+    private final Json json;
+    private final ScheduledExecutorService scheduler;
+    private final String currency;
+    private final Duration settle;
+    private final Duration interval;
+    private final boolean enabled;
+    private final SingleFlight<Served> flights = new SingleFlight<>();
+    private final SingleFlight<Outcome> repairsInFlight = new SingleFlight<>();
+    private final Cache<String, Boolean> known;
+    private final Counter l1Hits;
+    private final Counter l1Misses;
+    private final Counter l2Hits;
+    private final Counter l2Misses;
+    private final Counter repairs;
+    private final Counter fromStore;
+    private ScheduledFuture<?> schedule;
+
+    public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, ProductStore products,
+            CounterStore counters, Json json, ScheduledExecutorService scheduler, CatalogConfig config,
+            MeterRegistry registry) {
+        this.redis = redis;
+        this.local = local;
+        this.coherence = coherence;
+        this.products = products;
+        this.counters = counters;
+        this.json = json;
+        this.scheduler = scheduler;
+        this.currency = config.currency();
+        this.settle = config.cache().indexSettle();
+        this.interval = config.summaries().repairInterval();
+        this.enabled = SummaryMaintainer.enabled(config);
+        this.known = Caffeine.newBuilder().maximumSize(MAXIMUM_KNOWN).expireAfterWrite(interval.multipliedBy(3))
+                .build();
+        this.l1Hits = requests(registry, "l1", "hit");
+        this.l1Misses = requests(registry, "l1", "miss");
+        this.l2Hits = requests(registry, "l2", "hit");
+        this.l2Misses = requests(registry, "l2", "miss");
+        this.repairs = Counter.builder("catalog.summaries.repairs")
+                .description("Category summaries recomputed from the store into Redis (missing, settling, scheduled)")
+                .register(registry);
+        this.fromStore = Counter.builder("catalog.summaries.store.reads")
+                .description("Summaries computed from the store because Redis failed or may not include a change yet")
+                .register(registry);
+    }
+
+    private static Counter requests(MeterRegistry registry, String tier, String result) {
+        return Counter.builder("catalog.cache.requests").tag("tier", tier).tag("result", result)
+                .description("Cache lookups per tier").register(registry);
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (enabled) {
+            long millis = interval.toMillis();
+            long first = millis + ThreadLocalRandom.current().nextLong(millis / 10 + 1);
+            schedule = scheduler.scheduleWithFixedDelay(this::repairKnown, first, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+    }
+
+    /** The summary of {@code category}: L1, Redis, or a repair. */
+    public Uni<Served> summary(String category) {
+        if (local.awaited(category)) {
+            return fromStore(category);
+        }
+        String key = Keys.summary(category);
+        if (coherence.l1Trusted()) {
+            CachedValue hit = coherence.l1().get(key);
+            if (hit != null && coherence.floors().admits(hit)) {
+                l1Hits.increment();
+                return Uni.createFrom().item(new Served(hit, Tier.L1));
+            }
+            l1Misses.increment();
+        }
+        return flights.run(key, () -> fromRedis(category))
+                .chain(served -> coherence.floors().admits(served.value()) ? Uni.createFrom().item(served)
+                        : fromRedis(category))
+                .invoke(served -> coherence.floors().raise(key, served.value().version()));
+    }
+
+    private Uni<Served> fromRedis(String category) {
+        long epoch = coherence.l1().epoch();
+        return redis.read(category).onFailure().recoverWithNull().chain(outcome -> {
+            if (outcome == null || local.awaited(category)) {
+                return fromStore(category);
+            }
+            if (outcome.status() == Status.MISSING) {
+                l2Misses.increment();
+                // a repair that Redis fails in the middle of is a read from the store (which fails if that is down)
+                return repair(category, 0).map(repaired -> served(category, repaired, epoch, Tier.MISS))
+                        .onFailure(failure -> !(failure instanceof StoreUnavailable))
+                        .recoverWithUni(() -> fromStore(category));
+            }
+            if (outcome.due()) {
+                repairInBackground(category, outcome.settleUntil());
+            }
+            Served served = served(category, outcome, epoch, Tier.L2);
+            if (!coherence.floors().admits(served.value())) {
+                return fromStore(category);
+            }
+            l2Hits.increment();
+            return Uni.createFrom().item(served);
+        });
+    }
+
+    private Served served(String category, Outcome outcome, long epoch, Tier tier) {
+        CachedValue value = local.value(outcome.state());
+        if (outcome.settling()) {
+            value = value.uncacheable();
+        }
+        if (!outcome.state().empty()) {
+            known.put(category, true);
+        }
+        if (coherence.floors().admits(value)) {
+            coherence.l1().put(Keys.summary(category), value, epoch);
+        }
+        return new Served(value, tier);
+    }
+
+    /**
+     * A summary computed from the store, not cached: labelled with the category's generation (raised by the relay
+     * before it publishes), and never below what this pod has served.
+     */
+    private Uni<Served> fromStore(String category) {
+        fromStore.increment();
+        String token = Keys.summary(category);
+        return counters.generation(Tables.categoryGeneration(category)).chain(generation -> products
+                .allInCategory(category).map(found -> {
+                    long version = Math.max(generation.sequence(), coherence.floors().of(token));
+                    List<String> keys = SurrogateKeys.listing(category);
+                    if (found.isEmpty()) {
+                        return new Served(CachedValue.absent(version, token, keys).uncacheable(), Tier.MISS);
+                    }
+                    List<BigDecimal> prices = found.stream().map(p -> p.product().price()).toList();
+                    String body = json.write(CategorySummary.of(category, prices, currency));
+                    return new Served(CachedValue.found(body, version, token, keys).uncacheable(), Tier.MISS);
+                }));
+    }
+
+    private void repairInBackground(String category, long ending) {
+        repair(category, ending).subscribe().with(done -> {
+        }, failure -> LOG.debugf("Second repair pass of %s failed: %s", category, failure.toString()));
+    }
+
+    /** One repair of a category (one at a time per category in the pod); {@code ending} the settle it ends. */
+    Uni<Outcome> repair(String category, long ending) {
+        return repairsInFlight.run(category + "@" + ending, () -> {
+            repairs.increment();
+            return states(category).chain(states -> label(category, states)
+                    .chain(label -> merge(category, states.apply(label), label, ending, 0)));
+        });
+    }
+
+    /**
+     * The version of a repair: a freshly reserved sequence, above every version served before and every event the
+     * repair read (an event below it that the repair did not include arrives late and is relabelled). A category
+     * with nothing to merge takes its generation instead, so that reads of invented categories reserve nothing.
+     */
+    private Uni<Long> label(String category, Function<Long, List<Change>> states) {
+        return states.apply(0L).isEmpty()
+                ? counters.generation(Tables.categoryGeneration(category)).map(g -> Math.max(1, g.sequence()))
+                : counters.reserve(1);
+    }
+
+    private Uni<Outcome> merge(String category, List<Change> states, long label, long ending, int attempt) {
+        return redis.repair(category, states, label, settle, ending).chain(outcome -> {
+            if (outcome.status() != Status.RELABEL) {
+                return Uni.createFrom().item(outcome);
+            }
+            if (attempt >= MAX_RELABELS) {
+                return Uni.createFrom().failure(new IllegalStateException("repair of " + category + " kept losing"));
+            }
+            return counters.reserve(1).chain(fresh -> merge(category, states, fresh, ending, attempt + 1));
+        });
+    }
+
+    /**
+     * Every product the index names in the category and every product the structure holds, as they are now (strongly
+     * consistent): its price when it is live in this category, else its removal. An item gone from the store
+     * (tombstone expired) is removed at the repair's version, the function's argument.
+     */
+    private Uni<Function<Long, List<Change>>> states(String category) {
+        return products.allInCategory(category).chain(indexed -> redis.members(category)
+                .onFailure().recoverWithItem(List.of())
+                .chain(members -> {
+                    Set<String> ids = new LinkedHashSet<>();
+                    indexed.forEach(p -> ids.add(p.id()));
+                    ids.addAll(members);
+                    Uni<Map<String, StoredProduct>> current = ids.isEmpty() ? Uni.createFrom().item(Map.of())
+                            : products.readConsistent(ids);
+                    return current.map(found -> reserved -> ids.stream()
+                            .map(id -> state(category, id, found.get(id), reserved)).toList());
+                }));
+    }
+
+    private static Change state(String category, String id, StoredProduct stored, long reserved) {
+        if (stored == null) {
+            return new Change(id, reserved, null);
+        }
+        boolean here = stored.live() && category.equals(stored.product().category());
+        return new Change(id, stored.product().sequence(), here ? SummaryState.minor(stored.product().price()) : null);
+    }
+
+    /** The scheduled repair: each category this pod has served, unless another pod claimed it this interval. */
+    private void repairKnown() {
+        List<String> categories = List.copyOf(known.asMap().keySet());
+        Multi.createFrom().iterable(categories)
+                .onItem().transformToUniAndConcatenate(c -> redis.claimRepair(c, interval)
+                        .chain(claimed -> claimed ? repair(c, 0).replaceWith(true) : Uni.createFrom().item(false))
+                        .onFailure().recoverWithItem(false))
+                .collect().asList()
+                .subscribe().with(done -> {
+                }, failure -> LOG.debugf("Scheduled summary repair failed: %s", failure.toString()));
+    }
+}
