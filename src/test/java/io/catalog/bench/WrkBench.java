@@ -19,18 +19,28 @@ import io.catalog.testing.Pod;
 import io.catalog.testing.PodCluster;
 
 /**
- * Throughput of the read tiers against a no-cache baseline, in the same run: one redis-server, one dynalite and three
- * pods of the packaged service (full design, L1 off, L1 and L2 off), then {@code wrk} against each:
- * {@code /bench/fixed} (a fixed product-sized body, no cache, no store: the HTTP stack alone), one product hammered
- * on the full design (L1 hits), on the L1-less pod (L2 hits) and on the cache-less pod (DynamoDB reads). Results are
- * printed and written to {@code results/bench/wrk.md} (or {@code -Dbench.output}). Run by {@code bin/bench}.
+ * Throughput of the read tiers against two baselines, in the same run: one redis-server, one dynalite, three pods of
+ * the packaged service (full design, L1 off, L1 and L2 off) and the bare app ({@code benchmarks/bare-app}: a minimal
+ * Quarkus application with only {@code quarkus-rest-jackson} serving a fixed JSON object of a product's size), then
+ * {@code wrk} against each: the bare app on the event loop and on a worker thread, {@code /bench/fixed} (the
+ * service's own HTTP stack with no cache or store), one product hammered on the full design (L1 hits), on the L1-less
+ * pod (L2 hits) and on the cache-less pod (DynamoDB reads). The bare app and the L1 hit are measured twice,
+ * alternately, and the L1 hit / bare ratio is the ratio of their means. Results are printed and written to
+ * {@code results/bench/wrk.md} (or {@code -Dbench.output}) with the commit measured and the command. Run by
+ * {@code bin/bench}.
  */
 public final class WrkBench {
 
-    record Target(String name, Pod pod, String path, String expectedTier) {
+    /** Where {@code bin/bench} builds the bare app. */
+    static final String BARE_APP_JAR = "benchmarks/bare-app/target/quarkus-app/quarkus-run.jar";
+    static final String BARE = "bare app";
+    static final String L1_HIT = "L1 hit";
+
+    record Target(String name, String group, Pod pod, String path, String expectedTier) {
     }
 
-    record Outcome(Target target, double requestsPerSecond, double p50Ms, double p99Ms, double avgMs, long errors) {
+    record Outcome(Target target, double requestsPerSecond, double p50Ms, double p99Ms, double avgMs, long errors,
+            int bodyBytes) {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
@@ -41,8 +51,11 @@ public final class WrkBench {
         Path output = Path.of(System.getProperty("bench.output",
                 PodCluster.projectRoot().resolve("results/bench/wrk.md").toString()));
         long t0 = System.nanoTime();
+        String loadBefore = Provenance.loadAverage();
         List<Outcome> outcomes = new ArrayList<>();
-        try (PodCluster cluster = PodCluster.startInfrastructure()) {
+        try (PodCluster cluster = PodCluster.startInfrastructure();
+                Pod bare = Pod.startApp("bare-app", PodCluster.projectRoot().resolve(BARE_APP_JAR), Map.of(),
+                        "/item")) {
             log("starting 3 pods (full design + /bench/fixed, L1 off, L1 and L2 off)...");
             Pod full = cluster.startPods(1, Map.of("CATALOG_BENCH_FIXED_ENDPOINT", "true")).get(0);
             Pod l2 = cluster.startPods(1, Map.of("CATALOG_L1_ENABLED", "false")).get(0);
@@ -58,37 +71,46 @@ public final class WrkBench {
                 throw new IllegalStateException("PUT bench-1 answered " + put.statusCode() + ": " + put.body());
             }
             List<Target> targets = List.of(
-                    new Target("/bench/fixed (baseline)", full, "/bench/fixed", null),
-                    new Target("L1 hit (full design)", full, "/products/bench-1", "L1"),
-                    new Target("L2 hit (L1 disabled)", l2, "/products/bench-1", "L2"),
-                    new Target("DynamoDB read (L1, L2 disabled)", store, "/products/bench-1", "MISS"),
-                    new Target("/bench/fixed (baseline, again)", full, "/bench/fixed", null));
+                    new Target("bare app, event loop (baseline)", BARE, bare, "/item", null),
+                    new Target("L1 hit (full design)", L1_HIT, full, "/products/bench-1", "L1"),
+                    new Target("bare app, event loop (again)", BARE, bare, "/item", null),
+                    new Target("L1 hit (again)", L1_HIT, full, "/products/bench-1", "L1"),
+                    new Target("bare app, worker thread (Quarkus REST's default)", "", bare, "/item/default", null),
+                    new Target("/bench/fixed (the service's stack, no cache)", "", full, "/bench/fixed", null),
+                    new Target("L2 hit (L1 disabled)", "", l2, "/products/bench-1", "L2"),
+                    new Target("DynamoDB read (L1, L2 disabled)", "", store, "/products/bench-1", "MISS"));
             for (Target target : targets) {
-                for (int i = 0; i < 3; i++) {
-                    target.pod().get(target.path());
-                }
-                HttpResponse<String> probe = target.pod().get(target.path());
-                String tier = probe.headers().firstValue("X-Cache").orElse(null);
-                if (probe.statusCode() != 200 || (target.expectedTier() != null
-                        && !target.expectedTier().equals(tier))) {
-                    throw new IllegalStateException(target.name() + ": " + probe.statusCode() + " X-Cache " + tier);
-                }
-                String url = target.pod().uri(target.path()).toString();
-                log("warm-up " + warmup + ": " + target.name());
-                wrk(threads, connections, warmup, url);
-                log("wrk -t" + threads + " -c" + connections + " -d" + duration + ": " + target.name());
-                Outcome outcome = parse(target, wrk(threads, connections, duration, url));
-                log(String.format(Locale.ROOT, "  %.0f req/s, p50 %.2f ms, p99 %.2f ms", outcome.requestsPerSecond(),
-                        outcome.p50Ms(), outcome.p99Ms()));
-                outcomes.add(outcome);
+                outcomes.add(measure(target, threads, connections, warmup, duration));
             }
             cluster.stopPods();
         }
-        String report = report(outcomes, threads, connections, duration, Duration.ofNanos(System.nanoTime() - t0));
+        String report = report(outcomes, threads, connections, duration, Duration.ofNanos(System.nanoTime() - t0),
+                loadBefore, Provenance.loadAverage());
         Files.createDirectories(output.getParent());
         Files.writeString(output, report);
         System.out.println(report);
         log("written to " + output);
+    }
+
+    private static Outcome measure(Target target, String threads, String connections, String warmup,
+            String duration) throws IOException, InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            target.pod().get(target.path());
+        }
+        HttpResponse<String> probe = target.pod().get(target.path());
+        String tier = probe.headers().firstValue("X-Cache").orElse(null);
+        if (probe.statusCode() != 200 || (target.expectedTier() != null && !target.expectedTier().equals(tier))) {
+            throw new IllegalStateException(target.name() + ": " + probe.statusCode() + " X-Cache " + tier);
+        }
+        String url = target.pod().uri(target.path()).toString();
+        log("warm-up " + warmup + ": " + target.name());
+        wrk(threads, connections, warmup, url);
+        log("wrk -t" + threads + " -c" + connections + " -d" + duration + ": " + target.name());
+        Outcome outcome = parse(target, wrk(threads, connections, duration, url),
+                probe.body().getBytes(StandardCharsets.UTF_8).length);
+        log(String.format(Locale.ROOT, "  %.0f req/s, p50 %.2f ms, p99 %.2f ms", outcome.requestsPerSecond(),
+                outcome.p50Ms(), outcome.p99Ms()));
+        return outcome;
     }
 
     private static String wrk(String threads, String connections, String duration, String url)
@@ -102,7 +124,7 @@ public final class WrkBench {
         return out;
     }
 
-    static Outcome parse(Target target, String out) {
+    static Outcome parse(Target target, String out, int bodyBytes) {
         double rps = number(out, "Requests/sec:\\s+([\\d.]+)");
         double avg = millis(out, "Latency\\s+([\\d.]+)(us|ms|s)\\s");
         double p50 = millis(out, "\\s50%\\s+([\\d.]+)(us|ms|s)");
@@ -116,7 +138,7 @@ public final class WrkBench {
                 errors += Long.parseLong(socket.group(i));
             }
         }
-        return new Outcome(target, rps, p50, p99, avg, errors);
+        return new Outcome(target, rps, p50, p99, avg, errors, bodyBytes);
     }
 
     private static double number(String text, String regex) {
@@ -141,22 +163,36 @@ public final class WrkBench {
     }
 
     private static String report(List<Outcome> outcomes, String threads, String connections, String duration,
-            Duration elapsed) {
-        Outcome base = outcomes.get(0);
+            Duration elapsed, String loadBefore, String loadAfter) {
+        double bare = mean(outcomes, BARE);
+        double l1 = mean(outcomes, L1_HIT);
         StringBuilder out = new StringBuilder("# Read-tier throughput (wrk)\n\n");
+        out.append(String.format(Locale.ROOT, "**L1 hit / bare app: %.2f** (means of two alternating runs each: "
+                + "%.0f and %.0f requests/s)\n\n", l1 / bare, l1, bare));
         out.append("- Date: ").append(Instant.now()).append('\n');
+        out.append("- Commit: ").append(Provenance.commit()).append('\n');
+        out.append("- Command: `").append(Provenance.command("java io.catalog.bench.WrkBench")).append("`\n");
         out.append("- Machine: ").append(io.catalog.lab.LabMachine.describe()).append('\n');
+        out.append("- Load average (1, 5, 15 min) before and after: ").append(loadBefore).append(" / ")
+                .append(loadAfter).append('\n');
         out.append("- Load: `wrk -t").append(threads).append(" -c").append(connections).append(" -d").append(duration)
-                .append(" --latency` per target, after a warm-up run; one pod per target (256 MB heap, serial GC), "
-                        + "all on the same machine as wrk, redis-server and dynalite. Wall time ")
+                .append(" --latency` per target, after a warm-up run; one process per target (256 MB heap, serial "
+                        + "GC): the bare app (`benchmarks/bare-app`), three pods of the service; all on the same "
+                        + "machine as wrk, redis-server and dynalite. Wall time ")
                 .append(elapsed.toSeconds()).append(" s.\n\n");
-        out.append("| target | requests/s | × baseline | p50 | p99 | avg | errors |\n|---|---|---|---|---|---|---|\n");
+        out.append("| target | requests/s | × bare app | p50 | p99 | avg | errors | body bytes |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
-            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f ms | %.2f ms | %.2f ms | %d |\n",
-                    o.target().name(), o.requestsPerSecond(), o.requestsPerSecond() / base.requestsPerSecond(),
-                    o.p50Ms(), o.p99Ms(), o.avgMs(), o.errors()));
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.2f | %.2f ms | %.2f ms | %.2f ms | %d | %d |\n",
+                    o.target().name(), o.requestsPerSecond(), o.requestsPerSecond() / bare, o.p50Ms(), o.p99Ms(),
+                    o.avgMs(), o.errors(), o.bodyBytes()));
         }
         return out.toString();
+    }
+
+    private static double mean(List<Outcome> outcomes, String group) {
+        return outcomes.stream().filter(o -> o.target().group().equals(group))
+                .mapToDouble(Outcome::requestsPerSecond).average().orElseThrow();
     }
 
     private static void log(String line) {
