@@ -14,7 +14,8 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * event would have invalidated) is not cached after it.
  * <p>
  * <b>Bounded by bytes and by entries.</b> A 100-item page is tens of kilobytes, a product a few hundred bytes, so
- * a count alone does not bound the heap. Each entry weighs its {@link #weigh estimated heap bytes}, but at least
+ * a count alone does not bound the heap. Each entry (the value and its {@link PreparedValue prepared HTTP form})
+ * weighs its {@link #weigh estimated heap bytes}, but at least
  * {@code maximumWeight / maximumSize}: the total weight stays under {@code maximumWeight}, so L1 never holds more
  * than {@code maximumWeight} estimated bytes, nor more than {@code maximumSize} entries.
  */
@@ -25,7 +26,7 @@ public final class L1Cache {
     /** Heap bytes of a String besides its characters (object header, fields, array header). */
     static final int STRING_OVERHEAD = 56;
 
-    private final Cache<String, CachedValue> entries;
+    private final Cache<String, PreparedValue> entries;
     private final AtomicLong epoch = new AtomicLong();
 
     /**
@@ -35,7 +36,7 @@ public final class L1Cache {
     public L1Cache(Duration ttl, long maximumSize, long maximumWeight, Ticker ticker) {
         int least = (int) Math.min(Integer.MAX_VALUE, Math.max(1, maximumWeight / Math.max(1, maximumSize)));
         this.entries = Caffeine.newBuilder().expireAfterWrite(ttl).maximumWeight(maximumWeight)
-                .weigher((String key, CachedValue value) -> Math.max(least, weigh(key, value)))
+                .weigher((String key, PreparedValue value) -> Math.max(least, weigh(key, value)))
                 .ticker(ticker).build();
     }
 
@@ -44,7 +45,13 @@ public final class L1Cache {
      * characters take one), plus the fixed overheads.
      */
     static int weigh(String key, CachedValue value) {
-        long bytes = ENTRY_OVERHEAD + chars(key) + chars(value.body()) + chars(value.etag()) + chars(value.token());
+        return weigh(key, new PreparedValue(value));
+    }
+
+    private static int weigh(String key, PreparedValue prepared) {
+        CachedValue value = prepared.value();
+        long bytes = ENTRY_OVERHEAD + chars(key) + chars(value.body()) + chars(value.etag()) + chars(value.token())
+                + prepared.extraBytes();
         for (String surrogateKey : value.surrogateKeys()) {
             bytes += chars(surrogateKey) + 8;
         }
@@ -56,6 +63,12 @@ public final class L1Cache {
     }
 
     public CachedValue get(String key) {
+        PreparedValue prepared = entries.getIfPresent(key);
+        return prepared == null ? null : prepared.value();
+    }
+
+    /** The entry of {@code key} with its prepared HTTP form, or {@code null}. */
+    public PreparedValue prepared(String key) {
         return entries.getIfPresent(key);
     }
 
@@ -68,15 +81,16 @@ public final class L1Cache {
         if (!value.cacheable() || loadEpoch != epoch.get()) {
             return;
         }
-        entries.put(key, value);
+        PreparedValue prepared = new PreparedValue(value);
+        entries.put(key, prepared);
         if (loadEpoch != epoch.get()) {
-            entries.asMap().remove(key, value);
+            entries.asMap().remove(key, prepared);
         }
     }
 
     /** Drops the entry of {@code key} unless it already holds {@code version} or newer. */
     public void invalidateOlderThan(String key, long version) {
-        entries.asMap().computeIfPresent(key, (k, value) -> value.version() >= version ? value : null);
+        entries.asMap().computeIfPresent(key, (k, prepared) -> prepared.value().version() >= version ? prepared : null);
     }
 
     /** Drops every entry; loads begun before this call will not be cached. */

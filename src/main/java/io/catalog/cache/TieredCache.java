@@ -62,19 +62,38 @@ public class TieredCache {
      * @param l2Ttl how long L2 may keep what is loaded
      */
     public Uni<Served> get(String key, Source source, Duration l2Ttl) {
+        PreparedValue hit = l1Hit(key);
+        return hit != null ? Uni.createFrom().item(new Served(hit.value(), Tier.L1)) : getAfterL1Miss(key, source, l2Ttl);
+    }
+
+    /**
+     * {@link #get} for a request whose L1 lookup ({@link #l1Hit}) was made already and missed (the HTTP fast path
+     * made it): one load per key in flight, L2, then the source, without asking L1 (and counting) a second time.
+     */
+    public Uni<Served> getAfterL1Miss(String key, Source source, Duration l2Ttl) {
         Floors floors = coherence.floors();
-        if (coherence.l1Trusted()) {
-            CachedValue hit = coherence.l1().get(key);
-            if (hit != null && floors.admits(hit)) {
-                l1Hits.increment();
-                return Uni.createFrom().item(new Served(hit, Tier.L1));
-            }
-            l1Misses.increment();
-        }
         return flights.run(key, () -> fetch(key, source, l2Ttl))
                 .chain(served -> floors.admits(served.value()) ? Uni.createFrom().item(served)
                         : fetch(key, source, l2Ttl))
                 .invoke(served -> floors.raise(served.value().token(), served.value().version()));
+    }
+
+    /**
+     * The one L1 lookup of every read, the reactive path's and the HTTP fast path's: the entry of {@code key} if L1
+     * is trusted now and its floor admits the value, else {@code null}. Counts an L1 hit, or a miss (only while L1
+     * is trusted: a bypassed L1 is not asked).
+     */
+    public PreparedValue l1Hit(String key) {
+        if (!coherence.l1Trusted()) {
+            return null;
+        }
+        PreparedValue hit = coherence.l1().prepared(key);
+        if (hit != null && coherence.floors().admits(hit.value())) {
+            l1Hits.increment();
+            return hit;
+        }
+        l1Misses.increment();
+        return null;
     }
 
     private Uni<Served> fetch(String key, Source source, Duration l2Ttl) {
