@@ -11,13 +11,16 @@ import java.nio.charset.StandardCharsets;
 public final class PreparedValue {
 
     private final CachedValue value;
+    private final long written;
     private final byte[] body;
     private final String version;
     private final String surrogateKey;
     private final String cacheTag;
 
-    PreparedValue(CachedValue value) {
+    /** @param written when L1 took it, on L1's ticker */
+    PreparedValue(CachedValue value, long written) {
         this.value = value;
+        this.written = written;
         this.body = value.exists() ? value.body().getBytes(StandardCharsets.UTF_8) : null;
         this.version = Long.toString(value.version());
         this.surrogateKey = surrogateKeyHeader(value);
@@ -36,6 +39,10 @@ public final class PreparedValue {
 
     public CachedValue value() {
         return value;
+    }
+
+    long written() {
+        return written;
     }
 
     /** The body's UTF-8 bytes, or {@code null} for a negative entry; not to be modified. */

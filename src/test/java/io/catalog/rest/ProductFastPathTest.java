@@ -132,6 +132,8 @@ class ProductFastPathTest {
 
         String metrics = anyone().get("/q/metrics").asString();
         assertThat(metrics).contains("uri=\"/products/{id}\"").doesNotContain(id);
+        assertThat(metrics).as("L1 is the quarkus-cache cache catalog-l1, with its metrics")
+                .containsPattern("cache_gets_total\\{[^}]*cache=\"catalog-l1\"");
     }
 
     @Test
