@@ -35,6 +35,8 @@ public final class WrkBench {
     static final String BARE_APP_JAR = "benchmarks/bare-app/target/quarkus-app/quarkus-run.jar";
     static final String BARE = "bare app";
     static final String L1_HIT = "L1 hit";
+    /** Alternating rounds of the bare app and the L1 hit: the machine's load drifts, the ratio of sums less so. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
 
     record Target(String name, String group, Pod pod, String path, String expectedTier) {
     }
@@ -91,15 +93,24 @@ public final class WrkBench {
             if (put.statusCode() / 100 != 2) {
                 throw new IllegalStateException("PUT bench-1 answered " + put.statusCode() + ": " + put.body());
             }
-            List<Target> targets = List.of(
-                    new Target("bare app, event loop (baseline)", BARE, bare, "/item", null),
-                    new Target("L1 hit (full design)", L1_HIT, full, "/products/bench-1", "L1"),
-                    new Target("bare app, event loop (again)", BARE, bare, "/item", null),
-                    new Target("L1 hit (again)", L1_HIT, full, "/products/bench-1", "L1"),
-                    new Target("bare app, worker thread (Quarkus REST's default)", "", bare, "/item/default", null),
-                    new Target("/bench/fixed (the service's stack, no cache)", "", full, "/bench/fixed", null),
-                    new Target("L2 hit (L1 disabled)", "", l2, "/products/bench-1", "L2"),
-                    new Target("DynamoDB read (L1, L2 disabled)", "", store, "/products/bench-1", "MISS"));
+            List<Target> targets = new ArrayList<>();
+            for (int round = 1; round <= ROUNDS; round++) {
+                String again = round == 1 ? "" : " (round " + round + ")";
+                targets.add(new Target("bare app, event loop" + again, BARE, bare, "/item", null));
+                targets.add(new Target("L1 hit, full design" + again, L1_HIT, full, "/products/bench-1", "L1"));
+            }
+            targets.add(new Target("bare app, worker thread (Quarkus REST's default)", "", bare, "/item/default",
+                    null));
+            targets.add(new Target("/bench/fixed (the service's stack, no cache)", "", full, "/bench/fixed", null));
+            targets.add(new Target("L2 hit (L1 disabled)", "", l2, "/products/bench-1", "L2"));
+            targets.add(new Target("DynamoDB read (L1, L2 disabled)", "", store, "/products/bench-1", "MISS"));
+            // the JIT first: a freshly started process is slower for a while, the full service longer than the bare app
+            String jit = System.getProperty("bench.jitWarmup", "20s");
+            for (Target target : targets.subList(0, 2)) {
+                target.pod().get(target.path());
+                log("JIT warm-up " + jit + ": " + target.name());
+                wrk(threads, connections, jit, target.pod().uri(target.path()).toString());
+            }
             for (Target target : targets) {
                 outcomes.add(measure(target, threads, connections, warmup, duration));
             }
@@ -195,8 +206,8 @@ public final class WrkBench {
         double bare = mean(outcomes, BARE);
         double l1 = mean(outcomes, L1_HIT);
         StringBuilder out = new StringBuilder("# Read-tier throughput (wrk)\n\n");
-        out.append(String.format(Locale.ROOT, "**L1 hit / bare app: %.2f** (means of two alternating runs each: "
-                + "%.0f and %.0f requests/s)\n\n", l1 / bare, l1, bare));
+        out.append(String.format(Locale.ROOT, "**L1 hit / bare app: %.2f** (means of %d alternating runs each: "
+                + "%.0f and %.0f requests/s; per round: %s)\n\n", l1 / bare, ROUNDS, l1, bare, rounds(outcomes)));
         out.append("- Date: ").append(Instant.now()).append('\n');
         out.append("- Commit: ").append(Provenance.commit()).append('\n');
         out.append("- Command: `").append(Provenance.command("java io.catalog.bench.WrkBench")).append("`\n");
@@ -206,7 +217,8 @@ public final class WrkBench {
         out.append("- Load: `wrk -t").append(threads).append(" -c").append(connections).append(" -d").append(duration)
                 .append(" --latency` per target, after a warm-up run; one process per target (256 MB heap, serial "
                         + "GC): the bare app (`benchmarks/bare-app`), three pods of the service; all on the same "
-                        + "machine as wrk, redis-server and dynalite. Wall time ")
+                        + "machine as wrk, redis-server and dynalite; the bare app and the L1 pod warmed up first ("
+                        + System.getProperty("bench.jitWarmup", "20s") + " of wrk each). Wall time ")
                 .append(elapsed.toSeconds()).append(" s.\n\n");
         out.append("| target | requests/s | × bare app | p50 | p99 | avg | errors | body bytes | answered by L1 |\n"
                 + "|---|---|---|---|---|---|---|---|---|\n");
@@ -217,6 +229,17 @@ public final class WrkBench {
                     Double.isNaN(o.l1Share()) ? "" : String.format(Locale.ROOT, "%.1f %%", 100 * o.l1Share())));
         }
         return out.toString();
+    }
+
+    /** The L1 hit / bare ratio of each round, in order. */
+    private static String rounds(List<Outcome> outcomes) {
+        List<Outcome> bare = outcomes.stream().filter(o -> o.target().group().equals(BARE)).toList();
+        List<Outcome> l1 = outcomes.stream().filter(o -> o.target().group().equals(L1_HIT)).toList();
+        List<String> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(bare.size(), l1.size()); i++) {
+            ratios.add(String.format(Locale.ROOT, "%.2f", l1.get(i).requestsPerSecond() / bare.get(i).requestsPerSecond()));
+        }
+        return String.join(", ", ratios);
     }
 
     private static double mean(List<Outcome> outcomes, String group) {
