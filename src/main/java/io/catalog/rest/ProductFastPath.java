@@ -13,7 +13,6 @@ import io.catalog.config.CatalogConfig;
 import io.catalog.model.ETags;
 import io.catalog.model.Keys;
 import io.catalog.model.Validation;
-import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -34,19 +33,25 @@ import io.vertx.ext.web.RoutingContext;
  * It answers only what it can answer exactly as {@link ProductResource} would, header for header
  * ({@code ProductFastPathTest} compares the two): a plain {@code GET} without a query, of a valid id, accepting JSON,
  * whose entry L1 holds and may serve; 200, 304 on a matching {@code If-None-Match}, or the 404 problem of a negative
- * entry. Everything else goes on to Quarkus REST ({@code next()}): a miss (marked {@link #L1_MISSED}, so that the
- * JAX-RS path does not look L1 up a second time), an untrusted L1, {@code HEAD}, versioned URLs ({@code ?v=}), any
- * other query. The routes before it apply to it as to every request: the body limit, CORS (and
- * {@link SharedCacheCors}), the rate limit ({@link RateLimitFilter}), and Micrometer's HTTP server metrics (under
- * the same {@code uri} tag, {@code /products/{id}}).
+ * entry. Everything else goes on ({@code next()}) to Quarkus' filters and Quarkus REST: a miss (marked
+ * {@link #L1_MISSED}, so that the JAX-RS path does not look L1 up a second time), an untrusted L1, {@code HEAD},
+ * versioned URLs ({@code ?v=}), any other query, and a request with an {@code Origin} (CORS answers are the CORS
+ * filter's). It runs after the service's routes that every request passes (the body limit, the rate limit of
+ * {@link RateLimitFilter}) and before Quarkus' filters, which a plain public read does not need (CORS answers only
+ * requests with an {@code Origin}; authentication is not proactive and product reads are public). Micrometer's
+ * HTTP server metrics count it as every request, under the route's {@code uri} tag, {@code /products/{id}}.
  */
 @ApplicationScoped
 public class ProductFastPath {
 
     /** The routing context's mark of a request whose L1 lookup the fast path made and missed. */
     public static final String L1_MISSED = "catalog.l1.missed";
-    /** Before Quarkus REST's routes, after the HTTP filters (CORS, security, metrics) and the rate limit. */
-    static final int ORDER = RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT;
+    /**
+     * Right after the service's own first routes (the body limit, {@link SharedCacheCors}, the rate limit) and before
+     * Quarkus' HTTP filters (CORS, authentication) and Quarkus REST: a public read needs none of those filters unless
+     * it carries an {@code Origin}, and such a request goes on to them.
+     */
+    static final int ORDER = Integer.MIN_VALUE + 4;
 
     private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
@@ -80,7 +85,7 @@ public class ProductFastPath {
     void handle(RoutingContext context) {
         HttpServerRequest request = context.request();
         String id = idOf(request);
-        if (id == null || !acceptsJson(request.headers())) {
+        if (id == null || request.headers().contains(HttpHeaders.ORIGIN) || !acceptsJson(request.headers())) {
             context.next();
             return;
         }

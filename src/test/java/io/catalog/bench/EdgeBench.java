@@ -39,6 +39,7 @@ public final class EdgeBench {
         Path output = Path.of(System.getProperty("bench.output",
                 PodCluster.projectRoot().resolve("results/bench/edge.md").toString()));
         String loadBefore = Provenance.loadAverage();
+        String commit = Provenance.commit();
         long t0 = System.nanoTime();
         List<Double> millis = new ArrayList<>();
         int edgePort = FreePorts.find();
@@ -75,7 +76,7 @@ public final class EdgeBench {
             cluster.stopPods();
         }
         String report = report(millis, quiet, Duration.ofNanos(System.nanoTime() - t0), loadBefore,
-                Provenance.loadAverage());
+                Provenance.loadAverage(), commit);
         Files.createDirectories(output.getParent());
         Files.writeString(output, report);
         System.out.println(report);
@@ -118,7 +119,7 @@ public final class EdgeBench {
     }
 
     private static String report(List<Double> millis, Duration quiet, Duration elapsed, String loadBefore,
-            String loadAfter) {
+            String loadAfter, String commit) {
         List<Double> sorted = millis.stream().sorted().toList();
         long under50 = sorted.stream().filter(m -> m < 50).count();
         StringBuilder out = new StringBuilder("# An isolated change at the edge (Varnish)\n\n");
@@ -127,7 +128,7 @@ public final class EdgeBench {
                 percentile(sorted, 0.5), percentile(sorted, 0.9), sorted.get(sorted.size() - 1), under50,
                 sorted.size()));
         out.append("- Date: ").append(Instant.now()).append('\n');
-        out.append("- Commit: ").append(Provenance.commit()).append('\n');
+        out.append("- Commit: ").append(commit).append('\n');
         out.append("- Command: `").append(Provenance.command("java io.catalog.bench.EdgeBench")).append("`\n");
         out.append("- Machine: ").append(io.catalog.lab.LabMachine.describe()).append('\n');
         out.append("- Load average (1, 5, 15 min) before and after: ").append(loadBefore).append(" / ")

@@ -20,14 +20,19 @@ final class Provenance {
     private Provenance() {
     }
 
-    /** {@code <sha>} or {@code <sha> (dirty: uncommitted changes)}, or {@code unknown} outside a git work tree. */
+    /**
+     * {@code <sha>}, or {@code <sha> (dirty: uncommitted changes to the code)} when what is built or run (sources,
+     * benchmarks, scripts, the POM, the edge's VCL) differs from it, or {@code unknown} outside a git work tree. Taken
+     * when a benchmark starts, right after its build.
+     */
     static String commit() {
         String head = git("rev-parse", "HEAD");
         if (head == null) {
             return "unknown (not a git work tree)";
         }
-        String status = git("status", "--porcelain", "--untracked-files=no");
-        return status == null || status.isBlank() ? head : head + " (dirty: uncommitted changes)";
+        String status = git("status", "--porcelain", "--untracked-files=no", "--", "src", "benchmarks", "bin",
+                "pom.xml", "deploy/edge");
+        return status == null || status.isBlank() ? head : head + " (dirty: uncommitted changes to the code)";
     }
 
     /** The command that ran this, as bin/bench passes it in {@code bench.command}. */

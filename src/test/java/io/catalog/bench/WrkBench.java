@@ -75,6 +75,7 @@ public final class WrkBench {
                 PodCluster.projectRoot().resolve("results/bench/wrk.md").toString()));
         long t0 = System.nanoTime();
         String loadBefore = Provenance.loadAverage();
+        String commit = Provenance.commit();
         List<Outcome> outcomes = new ArrayList<>();
         try (PodCluster cluster = PodCluster.startInfrastructure();
                 Pod bare = Pod.startApp("bare-app", PodCluster.projectRoot().resolve(BARE_APP_JAR), Map.of(),
@@ -117,7 +118,7 @@ public final class WrkBench {
             cluster.stopPods();
         }
         String report = report(outcomes, threads, connections, duration, Duration.ofNanos(System.nanoTime() - t0),
-                loadBefore, Provenance.loadAverage());
+                loadBefore, Provenance.loadAverage(), commit);
         Files.createDirectories(output.getParent());
         Files.writeString(output, report);
         System.out.println(report);
@@ -202,14 +203,14 @@ public final class WrkBench {
     }
 
     private static String report(List<Outcome> outcomes, String threads, String connections, String duration,
-            Duration elapsed, String loadBefore, String loadAfter) {
+            Duration elapsed, String loadBefore, String loadAfter, String commit) {
         double bare = mean(outcomes, BARE);
         double l1 = mean(outcomes, L1_HIT);
         StringBuilder out = new StringBuilder("# Read-tier throughput (wrk)\n\n");
         out.append(String.format(Locale.ROOT, "**L1 hit / bare app: %.2f** (means of %d alternating runs each: "
                 + "%.0f and %.0f requests/s; per round: %s)\n\n", l1 / bare, ROUNDS, l1, bare, rounds(outcomes)));
         out.append("- Date: ").append(Instant.now()).append('\n');
-        out.append("- Commit: ").append(Provenance.commit()).append('\n');
+        out.append("- Commit: ").append(commit).append('\n');
         out.append("- Command: `").append(Provenance.command("java io.catalog.bench.WrkBench")).append("`\n");
         out.append("- Machine: ").append(io.catalog.lab.LabMachine.describe()).append('\n');
         out.append("- Load average (1, 5, 15 min) before and after: ").append(loadBefore).append(" / ")
