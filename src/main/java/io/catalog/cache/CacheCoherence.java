@@ -13,6 +13,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
+import io.quarkus.cache.Cache;
+import io.quarkus.cache.CacheName;
+import io.quarkus.cache.CaffeineCache;
 
 /**
  * What this pod may trust. L1 is trusted only while the invalidation feed is healthy: the feed consumer reports
@@ -38,10 +41,10 @@ public class CacheCoherence {
     private volatile long lastHeartbeat;
 
     @Inject
-    public CacheCoherence(CatalogConfig config, Ticker ticker) {
-        this(config.l1().ttl(), new Bounds(config.l1().maximumSize(), config.l1().maximumWeight().asLongValue(),
-                config.l1().maximumFloors()), config.lab().l1Enabled(), config.lab().l1Coordinated(),
-                config.events().feedStaleAfter(), ticker);
+    public CacheCoherence(CatalogConfig config, Ticker ticker, @CacheName(L1Cache.NAME) Cache l1Cache) {
+        this(new L1Cache(l1Cache.as(CaffeineCache.class), config.l1().ttl(), config.l1().maximumSize(),
+                config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
+                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(), ticker);
     }
 
     CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean coordinated, Duration staleAfter,
@@ -51,12 +54,19 @@ public class CacheCoherence {
                 ticker);
     }
 
+    /** Outside Quarkus (tests, JMH): L1 on the same quarkus-cache implementation, built directly. */
     CacheCoherence(Duration ttl, Bounds bounds, boolean l1Enabled, boolean coordinated, Duration staleAfter,
             Ticker ticker) {
+        this(new L1Cache(ttl, bounds.l1Entries(), bounds.l1Bytes(), ticker), ttl, bounds.floors(), l1Enabled,
+                coordinated, staleAfter, ticker);
+    }
+
+    private CacheCoherence(L1Cache l1, Duration ttl, long maximumFloors, boolean l1Enabled, boolean coordinated,
+            Duration staleAfter, Ticker ticker) {
         this.ticker = ticker;
-        this.l1 = new L1Cache(ttl, bounds.l1Entries(), bounds.l1Bytes(), ticker);
+        this.l1 = l1;
         this.floors = new Floors(FLOOR_RETENTION.compareTo(ttl.multipliedBy(2)) > 0 ? FLOOR_RETENTION
-                : ttl.multipliedBy(2), bounds.floors(), ticker);
+                : ttl.multipliedBy(2), maximumFloors, ticker);
         this.l1Enabled = l1Enabled;
         this.coordinated = coordinated;
         this.staleAfterNanos = staleAfter.toNanos();

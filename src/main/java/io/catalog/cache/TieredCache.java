@@ -77,10 +77,15 @@ public class TieredCache {
      * @param l2Ttl how long L2 may keep what is loaded
      */
     public Uni<Served> get(String key, Source source, Duration l2Ttl) {
-        CachedValue hit = l1Hit(key);
-        if (hit != null) {
-            return Uni.createFrom().item(new Served(hit, Tier.L1));
-        }
+        PreparedValue hit = l1Hit(key);
+        return hit != null ? Uni.createFrom().item(new Served(hit.value(), Tier.L1)) : getAfterL1Miss(key, source, l2Ttl);
+    }
+
+    /**
+     * {@link #get} for a request whose L1 lookup ({@link #l1Hit}) was made already and missed (the HTTP fast path
+     * made it): one load per key in flight, L2, then the source, without asking L1 (and counting) a second time.
+     */
+    public Uni<Served> getAfterL1Miss(String key, Source source, Duration l2Ttl) {
         hotKeys.miss(key);
         Floors floors = coherence.floors();
         Context parent = spans.on() ? spans.parent() : null;
@@ -91,21 +96,22 @@ public class TieredCache {
     }
 
     /**
-     * The value L1 may answer for {@code key} now (trusted, and not below its floor), or {@code null}. Counts the
-     * read for the hot keys and the tier metrics, and records the L1 span when tracing is on.
+     * The one L1 lookup of every read, the reactive path's and the HTTP fast path's: the entry of {@code key} if L1
+     * is trusted now and its floor admits the value, else {@code null}. Counts the read for the hot keys, an L1 hit
+     * or a miss (only while L1 is trusted: a bypassed L1 is not asked), and records the L1 span when tracing is on.
      */
-    public CachedValue l1Hit(String key) {
+    public PreparedValue l1Hit(String key) {
         hotKeys.read(key);
         if (!coherence.l1Trusted()) {
             return null;
         }
-        CachedValue hit = coherence.l1().get(key);
-        if (hit != null && !coherence.floors().admits(hit)) {
+        PreparedValue hit = coherence.l1().prepared(key);
+        if (hit != null && !coherence.floors().admits(hit.value())) {
             hit = null;
         }
         (hit != null ? l1Hits : l1Misses).increment();
         if (spans.on()) {
-            spans.l1(key, hit);
+            spans.l1(key, hit == null ? null : hit.value());
         }
         return hit;
     }

@@ -226,13 +226,15 @@ public interface CatalogConfig {
         @DurationMax(seconds = 60, message = "must be between 1s and 60s")
         Duration ttl();
 
-        /** Maximum number of L1 entries. */
-        @WithDefault("50000")
+        /** Maximum number of L1 entries (the size of the quarkus-cache cache {@code catalog-l1}). */
+        @WithDefault("20000")
+        @Min(value = 1, message = "must be at least 1")
         long maximumSize();
 
         /**
-         * Maximum estimated heap bytes of L1 (entries weigh two bytes a character plus overheads, see L1Cache); with
-         * {@code maximum-size} whichever bound is reached first.
+         * Maximum estimated heap bytes of L1 (entries weigh two bytes a character plus overheads, see L1Cache): an
+         * entry weighing more than {@code maximum-weight / maximum-size} is not kept in L1 (served from L2), so
+         * {@code maximum-size} entries never weigh more than this.
          */
         @WithDefault("64M")
         MemorySize maximumWeight();
@@ -244,6 +246,13 @@ public interface CatalogConfig {
         @WithDefault("100000")
         @Min(value = 1, message = "must be at least 1")
         long maximumFloors();
+
+        /**
+         * Whether {@code GET /products/{id}} L1 hits are answered by the fast path (a Vert.x route before Quarkus
+         * REST, with prepared headers and body) instead of the JAX-RS resource; the answers are the same.
+         */
+        @WithDefault("true")
+        boolean fastPath();
 
     }
 

@@ -15,6 +15,8 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -26,21 +28,23 @@ import io.smallrye.mutiny.Uni;
  *
  * <p>
  * Each event contributes its surrogate keys ({@code product-{id}}, {@code category-{c}}, the previous category
- * when it moved, and {@code products}). Keys are collected in a set for one window ({@code catalog.edge.purge.window},
- * opened by the first key after a flush), so a bulk update of a thousand products in one category becomes one batch of
- * about a thousand distinct keys instead of a thousand purges of {@code category-…}. The window also lets every pod
- * apply the event to its own tiers before the edge refetches from any of them.
+ * when it moved, and {@code products}). The first events after a quiet period ({@code catalog.edge.purge.window}
+ * without a flush) are purged at once: an isolated change reaches the edge in the time of one PURGE, not a window
+ * later. What follows within the window is collected in a set and purged when the window ends (one flush per window
+ * at most), so a bulk update of a thousand products in one category becomes a few batches of distinct keys instead
+ * of a thousand purges of {@code category-…}.
  *
  * <p>
- * The window alone cannot promise that: a pod that has not yet applied an event when the edge refetches would
- * hand the edge the old version for a whole {@code max-age}. So every batch is purged again once
+ * A purge at once (or at the end of a window) cannot promise that the edge refetches the new version: a pod that
+ * has not yet applied an event when the edge refetches would hand the edge the old version for a whole
+ * {@code max-age}. So every batch is purged again once
  * {@code catalog.edge.purge.settle} has passed (by default the feed's staleness bound: by then every pod has either
  * applied the event or stopped trusting its L1, and L2 was updated before the event was published). Targets billed
  * per purge (CloudFront) are purged only then, once; cheap ones (Varnish) both right away and then. A settle time
- * of zero purges every target once, right after the window.
+ * of zero purges every target once, at once or at the end of the window.
  *
  * <p>
- * Nothing here blocks its caller: {@link #submit} only adds keys and returns a stage; the window and the settle
+ * Nothing here blocks its caller: {@link #submit} adds keys and at most starts asynchronous purges; the window and the settle
  * time are timers of Quarkus' scheduler (Vert.x timers), flushes only start asynchronous purges, and every target is
  * asynchronous. A target that fails is retried with exponential
  * backoff ({@code catalog.edge.purge.retries}); the stage then completes with {@code false} and the caller (the
@@ -51,6 +55,8 @@ import io.smallrye.mutiny.Uni;
 public class EdgePurger {
 
     private static final Logger LOG = Logger.getLogger(EdgePurger.class);
+    /** The shortest delay handed to the scheduler: Vert.x timers refuse delays under 1 ms. */
+    static final Duration MIN_TIMER = Duration.ofMillis(1);
 
     private final List<EdgeTarget> targets;
     private final Duration window;
@@ -59,26 +65,38 @@ public class EdgePurger {
     private final Duration settle;
     private final DistributionSummary batchKeys;
     private final ScheduledExecutorService scheduler;
+    private final Ticker ticker;
     private final Object lock = new Object();
     private Set<String> keys = new LinkedHashSet<>();
     private List<CompletableFuture<Boolean>> waiters = new ArrayList<>();
     private boolean scheduled;
+    /** When the last flush started ({@link #ticker} time), or {@code null} before the first. */
+    private Long lastFlush;
 
     @Inject
-    public EdgePurger(EdgeTargets targets, CatalogConfig config, ScheduledExecutorService scheduler,
+    public EdgePurger(EdgeTargets targets, CatalogConfig config, ScheduledExecutorService scheduler, Ticker ticker,
             MeterRegistry registry) {
         this(targets.all(), config.edge().purge().window(), config.edge().purge().retries(),
                 config.edge().purge().retryBackoff(),
-                config.edge().purge().settle().orElse(config.events().feedStaleAfter()), scheduler, registry);
+                config.edge().purge().settle().orElse(config.events().feedStaleAfter()), scheduler, ticker, registry);
     }
 
+    /** A purger whose quiet periods are measured by the system clock. */
     public EdgePurger(List<EdgeTarget> targets, Duration window, int retries, Duration backoff, Duration settle,
             ScheduledExecutorService scheduler, MeterRegistry registry) {
+        this(targets, window, retries, backoff, settle, scheduler, Ticker.systemTicker(), registry);
+    }
+
+    /** @param ticker the clock of quiet periods: the scheduler's, so that tests can move both */
+    public EdgePurger(List<EdgeTarget> targets, Duration window, int retries, Duration backoff, Duration settle,
+            ScheduledExecutorService scheduler, Ticker ticker, MeterRegistry registry) {
         this.targets = List.copyOf(targets);
+        this.ticker = ticker;
         this.window = window;
         this.retries = retries;
         this.backoff = backoff;
-        this.settle = settle;
+        // Vert.x timers refuse delays under 1 ms: a settle time that short is none
+        this.settle = settle.compareTo(MIN_TIMER) < 0 ? Duration.ZERO : settle;
         this.batchKeys = DistributionSummary.builder("catalog.edge.purge.keys")
                 .description("Distinct surrogate keys per purged batch").register(registry);
         this.scheduler = scheduler;
@@ -95,7 +113,8 @@ public class EdgePurger {
     }
 
     /**
-     * Adds the keys of {@code events} to the current window.
+     * Purges the keys of {@code events} now if the purger has been quiet for a window, else adds them to the batch
+     * that is purged when the current window ends. Never blocks: a purge only starts asynchronous requests.
      *
      * @return completes with {@code true} once every target has purged them, {@code false} if one gave up
      */
@@ -105,13 +124,25 @@ public class EdgePurger {
             done.complete(true);
             return done;
         }
+        long wait;
         synchronized (lock) {
             events.forEach(event -> keys.addAll(keysOf(event)));
             waiters.add(done);
-            if (!scheduled) {
-                scheduled = true;
-                scheduler.schedule(this::flush, window.toNanos(), TimeUnit.NANOSECONDS);
+            if (scheduled) {
+                return done;
             }
+            long now = ticker.read();
+            wait = lastFlush == null ? 0 : lastFlush + window.toNanos() - now;
+            scheduled = wait > 0;
+            if (!scheduled) {
+                lastFlush = now; // a submit racing this one waits for the window instead of flushing too
+            }
+        }
+        if (wait > 0) {
+            // the window of the last flush is still open: these keys wait for its end, with whatever follows
+            scheduler.schedule(this::flush, Math.max(wait, MIN_TIMER.toNanos()), TimeUnit.NANOSECONDS);
+        } else {
+            flush();
         }
         return done;
     }
@@ -125,6 +156,11 @@ public class EdgePurger {
             keys = new LinkedHashSet<>();
             waiters = new ArrayList<>();
             scheduled = false;
+            lastFlush = ticker.read();
+        }
+        if (batch.isEmpty()) {
+            done.forEach(f -> f.complete(true));
+            return;
         }
         batchKeys.record(batch.size());
         Set<String> frozen = Set.copyOf(batch);

@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.catalog.cache.CachedValue;
+import io.catalog.cache.PreparedValue;
 import io.catalog.cache.Served;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ETags;
@@ -108,8 +109,8 @@ public class EdgeHeaders {
         return response.header(HttpHeaders.CACHE_CONTROL, caching)
                 .header(X_CACHE_VERSION, value.version())
                 .header(X_CACHE, served.tier().name())
-                .header(SURROGATE_KEY, String.join(" ", value.surrogateKeys()))
-                .header(CACHE_TAG, String.join(",", value.surrogateKeys()))
+                .header(SURROGATE_KEY, PreparedValue.surrogateKeyHeader(value))
+                .header(CACHE_TAG, PreparedValue.cacheTagHeader(value))
                 .build();
     }
 }

@@ -6,6 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import io.catalog.service.CatalogReads;
 import io.catalog.service.Cursors;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** Public product reads: one product, and pages of a category or of the whole catalog. */
 @Path("/products")
@@ -35,8 +37,11 @@ public class ProductResource {
     @GET
     @Path("/{id}")
     public Uni<Response> product(@PathParam("id") String id, @QueryParam("v") String v,
-            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch, @Context RoutingContext routing) {
         ProblemException.requireId(id);
+        if (v == null && routing != null && routing.get(ProductFastPath.L1_MISSED) != null) {
+            return reads.productAfterL1Miss(id).map(served -> edge.respond(served, ifNoneMatch, "No product " + id));
+        }
         if (v != null) {
             long version = versionParameter(v);
             return reads.product(id).map(served -> edge.respondVersioned(served, version, ifNoneMatch,

@@ -75,10 +75,18 @@ public class CachedCatalogReads implements CatalogReads {
 
     @Override
     public Uni<Served> product(String id) {
+        return cache.get(Keys.product(id), productSource(id), productTtl);
+    }
+
+    @Override
+    public Uni<Served> productAfterL1Miss(String id) {
+        return cache.getAfterL1Miss(Keys.product(id), productSource(id), productTtl);
+    }
+
+    private Source productSource(String id) {
         String key = Keys.product(id);
-        Source source = () -> Uni.createFrom().item(new Source.Plan(key,
+        return () -> Uni.createFrom().item(new Source.Plan(key,
                 consistent -> products.read(id, consistent).map(found -> documents.of(id, found))));
-        return cache.get(key, source, productTtl);
     }
 
     /**

@@ -9,6 +9,11 @@ public interface CatalogReads {
     /** A product, or an absent value (404). */
     Uni<Served> product(String id);
 
+    /** {@link #product} for a request whose L1 lookup was made already and missed (the HTTP fast path made it). */
+    default Uni<Served> productAfterL1Miss(String id) {
+        return product(id);
+    }
+
     /**
      * A page of products.
      *

@@ -1,6 +1,7 @@
 package io.catalog.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.List;
@@ -77,8 +78,9 @@ class BoundedStateTest {
         }
 
         assertThat(coherence.floors().size()).isLessThanOrEqualTo(FLOORS);
-        assertThat(coherence.l1().size()).isLessThanOrEqualTo(L1_ENTRIES);
-        assertThat(coherence.l1().weight()).isLessThanOrEqualTo(L1_BYTES);
+        // quarkus-cache's Caffeine evicts in the background: the bound holds a moment after the last put
+        await("L1 back within its bounds").atMost(Duration.ofSeconds(10))
+                .until(() -> coherence.l1().size() <= L1_ENTRIES && coherence.l1().weight() <= L1_BYTES);
         assertThat(cache.inFlight()).isZero();
     }
 

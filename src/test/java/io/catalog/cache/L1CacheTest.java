@@ -1,8 +1,10 @@
 package io.catalog.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -30,16 +32,22 @@ class L1CacheTest {
 
     @Test
     void theBoundIsBytesNotOnlyEntries() {
-        L1Cache small = new L1Cache(Duration.ofSeconds(30), 1000, 100_000, ticker);
+        // 10 entries of at most 10,000 estimated bytes each
+        L1Cache small = new L1Cache(Duration.ofSeconds(30), 10, 100_000, ticker);
         String big = "x".repeat(20_000);
+        String medium = "x".repeat(2_000);
         for (int i = 0; i < 50; i++) {
-            small.put("page" + i, CachedValue.found(big, 1, "c:x", java.util.List.of("category-x")), small.epoch());
+            small.put("page" + i, CachedValue.found(big, 1, "c:x", List.of("category-x")), small.epoch());
+            small.put("part" + i, CachedValue.found(medium, 1, "c:x", List.of("category-x")), small.epoch());
         }
 
-        assertThat(small.weight()).isLessThanOrEqualTo(100_000);
-        assertThat(small.size()).as("a 40 KB entry weighs 40 KB: two fit, not a thousand").isLessThanOrEqualTo(2);
-        assertThat(L1Cache.weigh("page0", CachedValue.found(big, 1, "c:x", java.util.List.of())))
+        assertThat(L1Cache.weigh("page0", CachedValue.found(big, 1, "c:x", List.of())))
                 .isGreaterThan(2 * big.length());
+        assertThat(small.keys()).as("a 40 KB entry is above the per-entry bound: never kept")
+                .noneMatch(key -> key.startsWith("page"));
+        await("L1 back within its bounds").atMost(Duration.ofSeconds(10))
+                .until(() -> small.size() <= 10 && small.weight() <= 100_000);
+        assertThat(small.size()).as("smaller entries are kept").isPositive();
     }
 
     @Test
@@ -49,7 +57,26 @@ class L1CacheTest {
             small.put("p:" + i, FloorsTest.value("p:" + i, 1), small.epoch());
         }
 
-        assertThat(small.size()).isLessThanOrEqualTo(10);
+        await("evicted down to 10 entries").atMost(Duration.ofSeconds(10)).until(() -> small.size() <= 10);
+    }
+
+    @Test
+    void anEntryOlderThanANewerVersionIsDroppedAndANewerOneKept() {
+        l1.put("k", FloorsTest.value("p:k", 5), l1.epoch());
+        l1.invalidateOlderThan("k", 5);
+        assertThat(l1.get("k")).as("already holds version 5").isNotNull();
+
+        l1.invalidateOlderThan("k", 6);
+        assertThat(l1.get("k")).isNull();
+    }
+
+    @Test
+    void aFlushDropsEverything() {
+        l1.put("a", FloorsTest.value("p:a", 1), l1.epoch());
+        l1.put("b", FloorsTest.value("p:b", 1), l1.epoch());
+        l1.flush();
+        assertThat(l1.get("a")).isNull();
+        assertThat(l1.keys()).isEmpty();
     }
 
     @Test

@@ -30,7 +30,7 @@ class EdgePurgerTest {
     }
 
     private EdgePurger purger(List<EdgeTarget> targets, Duration window, int retries, Duration settle) {
-        return new EdgePurger(targets, window, retries, Duration.ofMillis(10), settle, scheduler,
+        return new EdgePurger(targets, window, retries, Duration.ofMillis(10), settle, scheduler, scheduler.ticker(),
                 new SimpleMeterRegistry());
     }
 
@@ -43,7 +43,43 @@ class EdgePurgerTest {
     }
 
     @Test
-    void eventsOfOneWindowArePurgedOnceAsDistinctKeys() throws Exception {
+    void anIsolatedChangeIsPurgedAtOnce() throws Exception {
+        RecordingTarget varnish = new RecordingTarget("varnish");
+        EdgePurger purger = purger(List.of(varnish), Duration.ofMillis(100), 0, Duration.ZERO);
+
+        CompletionStage<Boolean> done = purger.submit(List.of(event("p1", "toys", null)));
+        assertThat(varnish.batches).as("purged without waiting for any timer").hasSize(1);
+        assertThat(varnish.batches.get(0)).containsExactlyInAnyOrder("product-p1", "category-toys", "products");
+        assertThat(done.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(scheduler.delays).as("no timer").isEmpty();
+    }
+
+    @Test
+    void whatFollowsWithinTheWindowIsBatchedAndAQuietWindowPurgesAtOnceAgain() throws Exception {
+        RecordingTarget varnish = new RecordingTarget("varnish");
+        EdgePurger purger = purger(List.of(varnish), Duration.ofMillis(100), 0, Duration.ZERO);
+
+        purger.submit(List.of(event("p1", "toys", null)));
+        scheduler.advance(Duration.ofMillis(30));
+        CompletionStage<Boolean> second = purger.submit(List.of(event("p2", "toys", null)));
+        scheduler.advance(Duration.ofMillis(30));
+        purger.submit(List.of(event("p3", "games", null)));
+        assertThat(varnish.batches).as("the window of the first purge is open").hasSize(1);
+        assertThat(second.toCompletableFuture()).isNotDone();
+
+        scheduler.advance(Duration.ofMillis(40));
+        assertThat(varnish.batches).as("purged when the window ends, together").hasSize(2);
+        assertThat(varnish.batches.get(1)).containsExactlyInAnyOrder("product-p2", "product-p3", "category-toys",
+                "category-games", "products");
+        assertThat(second.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+
+        scheduler.advance(Duration.ofMillis(100));
+        purger.submit(List.of(event("p4", "toys", null)));
+        assertThat(varnish.batches).as("after a quiet window, at once again").hasSize(3);
+    }
+
+    @Test
+    void eventsOfABurstArePurgedAsFewBatchesOfDistinctKeys() throws Exception {
         RecordingTarget varnish = new RecordingTarget("varnish");
         RecordingTarget cloudfront = new RecordingTarget("cloudfront");
         EdgePurger purger = purger(List.of(varnish, cloudfront), Duration.ofMillis(200), 0, Duration.ZERO);
@@ -57,14 +93,30 @@ class EdgePurgerTest {
             done.add(purger.submit(events));
             scheduler.advance(Duration.ofMillis(39));
         }
-        assertThat(varnish.calls).as("the window is still open").hasValue(0);
+        assertThat(varnish.batches).as("the first at once, the rest wait for the window").hasSize(1);
         scheduler.advance(Duration.ofMillis(5));
         for (CompletionStage<Boolean> stage : done) {
             assertThat(stage.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(varnish.batches).hasSize(1);
-        assertThat(varnish.batches.get(0)).hasSize(502).contains("category-toys", "products", "product-p499");
+        assertThat(varnish.batches).hasSize(2);
+        assertThat(varnish.batches.get(0)).hasSize(102).contains("category-toys", "products", "product-p99");
+        assertThat(varnish.batches.get(1)).hasSize(402).contains("category-toys", "products", "product-p499");
         assertThat(cloudfront.batches).isEqualTo(varnish.batches);
+    }
+
+    @Test
+    void noTimerIsShorterThanAMillisecond() throws Exception {
+        RecordingTarget varnish = new RecordingTarget("varnish", true);
+        EdgePurger purger = purger(List.of(varnish), Duration.ofMillis(100), 0, Duration.ofNanos(500_000));
+
+        purger.submit(List.of(event("p1", "toys", null)));
+        scheduler.advance(Duration.ofNanos(99_600_000));
+        CompletionStage<Boolean> late = purger.submit(List.of(event("p2", "toys", null)));
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(late.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(scheduler.delays).as("0.4 ms left of the window, a 0.5 ms settle time").isNotEmpty()
+                .allSatisfy(delay -> assertThat(delay).isGreaterThanOrEqualTo(Duration.ofMillis(1)));
+        assertThat(varnish.batches).as("a settle time under 1 ms is none: each batch purged once").hasSize(2);
     }
 
     @Test
@@ -74,9 +126,6 @@ class EdgePurgerTest {
 
         flaky.failNext.set(2);
         CompletionStage<Boolean> recovered = purger.submit(List.of(event("p1", "toys", null)));
-        assertThat(flaky.calls).as("submit only collects keys").hasValue(0);
-        assertThat(recovered.toCompletableFuture()).isNotDone();
-        scheduler.advance(Duration.ofMillis(20));
         assertThat(recovered.toCompletableFuture().get(5, TimeUnit.SECONDS)).isTrue();
         assertThat(flaky.calls.get()).isEqualTo(3);
 
@@ -89,7 +138,7 @@ class EdgePurgerTest {
 
     /**
      * A pod that had not applied an event yet when the edge refetched would give the edge the old version: cheap
-     * targets are purged right after the window and again once every pod has applied the events; targets billed per
+     * targets are purged at once (or after the window) and again once every pod has applied the events; targets billed per
      * purge only then.
      */
     @Test
@@ -99,8 +148,7 @@ class EdgePurgerTest {
         EdgePurger purger = purger(List.of(varnish, cloudfront), Duration.ofMillis(20), 0, Duration.ofMillis(300));
 
         CompletionStage<Boolean> done = purger.submit(List.of(event("p1", "toys", null)));
-        scheduler.advance(Duration.ofMillis(20));
-        assertThat(varnish.batches).hasSize(1);
+        assertThat(varnish.batches).as("an isolated change, at once").hasSize(1);
         assertThat(cloudfront.batches).isEmpty();
 
         scheduler.advance(Duration.ofMillis(299));

@@ -168,7 +168,9 @@ class PurgeFeedTest {
         await("the retry after the claim idle time", () -> edge.purgesOf("product-p2") == 1);
         await("acknowledged", () -> pending(stream) == 0);
         feed.stop();
-        assertThat(edge.calls.get()).isEqualTo(2);
+        // the failed attempt and the retry of its batch; and one more if the feed read the three events in two
+        // rounds (the first of a quiet period is purged at once, the others when its window ends)
+        assertThat(edge.calls.get()).isBetween(2, 3);
     }
 
     @Test

@@ -2,12 +2,16 @@ package io.catalog.rest;
 
 import static io.catalog.rest.TestCatalog.anyone;
 import static io.catalog.rest.TestCatalog.assertProblem;
+import static io.catalog.rest.TestCatalog.create;
+import static io.catalog.rest.TestCatalog.uniqueCategory;
 import static io.catalog.rest.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -38,6 +42,9 @@ class RateLimitTest {
     static final int CHECKOUT = 1;
     static final int MAX_REQUESTS = 200;
     private static final AtomicInteger CLIENTS = new AtomicInteger(1);
+
+    @Inject
+    ProductFastPath fastPath;
 
     /** Small limits; the client is the address in {@code X-Forwarded-For}. */
     public static class SmallLimits implements QuarkusTestProfile {
@@ -99,6 +106,26 @@ class RateLimitTest {
         assertThat(response.header("RateLimit-Policy")).isEqualTo("\"reads\";q=" + 2 * READS + ";w=2");
         assertThat(response.header("RateLimit")).startsWith("\"reads\";r=0;t=");
         assertThat(response.header("Cache-Control")).isEqualTo("no-store");
+    }
+
+    @Test
+    void l1HitsOfTheFastPathCountAgainstTheSameLimit() {
+        String id = uniqueId("rl-fast");
+        create(id, uniqueCategory("rl"), "1.00");
+        String client = newClient();
+        long before = fastPath.answered();
+        Response limited = null;
+        for (int i = 0; i < MAX_REQUESTS && limited == null; i++) {
+            Response response = anyone().header("X-Forwarded-For", client).get("/products/{id}", id);
+            if (response.statusCode() == 429) {
+                limited = response;
+            } else {
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+        }
+        assertThat(limited).as("a 429 within " + MAX_REQUESTS + " reads").isNotNull();
+        assertThat(limited.header("RateLimit-Policy")).startsWith("\"reads\"");
+        assertThat(fastPath.answered() - before).as("reads answered by the fast path before the limit").isPositive();
     }
 
     @Test

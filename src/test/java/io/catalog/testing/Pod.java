@@ -20,20 +20,44 @@ public final class Pod implements AutoCloseable {
     private final String name;
     private final int port;
     private final ChildProcess process;
+    private final String readyPath;
 
-    private Pod(String name, int port, ChildProcess process) {
+    private Pod(String name, int port, ChildProcess process, String readyPath) {
         this.name = name;
         this.port = port;
         this.process = process;
+        this.readyPath = readyPath;
     }
 
     /** Starts a pod; {@link #awaitReady} waits for it. */
     static Pod start(String name, Map<String, String> environment) {
-        Path root = LocalStackPaths.projectRoot();
-        Path jar = root.resolve("target/quarkus-app/quarkus-run.jar");
+        Path jar = LocalStackPaths.projectRoot().resolve("target/quarkus-app/quarkus-run.jar");
         if (!jar.toFile().isFile()) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw package (the failsafe phase runs after it)");
         }
+        return start(name, jar, environment, "/q/health/ready");
+    }
+
+    /**
+     * Starts another Quarkus application's jar the way pods run (same JVM options, a free port), for example the
+     * bare benchmark app, ready when {@code readyPath} answers 200; waits until it is.
+     */
+    public static Pod startApp(String name, Path jar, Map<String, String> environment, String readyPath) {
+        if (!jar.toFile().isFile()) {
+            throw new IllegalStateException(jar + " is missing: build it first");
+        }
+        Pod app = start(name, jar, environment, readyPath);
+        try {
+            app.awaitReady(Duration.ofSeconds(90));
+        } catch (RuntimeException e) {
+            app.close();
+            throw e;
+        }
+        return app;
+    }
+
+    private static Pod start(String name, Path jar, Map<String, String> environment, String readyPath) {
+        Path root = LocalStackPaths.projectRoot();
         int port = FreePorts.find();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString());
@@ -41,7 +65,7 @@ public final class Pod implements AutoCloseable {
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         Path log = LocalStackPaths.logDir().resolve(name + ".log");
-        return new Pod(name, port, ChildProcess.start(name, builder, root, log));
+        return new Pod(name, port, ChildProcess.start(name, builder, root, log), readyPath);
     }
 
     public String name() {
@@ -61,7 +85,7 @@ public final class Pod implements AutoCloseable {
 
     private boolean isReady() {
         try {
-            return get("/q/health/ready").statusCode() == 200;
+            return get(readyPath).statusCode() == 200;
         } catch (RuntimeException e) {
             return false; // not listening yet
         }
