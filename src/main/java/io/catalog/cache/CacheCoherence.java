@@ -47,6 +47,16 @@ public class CacheCoherence {
                 config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(), ticker);
     }
 
+    /**
+     * A second pod's coherence in the same JVM (tests): the configured settings, L1 on its own quarkus-cache
+     * implementation built directly rather than the application's named cache.
+     */
+    public static CacheCoherence standalone(CatalogConfig config, Ticker ticker) {
+        return new CacheCoherence(new L1Cache(config.l1().ttl(), config.l1().maximumSize(),
+                config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
+                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(), ticker);
+    }
+
     CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean coordinated, Duration staleAfter,
             Ticker ticker) {
         // a megabyte an entry: far above any entry's weight, so the entry count is the bound that applies

@@ -121,7 +121,8 @@ public final class L1Cache {
 
     /** How long the entry of {@code key} has been cached, when there is one. */
     public Optional<Duration> ageOf(String key) {
-        return entries.policy().expireAfterWrite().flatMap(expiry -> expiry.ageOf(key));
+        PreparedValue prepared = current(key);
+        return prepared == null ? Optional.empty() : Optional.of(Duration.ofNanos(ticker.read() - prepared.written()));
     }
 
     public long epoch() {

@@ -80,7 +80,7 @@ class SummaryReadsTest {
     /** A second pod: its own L1 and floors, reads through stores that count their calls. */
     final class Pod {
         final AtomicInteger storeCalls = new AtomicInteger();
-        final CacheCoherence coherence = new CacheCoherence(config, Ticker.systemTicker());
+        final CacheCoherence coherence = CacheCoherence.standalone(config, Ticker.systemTicker());
         final SummaryCoherence summaries = new SummaryCoherence(coherence, json, config, Ticker.systemTicker());
         final MeterRegistry registry = new SimpleMeterRegistry();
         final SummaryReads reads;
