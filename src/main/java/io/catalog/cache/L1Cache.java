@@ -63,13 +63,19 @@ public final class L1Cache {
         return epoch.get();
     }
 
-    /** Caches {@code value} unless the cache was flushed since {@code loadEpoch}. */
-    public void put(String key, CachedValue value, long loadEpoch) {
-        if (!value.cacheable() || loadEpoch != epoch.get()) {
+    /**
+     * Caches {@code value} unless the entry is already as new or newer, or the cache was flushed since
+     * {@code epochBefore} (taken before the value was loaded, or before its event was read). L1 never goes back to
+     * an older version: neither a slow load nor a late event replaces what an event put. Where there is no entry,
+     * the value is admitted like any new entry (Caffeine's admission policy bounds what events bring in).
+     */
+    public void put(String key, CachedValue value, long epochBefore) {
+        if (!value.cacheable() || epochBefore != epoch.get()) {
             return;
         }
-        entries.put(key, value);
-        if (loadEpoch != epoch.get()) {
+        CachedValue kept = entries.asMap().merge(key, value,
+                (current, next) -> current.version() >= next.version() ? current : next);
+        if (kept == value && epochBefore != epoch.get()) {
             entries.asMap().remove(key, value);
         }
     }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.L2Cache;
+import io.catalog.cache.ProductValues;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
@@ -49,6 +50,7 @@ public class FeedConsumer {
     private final StreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
     private final L2Cache l2;
+    private final ProductValues values;
     private final Json json;
     private final String stream;
     private final Duration block;
@@ -68,8 +70,9 @@ public class FeedConsumer {
 
     private long clusterEpoch;
 
-    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, L2Cache l2, Json json,
+    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, L2Cache l2, ProductValues values, Json json,
             CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
+        this.values = values;
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
@@ -114,10 +117,11 @@ public class FeedConsumer {
         if (position.observeMaxDeleted(maxDeleted())) {
             lost("the stream was trimmed past this pod's position");
         }
+        long epoch = coherence.l1().epoch();
         List<StreamMessage<String, String, String>> messages = streams.xread(stream, position.lastId(),
                 new XReadArgs().block(block).count(batch));
         if (messages != null && !messages.isEmpty()) {
-            apply(messages);
+            apply(messages, epoch);
             position.advance(messages.get(messages.size() - 1).id());
         }
         lastSuccess.set(System.nanoTime());
@@ -127,14 +131,15 @@ public class FeedConsumer {
         }
     }
 
-    private void apply(List<StreamMessage<String, String, String>> messages) {
+    /** Applies each event: its product's new version goes into L1 ({@link CacheCoherence#apply}). */
+    private void apply(List<StreamMessage<String, String, String>> messages, long epoch) {
         Instant now = Instant.now();
         for (StreamMessage<String, String, String> message : messages) {
             ProductUpdated event = readable(message);
             if (event == null) {
                 continue;
             }
-            coherence.apply(event);
+            coherence.apply(event, values.of(event).orElse(null), epoch);
             announce(event);
             Duration delay = Duration.between(event.occurredAt(), now);
             propagation.record(delay.isNegative() ? Duration.ZERO : delay);

@@ -105,6 +105,7 @@ public class CatalogWriter {
     }
 
     private Uni<WriteResult> attempt(String id, String ifMatch, ProductChange change, int attempt) {
+        long epoch = coherence.l1().epoch();
         return store.read(id, true).chain(current -> {
             Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
             if (ifMatch != null && !live.map(p -> ETags.matches(ifMatch, etag(p))).orElse(false)) {
@@ -118,7 +119,7 @@ public class CatalogWriter {
                 StoredProduct written = apply(id, current, next.get(), sequence);
                 return write(written, current).chain(ok -> {
                     if (ok) {
-                        return published(List.of(written)).replaceWith(result(live, written));
+                        return published(List.of(written), epoch).replaceWith(result(live, written));
                     }
                     if (ifMatch != null) {
                         return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
@@ -174,8 +175,8 @@ public class CatalogWriter {
         long version = live.map(p -> p.version() + 1).orElse(1L);
         Product product = new Product(id, next.name(), next.category(), next.price(), currency, version, now, sequence);
         String previousCategory = live.map(Product::category).filter(c -> !c.equals(next.category())).orElse(null);
-        ProductUpdated event = ProductUpdated.of(id, next.category(), version, sequence, next.price(),
-                live.map(Product::price).orElse(null), next.deleted(), now, previousCategory);
+        ProductUpdated event = ProductUpdated.of(product, live.map(Product::price).orElse(null), next.deleted(),
+                previousCategory);
         StoredProduct base = current.orElseGet(() -> new StoredProduct(product, false, List.of()));
         return base.with(product, next.deleted(), json.write(event));
     }
@@ -187,17 +188,19 @@ public class CatalogWriter {
      */
     public Uni<List<BatchResult>> batchPrices(List<PriceUpdate> updates) {
         List<String> ids = updates.stream().map(PriceUpdate::id).toList();
+        long epoch = coherence.l1().epoch();
         return store.readConsistent(ids).chain(found -> {
             List<PriceUpdate> known = updates.stream().filter(u -> isLive(found.get(u.id()))).toList();
             if (known.isEmpty()) {
                 return Uni.createFrom().item(results(updates, Map.of()));
             }
-            return counters.reserve(known.size()).chain(first -> writeAll(known, found, first))
+            return counters.reserve(known.size()).chain(first -> writeAll(known, found, first, epoch))
                     .map(written -> results(updates, written));
         });
     }
 
-    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first) {
+    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first,
+            long epoch) {
         List<StoredProduct> publishable = Collections.synchronizedList(new ArrayList<>());
         Map<String, WriteResult> results = new ConcurrentHashMap<>();
         return Multi.createFrom().range(0, known.size())
@@ -205,7 +208,7 @@ public class CatalogWriter {
                         publishable, results))
                 .merge(concurrency)
                 .collect().last()
-                .chain(() -> published(publishable))
+                .chain(() -> published(publishable, epoch))
                 .replaceWith(results);
     }
 
@@ -237,13 +240,14 @@ public class CatalogWriter {
     }
 
     /** Publishes what was written, waiting a little so that reads after the acknowledgement see it everywhere. */
-    private Uni<Void> published(List<StoredProduct> written) {
+    private Uni<Void> published(List<StoredProduct> written, long epoch) {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         for (StoredProduct item : written) {
             PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
-            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class));
+            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
+                    documents.of(item.id(), Optional.of(item)), epoch);
         }
         return relay.publish(written)
                 .ifNoItem().after(PUBLISH_WAIT).fail()
