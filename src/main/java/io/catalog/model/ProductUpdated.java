@@ -72,13 +72,34 @@ public record ProductUpdated(String type, String productId, String category, lon
                 : List.of(category, previousCategory);
     }
 
-    /** The dependency tokens this change raises ({@link Keys}): the product, its categories, every listing. */
+    /**
+     * The dependency tokens this change raises ({@link Keys}): the product, its categories, every listing, and the
+     * membership of the listings it joins or leaves.
+     */
     public List<String> tokens() {
-        List<String> tokens = new ArrayList<>(4);
+        List<String> tokens = new ArrayList<>(7);
         tokens.add(Keys.product(productId));
         categories().forEach(c -> tokens.add(Keys.category(c)));
         tokens.add(Keys.ALL_PRODUCTS);
+        membershipListings().forEach(l -> tokens.add(Keys.members(l)));
         return tokens;
+    }
+
+    /** Whether this change created the product (or created it again after a delete). */
+    public boolean created() {
+        return version == 1 && !deleted;
+    }
+
+    /**
+     * The listings ({@code *} for the unfiltered one, else a category) whose membership this change alters: a
+     * creation or a delete alters its category's and the unfiltered listing, a move the two categories'. Empty for a
+     * change of price or name, which changes no listing's ids.
+     */
+    public List<String> membershipListings() {
+        if (created() || deleted) {
+            return List.of(category, Keys.EVERY_LISTING);
+        }
+        return moved() ? List.of(category, previousCategory) : List.of();
     }
 
     /** The edge's purge keys of this change ({@link SurrogateKeys}). */

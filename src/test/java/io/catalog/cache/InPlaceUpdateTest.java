@@ -128,6 +128,9 @@ class InPlaceUpdateTest {
         });
         CompletableFuture.allOf(IntStream.range(0, 4).mapToObj(t -> CompletableFuture.runAsync(() -> {
             for (Long s = queue.poll(); s != null; s = queue.poll()) {
+                // the write is durable before its event is applied anywhere
+                source.current.accumulateAndGet(s, Math::max);
+                source.eventual.accumulateAndGet(s, Math::max);
                 apply(s);
             }
         })).toArray(CompletableFuture[]::new)).join();
