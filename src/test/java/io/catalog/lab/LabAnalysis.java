@@ -25,7 +25,8 @@ import io.catalog.lab.LabRecords.Write;
  * {@code X-Cache-Version}, the category's generation) older than a write of that resource acknowledged at least W
  * before the read started. A list page is stale at W when any item in it is (its body's {@code version} older than
  * a write of that product acknowledged at least W before the read started), like product reads: a page's version is
- * per item now that pages are assembled from product entries. A checkout is <em>stale-shown</em> when the price its shopper was shown had been
+ * per item now that pages are assembled from product entries. A checkout is <em>stale-shown</em> when the price its shopper was
+ * shown had been
  * superseded by a write acknowledged before the quote was requested (the quote must then answer 409), and
  * <em>mis-priced</em> when the quote's price (200: {@code unitPrice}, 409: {@code currentPrices}) is not a price the
  * product had at some instant of the quote request: the last acknowledged one, or one being written concurrently.
