@@ -167,6 +167,19 @@ class InPlaceUpdateTest {
     }
 
     @Test
+    void theWritersOwnEventPutsItsVersionBeforeTheFeedBringsIt() {
+        Product source = new Product();
+        get(source);
+
+        coherence.applyOwn(event(5), Product.value(5), coherence.l1().epoch());
+
+        Served served = get(source);
+        assertThat(served.tier()).isEqualTo(Tier.L1);
+        assertThat(served.value().version()).isEqualTo(5);
+        assertThat(coherence.floors().of("p:a")).isEqualTo(5);
+    }
+
+    @Test
     void theLabsTtlOnlyL1IgnoresItsOwnEvents() {
         CacheCoherence ttlOnly = new CacheCoherence(TieredCacheTest.TTL, 1000, true, false,
                 TieredCacheTest.STALE_AFTER, ticker);
