@@ -129,29 +129,57 @@ public class CacheCoherence {
     /**
      * Applies an event of this pod's own write as soon as the write is durable, before it is acknowledged and
      * without waiting for the feed to bring it back: a read on this pod after the acknowledgement never answers an
-     * older version (read-your-writes on the writing pod, whatever the feed's latency). Floors only ever rise, so
-     * applying it again from the feed changes nothing. Not done for the lab's TTL-only L1, which ignores events.
+     * older version (read-your-writes on the writing pod, whatever the feed's latency). Floors only ever rise and L1
+     * never goes back to an older version, so applying it again from the feed changes nothing. Not done for the lab's
+     * TTL-only L1, which ignores events.
+     *
+     * @param document the value the write left the product at (see {@link #apply(ProductUpdated, CachedValue, long)})
+     * @param epochBefore {@link L1Cache#epoch()} taken before the write read the item
      */
-    public void applyOwn(ProductUpdated event) {
+    public void applyOwn(ProductUpdated event, CachedValue document, long epochBefore) {
         if (l1Enabled && coordinated) {
-            invalidate(event);
+            update(event, document, epochBefore);
         }
     }
 
-    /**
-     * Applies one event from the feed: every value older than it becomes stale in this pod. Counted once per pod for
-     * the {@link HotKeys hot keys} (the writer's own {@link #applyOwn} is not).
-     */
+    /** As {@link #applyOwn(ProductUpdated, CachedValue, long)}, invalidating only. */
+    public void applyOwn(ProductUpdated event) {
+        applyOwn(event, null, l1.epoch());
+    }
+
+    /** Applies one event from the feed, invalidating only: every value older than it becomes stale in this pod. */
     public void apply(ProductUpdated event) {
-        invalidate(event);
+        apply(event, null, l1.epoch());
+    }
+
+    /**
+     * Applies one event from the feed: every value older than it becomes stale in this pod, and L1 holds the
+     * product's new version ({@code document}) in place of an older one, so that a hot product stays an L1 hit
+     * through its changes. Counted once per pod for the {@link HotKeys hot keys} (the writer's own
+     * {@link #applyOwn} is not).
+     * <p>
+     * The document is put only while the feed is caught up and L1 was not flushed since {@code epochBefore} (taken
+     * before the event was read, or before the write read the item): after a gap, an event read during the catch-up
+     * may be older than one that was lost, whose floor this pod never raised; then the entry is only dropped, and the
+     * next read loads it. L1 never goes back to an older version (duplicated or re-ordered events), and a version
+     * put below its token's floor is never served: reads check floors first.
+     *
+     * @param document the product's value after the event, or {@code null} to invalidate only
+     */
+    public void apply(ProductUpdated event, CachedValue document, long epochBefore) {
+        update(event, document, epochBefore);
         hotKeys.invalidated(Keys.product(event.productId()));
     }
 
-    private void invalidate(ProductUpdated event) {
+    private void update(ProductUpdated event, CachedValue document, long epochBefore) {
         long seq = event.sequence();
         for (String token : event.tokens()) {
             floors.raise(token, seq);
         }
-        l1.invalidateOlderThan(Keys.product(event.productId()), seq);
+        String key = Keys.product(event.productId());
+        if (document != null && document.version() == seq && caughtUp.get()) {
+            l1.put(key, document, epochBefore);
+        }
+        l1.invalidateOlderThan(key, seq);
     }
 }

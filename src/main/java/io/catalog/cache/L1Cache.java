@@ -50,6 +50,8 @@ public final class L1Cache {
     private final long ttlNanos;
     private final long maximumEntryWeight;
     private final AtomicLong epoch = new AtomicLong();
+    /** Locks that make a put's version check and the put one step per key (64 stripes: puts are misses and events). */
+    private final Object[] stripes = new Object[64];
 
     /**
      * L1 on the quarkus-cache cache {@code entries} (configured with at most {@code maximumSize} entries).
@@ -61,6 +63,9 @@ public final class L1Cache {
         this.ticker = ticker;
         this.ttlNanos = ttl.toNanos();
         this.maximumEntryWeight = Math.max(1, maximumWeight / Math.max(1, maximumSize));
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
     }
 
     /**
@@ -130,19 +135,29 @@ public final class L1Cache {
     }
 
     /**
-     * Caches {@code value} unless the cache was flushed since {@code loadEpoch}, or it weighs more than an entry
-     * may.
+     * Caches {@code value} unless the entry is already as new or newer, the cache was flushed since
+     * {@code epochBefore} (taken before the value was loaded, or before its event was read), or it weighs more than an
+     * entry may. L1 never goes back to an older version: neither a slow load nor a late event replaces what an event
+     * put (quarkus-cache has no atomic merge, so puts of the same key take a lock stripe; reads take none). Where
+     * there is no entry, the value is admitted like any new entry (the cache's size bound evicts what events bring
+     * in and nobody reads).
      */
-    public void put(String key, CachedValue value, long loadEpoch) {
-        if (!value.cacheable() || loadEpoch != epoch.get()) {
+    public void put(String key, CachedValue value, long epochBefore) {
+        if (!value.cacheable() || epochBefore != epoch.get()) {
             return;
         }
         PreparedValue prepared = new PreparedValue(value, ticker.read());
         if (weigh(key, prepared) > maximumEntryWeight) {
             return;
         }
-        entries.put(key, CompletableFuture.completedFuture(prepared));
-        if (loadEpoch != epoch.get()) {
+        synchronized (stripes[(key.hashCode() & 0x7fffffff) % stripes.length]) {
+            PreparedValue current = current(key);
+            if (current != null && current.value().version() >= value.version()) {
+                return;
+            }
+            entries.put(key, CompletableFuture.completedFuture(prepared));
+        }
+        if (epochBefore != epoch.get()) {
             drop(key); // flushed meanwhile; whatever is there now, a miss is always safe
         }
     }

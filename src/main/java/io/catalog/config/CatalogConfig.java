@@ -89,6 +89,15 @@ public interface CatalogConfig {
         Duration delay();
     }
 
+    /**
+     * Whether list pages are assembled from product entries and versioned by membership generations (the full design:
+     * a coordinated L1 and invalidation). Under the lab's TTL-only switches a page stays one cached value versioned by
+     * its category's generation (or not at all), as in the seed, so the baselines measure what they always did.
+     */
+    static boolean pagesFromEntries(CatalogConfig config) {
+        return config.lab().l1Enabled() && config.lab().l1Coordinated() && config.lab().cacheInvalidation();
+    }
+
     /** Switches of the staleness lab and the benchmarks: never for production. */
     @WithParentName
     Lab lab();

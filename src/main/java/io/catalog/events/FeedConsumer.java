@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.L2Cache;
+import io.catalog.cache.ProductValues;
 import io.catalog.cache.SummaryCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
@@ -53,6 +54,7 @@ public class FeedConsumer {
     private final SummaryCoherence summaries;
     private final boolean summariesMaintained;
     private final L2Cache l2;
+    private final ProductValues values;
     private final Json json;
     private final String stream;
     private final Duration block;
@@ -76,7 +78,8 @@ public class FeedConsumer {
     EventSpans spans;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, SummaryCoherence summaries, L2Cache l2,
-            Json json, CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
+            ProductValues values, Json json, CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
+        this.values = values;
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
@@ -123,10 +126,11 @@ public class FeedConsumer {
         if (position.observeMaxDeleted(maxDeleted())) {
             lost("the stream was trimmed past this pod's position");
         }
+        long epoch = coherence.l1().epoch();
         List<StreamMessage<String, String, String>> messages = streams.xread(stream, position.lastId(),
                 new XReadArgs().block(block).count(batch));
         if (messages != null && !messages.isEmpty()) {
-            apply(messages);
+            apply(messages, epoch);
             position.advance(messages.get(messages.size() - 1).id());
         }
         lastSuccess.set(System.nanoTime());
@@ -136,7 +140,8 @@ public class FeedConsumer {
         }
     }
 
-    private void apply(List<StreamMessage<String, String, String>> messages) {
+    /** Applies each event: its product's new version goes into L1 ({@link CacheCoherence#apply}). */
+    private void apply(List<StreamMessage<String, String, String>> messages, long epoch) {
         Instant now = Instant.now();
         for (StreamMessage<String, String, String> message : messages) {
             ProductUpdated event = readable(message);
@@ -144,7 +149,7 @@ public class FeedConsumer {
                 continue;
             }
             Span span = spans == null ? null : spans.apply(event, message.payload().get("event"));
-            coherence.apply(event);
+            coherence.apply(event, values.of(event).orElse(null), epoch);
             if (summariesMaintained) {
                 summaries.heard(event, message.payload().get("summaries"));
             }

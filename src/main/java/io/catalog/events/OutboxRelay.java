@@ -1,6 +1,7 @@
 package io.catalog.events;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -39,11 +40,15 @@ import io.smallrye.mutiny.Uni;
 /**
  * Publishes the events held in product items' outboxes, in three steps per batch, each safe to repeat:
  * <ol>
- * <li>raise the generation of every category the events touched (and of the whole catalog), so that aggregates
- * computed from now on carry a version at least as new as the events;</li>
- * <li>run {@link BeforePublish} (L2 markers or write-through) so that no pod refills from a stale L2 after it
- * hears of the event, and apply the events to the category summaries in Redis ({@link SummaryMaintainer});</li>
- * <li>hand the events to every {@link EventSinks sink}, then remove them from the outboxes.</li>
+ * <li>at once, both: raise the counters the events change ({@link #counters}: the generation of every category
+ * they touched, the membership generation of every listing a product joined or left), so that aggregates
+ * computed from now on carry a version at least as new as the events; and run {@link BeforePublish} (L2 markers or
+ * write-through) so that no pod refills from a stale L2 after it hears of the event; then apply the events to the
+ * category summaries in Redis ({@link SummaryMaintainer});</li>
+ * <li>hand the events to every {@link EventSinks sink};</li>
+ * <li>remove them from the outboxes: awaited by the sweep, not by a writer, whose acknowledgement needs the event
+ * durable (it is, in the item) and published, not cleared (a clear that fails leaves the event to the sweep, which
+ * publishes it again: sinks de-duplicate by sequence).</li>
  * </ol>
  * Writers call {@link #publish} right after their write; a periodic sweep of the outbox index publishes whatever
  * a Redis outage or a crash left behind, so an acknowledged write's event is never lost. The sweep is a
@@ -59,6 +64,7 @@ public class OutboxRelay {
 
     private final ProductStore store;
     private final CounterStore counters;
+    private final boolean catalogGeneration;
     private final BeforePublish beforePublish;
     private final EventSinks sinks;
     private final SummaryMaintainer summaries;
@@ -79,6 +85,7 @@ public class OutboxRelay {
             MeterRegistry registry) {
         this.store = store;
         this.counters = counters;
+        this.catalogGeneration = !CatalogConfig.pagesFromEntries(config);
         this.beforePublish = beforePublish;
         this.sinks = sinks;
         this.summaries = summaries;
@@ -106,6 +113,16 @@ public class OutboxRelay {
 
     /** Publishes the pending events of these items, then clears them from their outboxes. */
     public Uni<Void> publish(List<StoredProduct> items) {
+        return publish(items, true);
+    }
+
+    /**
+     * Publishes the pending events of these items and clears them from their outboxes.
+     *
+     * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes after
+     *        (a writer's acknowledgement does not wait for it)
+     */
+    public Uni<Void> publish(List<StoredProduct> items, boolean awaitClear) {
         List<StoredProduct> pending = items.stream().filter(i -> !i.outbox().isEmpty()).toList();
         if (pending.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -115,30 +132,55 @@ public class OutboxRelay {
                 .map(e -> new OutboundEvent(json.read(e.json(), ProductUpdated.class), e.json()))
                 .toList();
         Span span = spans == null ? null : spans.publish(events);
-        Uni<Void> publish = raiseGenerations(events)
-                .chain(() -> beforePublish.run(pending, events))
+        Uni<Void> sent = Uni.combine().all()
+                .unis(raise(events.stream().map(OutboundEvent::event).toList()), beforePublish.run(pending, events))
+                .discardItems()
                 .chain(() -> summaries.maintain(events))
                 .chain(sinks::publish)
-                .invoke(() -> published.increment(events.size()))
-                .chain(() -> clear(pending))
+                .invoke(() -> published.increment(events.size()));
+        Uni<Void> publish = (awaitClear ? sent.chain(() -> clear(pending)) : sent.invoke(() -> clearLater(pending)))
                 .onFailure().invoke(pace::raise)
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);
         return span == null ? publish : publish.onTermination().invoke(span::end);
     }
 
-    private Uni<Void> raiseGenerations(List<OutboundEvent> events) {
+    /**
+     * The counters an event raises to its sequence: the generation of each category it touched (category
+     * summaries), the membership generation of each listing it made a product join or leave (list pages; a price
+     * change raises none), and, only where pages are still versioned by generations (the lab's TTL-only baselines),
+     * the whole catalog's generation. No other catalog-wide item is written per event.
+     */
+    public List<String> counters(ProductUpdated event) {
+        List<String> names = new ArrayList<>(5);
+        event.categories().forEach(c -> names.add(Tables.categoryGeneration(c)));
+        event.membershipListings().forEach(l -> names.add(Tables.membership(l)));
+        if (catalogGeneration) {
+            names.add(Tables.catalogGeneration());
+        }
+        return names;
+    }
+
+    /** Raises the {@link #counters} of these events, each once, to the newest sequence that changed it. */
+    public Uni<Void> raise(List<ProductUpdated> events) {
         Map<String, Long> newest = new HashMap<>();
-        for (OutboundEvent e : events) {
-            ProductUpdated event = e.event();
-            for (String category : event.categories()) {
-                newest.merge(Tables.categoryGeneration(category), event.sequence(), Math::max);
-            }
-            newest.merge(Tables.catalogGeneration(), event.sequence(), Math::max);
+        for (ProductUpdated event : events) {
+            counters(event).forEach(name -> newest.merge(name, event.sequence(), Math::max));
+        }
+        if (newest.isEmpty()) {
+            return Uni.createFrom().voidItem();
         }
         return Multi.createFrom().iterable(newest.entrySet())
                 .onItem().transformToUniAndMerge(g -> counters.raise(g.getKey(), g.getValue()))
                 .collect().last().replaceWithVoid();
+    }
+
+    private void clearLater(List<StoredProduct> items) {
+        clear(items).subscribe().with(done -> {
+        }, failure -> {
+            pace.raise();
+            LOG.debugf("Clearing published outboxes failed; the sweep publishes them again: %s", failure.toString());
+        });
     }
 
     private Uni<Void> clear(List<StoredProduct> items) {

@@ -10,6 +10,9 @@ public final class Keys {
     /** The token of every unfiltered listing: it depends on every product. */
     public static final String ALL_PRODUCTS = "c:*";
 
+    /** The listing name of the unfiltered listing (every product), as cursors and membership tokens name it. */
+    public static final String EVERY_LISTING = "*";
+
     private Keys() {
     }
 
@@ -23,6 +26,16 @@ public final class Keys {
         return "c:" + category;
     }
 
+    /**
+     * The token of a listing's membership (which products it holds, in order): raised only when a product joins or
+     * leaves it, never by a price change.
+     *
+     * @param listing a category, or {@link #EVERY_LISTING}
+     */
+    public static String members(String listing) {
+        return "m:" + listing;
+    }
+
     public static String summary(String category) {
         return "s:" + category;
     }
@@ -33,6 +46,11 @@ public final class Keys {
      */
     public static String page(String category, int size, String afterId) {
         return "l:" + (category == null ? "*" : category) + ":" + size + ":" + (afterId == null ? "" : afterId);
+    }
+
+    /** The L2 key of a page's id list (never the key of a whole page: the two hold different documents). */
+    public static String ids(String pageKey) {
+        return pageKey + "#ids";
     }
 
     /** The L2 key of an aggregate at a generation: a new generation names a new key. */

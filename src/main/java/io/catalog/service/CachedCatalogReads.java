@@ -53,10 +53,14 @@ public class CachedCatalogReads implements CatalogReads {
     private final Duration productTtl;
     private final Duration aggregateTtl;
     private final boolean versioned;
+    private final boolean pagesFromEntries;
+    private final PageAssembly assembly;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
             PageSizes pageSizes, ProductDocuments documents, Json json, CacheCoherence coherence, Ticker ticker,
-            SummaryReads summaries, CatalogConfig config) {
+            SummaryReads summaries, CatalogConfig config, PageAssembly assembly) {
+        this.assembly = assembly;
+        this.pagesFromEntries = CatalogConfig.pagesFromEntries(config);
         this.cache = cache;
         this.products = products;
         this.counters = counters;
@@ -91,24 +95,37 @@ public class CachedCatalogReads implements CatalogReads {
 
     /**
      * A page cut from its canonical page ({@link PageSizes}): the cache key names the listing, the canonical size
-     * and the position, never the requested limit or the cursor's text, so a client cannot mint cache keys.
+     * and the position, never the requested limit or the cursor's text, so a client cannot mint cache keys. In the
+     * full design the canonical page is assembled from its cached ids and the product entries ({@link PageAssembly});
+     * under the lab's TTL-only switches it is one cached value versioned by its category's generation.
      */
     @Override
     public Uni<Served> page(String category, int limit, String cursor) {
         String listing = CatalogReads.listing(category);
         Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(listing, limit, c));
         int size = PageSizes.canonical(limit);
-        Uni<Served> canonical = aggregate(Keys.page(category, size, after.orElse(null)), category,
-                generation -> products.page(Optional.ofNullable(category), size, after)
-                        .map(found -> pageValue(category, size, found, generation)));
+        String key = Keys.page(category, size, after.orElse(null));
+        Uni<Served> canonical = pagesFromEntries
+                ? aggregate(key, Keys.ids(key), Tables.membership(listing), Keys.members(listing),
+                        generation -> products.page(Optional.ofNullable(category), size, after)
+                                .map(found -> assembly.ids(category, found, size, next(category, size, found),
+                                        generation.sequence())))
+                        .chain(ids -> assembly.assemble(category, ids, this::product))
+                : aggregate(key, key, generationCounter(category), token(category),
+                        generation -> products.page(Optional.ofNullable(category), size, after)
+                                .map(found -> pageValue(category, size, found, generation)));
         return size == limit ? canonical : canonical.map(served -> pageSizes.slice(served, listing, limit));
+    }
+
+    /** The cursor of the page after a canonical page of {@code size} (the query fetched one item more), or null. */
+    private String next(String category, int size, List<StoredProduct> found) {
+        return found.size() > size ? cursors.issue(CatalogReads.listing(category), size, found.get(size - 1).id())
+                : null;
     }
 
     private CachedValue pageValue(String category, int limit, List<StoredProduct> found, Generation generation) {
         List<Product> items = new ArrayList<>(found.stream().limit(limit).map(StoredProduct::product).toList());
-        String next = found.size() > limit
-                ? cursors.issue(CatalogReads.listing(category), limit, items.get(items.size() - 1).id())
-                : null;
+        String next = next(category, limit, found);
         return CachedValue.found(json.write(new ProductPage(items, next)), generation.sequence(),
                 token(category), SurrogateKeys.listing(category));
     }
@@ -119,8 +136,9 @@ public class CachedCatalogReads implements CatalogReads {
         if (summaries.enabled()) {
             return summaries.summary(category);
         }
-        return aggregate(Keys.summary(category), category, generation -> products.allInCategory(category)
-                .map(found -> summaryValue(category, found, generation)));
+        return aggregate(Keys.summary(category), Keys.summary(category), generationCounter(category), token(category),
+                generation -> products.allInCategory(category)
+                        .map(found -> summaryValue(category, found, generation)));
     }
 
     private CachedValue summaryValue(String category, List<StoredProduct> found, Generation generation) {
@@ -134,19 +152,25 @@ public class CachedCatalogReads implements CatalogReads {
     }
 
     /**
-     * An aggregate of a category (or of the catalog): its generation first, then its data; an aggregate computed
-     * while the index may still lag behind the newest change is served but not cached. Without invalidation (the
-     * lab's TTL-only baseline) aggregates are not versioned: they live until their TTL.
+     * An aggregate versioned by a counter (a category's or the catalog's generation, or a listing's membership
+     * generation): the counter first, then the data; an aggregate computed while the index may still lag behind the
+     * counter's newest change is served but not cached. {@code l2Key} names its L2 entries (with the generation). Without
+     * invalidation (the lab's TTL-only baseline)
+     * aggregates are not versioned: they live until their TTL.
      */
-    private Uni<Served> aggregate(String key, String category, Function<Generation, Uni<CachedValue>> compute) {
-        String counter = category == null ? Tables.catalogGeneration() : Tables.categoryGeneration(category);
-        Uni<Generation> current = versioned ? generation(counter, token(category)) : Uni.createFrom().item(Generation.NONE);
+    private Uni<Served> aggregate(String key, String l2Key, String counter, String token,
+            Function<Generation, Uni<CachedValue>> compute) {
+        Uni<Generation> current = versioned ? generation(counter, token) : Uni.createFrom().item(Generation.NONE);
         Source source = () -> current.map(generation -> {
             boolean settled = settle.settled(counter, generation.sequence());
-            return new Source.Plan(Keys.atGeneration(key, generation.sequence()),
+            return new Source.Plan(Keys.atGeneration(l2Key, generation.sequence()),
                     consistent -> compute.apply(generation).map(value -> settled ? value : value.uncacheable()));
         });
         return cache.get(key, source, aggregateTtl);
+    }
+
+    private static String generationCounter(String category) {
+        return category == null ? Tables.catalogGeneration() : Tables.categoryGeneration(category);
     }
 
     /**

@@ -32,7 +32,6 @@ import io.catalog.store.CounterStore;
 import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
-import io.catalog.store.Tables;
 import io.catalog.support.Json;
 import io.catalog.support.Tracing;
 import io.micrometer.core.instrument.Counter;
@@ -43,10 +42,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Admin writes. Each one reads the item strongly consistent, takes a global sequence number, and writes the new
- * state together with its ProductUpdated event in one conditional put (optimistic concurrency on the item's
- * sequence): the event is durable before the write is acknowledged. Then the relay publishes it; if Redis is
- * down, the write still succeeds and the relay publishes the event later.
+ * Admin writes. Each one reads the item strongly consistent while it takes a global sequence number (two calls at
+ * once), and writes the new state together with its ProductUpdated event in one conditional put (optimistic
+ * concurrency on the item's sequence): the event is durable before the write is acknowledged. This pod then holds
+ * the new version, the relay publishes the event and the write is acknowledged; the outbox is cleared after. If
+ * Redis is down, the write still succeeds and the relay publishes the event later.
  */
 @ApplicationScoped
 public class CatalogWriter {
@@ -113,8 +113,15 @@ public class CatalogWriter {
         return attempt(id, ifMatch, change, 1);
     }
 
+    /**
+     * One attempt: the strongly consistent read and the sequence reservation run at once (a sequence wasted on a 404,
+     * a 412 or a lost race is harmless: sequences are unique and increasing, never contiguous), then the conditional
+     * put, then the publish.
+     */
     private Uni<WriteResult> attempt(String id, String ifMatch, ProductChange change, int attempt) {
-        return store.read(id, true).chain(current -> {
+        long epoch = coherence.l1().epoch();
+        return Uni.combine().all().unis(store.read(id, true), counters.reserve(1)).asTuple().chain(both -> {
+            Optional<StoredProduct> current = both.getItem1();
             Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
             if (ifMatch != null && !live.map(p -> ETags.matches(ifMatch, etag(p))).orElse(false)) {
                 return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
@@ -123,18 +130,16 @@ public class CatalogWriter {
             if (next.isEmpty()) {
                 return Uni.createFrom().item(WriteResult.of(Status.NOT_FOUND));
             }
-            return counters.reserve(1).chain(sequence -> {
-                StoredProduct written = apply(id, current, next.get(), sequence);
-                return write(written, current).chain(ok -> {
-                    if (ok) {
-                        return published(List.of(written)).replaceWith(result(live, written));
-                    }
-                    if (ifMatch != null) {
-                        return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
-                    }
-                    return attempt < MAX_ATTEMPTS ? attempt(id, null, change, attempt + 1)
-                            : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
-                });
+            StoredProduct written = apply(id, current, next.get(), both.getItem2());
+            return write(written, current).chain(ok -> {
+                if (ok) {
+                    return published(List.of(written), epoch).replaceWith(result(live, written));
+                }
+                if (ifMatch != null) {
+                    return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
+                }
+                return attempt < MAX_ATTEMPTS ? attempt(id, null, change, attempt + 1)
+                        : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
             });
         });
     }
@@ -143,8 +148,9 @@ public class CatalogWriter {
      * The conditional put of an item whose outbox is {@linkplain #MAX_PENDING bounded}: while the sinks are down, a hot
      * item's pending events coalesce. The newest events are kept (the newest carries the product's state, and
      * invalidates the product and its categories at a higher sequence than anything older); each older one dropped
-     * has the generations of the categories it touched raised now, in DynamoDB, so that no aggregate it changed
-     * can be served at its old generation once the store answers. Consumers of the events (the stream, EventBridge)
+     * has the counters it changed ({@link OutboxRelay#counters}: category and membership generations) raised now, in
+     * DynamoDB, so that no aggregate it changed can be served at its old generation once the store answers. Consumers of the
+     * events (the stream, EventBridge)
      * then see a gap in that product's sequences: not every intermediate price, always the newest state.
      */
     private Uni<Boolean> write(StoredProduct full, Optional<StoredProduct> current) {
@@ -157,18 +163,7 @@ public class CatalogWriter {
         StoredProduct bounded = new StoredProduct(full.product(), full.deleted(),
                 full.outbox().subList(excess, full.outbox().size()));
         coalesced.increment(excess);
-        return Multi.createFrom().iterable(dropped)
-                .onItem().transformToUniAndConcatenate(this::raiseGenerations)
-                .collect().last()
-                .chain(() -> store.write(bounded, current));
-    }
-
-    private Uni<Void> raiseGenerations(ProductUpdated event) {
-        List<String> counters = new ArrayList<>(event.categories().stream().map(Tables::categoryGeneration).toList());
-        counters.add(Tables.catalogGeneration());
-        return Multi.createFrom().iterable(counters)
-                .onItem().transformToUniAndConcatenate(c -> this.counters.raise(c, event.sequence()))
-                .collect().last().replaceWithVoid();
+        return relay.raise(dropped).chain(() -> store.write(bounded, current));
     }
 
     private static WriteResult result(Optional<Product> before, StoredProduct written) {
@@ -183,8 +178,8 @@ public class CatalogWriter {
         long version = live.map(p -> p.version() + 1).orElse(1L);
         Product product = new Product(id, next.name(), next.category(), next.price(), currency, version, now, sequence);
         String previousCategory = live.map(Product::category).filter(c -> !c.equals(next.category())).orElse(null);
-        ProductUpdated event = ProductUpdated.of(id, next.category(), version, sequence, next.price(),
-                live.map(Product::price).orElse(null), next.deleted(), now, previousCategory);
+        ProductUpdated event = ProductUpdated.of(product, live.map(Product::price).orElse(null), next.deleted(),
+                previousCategory);
         StoredProduct base = current.orElseGet(() -> new StoredProduct(product, false, List.of()));
         return base.with(product, next.deleted(), tracing.attach(json.write(event)));
     }
@@ -197,17 +192,19 @@ public class CatalogWriter {
     @WithSpan("catalog.write")
     public Uni<List<BatchResult>> batchPrices(List<PriceUpdate> updates) {
         List<String> ids = updates.stream().map(PriceUpdate::id).toList();
+        long epoch = coherence.l1().epoch();
         return store.readConsistent(ids).chain(found -> {
             List<PriceUpdate> known = updates.stream().filter(u -> isLive(found.get(u.id()))).toList();
             if (known.isEmpty()) {
                 return Uni.createFrom().item(results(updates, Map.of()));
             }
-            return counters.reserve(known.size()).chain(first -> writeAll(known, found, first))
+            return counters.reserve(known.size()).chain(first -> writeAll(known, found, first, epoch))
                     .map(written -> results(updates, written));
         });
     }
 
-    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first) {
+    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first,
+            long epoch) {
         List<StoredProduct> publishable = Collections.synchronizedList(new ArrayList<>());
         Map<String, WriteResult> results = new ConcurrentHashMap<>();
         return Multi.createFrom().range(0, known.size())
@@ -215,7 +212,7 @@ public class CatalogWriter {
                         publishable, results))
                 .merge(concurrency)
                 .collect().last()
-                .chain(() -> published(publishable))
+                .chain(() -> published(publishable, epoch))
                 .replaceWith(results);
     }
 
@@ -247,15 +244,16 @@ public class CatalogWriter {
     }
 
     /** Publishes what was written, waiting a little so that reads after the acknowledgement see it everywhere. */
-    private Uni<Void> published(List<StoredProduct> written) {
+    private Uni<Void> published(List<StoredProduct> written, long epoch) {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         for (StoredProduct item : written) {
             PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
-            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class));
+            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
+                    documents.of(item.id(), Optional.of(item)), epoch);
         }
-        return relay.publish(written)
+        return relay.publish(written, false)
                 .ifNoItem().after(PUBLISH_WAIT).fail()
                 .onFailure().invoke(f -> LOG.warnf(f, "Publishing %d event(s) failed; the relay will retry: %s",
                         written.size(), f.toString()))

@@ -67,6 +67,14 @@ public class Tables {
         return "category#*";
     }
 
+    /**
+     * Counter item holding the membership generation of a listing (a category, or {@code *} for every product): the
+     * sequence of the latest change that made a product join or leave it. Versions the listing's id lists.
+     */
+    public static String membership(String listing) {
+        return "members#" + listing;
+    }
+
     /** The outbox index partition of a product, spreading pending items over a few partitions. */
     public static String outboxShard(String id) {
         return "p" + Math.floorMod(id.hashCode(), OUTBOX_SHARDS);

@@ -21,9 +21,12 @@ import io.catalog.lab.LabRecords.Write;
  * The figures of one strategy, computed after its run from the recorded history.
  *
  * <p>
- * A read is <em>stale at window W</em> when it returned a version (product: the body's {@code version}; list or
- * summary: {@code X-Cache-Version}, the category's generation) older than a write of that resource acknowledged at
- * least W before the read started. A checkout is <em>stale-shown</em> when the price its shopper was shown had been
+ * A read is <em>stale at window W</em> when it returned a version (product: the body's {@code version}; summary:
+ * {@code X-Cache-Version}, the category's generation) older than a write of that resource acknowledged at least W
+ * before the read started. A list page is stale at W when any item in it is (its body's {@code version} older than
+ * a write of that product acknowledged at least W before the read started), like product reads: a page's version is
+ * per item now that pages are assembled from product entries. A checkout is <em>stale-shown</em> when the price its shopper was
+ * shown had been
  * superseded by a write acknowledged before the quote was requested (the quote must then answer 409), and
  * <em>mis-priced</em> when the quote's price (200: {@code unitPrice}, 409: {@code currentPrices}) is not a price the
  * product had at some instant of the quote request: the last acknowledged one, or one being written concurrently.
@@ -118,11 +121,14 @@ final class LabAnalysis {
             } else {
                 aggregateReads++;
             }
-            if (history == null) {
+            if (history == null && r.items() == null) {
                 continue;
             }
             for (int w = 0; w < WINDOWS_NS.length; w++) {
-                if (supersededBefore(history, seen, r.startNs() - WINDOWS_NS[w]) >= 0) {
+                long before = r.startNs() - WINDOWS_NS[w];
+                boolean stale = r.items() != null ? anyItemSuperseded(r.items(), byProduct, before)
+                        : supersededBefore(history, seen, before) >= 0;
+                if (stale) {
                     (product ? productStale : aggregateStale)[w]++;
                     if (w == 0 && edgeHit) {
                         edgeHitsStale++;
@@ -204,6 +210,17 @@ final class LabAnalysis {
      * The acknowledgement time of the earliest write in {@code history} (sorted by ack) acknowledged at or before
      * {@code before} with a version above {@code seen}; -1 when there is none.
      */
+    /** Whether any item of a list read is older than a write of that product acknowledged by {@code before}. */
+    static boolean anyItemSuperseded(Map<String, Long> items, Map<String, List<long[]>> byProduct, long before) {
+        for (Map.Entry<String, Long> item : items.entrySet()) {
+            List<long[]> history = byProduct.get(item.getKey());
+            if (history != null && supersededBefore(history, item.getValue(), before) >= 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static long supersededBefore(List<long[]> history, long seen, long before) {
         for (long[] w : history) {
             if (w[0] > before) {

@@ -59,9 +59,15 @@ final class LabRecords {
      * @param sequence {@code X-Cache-Version}
      * @param tier {@code X-Cache}: L1, L2, MISS (on an edge HIT: the tier that answered when Varnish filled it)
      * @param edge {@code X-Varnish-Cache} (HIT, MISS, PASS) of a read sent through the lab's Varnish; null otherwise
+     * @param items of a list read: each item's id and {@code version}, in page order; null otherwise
      */
     record Read(Endpoint endpoint, String key, long version, long sequence, String tier, BigDecimal price,
-            long startNs, long endNs, int status, String edge) {
+            long startNs, long endNs, int status, String edge, java.util.Map<String, Long> items) {
+
+        Read(Endpoint endpoint, String key, long version, long sequence, String tier, BigDecimal price, long startNs,
+                long endNs, int status, String edge) {
+            this(endpoint, key, version, sequence, tier, price, startNs, endNs, status, edge, null);
+        }
 
         Read(Endpoint endpoint, String key, long version, long sequence, String tier, BigDecimal price, long startNs,
                 long endNs, int status) {

@@ -50,11 +50,14 @@ final class LabReport {
                 .withZone(ZoneOffset.UTC))).append('\n');
         out.append("- Parameters: ").append(s.describe()).append('\n');
         out.append("- Machine: ").append(machine()).append('\n');
+        out.append("- Commit measured: `").append(LabMachine.commit()).append("`; load average at the end: ")
+                .append(LabMachine.load()).append('\n');
         out.append("- Wall time of the lab (infrastructure, catalog load, pod restarts, runs): ")
                 .append(elapsed.toSeconds()).append(" s\n\n");
         out.append("A read is *stale at W* when it returned a version older than a write of that resource "
-                + "acknowledged at least W before the read started (products: the body's `version`; lists and "
-                + "summaries: `X-Cache-Version`, the category's generation). *Stale-shown*: the shopper was shown a "
+                + "acknowledged at least W before the read started (products: the body's `version`; summaries: "
+                + "`X-Cache-Version`, the category's generation); a list page is stale at W when any item in it is "
+                + "(its `version` older than a write of that product acknowledged at least W before). *Stale-shown*: the shopper was shown a "
                 + "price superseded by a write acknowledged before the quote (the quote then answers 409). "
                 + "*Mis-priced*: a quote price (200 `unitPrice` or 409 `currentPrices`) that the product did not "
                 + "have during the quote request; 0 by construction. Tiers: share of 200 GETs answered by each "

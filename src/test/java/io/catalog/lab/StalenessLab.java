@@ -281,7 +281,8 @@ public final class StalenessLab {
                     long e = System.nanoTime();
                     reads.add(new Read(endpoint, category, -1, header(response, "X-Cache-Version"),
                             response.headers().firstValue("X-Cache").orElse("?"), null, s, e,
-                            response.statusCode(), edgeResult(edge, response)));
+                            response.statusCode(), edgeResult(edge, response),
+                            endpoint == Endpoint.LIST && response.statusCode() == 200 ? items(response.body()) : null));
                     if (response.statusCode() != 200) {
                         errors.incrementAndGet();
                     }
@@ -294,6 +295,13 @@ public final class StalenessLab {
 
     private Read readProduct(Pod pod, String id, Endpoint endpoint) {
         return readProduct(pod, null, id, endpoint);
+    }
+
+    /** The id and version of each item of a list page. */
+    private static java.util.Map<String, Long> items(String page) {
+        java.util.Map<String, Long> items = new java.util.LinkedHashMap<>();
+        parse(page).path("items").forEach(item -> items.put(item.get("id").asText(), item.get("version").asLong()));
+        return items;
     }
 
     private Read readProduct(Pod pod, VarnishServer edge, String id, Endpoint endpoint) {

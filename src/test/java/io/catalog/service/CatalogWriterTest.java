@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.cache.ProductValues;
 import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
 import io.catalog.service.CatalogWriter.BatchResult;
@@ -43,6 +44,12 @@ class CatalogWriterTest {
 
     @Inject
     Json json;
+
+    @Inject
+    ProductDocuments documents;
+
+    @Inject
+    ProductValues values;
 
     private static String id(String hint) {
         return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -139,6 +146,23 @@ class CatalogWriterTest {
         assertThat(event.category()).isEqualTo("garden");
         assertThat(event.previousCategory()).as("a move names the category it left").isEqualTo("office");
         assertThat(event.deleted()).isFalse();
+    }
+
+    /** Update in place: a pod holds what an event carries, which must be exactly what a reload would give it. */
+    @Test
+    void anEventCarriesExactlyTheDocumentThatAReadOfTheStoreGives() {
+        String id = id("doc");
+        await(writer.put(id, "Lamp \"deluxe\" é", "office", exact("2.5"), null));
+        for (ProductChange.Next next : List.of(new ProductChange.Next("Lamp", "garden", exact("4.1"), false),
+                new ProductChange.Next("Lamp", "garden", exact("4.10"), true))) {
+            StoredProduct current = stored(id);
+            StoredProduct after = writer.apply(id, Optional.of(current), next, current.product().sequence() + 7);
+            assertThat(await(store.write(after, Optional.of(current)))).isTrue();
+            ProductUpdated event = json.read(after.outbox().get(after.outbox().size() - 1).json(),
+                    ProductUpdated.class);
+
+            assertThat(values.of(event)).contains(documents.of(id, Optional.of(stored(id))));
+        }
     }
 
     @Test
