@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.catalog.cache.CacheCoherence;
 import io.catalog.store.StoreClients;
 import io.catalog.store.Tables;
 import io.catalog.testing.LocalStackResource;
@@ -52,6 +53,8 @@ class ConsistencyCheckerTest {
     StoreClients clients;
     @Inject
     Tables tables;
+    @Inject
+    CacheCoherence coherence;
 
     @Test
     void aConsoleEditOfTheStoreIsFoundAndRepairedInEveryTier() throws Exception {
@@ -107,7 +110,12 @@ class ConsistencyCheckerTest {
     }
 
     /** Reads {@code id} until L1 answers (L2 holds it too then), so that the checker's sample ring has it. */
-    private static void warm(String id) {
+    /**
+     * The product in both tiers: a write puts its new version into this pod's L1 and a marker into L2, so L1 is
+     * dropped first and the read that follows loads the document into L2 and L1.
+     */
+    private void warm(String id) {
+        coherence.l1().flush();
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> "L1".equals(anyone().get("/products/{id}", id).header("X-Cache")));
     }

@@ -50,6 +50,7 @@ class ProductFastPathTest {
     void anL1HitIsAnsweredByTheFastPathWithTheResourcesExactAnswer() {
         String id = uniqueId("fast");
         create(id, uniqueCategory("fast"), "12.30");
+        coherence.l1().flush(); // the write put its new version into this pod's L1 (update in place)
         assertThat(anyone().get("/products/{id}", id).header("X-Cache")).as("first read").isNotEqualTo("L1");
 
         Pair pair = compare(spec -> spec, id);
@@ -108,6 +109,7 @@ class ProductFastPathTest {
     void aForcedMissDiffersOnlyInTheTierThatAnswered() {
         String id = uniqueId("fast");
         create(id, uniqueCategory("fast"), "6.00");
+        coherence.l1().flush(); // the write put its new version into L1 and a marker into L2: load it into L2
         anyone().get("/products/{id}", id);
 
         coherence.l1().flush();
