@@ -53,21 +53,23 @@ class CacheInspectionIT {
         client.patchPrice(writer, id, "11.00");
         long sequence = client.read(writer, id).sequence();
 
-        // the other pod's feed raises its floor and drops its L1 copy; the store read is strongly consistent
+        // the other pod's feed raises its floor and puts the new version into its L1 (update in place); the relay
+        // marked the L2 entry at the new sequence; the store read is strongly consistent
         CatalogClient.within(Duration.ofSeconds(2)).until(() -> inspect(other, id),
                 state -> state.path("floor").asLong() == sequence);
         JsonNode state = inspect(other, id);
         assertThat(state.path("store").path("version").asLong()).isEqualTo(2);
         assertThat(state.path("store").path("sequence").asLong()).isEqualTo(sequence);
-        assertThat(state.path("l1").isNull()).as(state.toString()).isTrue();
+        assertThat(state.path("l1").path("version").asLong()).as(state.toString()).isEqualTo(sequence);
         assertThat(state.path("l2").path("version").asLong()).isEqualTo(sequence);
+        assertThat(state.path("l2").path("kind").asText()).isEqualTo("marker");
 
         CatalogClient.Read read = client.read(other, id);
         assertThat(read.sequence()).isEqualTo(sequence);
+        assertThat(read.tier()).as("served from the version the event put into L1").isEqualTo("L1");
         JsonNode after = inspect(other, id);
         assertThat(after.path("l1").path("version").asLong()).isEqualTo(sequence);
         assertThat(after.path("l2").path("version").asLong()).isEqualTo(sequence);
-        assertThat(after.path("l2").path("kind").asText()).isEqualTo("document");
     }
 
     @Test
