@@ -116,12 +116,20 @@ public class CatalogWriter {
     /**
      * One attempt: the strongly consistent read and the sequence reservation run at once (a sequence wasted on a 404,
      * a 412 or a lost race is harmless: sequences are unique and increasing, never contiguous), then the conditional
-     * put, then the publish.
+     * put, then the publish. A sequence reserved before a concurrent write took a newer one, whose result the read
+     * already shows, is not used: a product's sequence only ever rises.
      */
     private Uni<WriteResult> attempt(String id, String ifMatch, ProductChange change, int attempt) {
         long epoch = coherence.l1().epoch();
         return Uni.combine().all().unis(store.read(id, true), counters.reserve(1)).asTuple().chain(both -> {
             Optional<StoredProduct> current = both.getItem1();
+            if (current.isPresent() && both.getItem2() <= current.get().product().sequence()) {
+                // reserved before a concurrent write that the read already shows took a newer sequence: writing with
+                // this one would move the product's sequence backwards (every tier would keep the other write's
+                // version as the newer); take a new sequence
+                return attempt < MAX_ATTEMPTS ? attempt(id, ifMatch, change, attempt + 1)
+                        : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
+            }
             Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
             if (ifMatch != null && !live.map(p -> ETags.matches(ifMatch, etag(p))).orElse(false)) {
                 return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));

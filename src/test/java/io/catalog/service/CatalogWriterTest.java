@@ -19,6 +19,7 @@ import io.catalog.model.ProductUpdated;
 import io.catalog.service.CatalogWriter.BatchResult;
 import io.catalog.service.CatalogWriter.PriceUpdate;
 import io.catalog.service.WriteResult.Status;
+import io.catalog.store.CounterStore;
 import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
@@ -50,6 +51,9 @@ class CatalogWriterTest {
 
     @Inject
     ProductValues values;
+
+    @Inject
+    CounterStore counters;
 
     private static String id(String hint) {
         return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -123,6 +127,58 @@ class CatalogWriterTest {
         assertThat(results).extracting(WriteResult::status).containsOnly(Status.UPDATED);
         assertThat(results).extracting(r -> r.product().version()).containsExactlyInAnyOrder(2L, 3L, 4L, 5L);
         assertThat(stored(id).product().version()).isEqualTo(5);
+    }
+
+    /**
+     * The race below made deterministic: the item already holds a newer sequence than the one the writer reserves
+     * (what a concurrent write that reserved after it and put before its read leaves). The writer must take a new
+     * sequence instead of moving the product's sequence backwards.
+     */
+    @Test
+    void aSequenceReservedBeforeANewerWriteIsNeverUsed() {
+        String id = id("seq-behind");
+        await(writer.put(id, "Hot", "office", exact("1.00"), null));
+        StoredProduct before = stored(id);
+        long reserved = await(counters.reserve(1));
+        Product p = before.product();
+        Product ahead = new Product(p.id(), p.name(), p.category(), exact("2.00"), p.currency(), p.version() + 1,
+                p.updatedAt(), reserved + 2);
+        assertThat(await(store.write(new StoredProduct(ahead, false, List.of()), Optional.of(before)))).isTrue();
+
+        WriteResult result = await(writer.patchPrice(id, exact("3.00"), null));
+
+        assertThat(result.status()).isEqualTo(Status.UPDATED);
+        assertThat(result.product().sequence()).isGreaterThan(reserved + 2);
+        assertThat(stored(id).product().sequence()).isEqualTo(result.product().sequence());
+    }
+
+    /**
+     * The sequence is reserved while the item is read: a write that reserved before another write's reservation but
+     * read after its put must not write with the older sequence (the product's sequence, which every tier compares,
+     * would go backwards). Runs the race: many concurrent price changes of one product, a few rounds; the sequence
+     * must rise with every version.
+     */
+    @Test
+    void aProductsSequenceRisesWithEveryVersionUnderConcurrentWrites() {
+        String id = id("seq-race");
+        await(writer.put(id, "Hot", "office", exact("1.00"), null));
+        List<WriteResult> all = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            List<Uni<WriteResult>> writes = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                writes.add(writer.patchPrice(id, exact((round * 10 + i + 2) + ".00"), null));
+            }
+            all.addAll(await(Uni.join().all(writes).andFailFast()));
+        }
+        List<Product> byVersion = all.stream().filter(r -> r.status() == Status.UPDATED).map(WriteResult::product)
+                .sorted(java.util.Comparator.comparingLong(Product::version)).toList();
+        assertThat(byVersion).isNotEmpty();
+        for (int i = 1; i < byVersion.size(); i++) {
+            assertThat(byVersion.get(i).sequence()).as("sequence of version %d", byVersion.get(i).version())
+                    .isGreaterThan(byVersion.get(i - 1).sequence());
+        }
+        StoredProduct last = stored(id);
+        assertThat(last.product().sequence()).isEqualTo(byVersion.get(byVersion.size() - 1).sequence());
     }
 
     @Test
