@@ -55,8 +55,8 @@ public class ConsistencyChecker {
     private static final Logger LOG = Logger.getLogger(ConsistencyChecker.class);
     static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A tier's copy that differs from the store, and how long it had been cached. */
-    public record Stale(String tier, Duration age) {
+    /** A tier's copy that differs from the store, how long it had been cached, and its version. */
+    public record Stale(String tier, Duration age, long version) {
     }
 
     private final ProductStore store;
@@ -124,8 +124,9 @@ public class ConsistencyChecker {
      * @return the stale copies found (empty when consistent)
      */
     public Uni<List<Stale>> check(String id) {
-        return compare(id).chain(first -> first.isEmpty() ? Uni.createFrom().item(first)
-                : Uni.createFrom().voidItem().onItem().delayIt().by(config.delay()).chain(() -> compare(id)))
+        return compare(id).chain(first -> first.stale().isEmpty() ? Uni.createFrom().item(first.stale())
+                : Uni.createFrom().voidItem().onItem().delayIt().by(config.delay()).chain(() -> compare(id))
+                        .map(second -> stillStale(second, first.storeVersion())))
                 .chain(stale -> {
                     if (stale.isEmpty()) {
                         consistent.increment();
@@ -142,8 +143,19 @@ public class ConsistencyChecker {
                 });
     }
 
+    /**
+     * What the second comparison found that writes cannot explain: a copy of the store's current version with other
+     * bytes (an edit behind the service's back, a corrupted entry), or a copy older than what the store already held
+     * at the first comparison, one propagation window ago. A copy that is merely behind a write made since the first
+     * comparison (a product written often) is not stale: the write's own event is still on its way.
+     */
+    static List<Stale> stillStale(Comparison second, long firstStoreVersion) {
+        return second.stale().stream()
+                .filter(s -> s.version() == second.storeVersion() || s.version() < firstStoreVersion).toList();
+    }
+
     /** The copies that L1 and L2 would serve now and that differ from the store's document (read after them). */
-    Uni<List<Stale>> compare(String id) {
+    Uni<Comparison> compare(String id) {
         String key = Keys.product(id);
         CachedValue local = coherence.l1Trusted() ? coherence.l1().get(key) : null;
         Optional<Duration> localAge = local == null ? Optional.empty() : coherence.l1().ageOf(key);
@@ -151,14 +163,20 @@ public class ConsistencyChecker {
             CachedValue expected = documents.of(id, stored);
             List<Stale> stale = new ArrayList<>(2);
             if (local != null && coherence.floors().admits(local) && differs(local, expected)) {
-                stale.add(new Stale("l1", localAge.orElse(Duration.ZERO)));
+                stale.add(new Stale("l1", localAge.orElse(Duration.ZERO), local.version()));
             }
             if (shared != null && (shared.kind() == '?' || shared.value() != null && differs(shared.value(), expected))) {
                 long age = Math.max(0, productTtl.toMillis() - shared.ttlMillis());
-                stale.add(new Stale("l2", Duration.ofMillis(age)));
+                // an unreadable entry counts as a copy of the current version with other bytes
+                long version = shared.value() == null ? expected.version() : shared.value().version();
+                stale.add(new Stale("l2", Duration.ofMillis(age), version));
             }
-            return stale;
+            return new Comparison(stale, expected.version());
         }));
+    }
+
+    /** One comparison: the copies that differed, and the version the store held (read after the copies). */
+    record Comparison(List<Stale> stale, long storeVersion) {
     }
 
     private static boolean differs(CachedValue cached, CachedValue expected) {
