@@ -171,6 +171,14 @@ public class CacheCoherence {
         hotKeys.invalidated(Keys.product(event.productId()));
     }
 
+    /**
+     * Whether a value carried by an event read after {@code epochBefore} may go into L1: only while the feed is caught
+     * up and L1 was not flushed since.
+     */
+    public boolean mayPutFromFeed(long epochBefore) {
+        return caughtUp.get() && l1.epoch() == epochBefore;
+    }
+
     private void update(ProductUpdated event, CachedValue document, long epochBefore) {
         long seq = event.sequence();
         for (String token : event.tokens()) {

@@ -102,11 +102,27 @@ public class SummaryCoherence {
 
     /** An event heard from the feed, with the summaries its stream entry carries ({@code null} for none). */
     public void heard(ProductUpdated event, String summaries) {
+        heard(event, summaries, coherence.l1().epoch());
+    }
+
+    /**
+     * As {@link #heard(ProductUpdated, String)}, for an entry read by the feed after {@code epochBefore}: a carried
+     * summary goes into L1 only while the feed is caught up and L1 was not flushed since (the rule of product
+     * documents, {@link CacheCoherence#apply(ProductUpdated, CachedValue, long)}): during a catch-up after a gap, an
+     * entry may carry an older summary than one whose entry was lost, so then the summary is only dropped and its
+     * floor raised.
+     */
+    public void heard(ProductUpdated event, String summaries, long epochBefore) {
         List<SummaryState> carried = parse(summaries);
+        boolean mayPut = coherence.mayPutFromFeed(epochBefore);
         for (String category : event.categories()) {
             SummaryState state = carried.stream().filter(s -> s.category().equals(category)).findFirst().orElse(null);
-            if (state != null) {
+            if (state != null && mayPut) {
                 learn(state, event.sequence());
+            } else if (state != null) {
+                awaited.asMap().computeIfPresent(category, (c, sequence) -> sequence <= event.sequence() ? null
+                        : sequence);
+                unknown(category, state.version());
             } else {
                 unknown(category, event.sequence());
             }

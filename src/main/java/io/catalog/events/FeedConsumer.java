@@ -151,7 +151,7 @@ public class FeedConsumer {
             Span span = spans == null ? null : spans.apply(event, message.payload().get("event"));
             coherence.apply(event, values.of(event).orElse(null), epoch);
             if (summariesMaintained) {
-                summaries.heard(event, message.payload().get("summaries"));
+                summaries.heard(event, message.payload().get("summaries"), epoch);
             }
             if (span != null) {
                 span.end();

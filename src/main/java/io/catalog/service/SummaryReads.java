@@ -154,7 +154,8 @@ public class SummaryReads {
     /** The summary of {@code category}: L1, Redis, or a repair. */
     public Uni<Served> summary(String category) {
         if (local.awaited(category)) {
-            return fromStore(category);
+            // one computation per category in flight: it began after this pod's own write was durable
+            return flights.run(Keys.summary(category) + "#store", () -> fromStore(category));
         }
         String key = Keys.summary(category);
         if (coherence.l1Trusted()) {

@@ -27,6 +27,7 @@ import io.catalog.cache.Served;
 import io.catalog.cache.SummaryCoherence;
 import io.catalog.cache.Tier;
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
 import io.catalog.store.CounterStore;
 import io.catalog.store.ProductStore;
@@ -198,6 +199,35 @@ class SummaryReadsTest {
         Served here = reads.summary(category).await().atMost(Duration.ofSeconds(10));
         assertThat(here.value().body()).isEqualTo(served.value().body());
         assertThat(here.value().version()).isEqualTo(served.value().version());
+    }
+
+    /**
+     * A summary carried by an entry read while the feed catches up after a gap may be older than one whose entry was
+     * lost: it must not go into L1 (only raise the floor), and once caught up the next entry's summary does.
+     */
+    @Test
+    void aSummaryHeardWhileCatchingUpIsNotPutIntoL1() throws Exception {
+        String category = category();
+        String a = create(category, "10.00");
+        settled(category);
+        Pod other = new Pod();
+        other.summary(category);
+        other.coherence.feedLost(); // a gap: L1 flushed, not caught up
+        long epoch = other.coherence.l1().epoch();
+
+        writer.patchPrice(a, new BigDecimal("12.00"), null).await().atMost(Duration.ofSeconds(10));
+        List<StreamMessage<String, String, String>> entries = redisData.stream(String.class, String.class, String.class)
+                .xrange(config.events().stream(), StreamRange.of("(" + other.position, "+"));
+        StreamMessage<String, String, String> entry = entries.get(entries.size() - 1);
+        ProductUpdated event = json.read(entry.payload().get("event"), ProductUpdated.class);
+        other.summaries.heard(event, entry.payload().get("summaries"), epoch);
+
+        assertThat(other.coherence.l1().get(Keys.summary(category))).as("not put while catching up").isNull();
+        assertThat(other.coherence.floors().of(Keys.summary(category))).isGreaterThanOrEqualTo(event.sequence());
+
+        other.coherence.heartbeat(); // caught up
+        other.summaries.heard(event, entry.payload().get("summaries"), other.coherence.l1().epoch());
+        assertThat(other.coherence.l1().get(Keys.summary(category))).as("put once caught up").isNotNull();
     }
 
     @Test
