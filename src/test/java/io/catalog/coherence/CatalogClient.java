@@ -47,7 +47,12 @@ final class CatalogClient {
 
     /** Awaitility polling every 5 ms, from at once, up to {@code bound}: the bound is the property under test. */
     static ConditionFactory within(Duration bound) {
-        return await().atMost(bound).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
+        return within(bound, Duration.ofMillis(5));
+    }
+
+    /** Awaitility polling every {@code interval}, from at once, up to {@code bound}. */
+    static ConditionFactory within(Duration bound, Duration interval) {
+        return await().atMost(bound).pollDelay(Duration.ZERO).pollInterval(interval);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,8 @@ import io.catalog.testing.PodCluster;
 class PropagationIT {
 
     static final int CHANGES = Integer.getInteger("propagation.changes", 120);
+    /** How often a pod is read while waiting for it to serve a change: the measure's resolution. */
+    static final Duration POLL = Duration.ofMillis(Long.getLong("propagation.poll-ms", 1));
 
     @Test
     void everyChangeReachesTheOtherPodsAndTheDelayIsRecorded() throws IOException {
@@ -64,7 +67,7 @@ class PropagationIT {
 
     private static long observe(CatalogClient client, Pod pod, String id, String price, long acknowledged) {
         BigDecimal expected = new BigDecimal(price);
-        CatalogClient.within(MultiPodIT.BOUND).alias(pod + " serves " + price).until(() -> client.read(pod, id),
+        CatalogClient.within(MultiPodIT.BOUND, POLL).alias(pod + " serves " + price).until(() -> client.read(pod, id),
                 read -> read.status() == 200 && read.price().compareTo(expected) == 0);
         return (System.nanoTime() - acknowledged) / 1000;
     }
