@@ -3,6 +3,7 @@ package io.catalog.events;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -62,6 +63,7 @@ public class FeedConsumer {
     private final boolean enabled;
     private final Counter applied;
     private final Timer propagation;
+    private final Timer delivery;
     private final AtomicLong lastSuccess = new AtomicLong(System.nanoTime());
     private final StreamWorker worker;
     private volatile boolean healthy;
@@ -96,6 +98,10 @@ public class FeedConsumer {
                 .register(registry);
         this.propagation = Timer.builder("catalog.events.propagation")
                 .description("Delay from an event's occurrence to its application on this pod")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
+        this.delivery = Timer.builder("catalog.events.delivery")
+                .description("Delay from an event's entry into the stream (the entry id's time, Redis' clock, whole"
+                        + " milliseconds) to its application on this pod: the feed's share of the propagation")
                 .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
         Gauge.builder("catalog.feed.healthy", this, c -> c.healthy ? 1 : 0)
                 .description("1 while this pod reads the invalidation feed").register(registry);
@@ -159,7 +165,18 @@ public class FeedConsumer {
             announce(event);
             Duration delay = Duration.between(event.occurredAt(), now);
             propagation.record(delay.isNegative() ? Duration.ZERO : delay);
+            delivery.record(Math.max(0, now.toEpochMilli() - entryMillis(message.id())), TimeUnit.MILLISECONDS);
             applied.increment();
+        }
+    }
+
+    /** The time part of a stream entry id ({@code <milliseconds>-<sequence>}), the Redis server's clock at XADD. */
+    static long entryMillis(String id) {
+        int dash = id.indexOf('-');
+        try {
+            return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
         }
     }
 

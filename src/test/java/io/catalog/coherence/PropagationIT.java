@@ -55,11 +55,14 @@ class PropagationIT {
                         .toList();
                 observers.forEach(o -> delaysMicros.add(o.join()));
             }
-            podMetrics = cluster.pods().stream().map(PropagationIT::appliedQuantiles).toList();
+            podMetrics = cluster.pods().stream().flatMap(p -> List.of(quantiles(p, "catalog_events_propagation_seconds"),
+                    quantiles(p, "catalog_events_delivery_seconds")).stream()).toList();
         }
         delaysMicros.sort(Long::compare);
-        String report = report(delaysMicros) + "\nEach pod's own measure, event occurrence to applied"
-                + " (catalog_events_propagation_seconds):\n\n" + String.join("\n", podMetrics) + "\n";
+        String report = report(delaysMicros) + "\nEach pod's own measures: event occurrence (the writer's clock, before"
+                + " its DynamoDB write) to applied (catalog_events_propagation_seconds), and the event's entry into the"
+                + " stream (Redis' clock, whole milliseconds) to applied (catalog_events_delivery_seconds):\n\n"
+                + String.join("\n", podMetrics) + "\n";
         System.out.println(report);
         Files.writeString(Path.of("target", "propagation.md"), report);
         assertThat(delaysMicros).hasSize(CHANGES * 2);
@@ -72,11 +75,11 @@ class PropagationIT {
         return (System.nanoTime() - acknowledged) / 1000;
     }
 
-    /** The pod's propagation quantiles, as its Prometheus endpoint reports them. */
-    private static String appliedQuantiles(Pod pod) {
+    /** A timer's quantiles on this pod, as its Prometheus endpoint reports them. */
+    private static String quantiles(Pod pod, String timer) {
         String metrics = pod.get("/q/metrics").body();
-        StringBuilder line = new StringBuilder("- " + pod.name() + ":");
-        metrics.lines().filter(l -> l.startsWith("catalog_events_propagation_seconds{") && l.contains("quantile="))
+        StringBuilder line = new StringBuilder("- " + pod.name() + " " + timer + ":");
+        metrics.lines().filter(l -> l.startsWith(timer + "{") && l.contains("quantile="))
                 .forEach(l -> {
                     String quantile = l.replaceAll(".*quantile=\"([0-9.]+)\".*", "$1");
                     double seconds = Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));

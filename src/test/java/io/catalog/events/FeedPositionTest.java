@@ -42,4 +42,12 @@ class FeedPositionTest {
         assertThat(FeedPosition.compare("10-2", "10-10")).isNegative();
         assertThat(FeedPosition.compare("10-0", "10")).isZero();
     }
+
+    @Test
+    void anEntryIdsTimeIsItsMillisecondPart() {
+        assertThat(FeedConsumer.entryMillis("1700000000123-7")).isEqualTo(1_700_000_000_123L);
+        assertThat(FeedConsumer.entryMillis("42")).isEqualTo(42L);
+        // an id that is not a time never makes a negative delay
+        assertThat(FeedConsumer.entryMillis("x-1")).isEqualTo(Long.MAX_VALUE);
+    }
 }
