@@ -71,6 +71,41 @@ public interface CatalogConfig {
     /** The background consistency checker. */
     Consistency consistency();
 
+    /** Live price streams ({@code GET /events/products}). */
+    Live live();
+
+    interface Live {
+        /**
+         * Streams one client may hold open on a pod at once (a browser tab holds one); the client is named as the
+         * rate limit names it ({@code catalog.rate-limit.client-header}, else the remote address).
+         */
+        @WithDefault("32")
+        @Min(value = 1, message = "must be between 1 and 10000")
+        @Max(value = 10_000, message = "must be between 1 and 10000")
+        int maxStreamsPerClient();
+
+        /** Streams a pod holds open at once, all clients together. */
+        @WithDefault("10000")
+        @Min(value = 1, message = "must be between 1 and 1000000")
+        @Max(value = 1_000_000, message = "must be between 1 and 1000000")
+        int maxStreams();
+
+        /** How often an idle stream is sent a comment, so that proxies and load balancers keep it open. */
+        @WithDefault("15s")
+        @DurationMin(seconds = 1, message = "must be between 1s and 300s")
+        @DurationMax(seconds = 300, message = "must be between 1s and 300s")
+        Duration heartbeat();
+
+        /**
+         * Stream entries a resuming client ({@code Last-Event-ID}) may be behind and still be replayed; further behind
+         * it is told {@code event: reset} and fetches the current state again.
+         */
+        @WithDefault("1000")
+        @Min(value = 1, message = "must be between 1 and 100000")
+        @Max(value = 100_000, message = "must be between 1 and 100000")
+        int replayWindow();
+    }
+
     interface Consistency {
         /** Whether this pod samples the keys it served and compares its caches with the store (off for the lab). */
         @WithDefault("true")
@@ -218,6 +253,34 @@ public interface CatalogConfig {
         /** Time a strongly consistent batch read may take in all, retries included, before it answers 503. */
         @WithDefault("2s")
         Duration batchGetDeadline();
+
+        /** The circuit breaker in front of DynamoDB (and another in front of DAX). */
+        Breaker breaker();
+
+        /**
+         * SmallRye Fault Tolerance's circuit breaker: it opens when {@code failure-ratio} of the last {@code window}
+         * calls failed with an outage (timeouts, throttling, 5xx, connection failures; never a client's 4xx), then fails
+         * calls at once (503 with {@code Retry-After}) for {@code delay}, then lets one trial call through.
+         */
+        interface Breaker {
+            /** Calls in the rolling window. */
+            @WithDefault("10")
+            @Min(value = 1, message = "must be between 1 and 1000")
+            @Max(value = 1000, message = "must be between 1 and 1000")
+            int window();
+
+            /** The share of failed calls in the window that opens the breaker. */
+            @WithDefault("0.5")
+            @DecimalMin(value = "0.01", message = "must be between 0.01 and 1")
+            @DecimalMax(value = "1", message = "must be between 0.01 and 1")
+            double failureRatio();
+
+            /** How long an open breaker fails calls at once before a trial call. */
+            @WithDefault("2s")
+            @DurationMin(millis = 100, message = "must be between 100ms and 60s")
+            @DurationMax(seconds = 60, message = "must be between 100ms and 60s")
+            Duration delay();
+        }
     }
 
     interface Dax {

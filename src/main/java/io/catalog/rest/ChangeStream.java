@@ -38,9 +38,6 @@ public class ChangeStream {
 
     /** Events held for one stream (its replay in progress, or a slow reader) before it is disconnected. */
     static final int BUFFER = 512;
-    /** Stream entries a resuming client may be behind before it is told to reset (and refetches, one cheap read). */
-    static final int REPLAY_WINDOW = 1_000;
-    static final long HEARTBEAT_MILLIS = 15_000;
 
     private final Set<Subscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final FeedHistory history;
@@ -48,13 +45,17 @@ public class ChangeStream {
     private final String currency;
     private final Vertx vertx;
     private final long heartbeat;
+    /** Stream entries a resuming client may be behind before it is told to reset (and refetches, one cheap read). */
+    private final int replayWindow;
 
     public ChangeStream(FeedHistory history, Json json, CatalogConfig config, Vertx vertx, MeterRegistry registry) {
         this.history = history;
         this.json = json;
         this.currency = config.currency();
         this.vertx = vertx;
-        this.heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> subscriptions.forEach(Subscription::heartbeat));
+        this.replayWindow = config.live().replayWindow();
+        this.heartbeat = vertx.setPeriodic(config.live().heartbeat().toMillis(),
+                id -> subscriptions.forEach(Subscription::heartbeat));
         Gauge.builder("catalog.live.streams", subscriptions, Set::size)
                 .description("Open live price streams (GET /events/products) on this pod").register(registry);
     }
@@ -88,7 +89,7 @@ public class ChangeStream {
             });
             emitter.emit(sse.newEventBuilder().comment("live prices").build());
             subscriptions.add(subscription);
-            lastEventId.ifPresent(since -> history.since(since, filter, REPLAY_WINDOW).subscribe().with(
+            lastEventId.ifPresent(since -> history.since(since, filter, replayWindow).subscribe().with(
                     replay -> subscription.replayed(replay.events(), replay.complete()),
                     failure -> subscription.replayed(List.of(), false)));
         }, BUFFER);

@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.http.HttpServerRequest;
@@ -43,16 +44,19 @@ import io.vertx.core.http.HttpServerResponse;
 public class ProductChangesResource {
 
     static final int MAX_IDS = 100;
-    /** Open streams per client address (a browser tab holds one) and per pod. */
-    static final int PER_CLIENT = 32;
-    static final int TOTAL = 10_000;
     static final String RETRY_AFTER_SECONDS = "5";
 
     private final ChangeStream changes;
-    private final StreamLimits limits = new StreamLimits(PER_CLIENT, TOTAL);
+    private final ClientAddress clients;
+    /** Open streams per client (a browser tab holds one) and per pod: {@code catalog.live.max-streams*}. */
+    private final StreamLimits limits;
+    private final int perClient;
 
-    public ProductChangesResource(ChangeStream changes) {
+    public ProductChangesResource(ChangeStream changes, ClientAddress clients, CatalogConfig config) {
         this.changes = changes;
+        this.clients = clients;
+        this.perClient = config.live().maxStreamsPerClient();
+        this.limits = new StreamLimits(perClient, config.live().maxStreams());
     }
 
     /** Thrown when a client (or the pod) has as many streams open as it may. */
@@ -78,7 +82,7 @@ public class ProductChangesResource {
             @Context Sse sse, @Context HttpServerRequest request, @Context HttpServerResponse response) {
         Predicate<ProductUpdated> filter = filter(ids, category);
         OptionalLong since = sequence(lastEventIdHeader != null ? lastEventIdHeader : lastEventIdParameter);
-        String client = request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+        String client = clients.of(request);
         if (!limits.acquire(client)) {
             throw new TooManyStreams();
         }
@@ -90,7 +94,7 @@ public class ProductChangesResource {
     @ServerExceptionMapper
     public Response tooMany(TooManyStreams e) {
         return Response.fromResponse(Problem.response(429, "too-many-streams", "Too many live streams",
-                "At most " + PER_CLIENT + " live streams may be open per client")).header("Retry-After",
+                "At most " + perClient + " live streams may be open per client")).header("Retry-After",
                         RETRY_AFTER_SECONDS)
                 .build();
     }

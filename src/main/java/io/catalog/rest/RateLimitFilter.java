@@ -11,7 +11,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -31,14 +30,14 @@ public class RateLimitFilter {
     private final Limit reads;
     private final Limit checkout;
     private final Limit admin;
-    private final String clientHeader;
+    private final ClientAddress clients;
 
-    public RateLimitFilter(RateLimiter limiter, CatalogConfig config) {
+    public RateLimitFilter(RateLimiter limiter, ClientAddress clients, CatalogConfig config) {
         this.limiter = limiter;
         this.reads = Limit.reads(config.rateLimit());
         this.checkout = Limit.checkout(config.rateLimit());
         this.admin = Limit.admin(config.rateLimit());
-        this.clientHeader = config.rateLimit().clientHeader().orElse(null);
+        this.clients = clients;
     }
 
     void install(@Observes Router router) {
@@ -65,7 +64,7 @@ public class RateLimitFilter {
             return;
         }
         HttpServerRequest request = context.request();
-        String client = client(request);
+        String client = clients.of(request);
         boolean paused = !request.isEnded();
         if (paused) {
             request.pause();
@@ -86,26 +85,6 @@ public class RateLimitFilter {
             }
             context.next();
         }));
-    }
-
-    /** The configured client header's address, else the remote address Quarkus reports. */
-    String client(HttpServerRequest request) {
-        String named = clientHeader == null ? null : request.getHeader(clientHeader);
-        if (named != null && !named.isBlank()) {
-            return withoutPort(named.trim());
-        }
-        SocketAddress remote = request.remoteAddress();
-        return remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
-    }
-
-    /**
-     * {@code address:port} (as CloudFront-Viewer-Address has it, IPv6 too) without the port: the part after the last
-     * colon, so that a client does not become a new one with each connection.
-     */
-    static String withoutPort(String value) {
-        int colon = value.lastIndexOf(':');
-        String address = colon > 0 ? value.substring(0, colon) : value;
-        return address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
     }
 
     private static void onContext(Context vertx, Runnable task) {

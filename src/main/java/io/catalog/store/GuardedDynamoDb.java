@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import io.catalog.config.CatalogConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.Guard;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -31,21 +32,16 @@ final class GuardedDynamoDb implements InvocationHandler {
 
     private static final Logger LOG = Logger.getLogger(GuardedDynamoDb.class);
 
-    /** Calls in the breaker's rolling window, and the share of them failing that opens it. */
-    static final int WINDOW = 10;
-    static final double FAILURE_RATIO = 0.5;
-    /** How long an open breaker fails calls at once before it lets a trial call through. */
-    static final long DELAY_MILLIS = StoreUnavailable.RETRY_AFTER_SECONDS * 1000L;
-
     private final DynamoDbAsyncClient delegate;
     private final Guard guard;
 
-    private GuardedDynamoDb(DynamoDbAsyncClient delegate, String name, Consumer<CircuitBreakerState> listener) {
+    private GuardedDynamoDb(DynamoDbAsyncClient delegate, String name, CatalogConfig.Dynamodb.Breaker breaker,
+            Consumer<CircuitBreakerState> listener) {
         this.delegate = delegate;
         this.guard = Guard.create().withDescription(name)
                 .withCircuitBreaker().name(name)
-                .requestVolumeThreshold(WINDOW).failureRatio(FAILURE_RATIO)
-                .delay(DELAY_MILLIS, ChronoUnit.MILLIS).successThreshold(1)
+                .requestVolumeThreshold(breaker.window()).failureRatio(breaker.failureRatio())
+                .delay(breaker.delay().toMillis(), ChronoUnit.MILLIS).successThreshold(1)
                 .when(StoreFailures::trips)
                 .onStateChange(s -> {
                     LOG.warnf("Circuit breaker %s is %s", name, s);
@@ -55,9 +51,10 @@ final class GuardedDynamoDb implements InvocationHandler {
     }
 
     /** {@code delegate} with every asynchronous operation guarded by a breaker named {@code name}. */
-    static DynamoDbAsyncClient wrap(DynamoDbAsyncClient delegate, String name, Consumer<CircuitBreakerState> listener) {
+    static DynamoDbAsyncClient wrap(DynamoDbAsyncClient delegate, String name, CatalogConfig.Dynamodb.Breaker breaker,
+            Consumer<CircuitBreakerState> listener) {
         return (DynamoDbAsyncClient) Proxy.newProxyInstance(DynamoDbAsyncClient.class.getClassLoader(),
-                new Class<?>[] { DynamoDbAsyncClient.class }, new GuardedDynamoDb(delegate, name, listener));
+                new Class<?>[] { DynamoDbAsyncClient.class }, new GuardedDynamoDb(delegate, name, breaker, listener));
     }
 
     @Override

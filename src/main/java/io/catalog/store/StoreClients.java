@@ -53,12 +53,15 @@ public class StoreClients {
      * Quarkus, where SmallRye Fault Tolerance has no container to run in.
      */
     StoreClients(DynamoDbAsyncClient dynamodb, CatalogConfig config, MeterRegistry registry, boolean guarded) {
-        this.dynamodb = guarded ? GuardedDynamoDb.wrap(dynamodb, "dynamodb", state -> breaker = state) : dynamodb;
+        this.dynamodb = guarded
+                ? GuardedDynamoDb.wrap(dynamodb, "dynamodb", config.dynamodb().breaker(), state -> breaker = state)
+                : dynamodb;
         this.daxFallbacks = Counter.builder("catalog.store.dax.fallbacks")
                 .description("Reads that went to DynamoDB because DAX failed").register(registry);
         this.dax = config.dax().endpoint()
-                .map(endpoint -> GuardedDynamoDb.wrap(dax(endpoint, config, dynamodb), "dax", state -> {
-                }))
+                .map(endpoint -> GuardedDynamoDb.wrap(dax(endpoint, config, dynamodb), "dax", config.dynamodb().breaker(),
+                        state -> {
+                        }))
                 .orElse(null);
         Gauge.builder("catalog.store.breaker.open", this, c -> c.breaker == CircuitBreakerState.CLOSED ? 0 : 1)
                 .description("1 while DynamoDB calls fail fast because the store stopped answering").register(registry);

@@ -19,10 +19,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.catalog.config.CatalogConfig;
 import io.catalog.testing.LocalStackResource;
 import io.catalog.testing.SseClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,6 +42,8 @@ class ProductChangesTest {
 
     @TestHTTPResource("/")
     URL base;
+    @Inject
+    CatalogConfig config;
 
     private SseClient open(String query, Map<String, String> headers) {
         return SseClient.open(URI.create(base.toString().replaceAll("/$", "") + "/events/products" + query), headers);
@@ -148,7 +153,7 @@ class ProductChangesTest {
     void aClientMayHoldABoundedNumberOfStreams() {
         List<SseClient> streams = new ArrayList<>();
         try {
-            for (int i = 0; i < ProductChangesResource.PER_CLIENT; i++) {
+            for (int i = 0; i < config.live().maxStreamsPerClient(); i++) {
                 SseClient stream = open("", Map.of());
                 assertThat(stream.status()).isEqualTo(200);
                 streams.add(stream);

@@ -7,7 +7,10 @@ import static io.catalog.rest.TestCatalog.uniqueCategory;
 import static io.catalog.rest.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,7 +24,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.catalog.ratelimit.Limit;
 import io.catalog.ratelimit.RedisBuckets;
 import io.catalog.testing.LocalStackResource;
+import io.catalog.testing.SseClient;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -41,10 +46,13 @@ class RateLimitTest {
     static final int READS = 2;
     static final int CHECKOUT = 1;
     static final int MAX_REQUESTS = 200;
+    static final int STREAMS = 2;
     private static final AtomicInteger CLIENTS = new AtomicInteger(1);
 
     @Inject
     ProductFastPath fastPath;
+    @TestHTTPResource("/events/products")
+    URI streams;
 
     /** Small limits; the client is the address in {@code X-Forwarded-For}. */
     public static class SmallLimits implements QuarkusTestProfile {
@@ -55,7 +63,8 @@ class RateLimitTest {
                     "catalog.rate-limit.checkout-per-second", Integer.toString(CHECKOUT),
                     "quarkus.http.proxy.proxy-address-forwarding", "true",
                     "quarkus.http.proxy.allow-x-forwarded", "true",
-                    "catalog.rate-limit.client-header", "CloudFront-Viewer-Address");
+                    "catalog.rate-limit.client-header", "CloudFront-Viewer-Address",
+                    "catalog.live.max-streams-per-client", Integer.toString(STREAMS));
         }
     }
 
@@ -201,5 +210,33 @@ class RateLimitTest {
             LocalStackResource.redis().restart();
         }
         awaitSharedBuckets();
+    }
+
+    @Test
+    void liveStreamsAreCountedPerClientAsTheRateLimitNamesIt() {
+        // one proxy address (X-Forwarded-For) for every viewer, as behind CloudFront: the viewer header names the client
+        String proxy = newClient();
+        String viewer = newClient() + ":4431";
+        List<SseClient> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < STREAMS; i++) {
+                SseClient stream = SseClient.open(streams, Map.of("X-Forwarded-For", proxy,
+                        "CloudFront-Viewer-Address", viewer));
+                open.add(stream);
+                assertThat(stream.status()).as("stream %d of %s", i + 1, viewer).isEqualTo(200);
+            }
+            Response refused = anyone().header("X-Forwarded-For", proxy).header("CloudFront-Viewer-Address", viewer)
+                    .get("/events/products");
+            JsonNode problem = assertProblem(refused, 429);
+            assertThat(problem.path("type").asText()).endsWith("/too-many-streams");
+            assertThat(problem.path("detail").asText()).contains("At most " + STREAMS + " ");
+
+            SseClient another = SseClient.open(streams, Map.of("X-Forwarded-For", proxy,
+                    "CloudFront-Viewer-Address", newClient() + ":4431"));
+            open.add(another);
+            assertThat(another.status()).as("another viewer behind the same proxy").isEqualTo(200);
+        } finally {
+            open.forEach(SseClient::close);
+        }
     }
 }
