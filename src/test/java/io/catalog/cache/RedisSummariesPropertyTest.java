@@ -14,6 +14,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,13 @@ class RedisSummariesPropertyTest {
     }
 
     static RedisSummaries summaries(Redis client) {
+        return summaries(client, "t:" + System.nanoTime() + ":");
+    }
+
+    /** A pod's summaries over {@code client}, with the key prefix its L2 uses (pods of one deployment share it). */
+    static RedisSummaries summaries(Redis client, String prefix) {
         ReactiveRedisDataSourceImpl redis = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
-        L2Cache l2 = new L2Cache(redis, "t:" + System.nanoTime() + ":", true, Duration.ofSeconds(5), 0);
+        L2Cache l2 = new L2Cache(redis, prefix, true, Duration.ofSeconds(5), 0);
         return new RedisSummaries(redis, l2, Duration.ofSeconds(5), Duration.ofMinutes(5));
     }
 
@@ -75,6 +81,23 @@ class RedisSummariesPropertyTest {
         for (int seed = 0; seed < 150; seed++) {
             new Run(summaries, new Random(seed), seed % 5 == 0).go(80);
         }
+    }
+
+    @Test
+    void aCategorysScheduledRepairIsClaimedByOnePodAnInterval() {
+        String prefix = "claim:" + System.nanoTime() + ":";
+        RedisSummaries podA = summaries(client, prefix);
+        RedisSummaries podB = summaries(client, prefix);
+        Duration interval = Duration.ofMillis(500);
+
+        assertThat(podA.claimRepair("books", interval).await().indefinitely()).as("first claim").isTrue();
+        assertThat(podB.claimRepair("books", interval).await().indefinitely()).as("another pod, same interval").isFalse();
+        assertThat(podA.claimRepair("books", interval).await().indefinitely()).as("the same pod again").isFalse();
+        assertThat(podB.claimRepair("games", interval).await().indefinitely()).as("another category").isTrue();
+        // the claim lapses with its interval (Redis' PX): the next interval's repair is claimed again
+        Awaitility.await("the claim lapses").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> podB.claimRepair("books", interval).await().indefinitely());
+        assertThat(podA.claimRepair("books", interval).await().indefinitely()).as("claimed by the other pod").isFalse();
     }
 
     @Test
