@@ -22,6 +22,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
+import io.catalog.cache.PreparedValue;
 import io.catalog.cache.RedisSummaries;
 import io.catalog.cache.RedisSummaries.Change;
 import io.catalog.cache.RedisSummaries.Outcome;
@@ -30,6 +31,7 @@ import io.catalog.cache.Served;
 import io.catalog.cache.SingleFlight;
 import io.catalog.cache.SummaryCoherence;
 import io.catalog.cache.Tier;
+import io.catalog.cache.TieredCache;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.SummaryMaintainer;
 import io.catalog.model.CategorySummary;
@@ -92,18 +94,18 @@ public class SummaryReads {
     private final SingleFlight<Served> flights = new SingleFlight<>();
     private final SingleFlight<Outcome> repairsInFlight = new SingleFlight<>();
     private final Cache<String, Boolean> known;
-    private final Counter l1Hits;
-    private final Counter l1Misses;
+    private final TieredCache tiers;
     private final Counter l2Hits;
     private final Counter l2Misses;
     private final Counter repairs;
     private final Counter fromStore;
     private ScheduledFuture<?> schedule;
 
-    public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, ProductStore products,
-            CounterStore counters, Json json, ScheduledExecutorService scheduler, CatalogConfig config,
-            MeterRegistry registry) {
+    public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, TieredCache tiers,
+            ProductStore products, CounterStore counters, Json json, ScheduledExecutorService scheduler,
+            CatalogConfig config, MeterRegistry registry) {
         this.redis = redis;
+        this.tiers = tiers;
         this.local = local;
         this.coherence = coherence;
         this.products = products;
@@ -116,8 +118,6 @@ public class SummaryReads {
         this.enabled = SummaryMaintainer.enabled(config);
         this.known = Caffeine.newBuilder().maximumSize(MAXIMUM_KNOWN).expireAfterWrite(interval.multipliedBy(3))
                 .build();
-        this.l1Hits = requests(registry, "l1", "hit");
-        this.l1Misses = requests(registry, "l1", "miss");
         this.l2Hits = requests(registry, "l2", "hit");
         this.l2Misses = requests(registry, "l2", "miss");
         this.repairs = Counter.builder("catalog.summaries.repairs")
@@ -158,13 +158,10 @@ public class SummaryReads {
             return flights.run(Keys.summary(category) + "#store", () -> fromStore(category));
         }
         String key = Keys.summary(category);
-        if (coherence.l1Trusted()) {
-            CachedValue hit = coherence.l1().get(key);
-            if (hit != null && coherence.floors().admits(hit)) {
-                l1Hits.increment();
-                return Uni.createFrom().item(new Served(hit, Tier.L1));
-            }
-            l1Misses.increment();
+        // the read path's one L1 lookup: trust, floors, the hit/miss counters, hot keys, the L1 span
+        PreparedValue hit = tiers.l1Hit(key);
+        if (hit != null) {
+            return Uni.createFrom().item(new Served(hit.value(), Tier.L1));
         }
         return flights.run(key, () -> fromRedis(category))
                 .chain(served -> coherence.floors().admits(served.value()) ? Uni.createFrom().item(served)

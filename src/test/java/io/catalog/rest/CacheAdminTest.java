@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.catalog.cache.CacheCoherence;
+import io.catalog.model.Keys;
 import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -152,6 +153,20 @@ class CacheAdminTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> json(admin().get("/admin/cache/hot?limit=100").asString())
                 .path("items").findParents("key").stream()
                 .anyMatch(n -> n.path("key").asText().equals("p:" + hottest) && n.path("invalidations").asLong() == 1));
+    }
+
+    @Test
+    void summaryReadsAreCountedInTheHotKeysAsProductReadsAre() {
+        String category = uniqueCategory("hotsum");
+        create(uniqueId("hotsum"), category, "3.00");
+        for (int i = 0; i < 50; i++) {
+            assertThat(anyone().get("/categories/{c}/summary", category).statusCode()).isEqualTo(200);
+        }
+        JsonNode items = json(admin().queryParam("limit", 100).get("/admin/cache/hot").asString()).path("items");
+        JsonNode summary = items.findParents("key").stream()
+                .filter(n -> n.path("key").asText().equals(Keys.summary(category))).findFirst().orElse(null);
+        assertThat(summary).as(items.toString()).isNotNull();
+        assertThat(summary.path("reads").asLong()).isBetween(40L, 50L);
     }
 
     @Test

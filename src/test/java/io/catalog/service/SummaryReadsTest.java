@@ -22,10 +22,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.L2Cache;
 import io.catalog.cache.RedisSummaries;
 import io.catalog.cache.Served;
 import io.catalog.cache.SummaryCoherence;
 import io.catalog.cache.Tier;
+import io.catalog.cache.TieredCache;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
@@ -63,6 +65,8 @@ class SummaryReadsTest {
     CatalogReads reads;
     @Inject
     RedisSummaries redis;
+    @Inject
+    L2Cache l2;
     @Inject
     RedisDataSource redisData;
     @Inject
@@ -114,8 +118,8 @@ class SummaryReadsTest {
                     return super.generation(name);
                 }
             };
-            reads = new SummaryReads(redis, summaries, coherence, products, counters, json, scheduler, config,
-                    registry);
+            reads = new SummaryReads(redis, summaries, coherence, new TieredCache(coherence, l2, registry), products,
+                    counters, json, scheduler, config, registry);
             coherence.heartbeat();
             position = tail();
         }
