@@ -14,7 +14,6 @@ import io.catalog.model.ETags;
 import io.catalog.model.Keys;
 import io.catalog.model.Validation;
 import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -173,15 +172,15 @@ public class ProductFastPath {
         }
         if (ETags.matches(ifNoneMatch, hit.value().etag())) {
             response.setStatusCode(304);
-            headers.add(ETAG, hit.value().etag());
+            headers.add(ETAG, hit.etag());
             describe(headers, hit);
             response.end();
             return;
         }
         headers.add(CONTENT_TYPE, JSON);
-        headers.add(ETAG, hit.value().etag());
+        headers.add(ETAG, hit.etag());
         describe(headers, hit);
-        response.end(Buffer.buffer(hit.body()));
+        response.end(hit.body());
     }
 
     private void describe(MultiMap headers, PreparedValue hit) {
