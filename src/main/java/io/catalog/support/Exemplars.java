@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.prometheus.client.exemplars.ExemplarSampler;
+import io.quarkus.arc.Unremovable;
 import io.quarkus.micrometer.runtime.export.exemplars.NoopOpenTelemetryExemplarContextUnwrapper;
 import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryContextUnwrapper;
 import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryExemplarContextUnwrapper;
@@ -33,10 +34,12 @@ public class Exemplars {
         return tracing.on() ? quarkus.exemplarSampler() : Optional.empty();
     }
 
+    /** Unremovable: quarkus-micrometer looks it up programmatically, which Arc's removal of unused beans does not see. */
     @Produces
     @Singleton
     @Alternative
     @Priority(1)
+    @Unremovable
     OpenTelemetryContextUnwrapper contextUnwrapper(Tracing tracing, OpenTelemetryExemplarContextUnwrapper quarkus) {
         return tracing.on() ? quarkus : new NoopOpenTelemetryExemplarContextUnwrapper();
     }
