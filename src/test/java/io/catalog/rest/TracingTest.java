@@ -11,6 +11,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.annotation.Priority;
@@ -29,6 +30,10 @@ import io.catalog.testing.LocalStackResource;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.prometheus.client.exemplars.ExemplarSampler;
+import io.quarkus.arc.Arc;
+import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryContextUnwrapper;
+import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryExemplarContextUnwrapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -74,6 +79,9 @@ class TracingTest {
     @Inject
     CacheCoherence coherence;
 
+    @Inject
+    Optional<ExemplarSampler> exemplarSampler;
+
     @BeforeEach
     void reset() {
         Exporter.SPANS.reset();
@@ -109,6 +117,20 @@ class TracingTest {
                     tier.getTraceId()) && server.getSpanId().equals(tier.getParentSpanId()));
         }
         assertThat(tiers.get(0).getTraceId()).isEqualTo(tiers.get(2).getTraceId()).isNotEqualTo(tiers.get(3).getTraceId());
+    }
+
+    @Test
+    void metricsCarryExemplarsOfTheRequestsTrace() {
+        assertThat(exemplarSampler).as("the registry's exemplar sampler").isPresent();
+        // looked up as quarkus-micrometer does (an injection point here would keep a bean Arc removes from the app)
+        assertThat(Arc.container().instance(OpenTelemetryContextUnwrapper.class).get())
+                .isInstanceOf(OpenTelemetryExemplarContextUnwrapper.class);
+        String id = uniqueId("traced-exemplar");
+        create(id, uniqueCategory("traced"), "4.00");
+        anyone().get("/products/{id}", id);
+        String metrics = anyone().header("Accept", "application/openmetrics-text; version=1.0.0; charset=utf-8")
+                .get("/q/metrics").asString();
+        assertThat(metrics).containsPattern("catalog_cache_requests_total\\{[^}]*} [0-9.E]+ # \\{[^}]*trace_id=");
     }
 
     @Test

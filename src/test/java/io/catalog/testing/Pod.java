@@ -31,7 +31,11 @@ public final class Pod implements AutoCloseable {
 
     /** Starts a pod; {@link #awaitReady} waits for it. */
     static Pod start(String name, Map<String, String> environment) {
-        Path jar = LocalStackPaths.projectRoot().resolve("target/quarkus-app/quarkus-run.jar");
+        return start(name, LocalStackPaths.projectRoot().resolve("target/quarkus-app/quarkus-run.jar"), environment);
+    }
+
+    /** Starts a pod of the service's jar {@code jar} (another build of it, for benchmarks); {@link #awaitReady} waits. */
+    static Pod start(String name, Path jar, Map<String, String> environment) {
         if (!jar.toFile().isFile()) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw package (the failsafe phase runs after it)");
         }

@@ -1,5 +1,6 @@
 package io.catalog.testing;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,6 +130,14 @@ public final class PodCluster implements AutoCloseable {
      * @return the pods started
      */
     public List<Pod> startPods(int size, Map<String, String> extraEnvironment) {
+        return startPods(size, extraEnvironment, projectRoot().resolve("target/quarkus-app/quarkus-run.jar"));
+    }
+
+    /**
+     * {@link #startPods(int, Map)} with another build of the service ({@code jar}), for example to compare two
+     * versions in one benchmark run.
+     */
+    public List<Pod> startPods(int size, Map<String, String> extraEnvironment, Path jar) {
         Map<String, String> environment = environment();
         if (proxy != null) {
             environment.put("QUARKUS_REDIS_HOSTS", proxy.url());
@@ -136,7 +145,7 @@ public final class PodCluster implements AutoCloseable {
         environment.putAll(extraEnvironment);
         List<Pod> started = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            Pod pod = Pod.start("pod-" + (char) ('a' + pods.size()), environment);
+            Pod pod = Pod.start("pod-" + (char) ('a' + pods.size()), jar, environment);
             pods.add(pod);
             started.add(pod);
         }
@@ -180,7 +189,7 @@ public final class PodCluster implements AutoCloseable {
     }
 
     /** The project's root folder (where {@code pom.xml} is), as the pods see it. */
-    public static java.nio.file.Path projectRoot() {
+    public static Path projectRoot() {
         return LocalStackPaths.projectRoot();
     }
 
