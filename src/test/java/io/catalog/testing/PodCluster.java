@@ -48,18 +48,10 @@ public final class PodCluster implements AutoCloseable {
         Dynalite dynalite = Dynalite.start();
         PodCluster cluster = new PodCluster(redis, dynalite);
         try {
-            Map<String, String> environment = environment(redis, dynalite);
             if (proxied) {
                 cluster.proxy = RedisFailoverProxy.start(redis.port());
-                environment.put("QUARKUS_REDIS_HOSTS", cluster.proxy.url());
             }
-            environment.putAll(extraEnvironment);
-            for (int i = 0; i < size; i++) {
-                cluster.pods.add(Pod.start("pod-" + (char) ('a' + i), environment));
-            }
-            CompletableFuture.allOf(cluster.pods.stream()
-                    .map(p -> CompletableFuture.runAsync(() -> p.awaitReady(Duration.ofSeconds(90))))
-                    .toArray(CompletableFuture[]::new)).join();
+            cluster.startPods(size, extraEnvironment);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -83,14 +75,7 @@ public final class PodCluster implements AutoCloseable {
         }
         cluster.redisCluster = redisCluster;
         try {
-            Map<String, String> environment = cluster.environment();
-            environment.putAll(extraEnvironment);
-            for (int i = 0; i < size; i++) {
-                cluster.pods.add(Pod.start("pod-" + (char) ('a' + i), environment));
-            }
-            CompletableFuture.allOf(cluster.pods.stream()
-                    .map(p -> CompletableFuture.runAsync(() -> p.awaitReady(Duration.ofSeconds(90))))
-                    .toArray(CompletableFuture[]::new)).join();
+            cluster.startPods(size, extraEnvironment);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
