@@ -181,6 +181,7 @@ public class PodAcks {
                     timeouts.increment();
                     return Uni.createFrom().voidItem();
                 })
+                .onCancellation().invoke(() -> tracker.abandon(entryId, waiter))
                 .onTermination().invoke(() -> waits.record(Duration.ofNanos(System.nanoTime() - started)));
     }
 
