@@ -20,7 +20,7 @@ import io.catalog.testing.PodCluster;
  * the frozen pod is still live for the others, a write is acknowledged after the ack timeout and counted
  * ({@code catalog_events_ack_timeouts_total}); once liveness has forgotten it, writes wait for the remaining pod only,
  * and a read sent to that pod right after each acknowledgement returns the write; thawed, the pod acknowledges again,
- * is waited for again, and serves each write as soon as it is acknowledged.
+ * is waited for again, and serves each write as soon as it is acknowledged. A pod that stops cleanly says so.
  */
 class AckWaitIT {
 
@@ -59,7 +59,7 @@ class AckWaitIT {
         Pod frozen = cluster.pod(2);
         String id = "ack-wait";
         client.put(writer, id, "acks", "1.00");
-        client.warm(cluster.pods(), id, MultiPodIT.BOUND);
+        client.warm(List.of(writer, live, frozen), id, MultiPodIT.BOUND);
         awaitKnownPods(writer, 2);
         double timeoutsBefore = metric(writer, "catalog_events_ack_timeouts_total");
         List<Long> frozenMillis = new ArrayList<>();
@@ -101,6 +101,17 @@ class AckWaitIT {
             assertThat(client.read(frozen, id).price()).as("%s, thawed, right after the acknowledgement", frozen)
                     .isEqualByComparingTo(next);
         }
+    }
+
+    /** A pod stopped cleanly (SIGTERM) appends {@code left} to the acks stream: forgotten without waiting for liveness. */
+    @Test
+    void aPodThatStopsSaysSo() {
+        Pod extra = cluster.startPods(1, Map.of("CATALOG_EVENTS_ACK_TIMEOUT", ACK_TIMEOUT)).get(0);
+        awaitKnownPods(cluster.pod(0), 3);
+        extra.close();
+        assertThat(cluster.redis().command("XREVRANGE", "{catalog:events}:acks", "+", "-", "COUNT", "20"))
+                .as("the acks stream's newest entries").contains("left");
+        awaitKnownPods(cluster.pod(0), 2);
     }
 
     private static String price(int cents) {
