@@ -112,7 +112,23 @@ public class CacheCoherence {
 
     /** The feed consumer read successfully and has nothing older left to read. */
     public void heartbeat() {
-        lastHeartbeat = ticker.read();
+        heartbeat(feedClock());
+    }
+
+    /** The time on the clock of {@link #heartbeat(long)}: read by the feed consumer when a read starts. */
+    public long feedClock() {
+        return ticker.read();
+    }
+
+    /**
+     * As {@link #heartbeat()}, for a read that started at {@code readStarted} ({@link #feedClock()}): L1 is trusted
+     * for {@code feed-stale-after} from the start of the last successful read, not from its end, so a pod frozen
+     * after Redis answered a read (the answer waiting in its socket) does not trust L1 again on what that old answer
+     * held: the other pods forget a pod silent for longer than that (docs/COHERENCE.md, "Acknowledged everywhere").
+     * Called by one thread.
+     */
+    public void heartbeat(long readStarted) {
+        lastHeartbeat = Math.max(lastHeartbeat, readStarted);
         if (caughtUp.compareAndSet(false, true)) {
             LOG.info("Invalidation feed caught up: L1 trusted again");
         }

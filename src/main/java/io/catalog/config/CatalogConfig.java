@@ -401,6 +401,15 @@ public interface CatalogConfig {
         @WithDefault("2s")
         Duration feedStaleAfter();
 
+        /**
+         * How long a write's acknowledgement waits, at most, for every other live pod to have applied its event (0:
+         * not at all); past it the write is acknowledged anyway and counted ({@code catalog.events.ack.timeouts}).
+         */
+        @WithDefault("100ms")
+        @DurationMin(millis = 0, message = "must be between 0 and 2s")
+        @DurationMax(seconds = 2, message = "must be between 0 and 2s")
+        Duration ackTimeout();
+
         /** How often the relay looks for events that were not published (Redis outage, crash). */
         @WithDefault("1s")
         Duration relayInterval();

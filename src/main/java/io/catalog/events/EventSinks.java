@@ -20,23 +20,27 @@ public class EventSinks {
 
     private static final Logger LOG = Logger.getLogger(EventSinks.class);
 
-    private final List<EventSink> sinks = new ArrayList<>();
+    private final RedisStreamSink stream;
+    private final List<EventSink> others = new ArrayList<>();
     private EventBridgeAsyncClient eventBridge;
 
     public EventSinks(RedisStreamSink stream, CatalogConfig config) {
-        sinks.add(stream);
+        this.stream = stream;
         config.events().eventbridge().bus().ifPresent(bus -> {
             LOG.infof("Events also go to EventBridge bus %s", bus);
             eventBridge = EventBridgeAsyncClient.builder().httpClientBuilder(AwsCrtAsyncHttpClient.builder()).build();
-            sinks.add(new EventBridgeSink(eventBridge, bus, config.events().eventbridge().source()));
+            others.add(new EventBridgeSink(eventBridge, bus, config.events().eventbridge().source()));
         });
     }
 
-    /** Publishes to every sink in turn; fails if any sink fails. */
-    public Uni<Void> publish(List<EventSink.OutboundEvent> events) {
-        return Multi.createFrom().iterable(sinks)
+    /**
+     * Publishes to every sink in turn, the Redis stream first; fails if any sink fails. Answers the newest stream entry
+     * id of the events ({@link RedisStreamSink#append}), or {@code null} when it is not known.
+     */
+    public Uni<String> publish(List<EventSink.OutboundEvent> events) {
+        return stream.append(events).call(id -> Multi.createFrom().iterable(others)
                 .onItem().transformToUniAndConcatenate(sink -> sink.publish(events))
-                .collect().last().replaceWithVoid();
+                .collect().last());
     }
 
     @PreDestroy

@@ -66,6 +66,7 @@ public class FeedConsumer {
     private final Timer delivery;
     private final AtomicLong lastSuccess = new AtomicLong(System.nanoTime());
     private final StreamWorker worker;
+    private final PodAcks acks;
     private volatile boolean healthy;
     private FeedPosition position;
     private long runIdCheckedAt;
@@ -80,8 +81,10 @@ public class FeedConsumer {
     EventSpans spans;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, SummaryCoherence summaries, L2Cache l2,
-            ProductValues values, Json json, CatalogConfig config, StreamWorkers workers, MeterRegistry registry) {
+            ProductValues values, Json json, CatalogConfig config, StreamWorkers workers, PodAcks acks,
+            MeterRegistry registry) {
         this.values = values;
+        this.acks = acks;
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
@@ -124,7 +127,13 @@ public class FeedConsumer {
         return healthy ? 0 : (System.nanoTime() - lastSuccess.get()) / 1e9;
     }
 
+    /**
+     * One round: a blocking read from the last id, the events applied, and, when nothing older is left to read, an
+     * acknowledgement of the position to the other pods ({@link PodAcks}) before L1 is trusted again (from the read's
+     * start). A failure anywhere, the acknowledgement included, fails the round: the feed counts as lost.
+     */
     private void poll() {
+        long started = coherence.feedClock();
         if (position == null) {
             position = new FeedPosition(tail());
         }
@@ -141,8 +150,9 @@ public class FeedConsumer {
         }
         lastSuccess.set(System.nanoTime());
         if (messages == null || messages.size() < batch) {
+            acks.acknowledge(position.lastId());
             healthy = true;
-            coherence.heartbeat();
+            coherence.heartbeat(started);
         }
     }
 

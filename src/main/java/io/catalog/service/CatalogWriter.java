@@ -22,6 +22,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.OutboxRelay;
+import io.catalog.events.PodAcks;
 import io.catalog.model.ETags;
 import io.catalog.model.Money;
 import io.catalog.model.Product;
@@ -45,8 +46,9 @@ import io.smallrye.mutiny.Uni;
  * Admin writes. Each one reads the item strongly consistent while it takes a global sequence number (two calls at
  * once), and writes the new state together with its ProductUpdated event in one conditional put (optimistic
  * concurrency on the item's sequence): the event is durable before the write is acknowledged. This pod then holds
- * the new version, the relay publishes the event and the write is acknowledged; the outbox is cleared after. If
- * Redis is down, the write still succeeds and the relay publishes the event later.
+ * the new version, the relay publishes the event, the writer waits (at most {@code catalog.events.ack-timeout}) until
+ * every other live pod has applied it ({@link PodAcks}), and the write is acknowledged; the outbox is cleared after.
+ * If Redis is down, the write still succeeds, without waiting, and the relay publishes the event later.
  */
 @ApplicationScoped
 public class CatalogWriter {
@@ -60,6 +62,7 @@ public class CatalogWriter {
     private final ProductStore store;
     private final CounterStore counters;
     private final OutboxRelay relay;
+    private final PodAcks acks;
     private final CacheCoherence coherence;
     private final Json json;
     private final ProductDocuments documents;
@@ -71,13 +74,13 @@ public class CatalogWriter {
     @Inject
     Tracing tracing = Tracing.OFF;
 
-    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, CacheCoherence coherence, Json json,
-            ProductDocuments documents,
-            Clock clock,
-            CatalogConfig config, MeterRegistry registry) {
+    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, PodAcks acks,
+            CacheCoherence coherence, Json json, ProductDocuments documents, Clock clock, CatalogConfig config,
+            MeterRegistry registry) {
         this.store = store;
         this.counters = counters;
         this.relay = relay;
+        this.acks = acks;
         this.coherence = coherence;
         this.json = json;
         this.documents = documents;
@@ -251,7 +254,11 @@ public class CatalogWriter {
         return stored != null && stored.live();
     }
 
-    /** Publishes what was written, waiting a little so that reads after the acknowledgement see it everywhere. */
+    /**
+     * Publishes what was written and waits until every other live pod has applied it (at most
+     * {@code catalog.events.ack-timeout}), so that a read sent after the acknowledgement, to any pod that acknowledged,
+     * gets it or newer. A publish that fails or runs out of time is left to the relay, and not waited for.
+     */
     private Uni<Void> published(List<StoredProduct> written, long epoch) {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
@@ -265,7 +272,8 @@ public class CatalogWriter {
                 .ifNoItem().after(PUBLISH_WAIT).fail()
                 .onFailure().invoke(f -> LOG.warnf(f, "Publishing %d event(s) failed; the relay will retry: %s",
                         written.size(), f.toString()))
-                .onFailure().recoverWithNull();
+                .onFailure().recoverWithNull()
+                .chain(acks::await);
     }
 
     /** One price of a batch. */

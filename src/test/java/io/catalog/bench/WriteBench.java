@@ -54,13 +54,15 @@ public final class WriteBench {
 
     public static void main(String[] args) throws IOException {
         int writers = Integer.getInteger("bench.writers", 4);
+        // BENCH_PODS=3 bin/bench --writes: the written pod waits for the others' acknowledgements, as in production
+        int pods = Integer.getInteger("bench.pods", Integer.parseInt(System.getenv().getOrDefault("BENCH_PODS", "1")));
         Duration duration = Duration.parse("PT" + System.getProperty("bench.duration", "15s").toUpperCase());
         Duration warmup = Duration.parse("PT" + System.getProperty("bench.warmup", "5s").toUpperCase());
         Path output = Path.of(System.getProperty("bench.output",
                 PodCluster.projectRoot().resolve("results/bench/writes.md").toString()));
         List<Outcome> outcomes = new ArrayList<>();
         try (PodCluster cluster = PodCluster.startInfrastructure()) {
-            Pod pod = cluster.startPods(1, Map.of()).get(0);
+            Pod pod = cluster.startPods(pods, Map.of()).get(0);
             String token = cluster.adminToken();
             IntFunction<Runnable> patch = w -> {
                 String id = "bench-w" + w;
@@ -155,14 +157,18 @@ public final class WriteBench {
     }
 
     private static String report(List<Outcome> outcomes, int writers, Duration duration) {
+        int pods = Integer.getInteger("bench.pods", Integer.parseInt(System.getenv().getOrDefault("BENCH_PODS", "1")));
         StringBuilder out = new StringBuilder("# Write path: PATCH against a bare conditional write\n\n");
         out.append("- Date: ").append(Instant.now()).append('\n');
         out.append("- Commit measured: `").append(LabMachine.commit()).append("`; load average at the end: ")
                 .append(LabMachine.load()).append('\n');
         out.append("- Machine: ").append(LabMachine.describe()).append('\n');
         out.append("- Load: ").append(writers).append(" writers, closed loop, each on its own item, ")
-                .append(duration.toSeconds()).append(" s per run after a warm-up; both runs twice, alternating; one pod"
-                        + " (256 MB heap, serial GC), one redis-server, one dynalite, on the same machine.\n\n");
+                .append(duration.toSeconds()).append(" s per run after a warm-up; both runs twice, alternating; ")
+                .append(pods == 1 ? "one pod"
+                        : pods + " pods, all PATCHes to the first, which waits for the others'"
+                                + " acknowledgements,")
+                .append(" (256 MB heap, serial GC), one redis-server, one dynalite, on the same machine.\n\n");
         out.append("| run | writes | writes/s | p50 | p90 | p99 |\n|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
             out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f ms | %.1f ms | %.1f ms |\n", o.name(),

@@ -110,6 +110,11 @@ public final class Pod implements AutoCloseable {
         }
     }
 
+    /** Sends signal {@code name} ({@code STOP}, {@code CONT}, {@code KILL} ...) to the pod's process, for real. */
+    public void signal(String name) {
+        process.signal(name);
+    }
+
     public Path log() {
         return process.log();
     }

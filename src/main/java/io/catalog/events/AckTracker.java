@@ -1,0 +1,172 @@
+package io.catalog.events;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+/**
+ * What this pod knows of the other pods' feeds: for each pod heard lately, the newest stream entry id it has applied
+ * (its acknowledged position) and when that was heard; and the writers waiting for an entry to be applied everywhere.
+ * <p>
+ * A writer {@linkplain #await waits} for an entry id; it is released when every <em>live</em> pod other than this one
+ * has acknowledged that id or a later one. A pod is live while it was heard within the liveness period; one silent
+ * for longer (killed, frozen, partitioned, its feed unhealthy: an unhealthy feed does not acknowledge) is forgotten
+ * by {@link #forgetSilent}, which the listener calls only while it has read every acknowledgement there was (so a
+ * listener that lags does not forget pods whose acknowledgements it has not read yet), and which then releases the
+ * waiters that only that pod held back. A pod that stops cleanly says so ({@link #left}) and is forgotten at once.
+ * <p>
+ * Bounded: at most {@code maxPods} pods (the least recently heard is forgotten to make room, which only weakens the
+ * wait for it) and {@code maxWaiters} waiters (beyond that a writer does not wait: {@link #await} answers
+ * {@code null}). Waiters are completed outside the lock, so a continuation cannot run under it. Times are this pod's
+ * monotonic {@link Ticker}: no clock of another pod is read.
+ */
+final class AckTracker {
+
+    private record Heard(String position, long at) {
+    }
+
+    private final String self;
+    private final long livenessNanos;
+    private final int maxPods;
+    private final int maxWaiters;
+    private final Ticker ticker;
+    /** Pods by when they were last heard, least recent first. */
+    private final LinkedHashMap<String, Heard> pods = new LinkedHashMap<>(16, 0.75f, true);
+    private final TreeMap<String, List<CompletableFuture<Void>>> waiters = new TreeMap<>(FeedPosition::compare);
+    private int waiting;
+
+    AckTracker(String self, long livenessNanos, int maxPods, int maxWaiters, Ticker ticker) {
+        this.self = self;
+        this.livenessNanos = livenessNanos;
+        this.maxPods = maxPods;
+        this.maxWaiters = maxWaiters;
+        this.ticker = ticker;
+    }
+
+    /** Pod {@code pod} has applied every entry up to {@code position}; heard now. */
+    void heard(String pod, String position) {
+        if (self.equals(pod)) {
+            return;
+        }
+        List<CompletableFuture<Void>> released;
+        synchronized (this) {
+            Heard before = pods.get(pod);
+            String newest = before != null && FeedPosition.compare(before.position(), position) > 0
+                    ? before.position()
+                    : position;
+            pods.put(pod, new Heard(newest, ticker.read()));
+            if (pods.size() > maxPods) {
+                Iterator<String> leastRecent = pods.keySet().iterator();
+                leastRecent.next();
+                leastRecent.remove();
+            }
+            released = releasable();
+        }
+        released.forEach(w -> w.complete(null));
+    }
+
+    /** Pod {@code pod} stopped (it said so): forgotten now. */
+    void left(String pod) {
+        List<CompletableFuture<Void>> released;
+        synchronized (this) {
+            pods.remove(pod);
+            released = releasable();
+        }
+        released.forEach(w -> w.complete(null));
+    }
+
+    /** Forgets the pods not heard within the liveness period; call only when every acknowledgement has been read. */
+    void forgetSilent() {
+        List<CompletableFuture<Void>> released;
+        synchronized (this) {
+            long now = ticker.read();
+            pods.values().removeIf(h -> now - h.at() >= livenessNanos);
+            released = releasable();
+        }
+        released.forEach(w -> w.complete(null));
+    }
+
+    /**
+     * A future completed once every live pod other than this one has acknowledged {@code entryId} (at once when
+     * they have, or when there is none), or {@code null} when too many writers wait already. A writer that gives up
+     * {@linkplain #abandon abandons} it.
+     */
+    CompletableFuture<Void> await(String entryId) {
+        synchronized (this) {
+            if (reachedByAll(entryId)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            if (waiting >= maxWaiters) {
+                return null;
+            }
+            CompletableFuture<Void> waiter = new CompletableFuture<>();
+            waiters.computeIfAbsent(entryId, id -> new ArrayList<>(1)).add(waiter);
+            waiting++;
+            return waiter;
+        }
+    }
+
+    /** Removes a waiter that is no longer waited for (its writer timed out). */
+    synchronized void abandon(String entryId, CompletableFuture<Void> waiter) {
+        List<CompletableFuture<Void>> same = waiters.get(entryId);
+        if (same != null && same.remove(waiter)) {
+            waiting--;
+            if (same.isEmpty()) {
+                waiters.remove(entryId);
+            }
+        }
+    }
+
+    /** The pods known to be live now (heard within the liveness period, or not yet found silent). */
+    synchronized int pods() {
+        return pods.size();
+    }
+
+    /** The writers waiting now. */
+    synchronized int waiting() {
+        return waiting;
+    }
+
+    /** The position pod {@code pod} acknowledged last, or {@code null} when it is not known as live. */
+    synchronized String position(String pod) {
+        Heard heard = pods.get(pod);
+        return heard == null ? null : heard.position();
+    }
+
+    private boolean reachedByAll(String entryId) {
+        String lowest = lowest();
+        return lowest == null || FeedPosition.compare(lowest, entryId) >= 0;
+    }
+
+    /** The lowest position of the live pods, or {@code null} when none is known. */
+    private String lowest() {
+        String lowest = null;
+        for (Heard heard : pods.values()) {
+            if (lowest == null || FeedPosition.compare(heard.position(), lowest) < 0) {
+                lowest = heard.position();
+            }
+        }
+        return lowest;
+    }
+
+    /** Removes and returns the waiters every live pod has reached. */
+    private List<CompletableFuture<Void>> releasable() {
+        if (waiters.isEmpty()) {
+            return List.of();
+        }
+        String lowest = lowest();
+        Map<String, List<CompletableFuture<Void>>> reached = lowest == null ? waiters
+                : waiters.headMap(lowest, true);
+        List<CompletableFuture<Void>> released = new ArrayList<>();
+        reached.values().forEach(released::addAll);
+        reached.clear();
+        waiting -= released.size();
+        return released;
+    }
+}

@@ -1,0 +1,106 @@
+package io.catalog.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AckTracker}: which writers are released by which acknowledgements, liveness and forgetting, bounds. Time is
+ * a hand-advanced ticker.
+ */
+class AckTrackerTest {
+
+    static final Duration LIVENESS = Duration.ofMillis(2500);
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final AckTracker tracker = new AckTracker("self", LIVENESS.toNanos(), 4, 3, now::get);
+
+    private void advance(Duration duration) {
+        now.addAndGet(duration.toNanos());
+    }
+
+    @Test
+    void withNoOtherPodAWriterDoesNotWait() {
+        assertThat(tracker.await("100-0")).isDone();
+        tracker.heard("self", "50-0");
+        assertThat(tracker.await("100-0")).as("this pod's own acknowledgements do not count").isDone();
+    }
+
+    @Test
+    void aWriterIsReleasedOnceEveryLivePodReachedItsEntry() {
+        tracker.heard("b", "90-0");
+        tracker.heard("c", "95-3");
+        CompletableFuture<Void> waiter = tracker.await("100-2");
+        CompletableFuture<Void> later = tracker.await("101-0");
+
+        tracker.heard("b", "100-2");
+        assertThat(waiter).as("c has not reached 100-2").isNotDone();
+        tracker.heard("c", "100-1");
+        assertThat(waiter).as("100-1 is before 100-2").isNotDone();
+        tracker.heard("c", "100-2");
+        assertThat(waiter).isDone();
+        assertThat(later).isNotDone();
+        assertThat(tracker.waiting()).isEqualTo(1);
+
+        tracker.heard("c", "90-0");
+        assertThat(tracker.position("c")).as("a position never goes back (an older ack read late)").isEqualTo("100-2");
+        assertThat(tracker.await("100-2")).as("reached by both already").isDone();
+    }
+
+    @Test
+    void aSilentPodIsForgottenAfterTheLivenessPeriodAndNoLongerHoldsWritersBack() {
+        tracker.heard("b", "10-0");
+        tracker.heard("c", "10-0");
+        CompletableFuture<Void> waiter = tracker.await("20-0");
+        advance(LIVENESS.minusMillis(1));
+        tracker.heard("b", "20-0");
+        tracker.forgetSilent();
+        assertThat(waiter).as("c is silent, but not for the liveness period yet").isNotDone();
+        assertThat(tracker.pods()).isEqualTo(2);
+
+        advance(Duration.ofMillis(1));
+        tracker.forgetSilent();
+        assertThat(waiter).as("c forgotten, b has reached it").isDone();
+        assertThat(tracker.pods()).isEqualTo(1);
+        assertThat(tracker.position("c")).isNull();
+
+        tracker.heard("c", "15-0");
+        assertThat(tracker.await("20-0")).as("c is back and behind").isNotDone();
+    }
+
+    @Test
+    void aPodThatLeftIsForgottenAtOnce() {
+        tracker.heard("b", "10-0");
+        CompletableFuture<Void> waiter = tracker.await("20-0");
+        tracker.left("b");
+        assertThat(waiter).isDone();
+        assertThat(tracker.pods()).isZero();
+    }
+
+    @Test
+    void podsAndWaitersAreBounded() {
+        for (int pod = 0; pod < 10; pod++) {
+            tracker.heard("pod-" + pod, "10-0");
+        }
+        assertThat(tracker.pods()).isEqualTo(4);
+        assertThat(tracker.position("pod-0")).as("the least recently heard made room").isNull();
+        assertThat(tracker.position("pod-9")).isEqualTo("10-0");
+
+        List<CompletableFuture<Void>> waiters = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            waiters.add(tracker.await("20-" + i));
+        }
+        assertThat(waiters.subList(0, 3)).allSatisfy(w -> assertThat(w).isNotDone());
+        assertThat(waiters.subList(3, 5)).as("beyond the bound a writer does not wait").containsOnlyNulls();
+
+        tracker.abandon("20-0", waiters.get(0));
+        assertThat(tracker.waiting()).as("an abandoned waiter is dropped").isEqualTo(2);
+        assertThat(tracker.await("20-9")).isNotNull();
+    }
+}

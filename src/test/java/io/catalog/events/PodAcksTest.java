@@ -1,0 +1,181 @@
+package io.catalog.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.events.EventSink.OutboundEvent;
+import io.catalog.model.ProductUpdated;
+import io.catalog.support.Json;
+import io.catalog.testing.LocalStackResource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * {@link PodAcks} on a real Redis: other pods are played by acknowledgements the test appends to the acks stream (as
+ * their feeds would), and this pod's listener, tracker, timeout and metrics are the application's. Liveness is
+ * {@code feed-stale-after} + {@code block-timeout} = 1.2 s here.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
+@TestProfile(PodAcksTest.ShortLiveness.class)
+class PodAcksTest {
+
+    static final String STREAM = "{acks-test}:events";
+    static final String ACKS = "{acks-test}:acks";
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** A stream of this test's own, a short liveness and an ack timeout of 300 ms. */
+    public static class ShortLiveness implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("catalog.events.stream", STREAM, "catalog.events.feed-stale-after", "1s",
+                    "catalog.events.block-timeout", "200ms", "catalog.events.ack-timeout", "300ms");
+        }
+    }
+
+    @Inject
+    PodAcks acks;
+    @Inject
+    RedisStreamSink sink;
+    @Inject
+    Json json;
+    @Inject
+    RedisDataSource redis;
+    @Inject
+    MeterRegistry registry;
+
+    private StreamCommands<String, String, String> streams() {
+        return redis.stream(String.class, String.class, String.class);
+    }
+
+    /** Pod {@code pod} acknowledges {@code position}, as its feed does; waits until this pod has heard it. */
+    private void ack(String pod, String position) {
+        streams().xadd(ACKS, Map.of("pod", pod, "position", position));
+        await(pod + " heard at " + position).atMost(WAIT).until(() -> position.equals(acks.position(pod)));
+    }
+
+    /** A stream entry id, as the events stream would give one now. */
+    private String entry() {
+        return streams().xadd(STREAM, Map.of("test", "entry"));
+    }
+
+    private double timeouts() {
+        return registry.get("catalog.events.ack.timeouts").counter().count();
+    }
+
+    private double waiting() {
+        return registry.get("catalog.events.ack.waiting").gauge().value();
+    }
+
+    /** Waits until the fake pods of other tests are forgotten (liveness), so that they hold no writer back. */
+    private void noOtherPods() {
+        await("the other tests' pods forgotten").atMost(WAIT)
+                .until(() -> registry.get("catalog.events.ack.pods").gauge().value() == 0);
+    }
+
+    private static String pod(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 6);
+    }
+
+    @Test
+    void theAcknowledgementStreamSharesTheEventStreamsSlot() {
+        assertThat(PodAcks.acksStream("{catalog}:events")).isEqualTo("{catalog}:acks");
+        assertThat(PodAcks.acksStream("catalog:events")).isEqualTo("{catalog:events}:acks");
+        assertThat(PodAcks.acksStream(STREAM)).isEqualTo(ACKS);
+    }
+
+    @Test
+    void thisPodAcknowledgesItsFeedPositionUnderItsId() {
+        String ownId = acks.podId();
+        await("this pod's feed acknowledges when idle").atMost(WAIT).until(() -> streams()
+                .xrevrange(ACKS, StreamRange.of("+", "-"), 50).stream()
+                .anyMatch(m -> ownId.equals(m.payload().get("pod")) && m.payload().containsKey("position")));
+        String event = entry();
+        await("this pod acknowledges the new entry").atMost(WAIT).until(() -> streams()
+                .xrevrange(ACKS, StreamRange.of("+", "-"), 50).stream()
+                .anyMatch(m -> ownId.equals(m.payload().get("pod")) && event.equals(m.payload().get("position"))));
+        assertThat(acks.position(ownId)).as("its own acknowledgements are not tracked").isNull();
+    }
+
+    @Test
+    void aWriterIsReleasedWhenEveryOtherLivePodHasAppliedItsEntry() {
+        noOtherPods();
+        String b = pod("b");
+        String c = pod("c");
+        ack(b, entry());
+        ack(c, entry());
+        String written = entry();
+        double timeoutsBefore = timeouts();
+
+        CompletableFuture<Void> acknowledged = acks.await(written).subscribeAsCompletionStage();
+        await("the writer waits").atMost(WAIT).until(() -> waiting() >= 1);
+        ack(b, written);
+        assertThat(acknowledged).as("c has not applied it").isNotDone();
+        ack(c, written);
+        await("released").atMost(WAIT).until(acknowledged::isDone);
+        assertThat(timeouts()).isEqualTo(timeoutsBefore);
+    }
+
+    @Test
+    void aPodThatDoesNotAcknowledgeCostsTheTimeoutCountedUntilItIsForgotten() {
+        noOtherPods();
+        String silent = pod("silent");
+        ack(silent, entry());
+        double timeoutsBefore = timeouts();
+
+        acks.await(entry()).await().atMost(WAIT);
+        assertThat(timeouts()).as("acknowledged after the timeout, counted").isEqualTo(timeoutsBefore + 1);
+        assertThat(waiting()).as("the timed-out waiter is dropped").isZero();
+
+        await("the silent pod forgotten after the liveness period").atMost(WAIT)
+                .until(() -> acks.position(silent) == null);
+        acks.await(entry()).await().atMost(WAIT);
+        assertThat(timeouts()).as("nobody to wait for: no timeout").isEqualTo(timeoutsBefore + 1);
+    }
+
+    @Test
+    void aPodThatStopsCleanlyIsForgottenAtOnce() {
+        noOtherPods();
+        String leaving = pod("leaving");
+        ack(leaving, entry());
+        String written = entry();
+        CompletableFuture<Void> acknowledged = acks.await(written).subscribeAsCompletionStage();
+        streams().xadd(ACKS, Map.of("pod", leaving, "left", "1"));
+        await("released by the pod's leaving").atMost(WAIT).until(acknowledged::isDone);
+        assertThat(acks.position(leaving)).isNull();
+    }
+
+    @Test
+    void theStreamAppendAnswersTheEntryIdEvenOfAnEventAppendedBefore() {
+        String id = pod("sku");
+        ProductUpdated event = ProductUpdated.of(id, "kitchen", 1, System.nanoTime(), BigDecimal.ONE, null, false,
+                Instant.now(), null);
+        List<OutboundEvent> events = List.of(new OutboundEvent(event, json.write(event)));
+
+        String appended = sink.append(events).await().atMost(WAIT);
+        String again = sink.append(events).await().atMost(WAIT);
+
+        assertThat(appended).matches("\\d+-\\d+");
+        assertThat(again).as("the de-duplication marker holds the entry's id").isEqualTo(appended);
+        assertThat(streams().xrange(STREAM, StreamRange.of(appended, appended)))
+                .singleElement().satisfies(m -> assertThat(m.payload().get("event")).contains(id));
+    }
+}
