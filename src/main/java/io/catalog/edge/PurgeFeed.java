@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.PodAcks;
 import io.catalog.events.StreamWorker;
 import io.catalog.events.StreamWorkers;
 import io.catalog.model.ProductUpdated;
@@ -28,6 +29,7 @@ import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Feeds the {@link EdgePurger} so that each event is purged by one pod only, not by every pod that reads the feed.
@@ -48,6 +50,11 @@ import io.quarkus.runtime.StartupEvent;
  * lease would have to reinvent. If Redis loses the group (a restart with empty data), reads fail with
  * {@code NOGROUP}; the reader then creates it again from {@code 0}, so entries the outbox relay appended to the new
  * stream are purged too.
+ *
+ * <p>
+ * A batch is handed to the purger once every live pod, this one included, has applied its events
+ * ({@link PodAcks#awaitEverywhere}, at most {@code catalog.events.ack-timeout}): a purged edge refetches from any pod,
+ * and one that had not applied the event yet would give it the old version to cache again until the settle re-purge.
  *
  * <p>
  * The reads are the rounds of a {@link StreamWorker}, with blocking commands, like the per-pod {@code FeedConsumer}
@@ -78,6 +85,12 @@ public class PurgeFeed {
     private final Settings settings;
     private final Clock clock;
     private final Queue<String> acks = new ConcurrentLinkedQueue<>();
+    /**
+     * The pods' acknowledgements of the events they applied ({@link PodAcks}), when the feed is coordinated; a field
+     * to keep the hook small (tests that build a reader by hand purge at once).
+     */
+    @Inject
+    PodAcks pods;
     private final Counter claimed;
     private final Counter abandoned;
     private final StreamWorker worker;
@@ -198,11 +211,16 @@ public class PurgeFeed {
                 events.add(event);
             }
         }
-        purger.submit(events).thenAccept(purged -> {
+        if (events.isEmpty()) {
+            return;
+        }
+        // purge once every live pod, this one included, has applied the events: the edge refetches from any pod
+        Uni<Void> applied = pods == null ? Uni.createFrom().voidItem() : pods.awaitEverywhere(ids.get(ids.size() - 1));
+        applied.subscribe().with(ignored -> purger.submit(events).thenAccept(purged -> {
             if (purged) {
                 acks.addAll(ids);
             }
-        });
+        }));
     }
 
     /** The event of a message, or null when it is too old to matter or not an event. */

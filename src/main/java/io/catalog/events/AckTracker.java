@@ -39,6 +39,10 @@ final class AckTracker {
     /** Pods by when they were last heard, least recent first. */
     private final LinkedHashMap<String, Heard> pods = new LinkedHashMap<>(16, 0.75f, true);
     private final TreeMap<String, List<CompletableFuture<Void>>> waiters = new TreeMap<>(FeedPosition::compare);
+    /** Waiters for an entry applied everywhere, this pod's own feed included (the edge purge). */
+    private final TreeMap<String, List<CompletableFuture<Void>>> everywhere = new TreeMap<>(FeedPosition::compare);
+    /** The newest position this pod's own feed acknowledged, or {@code null} before its first. */
+    private String selfPosition;
     private int waiting;
 
     AckTracker(String self, long livenessNanos, int maxPods, int maxWaiters, Ticker ticker) {
@@ -51,10 +55,17 @@ final class AckTracker {
 
     /** Pod {@code pod} has applied every entry up to {@code position}; heard now. */
     void heard(String pod, String position) {
+        List<CompletableFuture<Void>> released;
         if (self.equals(pod)) {
+            synchronized (this) {
+                if (selfPosition == null || FeedPosition.compare(position, selfPosition) > 0) {
+                    selfPosition = position;
+                }
+                released = releasable();
+            }
+            released.forEach(w -> w.complete(null));
             return;
         }
-        List<CompletableFuture<Void>> released;
         synchronized (this) {
             Heard before = pods.get(pod);
             String newest = before != null && FeedPosition.compare(before.position(), position) > 0
@@ -98,15 +109,23 @@ final class AckTracker {
      * {@linkplain #abandon abandons} it.
      */
     CompletableFuture<Void> await(String entryId) {
+        return await(entryId, false);
+    }
+
+    /**
+     * As {@link #await(String)}; with {@code includingSelf}, this pod's own feed must have acknowledged
+     * {@code entryId} too (a purge of the edge, whose refetch may reach any pod, this one included).
+     */
+    CompletableFuture<Void> await(String entryId, boolean includingSelf) {
         synchronized (this) {
-            if (reachedByAll(entryId)) {
+            if (reachedByAll(entryId) && (!includingSelf || reachedBySelf(entryId))) {
                 return CompletableFuture.completedFuture(null);
             }
             if (waiting >= maxWaiters) {
                 return null;
             }
             CompletableFuture<Void> waiter = new CompletableFuture<>();
-            waiters.computeIfAbsent(entryId, id -> new ArrayList<>(1)).add(waiter);
+            (includingSelf ? everywhere : waiters).computeIfAbsent(entryId, id -> new ArrayList<>(1)).add(waiter);
             waiting++;
             return waiter;
         }
@@ -114,11 +133,13 @@ final class AckTracker {
 
     /** Removes a waiter that is no longer waited for (its writer timed out). */
     synchronized void abandon(String entryId, CompletableFuture<Void> waiter) {
-        List<CompletableFuture<Void>> same = waiters.get(entryId);
-        if (same != null && same.remove(waiter)) {
-            waiting--;
-            if (same.isEmpty()) {
-                waiters.remove(entryId);
+        for (TreeMap<String, List<CompletableFuture<Void>>> map : List.of(waiters, everywhere)) {
+            List<CompletableFuture<Void>> same = map.get(entryId);
+            if (same != null && same.remove(waiter)) {
+                waiting--;
+                if (same.isEmpty()) {
+                    map.remove(entryId);
+                }
             }
         }
     }
@@ -139,6 +160,10 @@ final class AckTracker {
         return heard == null ? null : heard.position();
     }
 
+    private boolean reachedBySelf(String entryId) {
+        return selfPosition != null && FeedPosition.compare(selfPosition, entryId) >= 0;
+    }
+
     private boolean reachedByAll(String entryId) {
         String lowest = lowest();
         return lowest == null || FeedPosition.compare(lowest, entryId) >= 0;
@@ -155,18 +180,24 @@ final class AckTracker {
         return lowest;
     }
 
-    /** Removes and returns the waiters every live pod has reached. */
+    /** Removes and returns the waiters every live pod (and, for those that need it, this one) has reached. */
     private List<CompletableFuture<Void>> releasable() {
-        if (waiters.isEmpty()) {
+        if (waiters.isEmpty() && everywhere.isEmpty()) {
             return List.of();
         }
         String lowest = lowest();
-        Map<String, List<CompletableFuture<Void>>> reached = lowest == null ? waiters
-                : waiters.headMap(lowest, true);
         List<CompletableFuture<Void>> released = new ArrayList<>();
-        reached.values().forEach(released::addAll);
-        reached.clear();
+        take(lowest == null ? waiters : waiters.headMap(lowest, true), released);
+        if (selfPosition != null) {
+            String bound = lowest == null || FeedPosition.compare(selfPosition, lowest) < 0 ? selfPosition : lowest;
+            take(everywhere.headMap(bound, true), released);
+        }
         waiting -= released.size();
         return released;
+    }
+
+    private static void take(Map<String, List<CompletableFuture<Void>>> reached, List<CompletableFuture<Void>> into) {
+        reached.values().forEach(into::addAll);
+        reached.clear();
     }
 }

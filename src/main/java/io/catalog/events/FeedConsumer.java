@@ -214,8 +214,9 @@ public class FeedConsumer {
     }
 
     /** The id of the newest entry of the stream, or {@link FeedPosition#START} when it is empty or missing. */
-    private String tail() {
-        List<StreamMessage<String, String, String>> newest = streams.xrevrange(stream, StreamRange.of("-", "+"), 1);
+    String tail() {
+        // XREVRANGE takes the higher bound first: the client sends the range's bounds in the order given
+        List<StreamMessage<String, String, String>> newest = streams.xrevrange(stream, StreamRange.of("+", "-"), 1);
         return newest == null || newest.isEmpty() ? FeedPosition.START : newest.get(0).id();
     }
 

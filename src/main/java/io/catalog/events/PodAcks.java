@@ -80,6 +80,8 @@ public class PodAcks {
     private final AckTracker tracker;
     private final StreamWorker listener;
     private final Counter timeouts;
+    private final Counter purgeTimeouts;
+    private final Timer purgeWaits;
     private final Timer waits;
     private String listened;
 
@@ -99,6 +101,12 @@ public class PodAcks {
         this.timeouts = Counter.builder("catalog.events.ack.timeouts")
                 .description("Writes acknowledged before every live pod had applied their event (ack-timeout)")
                 .register(registry);
+        this.purgeTimeouts = Counter.builder("catalog.edge.purge.ack.timeouts")
+                .description("Edge purges sent before every live pod, this one included, had applied their events")
+                .register(registry);
+        this.purgeWaits = Timer.builder("catalog.edge.purge.ack.wait")
+                .description("How long edge purges waited for every live pod, this one included, to apply their events")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         this.waits = Timer.builder("catalog.events.ack.wait")
                 .description("How long writes waited for the other live pods to apply their event")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
@@ -162,11 +170,25 @@ public class PodAcks {
      * event is not in the stream yet), or after {@code catalog.events.ack-timeout}; never fails.
      */
     public Uni<Void> await(String entryId) {
+        return await(entryId, false, timeouts, waits);
+    }
+
+    /**
+     * As {@link #await}, and this pod's own feed too must have applied the entry: for the edge purge, since a purged
+     * edge refetches from any pod (a purge sent before a pod applied the event would let the edge cache the old
+     * version again). Runs out after {@code catalog.events.ack-timeout} as well (counted by
+     * {@code catalog.edge.purge.ack.timeouts}), then the purge goes ahead (the settle re-purge still follows).
+     */
+    public Uni<Void> awaitEverywhere(String entryId) {
+        return await(entryId, true, purgeTimeouts, purgeWaits);
+    }
+
+    private Uni<Void> await(String entryId, boolean includingSelf, Counter timeouts, Timer waits) {
         if (!waiting || entryId == null) {
             return Uni.createFrom().voidItem();
         }
         long started = System.nanoTime();
-        CompletableFuture<Void> waiter = tracker.await(entryId);
+        CompletableFuture<Void> waiter = tracker.await(entryId, includingSelf);
         if (waiter == null) {
             timeouts.increment();
             return Uni.createFrom().voidItem();

@@ -33,6 +33,33 @@ class AckTrackerTest {
     }
 
     @Test
+    void aPurgeWaitsForThisPodsOwnFeedTooAndAWriterDoesNot() {
+        tracker.heard("b", "100-0");
+        CompletableFuture<Void> write = tracker.await("100-0", false);
+        CompletableFuture<Void> purge = tracker.await("100-0", true);
+        assertThat(write).as("b reached it; this pod's writes apply their own events").isDone();
+        assertThat(purge).as("this pod's feed has not acknowledged anything yet").isNotDone();
+
+        tracker.heard("self", "99-0");
+        assertThat(purge).isNotDone();
+        tracker.heard("self", "100-0");
+        assertThat(purge).isDone();
+        assertThat(tracker.waiting()).isZero();
+
+        // both conditions: this pod ahead, another pod behind
+        tracker.heard("self", "200-0");
+        CompletableFuture<Void> next = tracker.await("150-0", true);
+        assertThat(next).as("b has not reached 150-0").isNotDone();
+        tracker.heard("b", "150-0");
+        assertThat(next).isDone();
+        assertThat(tracker.await("150-0", true)).as("reached everywhere already").isDone();
+
+        CompletableFuture<Void> abandoned = tracker.await("300-0", true);
+        tracker.abandon("300-0", abandoned);
+        assertThat(tracker.waiting()).isZero();
+    }
+
+    @Test
     void aWriterIsReleasedOnceEveryLivePodReachedItsEntry() {
         tracker.heard("b", "90-0");
         tracker.heard("c", "95-3");

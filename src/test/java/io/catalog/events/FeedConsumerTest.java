@@ -1,6 +1,7 @@
 package io.catalog.events;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -105,5 +106,17 @@ class FeedConsumerTest {
         String after = create("Lid");
         awaitTier(after, "L1");
         awaitTier(before, "L1");
+    }
+
+    @Test
+    void aStartingPodReadsFromTheStreamsNewestEntry() {
+        // entries without an event field: the running feed skips them
+        LocalStackResource.redis().command("XADD", STREAM, "*", "note", "one");
+        LocalStackResource.redis().command("XADD", STREAM, "*", "note", "two");
+        // the raw reply of XADD is a bulk string: $<length>, then the id
+        String newest = LocalStackResource.redis().command("XADD", STREAM, "*", "note", "three").split("\r\n")[1];
+
+        assertThat(feed.tail()).as("where a pod starting now begins: after the newest entry, not at 0-0")
+                .isEqualTo(newest);
     }
 }
