@@ -128,7 +128,10 @@ public class CacheCoherence {
      * Called by one thread.
      */
     public void heartbeat(long readStarted) {
-        lastHeartbeat = Math.max(lastHeartbeat, readStarted);
+        // differences, not Math.max: a ticker's values may be negative (System.nanoTime has an arbitrary origin)
+        if (!caughtUp.get() || readStarted - lastHeartbeat > 0) {
+            lastHeartbeat = readStarted;
+        }
         if (caughtUp.compareAndSet(false, true)) {
             LOG.info("Invalidation feed caught up: L1 trusted again");
         }

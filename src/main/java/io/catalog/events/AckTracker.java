@@ -43,6 +43,12 @@ final class AckTracker {
     private final TreeMap<String, List<CompletableFuture<Void>>> everywhere = new TreeMap<>(FeedPosition::compare);
     /** The newest position this pod's own feed acknowledged, or {@code null} before its first. */
     private String selfPosition;
+    /**
+     * How far the listener has read the acks stream (the id of the newest acknowledgement read, or Redis' time when
+     * the history was read), or {@code null} before it read anything: an entry appended before the time of an
+     * acknowledgement already read cannot have been missed by a pod that acknowledged before it.
+     */
+    private String listened;
     private int waiting;
 
     AckTracker(String self, long livenessNanos, int maxPods, int maxWaiters, Ticker ticker) {
@@ -76,6 +82,23 @@ final class AckTracker {
                 Iterator<String> leastRecent = pods.keySet().iterator();
                 leastRecent.next();
                 leastRecent.remove();
+            }
+            released = releasable();
+        }
+        released.forEach(w -> w.complete(null));
+    }
+
+    /**
+     * The listener has read every acknowledgement up to {@code acksId} (an id of the acks stream, on the clock of the
+     * events stream's master: both streams share a hash slot). Until it has read past an entry's time, a writer of
+     * that entry is not released: a pod that joined (started, or came back after it was forgotten) just before the
+     * entry may not be known yet.
+     */
+    void listened(String acksId) {
+        List<CompletableFuture<Void>> released;
+        synchronized (this) {
+            if (listened == null || FeedPosition.compare(acksId, listened) > 0) {
+                listened = acksId;
             }
             released = releasable();
         }
@@ -166,7 +189,17 @@ final class AckTracker {
 
     private boolean reachedByAll(String entryId) {
         String lowest = lowest();
-        return lowest == null || FeedPosition.compare(lowest, entryId) >= 0;
+        return listenedPast(entryId) && (lowest == null || FeedPosition.compare(lowest, entryId) >= 0);
+    }
+
+    /** Whether the listener has read an acknowledgement of the entry's millisecond or later (ids' time part). */
+    private boolean listenedPast(String entryId) {
+        return listened != null && millis(listened) >= millis(entryId);
+    }
+
+    static long millis(String id) {
+        int dash = id.indexOf('-');
+        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
     }
 
     /** The lowest position of the live pods, or {@code null} when none is known. */
@@ -185,12 +218,21 @@ final class AckTracker {
         if (waiters.isEmpty() && everywhere.isEmpty()) {
             return List.of();
         }
+        if (listened == null) {
+            return List.of();
+        }
         String lowest = lowest();
+        // entries of the milliseconds the listener has read through, and no later
+        String heard = (millis(listened) + 1) + "-0";
+        String bound = lowest == null || FeedPosition.compare(heard, lowest) <= 0 ? heard : lowest;
         List<CompletableFuture<Void>> released = new ArrayList<>();
-        take(lowest == null ? waiters : waiters.headMap(lowest, true), released);
+        take(FeedPosition.compare(bound, heard) == 0 ? waiters.headMap(heard, false) : waiters.headMap(bound, true),
+                released);
         if (selfPosition != null) {
-            String bound = lowest == null || FeedPosition.compare(selfPosition, lowest) < 0 ? selfPosition : lowest;
-            take(everywhere.headMap(bound, true), released);
+            boolean selfFirst = FeedPosition.compare(selfPosition, bound) < 0;
+            String everywhereBound = selfFirst ? selfPosition : bound;
+            boolean inclusive = selfFirst || FeedPosition.compare(bound, heard) != 0;
+            take(everywhere.headMap(everywhereBound, inclusive), released);
         }
         waiting -= released.size();
         return released;

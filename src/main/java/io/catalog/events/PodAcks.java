@@ -10,12 +10,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.Futures;
 import io.micrometer.core.instrument.Counter;
@@ -31,6 +33,7 @@ import io.quarkus.redis.datasource.stream.XReadArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Acknowledgements between pods, so that a write is acknowledged to its client only once every other live pod has
@@ -84,6 +87,9 @@ public class PodAcks {
     private final Timer purgeWaits;
     private final Timer waits;
     private String listened;
+    /** This pod's caches, untrusted before it tells the others it leaves; a field to keep the hook small. */
+    @Inject
+    CacheCoherence coherence;
 
     public PodAcks(RedisDataSource redis, CatalogConfig config, StreamWorkers workers, Ticker ticker,
             MeterRegistry registry) {
@@ -143,6 +149,10 @@ public class PodAcks {
     void onStop(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) ShutdownEvent event) {
         if (!sending) {
             return;
+        }
+        if (coherence != null) {
+            // the others stop waiting for this pod: it must not answer from L1 any more (requests in flight)
+            coherence.feedLost();
         }
         try {
             streams.xadd(acks, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(), Map.of("pod", podId,
@@ -218,6 +228,7 @@ public class PodAcks {
         if (messages != null && !messages.isEmpty()) {
             messages.forEach(this::record);
             listened = messages.get(messages.size() - 1).id();
+            tracker.listened(listened);
         }
         if (messages == null || messages.size() < BATCH) {
             tracker.forgetSilent();
@@ -229,14 +240,17 @@ public class PodAcks {
      * answers the id to read from next.
      */
     private String history() {
-        String now = redis.execute("EVAL", REDIS_TIME, "1", acks).get(0).toString();
-        long oldest = Long.parseLong(now) * 1000 - liveness.toMillis();
+        Response time = redis.execute("EVAL", REDIS_TIME, "1", acks);
+        long now = Long.parseLong(time.get(0).toString()) * 1000 + Long.parseLong(time.get(1).toString()) / 1000;
+        long oldest = now - liveness.toMillis();
         // XREVRANGE takes the higher bound first
         List<StreamMessage<String, String, String>> recent = streams.xrevrange(acks,
                 StreamRange.of("+", oldest + "-0"), BATCH);
         for (int i = recent.size() - 1; i >= 0; i--) {
             record(recent.get(i));
         }
+        // everything acknowledged before Redis' time above has been read (a later acknowledgement has a later id)
+        tracker.listened((now - 1) + "-0");
         return recent.isEmpty() ? oldest + "-0" : recent.get(0).id();
     }
 

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
+import com.github.benmanes.caffeine.cache.Ticker;
+
 import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -153,6 +155,20 @@ class TieredCacheTest {
         inFlight.join();
 
         assertThat(coherence.l1().get("p:a")).isNull();
+    }
+
+    @Test
+    void l1IsNoLongerTrustedAfterFeedSilenceWhateverTheTickersOrigin() {
+        // System.nanoTime's origin is arbitrary: its values may be negative
+        Ticker negative = () -> ticker.read() - 10_000_000_000_000L;
+        CacheCoherence onNegative = new CacheCoherence(TTL, 1000, true, true, STALE_AFTER, negative);
+        onNegative.heartbeat();
+        assertThat(onNegative.l1Trusted()).isTrue();
+
+        ticker.advance(STALE_AFTER.plusMillis(1));
+        assertThat(onNegative.l1Trusted()).as("the feed silent for longer than feed-stale-after").isFalse();
+        onNegative.heartbeat();
+        assertThat(onNegative.l1Trusted()).isTrue();
     }
 
     @Test

@@ -171,12 +171,13 @@ class CloudFrontTargetTest {
     private List<String> firstCall = List.of();
 
     /**
-     * 500 events on 250 products in 5 categories (one moved from "old"), in 5 submissions within one window.
+     * 500 events on 250 products in 5 categories (one moved from "old"), in 5 submissions within one window (2 s: a loaded
+     * machine must not split the burst).
      *
      * @return the items of the batched call (the first submission's own call is kept in {@link #firstCall})
      */
     private List<String> purge500Events(CloudFrontTarget target) throws Exception {
-        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofMillis(200), 3, Duration.ofMillis(20), Duration.ZERO,
+        EdgePurger purger = new EdgePurger(List.of(target), Duration.ofSeconds(2), 3, Duration.ofMillis(20), Duration.ZERO,
                 scheduler, registry);
         List<CompletionStage<Boolean>> done = new ArrayList<>();
         // the first change of a quiet period is purged at once; the burst that follows within its window is one batch

@@ -21,8 +21,30 @@ class AckTrackerTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final AckTracker tracker = new AckTracker("self", LIVENESS.toNanos(), 4, 3, now::get);
 
+    {
+        // the listener has read the acks stream past every entry these tests wait for (except the test of that)
+        tracker.listened("1000000-0");
+    }
+
     private void advance(Duration duration) {
         now.addAndGet(duration.toNanos());
+    }
+
+    @Test
+    void aWriterIsNotReleasedBeforeTheListenerHasReadPastItsEntrysTime() {
+        AckTracker fresh = new AckTracker("self", LIVENESS.toNanos(), 4, 3, now::get);
+        CompletableFuture<Void> waiter = fresh.await("500-3");
+        assertThat(waiter).as("nothing read yet: a pod may have joined unseen").isNotDone();
+        fresh.listened("499-9");
+        assertThat(waiter).isNotDone();
+        fresh.heard("b", "400-0"); // b joined before the entry: acknowledged, but behind it
+        fresh.listened("500-0");
+        assertThat(waiter).as("read through the entry's millisecond, but b is behind").isNotDone();
+        fresh.heard("b", "500-3");
+        assertThat(waiter).isDone();
+        assertThat(fresh.await("500-7")).as("b is behind 500-7").isNotDone();
+        assertThat(fresh.await("501-0")).as("not read through 501 yet").isNotDone();
+        assertThat(fresh.waiting()).isEqualTo(2);
     }
 
     @Test
