@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.FeedPosition;
 import io.catalog.events.PodAcks;
 import io.catalog.events.StreamWorker;
 import io.catalog.events.StreamWorkers;
@@ -226,7 +227,7 @@ public class PurgeFeed {
     /** The event of a message, or null when it is too old to matter or not an event. */
     private ProductUpdated readable(StreamMessage<String, String, String> message, long cutoff) {
         String payload = message.payload() == null ? null : message.payload().get("event");
-        if (payload == null || entryMillis(message.id()) < cutoff) {
+        if (payload == null || FeedPosition.millis(message.id()) < cutoff) {
             return null;
         }
         try {
@@ -235,11 +236,6 @@ public class PurgeFeed {
             LOG.warnf("Edge purge: unreadable event %s skipped: %s", message.id(), e.getMessage());
             return null;
         }
-    }
-
-    static long entryMillis(String id) {
-        int dash = id.indexOf('-');
-        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
     }
 
     static String defaultConsumer() {

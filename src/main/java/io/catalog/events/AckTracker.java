@@ -194,12 +194,7 @@ final class AckTracker {
 
     /** Whether the listener has read an acknowledgement of the entry's millisecond or later (ids' time part). */
     private boolean listenedPast(String entryId) {
-        return listened != null && millis(listened) >= millis(entryId);
-    }
-
-    static long millis(String id) {
-        int dash = id.indexOf('-');
-        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+        return listened != null && FeedPosition.millis(listened) >= FeedPosition.millis(entryId);
     }
 
     /** The lowest position of the live pods, or {@code null} when none is known. */
@@ -223,7 +218,7 @@ final class AckTracker {
         }
         String lowest = lowest();
         // entries of the milliseconds the listener has read through, and no later
-        String heard = (millis(listened) + 1) + "-0";
+        String heard = (FeedPosition.millis(listened) + 1) + "-0";
         String bound = lowest == null || FeedPosition.compare(heard, lowest) <= 0 ? heard : lowest;
         List<CompletableFuture<Void>> released = new ArrayList<>();
         take(FeedPosition.compare(bound, heard) == 0 ? waiters.headMap(heard, false) : waiters.headMap(bound, true),

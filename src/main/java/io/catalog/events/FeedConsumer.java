@@ -182,9 +182,8 @@ public class FeedConsumer {
 
     /** The time part of a stream entry id ({@code <milliseconds>-<sequence>}), the Redis server's clock at XADD. */
     static long entryMillis(String id) {
-        int dash = id.indexOf('-');
         try {
-            return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+            return FeedPosition.millis(id);
         } catch (NumberFormatException e) {
             return Long.MAX_VALUE;
         }

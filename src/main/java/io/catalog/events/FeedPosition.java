@@ -76,4 +76,14 @@ public final class FeedPosition {
         return dash < 0 ? new long[] { Long.parseLong(id), 0 }
                 : new long[] { Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)) };
     }
+
+    /**
+     * The time part of a stream id ({@code <milliseconds>-<sequence>}): the clock of the Redis master at XADD.
+     *
+     * @throws NumberFormatException when the id has no numeric time part
+     */
+    public static long millis(String id) {
+        int dash = id.indexOf('-');
+        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
+    }
 }
