@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,6 +87,8 @@ public class PodAcks {
     private final Counter purgeTimeouts;
     private final Timer purgeWaits;
     private final Timer waits;
+    private final Timer sends;
+    private final Timer lags;
     private String listened;
     /** This pod's caches, untrusted before it tells the others it leaves; a field to keep the hook small. */
     @Inject
@@ -115,6 +118,14 @@ public class PodAcks {
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         this.waits = Timer.builder("catalog.events.ack.wait")
                 .description("How long writes waited for the other live pods to apply their event")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        this.sends = Timer.builder("catalog.events.ack.send")
+                .description("Round trips of this pod's acknowledgements (one XADD from the feed's worker thread)")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        this.lags = Timer.builder("catalog.events.ack.lag")
+                .description("From an entry's append to the stream (Redis' clock, whole milliseconds) until this pod"
+                        + " read another pod's acknowledgement of it: that pod's delivery, apply and acknowledgement,"
+                        + " and this pod's listener; the bulk of a write's wait")
                 .publishPercentiles(0.5, 0.9, 0.99).register(registry);
         Gauge.builder("catalog.events.ack.pods", tracker, AckTracker::pods)
                 .description("Other pods this pod knows as live (heard within the liveness period)").register(registry);
@@ -170,8 +181,10 @@ public class PodAcks {
     /** Tells the other pods that this one has applied every entry up to {@code position} (blocking: feed rounds). */
     void acknowledge(String position) {
         if (sending) {
+            long started = System.nanoTime();
             streams.xadd(acks, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
                     Map.of("pod", podId, "position", position));
+            sends.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -226,7 +239,7 @@ public class PodAcks {
         List<StreamMessage<String, String, String>> messages = streams.xread(acks, listened,
                 new XReadArgs().block(block).count(BATCH));
         if (messages != null && !messages.isEmpty()) {
-            messages.forEach(this::record);
+            messages.forEach(message -> record(message, true));
             listened = messages.get(messages.size() - 1).id();
             tracker.listened(listened);
         }
@@ -247,14 +260,18 @@ public class PodAcks {
         List<StreamMessage<String, String, String>> recent = streams.xrevrange(acks,
                 StreamRange.of("+", oldest + "-0"), BATCH);
         for (int i = recent.size() - 1; i >= 0; i--) {
-            record(recent.get(i));
+            record(recent.get(i), false);
         }
         // everything acknowledged before Redis' time above has been read (a later acknowledgement has a later id)
         tracker.listened((now - 1) + "-0");
         return recent.isEmpty() ? oldest + "-0" : recent.get(0).id();
     }
 
-    private void record(StreamMessage<String, String, String> message) {
+    /**
+     * Records one acknowledgement; with {@code timed}, an acknowledgement that moves another pod to a newer position
+     * is timed from that position's append ({@code catalog.events.ack.lag}; not for the history read at start).
+     */
+    private void record(StreamMessage<String, String, String> message, boolean timed) {
         Map<String, String> fields = message.payload();
         String pod = fields == null ? null : fields.get("pod");
         if (pod == null) {
@@ -266,6 +283,11 @@ public class PodAcks {
         }
         String position = fields.get("position");
         if (position != null && position.matches("\\d+(-\\d+)?")) {
+            String before = timed && !podId.equals(pod) ? tracker.position(pod) : null;
+            if (before != null && FeedPosition.compare(position, before) > 0) {
+                lags.record(Math.max(0, System.currentTimeMillis() - FeedPosition.millis(position)),
+                        TimeUnit.MILLISECONDS);
+            }
             tracker.heard(pod, position);
         }
     }

@@ -36,7 +36,7 @@ public final class WrkBench {
     static final String BARE = "bare app";
     static final String L1_HIT = "L1 hit";
     /** Alternating rounds of the bare app and the L1 hit: the machine's load drifts, the ratio of sums less so. */
-    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
 
     record Target(String name, String group, Pod pod, String path, String expectedTier) {
     }

@@ -152,6 +152,30 @@ class PodAcksTest {
     }
 
     @Test
+    void anotherPodsAcknowledgementIsTimedFromItsEntryOnlyWhenItMovesThatPod() {
+        String b = pod("timed");
+        ack(b, entry());
+        long before = lags().count();
+        String written = entry();
+        ack(b, written);
+        assertThat(lags().count()).as("a newer position: timed once").isEqualTo(before + 1);
+        ack(b, written);
+        ack(b, entry());
+        streams().xadd(ACKS, Map.of("pod", b, "position", written));
+        String newest = entry();
+        ack(b, newest);
+        assertThat(lags().count()).as("a repeated or older position is not timed again").isEqualTo(before + 3);
+        assertThat(lags().max(java.util.concurrent.TimeUnit.SECONDS)).as("from the entry's append, not from the"
+                + " pod's first acknowledgement").isLessThan(WAIT.toSeconds());
+        assertThat(registry.get("catalog.events.ack.send").timer().count()).as("this pod's own sends are timed")
+                .isPositive();
+    }
+
+    private io.micrometer.core.instrument.Timer lags() {
+        return registry.get("catalog.events.ack.lag").timer();
+    }
+
+    @Test
     void aPodThatStopsCleanlyIsForgottenAtOnce() {
         noOtherPods();
         String leaving = pod("leaving");
