@@ -191,6 +191,16 @@ public class CacheCoherence {
     }
 
     /**
+     * Raises the floors of an event applied before this pod started (read by the feed at its start), touching nothing
+     * in L1: a version older than the event, from a replica or DAX that lags behind it, is then not cached.
+     */
+    public void remember(ProductUpdated event) {
+        for (String token : event.tokens()) {
+            floors.raise(token, event.sequence());
+        }
+    }
+
+    /**
      * Whether a value carried by an event read after {@code epochBefore} may go into L1: only while the feed is caught
      * up and L1 was not flushed since.
      */

@@ -48,6 +48,8 @@ public class FeedConsumer {
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
     static final Duration RUN_ID_CHECK = Duration.ofSeconds(1);
     static final String SERVER_INFO = "return redis.call('INFO', 'server')";
+    /** Events before its start whose floors a starting pod raises ({@link #start()}). */
+    static final int REPLAY = 1_000;
 
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
@@ -135,7 +137,7 @@ public class FeedConsumer {
     private void poll() {
         long started = coherence.feedClock();
         if (position == null) {
-            position = new FeedPosition(tail());
+            position = new FeedPosition(start());
         }
         checkRunId();
         if (position.observeMaxDeleted(maxDeleted())) {
@@ -212,11 +214,39 @@ public class FeedConsumer {
         }
     }
 
-    /** The id of the newest entry of the stream, or {@link FeedPosition#START} when it is empty or missing. */
-    String tail() {
+    /**
+     * Where a starting pod begins to read: after the newest entry of the stream ({@link FeedPosition#START} when it is
+     * empty or missing), not at its oldest. The floors of the newest {@link #REPLAY} events before it are raised first
+     * (nothing is put into or dropped from L1): a pod that starts right after a write has no floor for it, and a
+     * replica or DAX that lags behind the write would otherwise hand it the older version to cache, with no event
+     * left to correct it.
+     */
+    String start() {
+        return start(stream);
+    }
+
+    /** As {@link #start()}, on stream {@code key} (a test reads one that no running feed reads). */
+    String start(String key) {
         // XREVRANGE takes the higher bound first: the client sends the range's bounds in the order given
-        List<StreamMessage<String, String, String>> newest = streams.xrevrange(stream, StreamRange.of("+", "-"), 1);
-        return newest == null || newest.isEmpty() ? FeedPosition.START : newest.get(0).id();
+        List<StreamMessage<String, String, String>> newest = streams.xrevrange(key, StreamRange.of("+", "-"), REPLAY);
+        if (newest == null || newest.isEmpty()) {
+            return FeedPosition.START;
+        }
+        int remembered = 0;
+        for (StreamMessage<String, String, String> message : newest) {
+            String payload = message.payload() == null ? null : message.payload().get("event");
+            try {
+                if (payload != null) {
+                    coherence.remember(json.read(payload, ProductUpdated.class));
+                    remembered++;
+                }
+            } catch (RuntimeException unreadable) {
+                // an entry this version cannot read has no floor to raise; the feed reads on from the newest
+            }
+        }
+        LOG.infof("Feed starts after entry %s; floors of the %d events before it raised", newest.get(0).id(),
+                remembered);
+        return newest.get(0).id();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.catalog.rest;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
+import io.catalog.config.CatalogConfig;
 import io.catalog.store.StoreUnavailable;
 import io.catalog.store.StoreUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -39,6 +41,18 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    /** What a 503 tells a client to wait: the store's circuit breaker delay, in whole seconds, at least 1. */
+    private final String retryAfter;
+
+    public ProblemMappers(CatalogConfig config) {
+        this.retryAfter = Long.toString(retryAfterSeconds(config.dynamodb().breaker().delay()));
+    }
+
+    /** {@code delay} rounded up to whole seconds, at least 1: an open breaker fails calls for that long. */
+    static long retryAfterSeconds(Duration delay) {
+        return Math.max(1, (delay.toMillis() + 999) / 1000);
+    }
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
@@ -173,9 +187,9 @@ public class ProblemMappers {
         return unavailableResponse("The catalog's data store is unavailable; retry later");
     }
 
-    private static Response unavailableResponse(String detail) {
+    private Response unavailableResponse(String detail) {
         return Response.fromResponse(Problem.response(503, "unavailable", "Service unavailable", detail))
-                .header(HttpHeaders.RETRY_AFTER, Integer.toString(StoreUnavailable.RETRY_AFTER_SECONDS)).build();
+                .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
     }
 
     @ServerExceptionMapper

@@ -3,12 +3,10 @@ package io.catalog.store;
 /**
  * DynamoDB (or DAX) cannot answer now: a call timed out, the connection failed, the service answered 5xx or kept
  * throttling after the SDK's backoff, or the circuit breaker is open. The one failure the web layer turns into
- * {@code 503} with {@code Retry-After}; anything else a store call throws is a bug or a client error.
+ * {@code 503} with {@code Retry-After} (the breaker's {@code catalog.dynamodb.breaker.delay}); anything else a store call
+ * throws is a bug or a client error.
  */
 public class StoreUnavailable extends RuntimeException {
-
-    /** What a client is told to wait before retrying: about the circuit breaker's delay. */
-    public static final int RETRY_AFTER_SECONDS = 2;
 
     public StoreUnavailable(String operation, Throwable cause) {
         super("DynamoDB " + operation + " unavailable: " + cause, cause);

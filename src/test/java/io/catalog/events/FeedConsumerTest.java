@@ -12,6 +12,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.cache.CacheCoherence;
+import io.catalog.model.Keys;
 import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,6 +45,8 @@ class FeedConsumerTest {
     FeedConsumer feed;
     @Inject
     MeterRegistry registry;
+    @Inject
+    CacheCoherence coherence;
 
     private static String tier(String id) {
         return given().get("/products/{id}", id).then().statusCode(200).extract().header("X-Cache");
@@ -109,14 +113,26 @@ class FeedConsumerTest {
     }
 
     @Test
-    void aStartingPodReadsFromTheStreamsNewestEntry() {
-        // entries without an event field: the running feed skips them
-        LocalStackResource.redis().command("XADD", STREAM, "*", "note", "one");
-        LocalStackResource.redis().command("XADD", STREAM, "*", "note", "two");
+    void aStartingPodReadsFromTheStreamsNewestEntryAndRaisesTheFloorsOfTheEventsBeforeIt() {
+        String id = "feed-" + UUID.randomUUID().toString().substring(0, 8);
+        long sequence = 5_000_000_000L + System.nanoTime() % 1_000_000;
+        String event = "{\"type\":\"ProductUpdated\",\"productId\":\"" + id + "\",\"category\":\"kitchen\","
+                + "\"version\":3,\"sequence\":" + sequence + ",\"price\":21.00,\"previousPrice\":20.00,"
+                + "\"deleted\":false,\"occurredAt\":\"2026-11-26T10:00:00Z\"}";
+        // a stream that no running feed reads: only the start can raise the floor
+        String stream = STREAM + ":" + id;
+        LocalStackResource.redis().command("XADD", stream, "*", "event", event);
+        // entries without an event field, or unreadable: skipped
+        LocalStackResource.redis().command("XADD", stream, "*", "note", "two");
+        LocalStackResource.redis().command("XADD", stream, "*", "event", "{not json");
         // the raw reply of XADD is a bulk string: $<length>, then the id
-        String newest = LocalStackResource.redis().command("XADD", STREAM, "*", "note", "three").split("\r\n")[1];
+        String newest = LocalStackResource.redis().command("XADD", stream, "*", "note", "three").split("\r\n")[1];
+        assertThat(coherence.floors().of(Keys.product(id))).as("before the start").isLessThan(sequence);
 
-        assertThat(feed.tail()).as("where a pod starting now begins: after the newest entry, not at 0-0")
+        assertThat(feed.start(stream)).as("where a pod starting now begins: after the newest entry, not at 0-0")
                 .isEqualTo(newest);
+        assertThat(coherence.floors().of(Keys.product(id))).as("the floor of an event before the start")
+                .isEqualTo(sequence);
+        assertThat(coherence.floors().of(Keys.category("kitchen"))).isGreaterThanOrEqualTo(sequence);
     }
 }
