@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,6 +38,7 @@ import io.catalog.support.Json;
 import io.catalog.support.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
@@ -70,6 +72,10 @@ public class CatalogWriter {
     private final String currency;
     private final int concurrency;
     private final Counter coalesced;
+    /** Where a write's time goes, per step: {@code catalog.write.steps{step}}. */
+    private final Timer readStep;
+    private final Timer putStep;
+    private final Timer publishStep;
     /** The trace context events carry when tracing is on; a field to keep the hook small. */
     @Inject
     Tracing tracing = Tracing.OFF;
@@ -90,6 +96,17 @@ public class CatalogWriter {
         this.coalesced = Counter.builder("catalog.outbox.coalesced")
                 .description("Pending events dropped from a hot item's outbox because newer ones supersede them")
                 .register(registry);
+        this.readStep = step("read", "the strongly consistent read of the item and the sequence reservation, at once",
+                registry);
+        this.putStep = step("put", "the conditional put of the item with its event in the outbox", registry);
+        this.publishStep = step("publish", "the publish: counters and the L2 marker at once, the summaries' script,"
+                + " the stream append (the wait for the other pods after it: catalog.events.ack.wait)", registry);
+    }
+
+    private static Timer step(String step, String what, MeterRegistry registry) {
+        return Timer.builder("catalog.write.steps").tag("step", step)
+                .description("The steps of an admin write before its acknowledgement; this one: " + what)
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
     }
 
     @WithSpan("catalog.write")
@@ -124,7 +141,10 @@ public class CatalogWriter {
      */
     private Uni<WriteResult> attempt(String id, String ifMatch, ProductChange change, int attempt) {
         long epoch = coherence.l1().epoch();
+        long started = System.nanoTime();
         return Uni.combine().all().unis(store.read(id, true), counters.reserve(1)).asTuple().chain(both -> {
+            long read = System.nanoTime();
+            readStep.record(read - started, TimeUnit.NANOSECONDS);
             Optional<StoredProduct> current = both.getItem1();
             if (current.isPresent() && both.getItem2() <= current.get().product().sequence()) {
                 // reserved before a concurrent write that the read already shows took a newer sequence: writing with
@@ -143,6 +163,7 @@ public class CatalogWriter {
             }
             StoredProduct written = apply(id, current, next.get(), both.getItem2());
             return write(written, current).chain(ok -> {
+                putStep.record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
                 if (ok) {
                     return published(List.of(written), epoch).replaceWith(result(live, written));
                 }
@@ -268,7 +289,9 @@ public class CatalogWriter {
             coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
                     documents.of(item.id(), Optional.of(item)), epoch);
         }
+        long started = System.nanoTime();
         return relay.publish(written, false)
+                .onTermination().invoke(() -> publishStep.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
                 .ifNoItem().after(PUBLISH_WAIT).fail()
                 .onFailure().invoke(f -> LOG.warnf(f, "Publishing %d event(s) failed; the relay will retry: %s",
                         written.size(), f.toString()))

@@ -75,7 +75,9 @@ class PropagationIT {
             }
             podMetrics = cluster.pods().stream().flatMap(p -> List.of(quantiles(p, "catalog_events_propagation_seconds"),
                     quantiles(p, "catalog_events_delivery_seconds"), quantiles(p, "catalog_events_ack_wait_seconds"),
-                    quantiles(p, "catalog_events_ack_lag_seconds"), quantiles(p, "catalog_events_ack_send_seconds"),
+                    quantiles(p, "catalog_events_ack_lag_seconds"),
+                    quantiles(p, "catalog_write_steps_seconds", "read"), quantiles(p, "catalog_write_steps_seconds", "put"),
+                    quantiles(p, "catalog_write_steps_seconds", "publish"), quantiles(p, "catalog_events_ack_send_seconds"),
                     ackTimeouts(p)).stream()).toList();
         }
         delaysMicros.sort(Long::compare);
@@ -90,7 +92,10 @@ class PropagationIT {
                 + " stream (Redis' clock, whole milliseconds) to applied (catalog_events_delivery_seconds); a write's"
                 + " wait for the other pods' acknowledgements (catalog_events_ack_wait_seconds); an entry's append"
                 + " until this pod read another pod's acknowledgement of it (catalog_events_ack_lag_seconds); the"
-                + " round trip of this pod's own acknowledgement (catalog_events_ack_send_seconds); and the waits that"
+                + " round trip of this pod's own acknowledgement (catalog_events_ack_send_seconds); the steps of its"
+                + " writes before the wait (catalog_write_steps_seconds: read = consistent read and sequence"
+                + " reservation at once, put = conditional put, publish = counters and L2 marker, summaries, stream"
+                + " append); and the waits that"
                 + " ran out (catalog_events_ack_timeouts_total). Timers are Micrometer's, over its last two minutes"
                 + " (the warm-up's changes included):\n\n" + String.join("\n", podMetrics) + "\n";
         System.out.println(report);
@@ -119,9 +124,18 @@ class PropagationIT {
 
     /** A timer's quantiles on this pod, as its Prometheus endpoint reports them. */
     private static String quantiles(Pod pod, String timer) {
+        return quantiles(pod, timer, null);
+    }
+
+    /** As {@link #quantiles(Pod, String)}, of the series whose {@code step} tag is {@code step} (when not null). */
+    private static String quantiles(Pod pod, String timer, String step) {
         String metrics = pod.get("/q/metrics").body();
-        StringBuilder line = new StringBuilder("- " + pod.name() + " " + timer + ":");
-        metrics.lines().filter(l -> l.startsWith(timer + "{") && l.contains("quantile="))
+        StringBuilder line = new StringBuilder("- " + pod.name() + " " + timer + (step == null ? ""
+                : "{step=" + step
+                        + "}")
+                + ":");
+        metrics.lines().filter(l -> l.startsWith(timer + "{") && l.contains("quantile=")
+                && (step == null || l.contains("step=\"" + step + "\"")))
                 .forEach(l -> {
                     String quantile = l.replaceAll(".*quantile=\"([0-9.]+)\".*", "$1");
                     double seconds = Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1));

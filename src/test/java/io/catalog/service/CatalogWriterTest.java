@@ -55,6 +55,9 @@ class CatalogWriterTest {
     @Inject
     CounterStore counters;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     private static String id(String hint) {
         return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
@@ -69,6 +72,29 @@ class CatalogWriterTest {
 
     private StoredProduct stored(String id) {
         return await(store.read(id, true)).orElseThrow();
+    }
+
+    private long steps(String step) {
+        return registry.get("catalog.write.steps").tag("step", step).timer().count();
+    }
+
+    @Test
+    void eachStepOfAWriteIsTimed() {
+        String id = id("steps");
+        await(writer.put(id, "Stool", "office", exact("4"), null));
+        long read = steps("read");
+        long put = steps("put");
+        long publish = steps("publish");
+
+        await(writer.patchPrice(id, exact("5"), null));
+        assertThat(steps("read")).isEqualTo(read + 1);
+        assertThat(steps("put")).isEqualTo(put + 1);
+        assertThat(steps("publish")).isEqualTo(publish + 1);
+
+        assertThat(await(writer.patchPrice(id, exact("6"), "\"not-the-etag\"")).status())
+                .isEqualTo(Status.PRECONDITION_FAILED);
+        assertThat(steps("read")).as("a refused write still read").isEqualTo(read + 2);
+        assertThat(steps("put")).as("but put nothing").isEqualTo(put + 1);
     }
 
     @Test
