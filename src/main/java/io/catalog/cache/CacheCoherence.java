@@ -28,7 +28,7 @@ public class CacheCoherence {
 
     private static final Logger LOG = Logger.getLogger(CacheCoherence.class);
     /** How long floors are remembered: far longer than any L1 entry lives, and than DynamoDB's replication lag. */
-    static final Duration FLOOR_RETENTION = Duration.ofMinutes(10);
+    public static final Duration FLOOR_RETENTION = Duration.ofMinutes(10);
 
     private final L1Cache l1;
     private final Floors floors;

@@ -29,9 +29,11 @@ import com.github.benmanes.caffeine.cache.Ticker;
 public final class Floors {
 
     private final Cache<String, Long> floors;
+    private final long maximumSize;
     private final AtomicLong lowWater = new AtomicLong();
 
     public Floors(Duration retention, long maximumSize, Ticker ticker) {
+        this.maximumSize = maximumSize;
         this.floors = Caffeine.newBuilder().expireAfterWrite(retention).maximumSize(maximumSize).ticker(ticker)
                 .evictionListener((String token, Long floor, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE && floor != null) {
@@ -92,6 +94,11 @@ public final class Floors {
     }
 
     /** Number of floors kept (for tests and metrics). */
+    /** The most floors kept at once. */
+    public long maximumSize() {
+        return maximumSize;
+    }
+
     public long size() {
         floors.cleanUp();
         return floors.estimatedSize();

@@ -48,7 +48,7 @@ public class FeedConsumer {
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
     static final Duration RUN_ID_CHECK = Duration.ofSeconds(1);
     static final String SERVER_INFO = "return redis.call('INFO', 'server')";
-    /** Events before its start whose floors a starting pod raises ({@link #start()}). */
+    /** The most events before its start whose floors a starting pod raises ({@link #start()}). */
     static final int REPLAY = 1_000;
 
     private final RedisDataSource redis;
@@ -71,6 +71,8 @@ public class FeedConsumer {
     private final PodAcks acks;
     private volatile boolean healthy;
     private FeedPosition position;
+    /** Where {@link #onStart} found the stream's end, for the first round; {@code null} if it could not. */
+    private volatile String startedAfter;
     private long runIdCheckedAt;
     /** Tells the pod's own listeners (the live price stream) of each applied event; a field to keep the hook small. */
     @Inject
@@ -114,8 +116,19 @@ public class FeedConsumer {
                 .description("Time since this pod last read the feed successfully").register(registry);
     }
 
+    /**
+     * Raises the floors of the recent events ({@link #start()}) before the HTTP server takes requests (Quarkus fires
+     * the start-up event first), then starts the feed's rounds. Redis down or slow at start: the first round tries
+     * again, and until it succeeds L1 is not trusted anyway.
+     */
     void onStart(@Observes StartupEvent event) {
         if (enabled) {
+            try {
+                startedAfter = start();
+            } catch (RuntimeException e) {
+                LOG.infof("Floors of the recent events not raised at start-up (the feed's first read will): %s",
+                        RedisFailure.of(e).detail());
+            }
             worker.start();
         }
     }
@@ -137,7 +150,8 @@ public class FeedConsumer {
     private void poll() {
         long started = coherence.feedClock();
         if (position == null) {
-            position = new FeedPosition(start());
+            String after = startedAfter;
+            position = new FeedPosition(after != null ? after : start());
         }
         checkRunId();
         if (position.observeMaxDeleted(maxDeleted())) {
@@ -216,10 +230,12 @@ public class FeedConsumer {
 
     /**
      * Where a starting pod begins to read: after the newest entry of the stream ({@link FeedPosition#START} when it is
-     * empty or missing), not at its oldest. The floors of the newest {@link #REPLAY} events before it are raised first
-     * (nothing is put into or dropped from L1): a pod that starts right after a write has no floor for it, and a
-     * replica or DAX that lags behind the write would otherwise hand it the older version to cache, with no event
-     * left to correct it.
+     * empty or missing), not at its oldest. First it raises the floors of the events of the last
+     * {@link CacheCoherence#FLOOR_RETENTION} before that entry ({@link CacheCoherence#remember}: nothing is put into or
+     * dropped from L1), at most {@link #REPLAY} of them and at most an eighth of the floors this pod may keep: a pod
+     * that starts right after a write has no floor for it, and a replica or DAX that lags behind the write would
+     * otherwise hand it the older version to cache, with no event left to correct it. Entries it cannot read are
+     * skipped (they have no floor to raise) and counted in the log line.
      */
     String start() {
         return start(stream);
@@ -227,25 +243,37 @@ public class FeedConsumer {
 
     /** As {@link #start()}, on stream {@code key} (a test reads one that no running feed reads). */
     String start(String key) {
+        int most = (int) Math.max(1, Math.min(REPLAY, coherence.floors().maximumSize() / 8));
         // XREVRANGE takes the higher bound first: the client sends the range's bounds in the order given
-        List<StreamMessage<String, String, String>> newest = streams.xrevrange(key, StreamRange.of("+", "-"), REPLAY);
+        List<StreamMessage<String, String, String>> newest = streams.xrevrange(key, StreamRange.of("+", "-"), most);
         if (newest == null || newest.isEmpty()) {
             return FeedPosition.START;
         }
+        // the age by this pod's clock against Redis' (the ids' time): a skew of seconds matters little against minutes
+        long oldest = System.currentTimeMillis() - CacheCoherence.FLOOR_RETENTION.toMillis();
         int remembered = 0;
+        int unreadable = 0;
         for (StreamMessage<String, String, String> message : newest) {
-            String payload = message.payload() == null ? null : message.payload().get("event");
-            try {
-                if (payload != null) {
-                    coherence.remember(json.read(payload, ProductUpdated.class));
-                    remembered++;
-                }
-            } catch (RuntimeException unreadable) {
-                // an entry this version cannot read has no floor to raise; the feed reads on from the newest
+            if (entryMillis(message.id()) < oldest) {
+                break;
             }
+            String payload = message.payload() == null ? null : message.payload().get("event");
+            if (payload == null) {
+                continue;
+            }
+            ProductUpdated event;
+            try {
+                event = json.read(payload, ProductUpdated.class);
+                event.tokens();
+            } catch (RuntimeException e) {
+                unreadable++;
+                continue;
+            }
+            coherence.remember(event);
+            remembered++;
         }
-        LOG.infof("Feed starts after entry %s; floors of the %d events before it raised", newest.get(0).id(),
-                remembered);
+        LOG.infof("Feed starts after entry %s; floors of the %d events of the last %s before it raised (%d unreadable"
+                + " skipped)", newest.get(0).id(), remembered, CacheCoherence.FLOOR_RETENTION, unreadable);
         return newest.get(0).id();
     }
 

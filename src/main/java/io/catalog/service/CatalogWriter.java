@@ -72,6 +72,7 @@ public class CatalogWriter {
     private final String currency;
     private final int concurrency;
     private final Counter coalesced;
+    private final Counter unwaited;
     /** Where a write's time goes, per step: {@code catalog.write.steps{step}}. */
     private final Timer readStep;
     private final Timer putStep;
@@ -96,11 +97,18 @@ public class CatalogWriter {
         this.coalesced = Counter.builder("catalog.outbox.coalesced")
                 .description("Pending events dropped from a hot item's outbox because newer ones supersede them")
                 .register(registry);
+        this.unwaited = Counter.builder("catalog.events.ack.unwaited")
+                .description("Writes acknowledged without waiting for the other pods because their publish failed or"
+                        + " ran past its time (Redis or EventBridge down or slow): the relay publishes them later and"
+                        + " the other pods apply them within their propagation window")
+                .register(registry);
         this.readStep = step("read", "the strongly consistent read of the item and the sequence reservation, at once",
                 registry);
-        this.putStep = step("put", "the conditional put of the item with its event in the outbox", registry);
-        this.publishStep = step("publish", "the publish: counters and the L2 marker at once, the summaries' script,"
-                + " the stream append (the wait for the other pods after it: catalog.events.ack.wait)", registry);
+        this.putStep = step("put", "building the new item and its event, and the conditional put of the item with"
+                + " the event in its outbox", registry);
+        this.publishStep = step("publish", "the publish of one write's event: counters and the L2 marker at once, the"
+                + " summaries' script, the stream append (the wait for the other pods after it:"
+                + " catalog.events.ack.wait; a batch's publish is not timed here)", registry);
     }
 
     private static Timer step(String step, String what, MeterRegistry registry) {
@@ -165,7 +173,7 @@ public class CatalogWriter {
             return write(written, current).chain(ok -> {
                 putStep.record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
                 if (ok) {
-                    return published(List.of(written), epoch).replaceWith(result(live, written));
+                    return published(List.of(written), epoch, publishStep).replaceWith(result(live, written));
                 }
                 if (ifMatch != null) {
                     return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
@@ -244,7 +252,7 @@ public class CatalogWriter {
                         publishable, results))
                 .merge(concurrency)
                 .collect().last()
-                .chain(() -> published(publishable, epoch))
+                .chain(() -> published(publishable, epoch, null))
                 .replaceWith(results);
     }
 
@@ -278,9 +286,12 @@ public class CatalogWriter {
     /**
      * Publishes what was written and waits until every other live pod has applied it (at most
      * {@code catalog.events.ack-timeout}), so that a read sent after the acknowledgement, to any pod that acknowledged,
-     * gets it or newer. A publish that fails or runs out of time is left to the relay, and not waited for.
+     * gets it or newer. A publish that fails or runs out of time is left to the relay, and not waited for (counted:
+     * {@code catalog.events.ack.unwaited}).
+     *
+     * @param step the timer of the publish step ({@code catalog.write.steps}), or {@code null} for a batch
      */
-    private Uni<Void> published(List<StoredProduct> written, long epoch) {
+    private Uni<Void> published(List<StoredProduct> written, long epoch, Timer step) {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -291,10 +302,17 @@ public class CatalogWriter {
         }
         long started = System.nanoTime();
         return relay.publish(written, false)
-                .onTermination().invoke(() -> publishStep.record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+                .onTermination().invoke(() -> {
+                    if (step != null) {
+                        step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    }
+                })
                 .ifNoItem().after(PUBLISH_WAIT).fail()
-                .onFailure().invoke(f -> LOG.warnf(f, "Publishing %d event(s) failed; the relay will retry: %s",
-                        written.size(), f.toString()))
+                .onFailure().invoke(f -> {
+                    unwaited.increment();
+                    LOG.warnf(f, "Publishing %d event(s) failed; the relay will retry: %s", written.size(),
+                            f.toString());
+                })
                 .onFailure().recoverWithNull()
                 .chain(acks::await);
     }

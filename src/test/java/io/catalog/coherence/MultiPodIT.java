@@ -249,8 +249,11 @@ class MultiPodIT {
 
         killRedis();
         try {
+            double unwaited = unwaited(a());
             JsonNode written = client.patchPrice(a(), id, "21.00");
             assertThat(written.get("version").asLong()).isEqualTo(2);
+            assertThat(unwaited(a())).as("acknowledged without waiting for the other pods: counted")
+                    .isEqualTo(unwaited + 1);
             for (Pod pod : cluster.pods()) {
                 var ready = pod.get("/q/health/ready");
                 assertThat(ready.statusCode()).as("%s stays ready without Redis", pod).isEqualTo(200);
@@ -268,6 +271,12 @@ class MultiPodIT {
 
         client.patchPrice(cluster.pod(1), id, "22.00");
         everyPodServes(id, "22.00");
+    }
+
+    /** The writes a pod acknowledged without waiting for the others, its publish having failed. */
+    private static double unwaited(Pod pod) {
+        return pod.get("/q/metrics").body().lines().filter(l -> l.startsWith("catalog_events_ack_unwaited_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /**

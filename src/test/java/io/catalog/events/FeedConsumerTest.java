@@ -113,7 +113,7 @@ class FeedConsumerTest {
     }
 
     @Test
-    void aStartingPodReadsFromTheStreamsNewestEntryAndRaisesTheFloorsOfTheEventsBeforeIt() {
+    void aStartingPodReadsFromTheStreamsNewestEntryAndRaisesTheFloorsOfTheRecentEventsBeforeIt() {
         String id = "feed-" + UUID.randomUUID().toString().substring(0, 8);
         long sequence = 5_000_000_000L + System.nanoTime() % 1_000_000;
         String event = "{\"type\":\"ProductUpdated\",\"productId\":\"" + id + "\",\"category\":\"kitchen\","
@@ -121,6 +121,10 @@ class FeedConsumerTest {
                 + "\"deleted\":false,\"occurredAt\":\"2026-11-26T10:00:00Z\"}";
         // a stream that no running feed reads: only the start can raise the floor
         String stream = STREAM + ":" + id;
+        String old = id + "-old";
+        long elevenMinutesAgo = System.currentTimeMillis() - Duration.ofMinutes(11).toMillis();
+        LocalStackResource.redis().command("XADD", stream, elevenMinutesAgo + "-0", "event",
+                event.replace(id, old));
         LocalStackResource.redis().command("XADD", stream, "*", "event", event);
         // entries without an event field, or unreadable: skipped
         LocalStackResource.redis().command("XADD", stream, "*", "note", "two");
@@ -134,5 +138,7 @@ class FeedConsumerTest {
         assertThat(coherence.floors().of(Keys.product(id))).as("the floor of an event before the start")
                 .isEqualTo(sequence);
         assertThat(coherence.floors().of(Keys.category("kitchen"))).isGreaterThanOrEqualTo(sequence);
+        assertThat(coherence.floors().of(Keys.product(old))).as("an event older than the floors' retention: no floor")
+                .isLessThan(sequence);
     }
 }

@@ -165,10 +165,6 @@ class PodAcksTest {
         String newest = entry();
         ack(b, newest);
         assertThat(lags().count()).as("a repeated or older position is not timed again").isEqualTo(before + 3);
-        assertThat(lags().max(java.util.concurrent.TimeUnit.SECONDS)).as("from the entry's append, not from the"
-                + " pod's first acknowledgement").isLessThan(WAIT.toSeconds());
-        assertThat(registry.get("catalog.events.ack.send").timer().count()).as("this pod's own sends are timed")
-                .isPositive();
     }
 
     private io.micrometer.core.instrument.Timer lags() {
