@@ -41,15 +41,9 @@ class AckWaitIT {
         }
     }
 
-    /** A metric of a pod's {@code /q/metrics} (the sum of its series). */
-    static double metric(Pod pod, String name) {
-        return pod.get("/q/metrics").body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-    }
-
     private static void awaitKnownPods(Pod pod, int expected) {
         await(pod + " knows " + expected + " other live pod(s)").atMost(Duration.ofSeconds(20))
-                .pollInterval(Duration.ofMillis(50)).until(() -> metric(pod, "catalog_events_ack_pods") == expected);
+                .pollInterval(Duration.ofMillis(50)).until(() -> pod.metric("catalog_events_ack_pods") == expected);
     }
 
     @Test
@@ -61,7 +55,7 @@ class AckWaitIT {
         client.put(writer, id, "acks", "1.00");
         client.warm(List.of(writer, live, frozen), id, MultiPodIT.BOUND);
         awaitKnownPods(writer, 2);
-        double timeoutsBefore = metric(writer, "catalog_events_ack_timeouts_total");
+        double timeoutsBefore = writer.metric("catalog_events_ack_timeouts_total");
         List<Long> frozenMillis = new ArrayList<>();
         int[] price = { 100 };
         frozen.signal("STOP");
@@ -71,10 +65,10 @@ class AckWaitIT {
                         long started = System.nanoTime();
                         client.patchPrice(writer, id, price(price[0]++));
                         frozenMillis.add((System.nanoTime() - started) / 1_000_000);
-                        return metric(writer, "catalog_events_ack_timeouts_total") > timeoutsBefore;
+                        return writer.metric("catalog_events_ack_timeouts_total") > timeoutsBefore;
                     });
             awaitKnownPods(writer, 1);
-            double timeoutsForgotten = metric(writer, "catalog_events_ack_timeouts_total");
+            double timeoutsForgotten = writer.metric("catalog_events_ack_timeouts_total");
             List<Long> forgottenMillis = new ArrayList<>();
             List<String> written = new ArrayList<>();
             List<String> readRightAfter = new ArrayList<>();
@@ -88,7 +82,7 @@ class AckWaitIT {
             }
             System.out.printf("AckWaitIT (ack timeout %s): PATCH while %s is frozen and live: %s ms; once forgotten: %s ms%n",
                     ACK_TIMEOUT, frozen, frozenMillis, forgottenMillis);
-            assertThat(metric(writer, "catalog_events_ack_timeouts_total")).as("no timeout once it is forgotten")
+            assertThat(writer.metric("catalog_events_ack_timeouts_total")).as("no timeout once it is forgotten")
                     .isEqualTo(timeoutsForgotten);
             assertThat(readRightAfter).as("%s read right after each acknowledgement", live).isEqualTo(written);
         } finally {

@@ -174,10 +174,7 @@ class MultiPodIT {
     }
 
     private static double summaryStoreWork(Pod pod) {
-        return pod.get("/q/metrics").body().lines()
-                .filter(l -> l.startsWith("catalog_summaries_repairs_total")
-                        || l.startsWith("catalog_summaries_store_reads_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return pod.metric("catalog_summaries_repairs_total", "catalog_summaries_store_reads_total");
     }
 
     /**
@@ -275,8 +272,7 @@ class MultiPodIT {
 
     /** The writes a pod acknowledged without waiting for the others, its publish having failed. */
     private static double unwaited(Pod pod) {
-        return pod.get("/q/metrics").body().lines().filter(l -> l.startsWith("catalog_events_ack_unwaited_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return pod.metric("catalog_events_ack_unwaited_total");
     }
 
     /**

@@ -117,9 +117,7 @@ class PropagationIT {
 
     /** The writes on this pod whose wait for the other pods' acknowledgements ran out. */
     private static String ackTimeouts(Pod pod) {
-        return "- " + pod.name() + " catalog_events_ack_timeouts_total: " + pod.get("/q/metrics").body().lines()
-                .filter(l -> l.startsWith("catalog_events_ack_timeouts_total")).map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                .findFirst().orElse("?");
+        return "- " + pod.name() + " catalog_events_ack_timeouts_total: " + pod.metric("catalog_events_ack_timeouts_total");
     }
 
     /** A timer's quantiles on this pod, as its Prometheus endpoint reports them. */

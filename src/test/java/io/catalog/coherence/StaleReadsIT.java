@@ -55,8 +55,7 @@ class StaleReadsIT {
     }
 
     private static double storeLoads(Pod pod) {
-        return pod.get("/q/metrics").body().lines().filter(l -> l.startsWith("catalog_store_loads_total"))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        return pod.metric("catalog_store_loads_total");
     }
 
     @Test
@@ -84,7 +83,7 @@ class StaleReadsIT {
     }
 
     private static double ackTimeouts() {
-        return cluster.pods().stream().mapToDouble(p -> AckWaitIT.metric(p, "catalog_events_ack_timeouts_total"))
+        return cluster.pods().stream().mapToDouble(p -> p.metric("catalog_events_ack_timeouts_total"))
                 .sum();
     }
 

@@ -110,6 +110,18 @@ public final class Pod implements AutoCloseable {
         }
     }
 
+    /**
+     * The sum of every series of these metrics in the pod's {@code /q/metrics} (Prometheus names, e.g.
+     * {@code catalog_store_loads_total}); 0 for a metric the pod has not registered.
+     */
+    public double metric(String... names) {
+        java.util.List<String> wanted = java.util.List.of(names);
+        return get("/q/metrics").body().lines().filter(l -> !l.startsWith("#")).filter(l -> {
+            int end = l.indexOf('{') >= 0 ? l.indexOf('{') : l.indexOf(' ');
+            return end > 0 && wanted.contains(l.substring(0, end));
+        }).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** Sends signal {@code name} ({@code STOP}, {@code CONT}, {@code KILL} ...) to the pod's process, for real. */
     public void signal(String name) {
         process.signal(name);
