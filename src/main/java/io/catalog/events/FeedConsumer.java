@@ -1,5 +1,6 @@
 package io.catalog.events;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -14,11 +15,14 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.CachedValue;
 import io.catalog.cache.L2Cache;
 import io.catalog.cache.ProductValues;
 import io.catalog.cache.SummaryCoherence;
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
+import io.catalog.model.SummaryState;
 import io.catalog.support.Json;
 import io.catalog.support.RedisFailure;
 import io.micrometer.core.instrument.Counter;
@@ -123,6 +127,7 @@ public class FeedConsumer {
      */
     void onStart(@Observes StartupEvent event) {
         if (enabled) {
+            prime();
             try {
                 startedAfter = start();
             } catch (RuntimeException e) {
@@ -225,6 +230,26 @@ public class FeedConsumer {
         } catch (RuntimeException e) {
             lost("unreadable entry " + message.id() + " skipped");
             return null;
+        }
+    }
+
+    /**
+     * Runs the apply path's reading and rendering once, on a made-up event, before the first real one: an event
+     * written and read back, the document it carries prepared, a summaries field read. Nothing is applied (no floor,
+     * no L1 entry, no listener told). Without it the first event a fresh pod applied paid for class loading and
+     * Jackson's (de)serializer construction, longer than the writer's 100 ms wait for it
+     * ({@code catalog.events.ack-timeout}), so the first write after every pod start was counted as a timeout.
+     */
+    void prime() {
+        try {
+            Product product = new Product("prime", "prime", "prime", BigDecimal.ONE, "EUR", 1, Instant.EPOCH, 1);
+            ProductUpdated event = json.read(json.write(ProductUpdated.of(product, null, false, null)),
+                    ProductUpdated.class);
+            values.of(event).ifPresent(CachedValue::body);
+            event.tokens();
+            json.read(json.write(List.of(new SummaryState("prime", 1, 1, 1, 1, 1))), SummaryState[].class);
+        } catch (RuntimeException e) {
+            LOG.debugf("Priming the feed's apply path failed (the first event pays for it): %s", e.toString());
         }
     }
 

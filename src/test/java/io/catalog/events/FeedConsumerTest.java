@@ -141,4 +141,17 @@ class FeedConsumerTest {
         assertThat(coherence.floors().of(Keys.product(old))).as("an event older than the floors' retention: no floor")
                 .isLessThan(sequence);
     }
+
+    /** The made-up event of {@link FeedConsumer#prime} (sequence 1), run at start-up and here again, leaves no trace. */
+    @Test
+    void primingTheApplyPathAppliesNothing() {
+        double applied = registry.get("catalog.events.applied").counter().count();
+
+        feed.prime();
+
+        assertThat(coherence.l1().prepared(Keys.product("prime"))).as("nothing put into L1").isNull();
+        assertThat(coherence.floors().of(Keys.product("prime"))).as("no floor raised").isLessThan(1);
+        assertThat(coherence.floors().of(Keys.category("prime"))).isLessThan(1);
+        assertThat(registry.get("catalog.events.applied").counter().count()).isEqualTo(applied);
+    }
 }
