@@ -84,7 +84,7 @@ class CheckoutThrottlingTest {
     @Test
     void keysUnprocessedForAWhileAreAskedAgain() {
         String id = createUnique("unproc", uniqueCategory("unproc"), "3.00");
-        ProxiedStack.proxy.inject(Fault.UNPROCESSED, ATTEMPTS - 1);
+        ProxiedStack.proxy.inject(Fault.UNPROCESSED, ATTEMPTS - 1, id);
         Response response = quote(id);
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(response.jsonPath().getString("total")).isEqualTo("6.00");
@@ -94,7 +94,7 @@ class CheckoutThrottlingTest {
     @Test
     void keysThatStayUnprocessedAre503WithRetryAfterAfterBoundedAttempts() {
         String id = createUnique("unproc", uniqueCategory("unproc"), "3.00");
-        ProxiedStack.proxy.inject(Fault.UNPROCESSED, Integer.MAX_VALUE);
+        ProxiedStack.proxy.inject(Fault.UNPROCESSED, Integer.MAX_VALUE, id);
         Response response = quote(id);
         assertProblem(response, 503);
         assertThat(response.header("Retry-After")).isNotBlank();
@@ -106,7 +106,7 @@ class CheckoutThrottlingTest {
     @Test
     void throttledBatchReadsAre503WithRetryAfter() {
         String id = createUnique("throttle", uniqueCategory("throttle"), "3.00");
-        ProxiedStack.proxy.inject(Fault.THROTTLED, Integer.MAX_VALUE);
+        ProxiedStack.proxy.inject(Fault.THROTTLED, Integer.MAX_VALUE, id);
         Response response = quote(id);
         assertProblem(response, 503);
         assertThat(response.header("Retry-After")).isNotBlank();

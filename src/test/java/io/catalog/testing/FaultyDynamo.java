@@ -53,6 +53,8 @@ public final class FaultyDynamo implements AutoCloseable {
     private final AtomicInteger faultsLeft = new AtomicInteger();
     private final Map<String, AtomicInteger> batchGetsById = new ConcurrentHashMap<>();
     private volatile Fault fault = Fault.UNPROCESSED;
+    /** The item whose calls get the faults, or {@code null} for any call. */
+    private volatile String faultedId;
 
     private FaultyDynamo(URI target) throws IOException {
         this.target = target;
@@ -75,9 +77,14 @@ public final class FaultyDynamo implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    /** Answers the next {@code times} BatchGetItem calls with {@code fault}. */
-    public void inject(Fault fault, int times) {
+    /**
+     * Answers the next {@code times} BatchGetItem calls that ask for item {@code id} with {@code fault} (any call when
+     * {@code id} is {@code null}): a read of the service's own in the background (the outbox relay's sweep) does not
+     * use up a fault meant for the test's request.
+     */
+    public void inject(Fault fault, int times, String id) {
         this.fault = fault;
+        this.faultedId = id;
         faultsLeft.set(times);
     }
 
@@ -91,13 +98,17 @@ public final class FaultyDynamo implements AutoCloseable {
         return count == null ? 0 : count.get();
     }
 
-    private void count(byte[] body) throws IOException {
+    /** Counts the call for each item it asks for; answers those items. */
+    private Set<String> count(byte[] body) throws IOException {
+        Set<String> ids = new java.util.HashSet<>();
         for (JsonNode table : JSON.readTree(body).path("RequestItems")) {
             for (JsonNode key : table.path("Keys")) {
                 String id = key.path("id").path("S").asText();
+                ids.add(id);
                 batchGetsById.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
             }
         }
+        return ids;
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -108,8 +119,9 @@ public final class FaultyDynamo implements AutoCloseable {
             }
             String operation = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             if (operation != null && operation.endsWith(".BatchGetItem")) {
-                count(body);
-                if (faultsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                Set<String> ids = count(body);
+                String only = faultedId;
+                if ((only == null || ids.contains(only)) && faultsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     answerFault(exchange, body);
                     return;
                 }
