@@ -93,12 +93,12 @@ public final class Floors {
         return floors.asMap().containsKey(token);
     }
 
-    /** Number of floors kept (for tests and metrics). */
     /** The most floors kept at once. */
     public long maximumSize() {
         return maximumSize;
     }
 
+    /** Number of floors kept (for tests and metrics). */
     public long size() {
         floors.cleanUp();
         return floors.estimatedSize();

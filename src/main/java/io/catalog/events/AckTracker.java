@@ -61,31 +61,19 @@ final class AckTracker {
 
     /** Pod {@code pod} has applied every entry up to {@code position}; heard now. */
     void heard(String pod, String position) {
-        List<CompletableFuture<Void>> released;
         if (self.equals(pod)) {
-            synchronized (this) {
-                if (selfPosition == null || FeedPosition.compare(position, selfPosition) > 0) {
-                    selfPosition = position;
-                }
-                released = releasable();
-            }
-            released.forEach(w -> w.complete(null));
+            update(() -> selfPosition = newer(selfPosition, position));
             return;
         }
-        synchronized (this) {
+        update(() -> {
             Heard before = pods.get(pod);
-            String newest = before != null && FeedPosition.compare(before.position(), position) > 0
-                    ? before.position()
-                    : position;
-            pods.put(pod, new Heard(newest, ticker.read()));
+            pods.put(pod, new Heard(newer(before == null ? null : before.position(), position), ticker.read()));
             if (pods.size() > maxPods) {
                 Iterator<String> leastRecent = pods.keySet().iterator();
                 leastRecent.next();
                 leastRecent.remove();
             }
-            released = releasable();
-        }
-        released.forEach(w -> w.complete(null));
+        });
     }
 
     /**
@@ -95,35 +83,35 @@ final class AckTracker {
      * entry may not be known yet.
      */
     void listened(String acksId) {
-        List<CompletableFuture<Void>> released;
-        synchronized (this) {
-            if (listened == null || FeedPosition.compare(acksId, listened) > 0) {
-                listened = acksId;
-            }
-            released = releasable();
-        }
-        released.forEach(w -> w.complete(null));
+        update(() -> listened = newer(listened, acksId));
     }
 
     /** Pod {@code pod} stopped (it said so): forgotten now. */
     void left(String pod) {
+        update(() -> pods.remove(pod));
+    }
+
+    /** Forgets the pods not heard within the liveness period; call only when every acknowledgement has been read. */
+    void forgetSilent() {
+        update(() -> {
+            long now = ticker.read();
+            pods.values().removeIf(h -> now - h.at() >= livenessNanos);
+        });
+    }
+
+    /** Makes {@code change} under the lock, then completes, outside it, the waiters that the change released. */
+    private void update(Runnable change) {
         List<CompletableFuture<Void>> released;
         synchronized (this) {
-            pods.remove(pod);
+            change.run();
             released = releasable();
         }
         released.forEach(w -> w.complete(null));
     }
 
-    /** Forgets the pods not heard within the liveness period; call only when every acknowledgement has been read. */
-    void forgetSilent() {
-        List<CompletableFuture<Void>> released;
-        synchronized (this) {
-            long now = ticker.read();
-            pods.values().removeIf(h -> now - h.at() >= livenessNanos);
-            released = releasable();
-        }
-        released.forEach(w -> w.complete(null));
+    /** The later of two positions ({@code known} may be {@code null}: nothing known yet). */
+    private static String newer(String known, String position) {
+        return known != null && FeedPosition.compare(known, position) > 0 ? known : position;
     }
 
     /**

@@ -286,16 +286,13 @@ public class FeedConsumer {
             if (payload == null) {
                 continue;
             }
-            ProductUpdated event;
             try {
-                event = json.read(payload, ProductUpdated.class);
-                event.tokens();
+                // an event this version cannot read, or one without a category, has no floor to raise
+                coherence.remember(json.read(payload, ProductUpdated.class));
+                remembered++;
             } catch (RuntimeException e) {
                 unreadable++;
-                continue;
             }
-            coherence.remember(event);
-            remembered++;
         }
         LOG.infof("Feed starts after entry %s; floors of the %d events of the last %s before it raised (%d unreadable"
                 + " skipped)", newest.get(0).id(), remembered, CacheCoherence.FLOOR_RETENTION, unreadable);

@@ -1,8 +1,6 @@
 package io.catalog.bench;
 
 import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,15 +63,7 @@ public final class ProfileBench {
                 paths.put(build.getKey(), "/products/bench-1");
             }
             Pod first = targets.get(builds.keySet().iterator().next());
-            HttpResponse<String> put = first.send(HttpRequest.newBuilder(first.uri("/admin/products/bench-1"))
-                    .header("Authorization", "Bearer " + cluster.adminToken())
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(
-                            "{\"name\":\"Bench item\",\"category\":\"bench\",\"price\":103.62}"))
-                    .build());
-            if (put.statusCode() / 100 != 2) {
-                throw new IllegalStateException("PUT bench-1 answered " + put.statusCode() + ": " + put.body());
-            }
+            WrkBench.putBenchItem(first, cluster.adminToken());
             for (String name : builds.keySet()) {
                 Pod pod = targets.get(name);
                 String tier = "";

@@ -66,6 +66,19 @@ public final class WrkBench {
         return 0;
     }
 
+    /** Creates the product every read target hammers, {@code bench-1}, through {@code pod}. */
+    static void putBenchItem(Pod pod, String adminToken) {
+        HttpResponse<String> put = pod.send(HttpRequest.newBuilder(pod.uri("/admin/products/bench-1"))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"Bench item\",\"category\":\"bench\",\"price\":103.62}"))
+                .build());
+        if (put.statusCode() / 100 != 2) {
+            throw new IllegalStateException("PUT bench-1 answered " + put.statusCode() + ": " + put.body());
+        }
+    }
+
     public static void main(String[] args) throws IOException, InterruptedException {
         String threads = System.getProperty("bench.threads", "2");
         String connections = System.getProperty("bench.connections", "32");
@@ -85,15 +98,7 @@ public final class WrkBench {
             Pod l2 = cluster.startPods(1, Map.of("CATALOG_L1_ENABLED", "false")).get(0);
             Pod store = cluster.startPods(1, Map.of("CATALOG_L1_ENABLED", "false", "CATALOG_L2_ENABLED", "false"))
                     .get(0);
-            HttpResponse<String> put = full.send(HttpRequest.newBuilder(full.uri("/admin/products/bench-1"))
-                    .header("Authorization", "Bearer " + cluster.adminToken())
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString(
-                            "{\"name\":\"Bench item\",\"category\":\"bench\",\"price\":103.62}"))
-                    .build());
-            if (put.statusCode() / 100 != 2) {
-                throw new IllegalStateException("PUT bench-1 answered " + put.statusCode() + ": " + put.body());
-            }
+            putBenchItem(full, cluster.adminToken());
             List<Target> targets = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
                 String again = round == 1 ? "" : " (round " + round + ")";
