@@ -39,12 +39,27 @@ public class CacheCoherence {
     private final long staleAfterNanos;
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private volatile long lastHeartbeat;
+    private final long eventualLagNanos;
+    /** From when (this pod's ticker) its floors hold every write appended to the stream; see {@link #covered}. */
+    private volatile long coveredSince;
+    private volatile boolean coverageKnown;
 
     @Inject
     public CacheCoherence(CatalogConfig config, Ticker ticker, @CacheName(L1Cache.NAME) Cache l1Cache) {
         this(new L1Cache(l1Cache.as(CaffeineCache.class), config.l1().ttl(), config.l1().maximumSize(),
                 config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
-                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(), ticker);
+                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(),
+                eventualLag(config), ticker);
+    }
+
+    /**
+     * How far behind an eventually consistent read may be: {@code catalog.dynamodb.eventual-lag}, or DAX's item TTL
+     * when DAX is on and that is longer.
+     */
+    public static Duration eventualLag(CatalogConfig config) {
+        Duration replicas = config.dynamodb().eventualLag();
+        Duration dax = config.dax().itemTtl();
+        return config.dax().endpoint().isPresent() && dax.compareTo(replicas) > 0 ? dax : replicas;
     }
 
     /**
@@ -54,7 +69,8 @@ public class CacheCoherence {
     public static CacheCoherence standalone(CatalogConfig config, Ticker ticker) {
         return new CacheCoherence(new L1Cache(config.l1().ttl(), config.l1().maximumSize(),
                 config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
-                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(), ticker);
+                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(),
+                eventualLag(config), ticker);
     }
 
     CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean coordinated, Duration staleAfter,
@@ -68,11 +84,11 @@ public class CacheCoherence {
     CacheCoherence(Duration ttl, Bounds bounds, boolean l1Enabled, boolean coordinated, Duration staleAfter,
             Ticker ticker) {
         this(new L1Cache(ttl, bounds.l1Entries(), bounds.l1Bytes(), ticker), ttl, bounds.floors(), l1Enabled,
-                coordinated, staleAfter, ticker);
+                coordinated, staleAfter, Duration.ZERO, ticker);
     }
 
     private CacheCoherence(L1Cache l1, Duration ttl, long maximumFloors, boolean l1Enabled, boolean coordinated,
-            Duration staleAfter, Ticker ticker) {
+            Duration staleAfter, Duration eventualLag, Ticker ticker) {
         this.ticker = ticker;
         this.l1 = l1;
         this.floors = new Floors(FLOOR_RETENTION.compareTo(ttl.multipliedBy(2)) > 0 ? FLOOR_RETENTION
@@ -80,6 +96,12 @@ public class CacheCoherence {
         this.l1Enabled = l1Enabled;
         this.coordinated = coordinated;
         this.staleAfterNanos = staleAfter.toNanos();
+        this.eventualLagNanos = eventualLag.toNanos();
+        if (eventualLag.isZero()) {
+            // outside Quarkus (unit tests): no replica lags, so nothing needs vouching for
+            this.coverageKnown = true;
+            this.coveredSince = ticker.read() - 1;
+        }
     }
 
     /** How much per-key state this pod keeps: L1 entries and estimated bytes, and floors. */
@@ -108,6 +130,36 @@ public class CacheCoherence {
             return true;
         }
         return caughtUp.get() && ticker.read() - lastHeartbeat < staleAfterNanos;
+    }
+
+    /**
+     * Whether an eventually consistent read (a replica, DAX) may be trusted for a key that has no floor of its own:
+     * only while this pod's feed is trusted and its floors hold every write of the last
+     * {@link #eventualLag(CatalogConfig) eventual lag} (a key without a floor then last changed longer ago than any
+     * replica lags, and a key with one is checked against it). Otherwise, after a start or a gap in the feed, the read
+     * is strongly consistent. The lab's TTL-only strategies have no feed and always read eventually consistent.
+     */
+    public boolean eventualReadsSafe() {
+        if (!l1Enabled || !coordinated) {
+            return true;
+        }
+        return l1Trusted() && coverageKnown && ticker.read() - coveredSince >= eventualLagNanos;
+    }
+
+    /**
+     * This pod's floors hold every write appended to the stream since {@code tickerNanos} (this pod's ticker): what
+     * the start-up replay found it could vouch for. Only ever moves later.
+     */
+    public void covered(long tickerNanos) {
+        if (!coverageKnown || tickerNanos - coveredSince > 0) {
+            coveredSince = tickerNanos;
+        }
+        coverageKnown = true;
+    }
+
+    /** The feed had a gap (entries trimmed unread, a new Redis epoch): the floors vouch for nothing before now. */
+    public void coverageLost() {
+        covered(ticker.read());
     }
 
     /** The feed consumer read successfully and has nothing older left to read. */

@@ -59,7 +59,8 @@ public class L2Cache {
     private final boolean enabled;
     private final Duration timeout;
     private final double jitter;
-    private volatile String epoch = "";
+    /** The key space of the current Redis epoch, or {@code null} until it is known (then L2 is not used). */
+    private volatile String keySpace;
 
     @Inject
     public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config) {
@@ -80,19 +81,29 @@ public class L2Cache {
 
     /**
      * Moves L2 to the key space of a Redis epoch (the stream master's run id and the cluster's failover epoch, as
-     * the feed consumer reads them). After a failover the promoted replica may lack invalidation markers that the
+     * {@code RedisIdentity} reads them). After a failover the promoted replica may lack invalidation markers that the
      * old master acknowledged; the entries they condemned would be served until their TTL. A new epoch names new
-     * keys, so nothing written before it is read again: L2 starts cold, and the old entries expire.
+     * keys, so nothing written before it is read again: L2 starts cold, and the old entries expire. Until the first
+     * epoch is known L2 is not used: reads miss, puts are skipped, markers fail (the relay retries them).
      */
-    public void epoch(String epoch) {
-        if (!epoch.equals(this.epoch)) {
-            LOG.infof("L2 moves to Redis epoch %s: entries written before it are no longer read", epoch);
-            this.epoch = epoch;
+    public void keySpace(String keySpace) {
+        if (!keySpace.equals(this.keySpace)) {
+            LOG.infof("L2 moves to Redis epoch %s: entries written before it are no longer read", keySpace);
+            this.keySpace = keySpace;
         }
     }
 
+    /** Whether the key space is known (L2 is used only then). */
+    public boolean ready() {
+        return keySpace != null;
+    }
+
     private String key(String key) {
-        return prefix + epoch + key;
+        String space = keySpace;
+        if (space == null) {
+            throw new IllegalStateException("the Redis epoch is not known yet: L2 is not used");
+        }
+        return prefix + space + key;
     }
 
     /**
@@ -103,16 +114,29 @@ public class L2Cache {
         return key(key);
     }
 
-    /** An entry and how long it has left to live. */
-    public record Hit(CachedValue value, long ttlMillis) {
+    /**
+     * What a read found: an entry and how long it has left to live, or a marker: {@code value} is {@code null} and
+     * {@code marker} is the sequence it was raised to (-1 for an entry). A marker says that the key's value is at least
+     * that new: a reader that has no floor as high (a pod that started after the change) then knows that an older
+     * value from an eventually consistent read is stale.
+     */
+    public record Hit(CachedValue value, long ttlMillis, long marker) {
+
+        public Hit(CachedValue value, long ttlMillis) {
+            this(value, ttlMillis, -1);
+        }
+
+        public boolean isMarker() {
+            return value == null;
+        }
     }
 
-    /** The entry under {@code key}, or {@code null} on a miss, a marker, or any Redis failure. */
+    /** The entry or marker under {@code key}, or {@code null} on a miss or any Redis failure. */
     public Uni<Hit> get(String key) {
         if (!enabled) {
             return Uni.createFrom().nullItem();
         }
-        return redis.execute("EVAL", GET_WITH_TTL, "1", key(key))
+        return Uni.createFrom().deferred(() -> redis.execute("EVAL", GET_WITH_TTL, "1", key(key)))
                 .ifNoItem().after(timeout).fail()
                 .map(L2Cache::hit)
                 .onFailure().recoverWithItem(failure -> {
@@ -125,8 +149,18 @@ public class L2Cache {
         if (response == null || response.size() < 2) {
             return null;
         }
+        String raw = response.get(0).toString();
+        long ttl = response.get(1).toLong();
+        if (isMarker(raw)) {
+            return new Hit(null, ttl, Long.parseLong(raw.substring(0, raw.indexOf('|'))));
+        }
         CachedValue value = decode(response.get(0));
-        return value == null ? null : new Hit(value, response.get(1).toLong());
+        return value == null ? null : new Hit(value, ttl);
+    }
+
+    private static boolean isMarker(String raw) {
+        int bar = raw.indexOf('|');
+        return bar > 0 && raw.startsWith("I|", bar + 1) && raw.substring(0, bar).chars().allMatch(Character::isDigit);
     }
 
     /**
@@ -144,7 +178,8 @@ public class L2Cache {
         if (!enabled) {
             return Uni.createFrom().nullItem();
         }
-        return redis.execute("EVAL", GET_WITH_TTL, "1", key(key)).ifNoItem().after(timeout).fail()
+        return Uni.createFrom().deferred(() -> redis.execute("EVAL", GET_WITH_TTL, "1", key(key)))
+                .ifNoItem().after(timeout).fail()
                 .map(response -> response == null || response.size() < 2 ? null
                         : entry(response.get(0), response.get(1).toLong()));
     }
@@ -160,33 +195,47 @@ public class L2Cache {
 
     /** Deletes the entry under {@code key} whatever it holds (the repair of an unreadable or corrupted entry). */
     public Uni<Void> evict(String key) {
-        return enabled ? redis.execute("DEL", key(key)).replaceWithVoid() : Uni.createFrom().voidItem();
+        return enabled ? Uni.createFrom().deferred(() -> redis.execute("DEL", key(key))).replaceWithVoid()
+                : Uni.createFrom().voidItem();
     }
 
-    /** Stores {@code value} unless a newer one is there; failures are ignored (the cache is optional). */
+    /**
+     * Stores {@code value} unless a newer one is there; failures are ignored: a reader's put only saves the next
+     * reader a load (a value missing from L2 is loaded again, never served stale).
+     */
     public Uni<Void> put(String key, CachedValue value, Duration ttl) {
+        return write(key, value, ttl).onFailure().recoverWithNull();
+    }
+
+    /**
+     * As {@link #put}, for the publish of a change in {@code write-through} mode: failures (a timeout included)
+     * propagate, so the publish fails and is retried: an entry the write did not replace would otherwise keep the old
+     * version for the rest of its TTL, longer than any floor or start-up replay remembers the change.
+     */
+    public Uni<Void> write(String key, CachedValue value, Duration ttl) {
         if (!enabled || !value.cacheable()) {
             return Uni.createFrom().voidItem();
         }
         return cas(key, value.version(), value.exists() ? "D" : "N", rest(value), ttl)
                 .ifNoItem().after(timeout).fail()
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .replaceWithVoid();
     }
 
     /**
-     * Marks {@code key} as older than {@code version}. Failures propagate: the event relay retries until the
-     * marker is set, because a lost marker would let a stale entry live until its TTL.
+     * Marks {@code key} as older than {@code version} (the marker names {@code key} as its token: product entries are
+     * keyed by their token). Failures, a timeout included, propagate: the event relay retries until the marker is
+     * set, because a lost marker would let a stale entry live until its TTL.
      */
     public Uni<Void> invalidate(String key, long version, Duration ttl) {
         if (!enabled) {
             return Uni.createFrom().voidItem();
         }
-        return cas(key, version, "I", "||", ttl).replaceWithVoid();
+        return cas(key, version, "I", key + "||", ttl).ifNoItem().after(timeout).fail().replaceWithVoid();
     }
 
     private Uni<Response> cas(String key, long version, String kind, String rest, Duration ttl) {
-        return redis.execute("EVAL", CAS, "1", key(key), Long.toString(version), kind, rest,
-                Long.toString(withJitter(ttl, jitter).toMillis()));
+        return Uni.createFrom().deferred(() -> redis.execute("EVAL", CAS, "1", key(key), Long.toString(version), kind,
+                rest, Long.toString(withJitter(ttl, jitter).toMillis())));
     }
 
     static String rest(CachedValue value) {

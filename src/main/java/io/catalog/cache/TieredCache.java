@@ -41,6 +41,7 @@ public class TieredCache {
     private final Counter l2Misses;
     private final Counter loads;
     private final Counter consistentReloads;
+    private final Counter consistentLoads;
     private final Counter refreshes;
 
     public TieredCache(CacheCoherence coherence, L2Cache l2, MeterRegistry registry) {
@@ -61,6 +62,10 @@ public class TieredCache {
                 .register(registry);
         this.consistentReloads = Counter.builder("catalog.store.consistent.reloads")
                 .description("Loads repeated strongly consistent because the first came back older than known")
+                .register(registry);
+        this.consistentLoads = Counter.builder("catalog.store.consistent.loads")
+                .description("Loads read strongly consistent because this pod could not vouch for recent writes yet"
+                        + " (it started, or its feed had a gap, less than the eventual lag ago; or its feed is down)")
                 .register(registry);
         this.refreshes = Counter.builder("catalog.cache.refreshes")
                 .description("L2 entries recomputed in the background shortly before they expire").register(registry);
@@ -119,8 +124,12 @@ public class TieredCache {
     private Uni<Served> fetch(String key, Source source, Duration l2Ttl, Context parent) {
         long epoch = coherence.l1().epoch();
         return source.plan().chain(plan -> traced(l2.enabled() ? parent : null, "l2", key, l2.get(plan.l2Key()),
-                h -> h == null || !coherence.floors().admits(h.value()) ? null : h.value()).chain(hit -> {
-                    if (hit != null && coherence.floors().admits(hit.value())) {
+                h -> h == null || h.isMarker() || !coherence.floors().admits(h.value()) ? null : h.value())
+                .chain(hit -> {
+                    if (hit != null && hit.isMarker()) {
+                        // a product's marker: its value is at least this new (products are keyed by their token)
+                        coherence.floors().raise(key, hit.marker());
+                    } else if (hit != null && coherence.floors().admits(hit.value())) {
                         l2Hits.increment();
                         coherence.l1().put(key, hit.value(), epoch);
                         if (hit.ttlMillis() >= 0 && hit.ttlMillis() < l2Ttl.toMillis() * REFRESH_AHEAD) {
@@ -155,14 +164,20 @@ public class TieredCache {
     }
 
     /**
-     * Loads from the source; a value older than its floor is reloaded strongly consistent from a new plan (an
-     * aggregate's generation is read again), and what that read returns is the token's newest version: it is
-     * {@link Floors#confirm confirmed}, which also re-admits a token whose floor was evicted.
+     * Loads from the source: eventually consistent while this pod can vouch for the writes an eventually consistent
+     * read may miss ({@link CacheCoherence#eventualReadsSafe}), else strongly consistent. A value older than its floor
+     * is reloaded strongly consistent from a new plan (an aggregate's generation is read again), and what that read
+     * returns is the token's newest version: it is {@link Floors#confirm confirmed}, which also re-admits a token whose
+     * floor was evicted.
      */
     private Uni<CachedValue> load(Source source, Source.Plan plan) {
         loads.increment();
         Floors floors = coherence.floors();
-        return plan.load().apply(false).chain(value -> {
+        boolean consistent = !coherence.eventualReadsSafe();
+        if (consistent) {
+            consistentLoads.increment();
+        }
+        return plan.load().apply(consistent).chain(value -> {
             if (floors.admits(value)) {
                 return Uni.createFrom().item(value);
             }

@@ -258,6 +258,16 @@ public interface CatalogConfig {
         Breaker breaker();
 
         /**
+         * How far behind the current state an eventually consistent read may answer (a replica; DAX's item cache is
+         * {@code catalog.dax.item-ttl}): a pod that cannot vouch for every write of that period, because it started
+         * or its feed had a gap less than this ago, reads strongly consistent the keys it has no floor for.
+         */
+        @WithDefault("10s")
+        @DurationMin(millis = 0, message = "must be between 0 and 9m")
+        @DurationMax(seconds = 540, message = "must be between 0 and 9m")
+        Duration eventualLag();
+
+        /**
          * SmallRye Fault Tolerance's circuit breaker: it opens when {@code failure-ratio} of the last {@code window}
          * calls failed with an outage (timeouts, throttling, 5xx, connection failures; never a client's 4xx), then fails
          * calls at once (503 with {@code Retry-After}) for {@code delay}, then lets one trial call through.
@@ -289,6 +299,16 @@ public interface CatalogConfig {
 
         /** AWS region of the DAX cluster; defaults to the DynamoDB client's region. */
         Optional<String> region();
+
+        /**
+         * The DAX cluster's item TTL (its parameter group's {@code record-ttl-millis}, 5 minutes by default): how long
+         * its item cache may answer an item that a write which bypassed DAX has changed. Used as the eventual lag
+         * while DAX is on (when longer than {@code catalog.dynamodb.eventual-lag}).
+         */
+        @WithDefault("5m")
+        @DurationMin(millis = 0, message = "must be between 0 and 9m")
+        @DurationMax(seconds = 540, message = "must be between 0 and 9m")
+        Duration itemTtl();
     }
 
     interface L1 {
@@ -397,13 +417,18 @@ public interface CatalogConfig {
         @WithDefault("500")
         int batchSize();
 
-        /** Without a successful read of the feed for this long, L1 is no longer trusted. */
-        @WithDefault("2s")
+        /**
+         * How long a pod trusts its L1 after the start of a feed round that read the stream to its end (longer than
+         * {@code block-timeout}, so that an idle feed keeps it): the lease that bounds how long a write waits for a pod
+         * that stalls (docs/COHERENCE.md, "The lease"). Keep it equal on every pod.
+         */
+        @WithDefault("1s")
         Duration feedStaleAfter();
 
         /**
-         * How long a write's acknowledgement waits, at most, for every other live pod to have applied its event (0:
-         * not at all); past it the write is acknowledged anyway and counted ({@code catalog.events.ack.timeouts}).
+         * How long a write's acknowledgement normally waits for every other live pod to have applied its event; a
+         * write that waits longer (a pod stalled, died or is slow) is counted ({@code catalog.events.ack.timeouts})
+         * and waits out the silent pods' lease: at most {@code feed-stale-after} after its event's append.
          */
         @WithDefault("100ms")
         @DurationMin(millis = 0, message = "must be between 0 and 2s")

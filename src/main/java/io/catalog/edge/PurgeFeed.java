@@ -14,6 +14,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.Appended;
 import io.catalog.events.FeedPosition;
 import io.catalog.events.PodAcks;
 import io.catalog.events.StreamWorker;
@@ -200,6 +201,8 @@ public class PurgeFeed {
             return;
         }
         long cutoff = clock.millis() - settings.giveUpAfter().toMillis();
+        long readAt = System.nanoTime();
+        String acksAtAppend = null;
         List<String> ids = new ArrayList<>(messages.size());
         List<ProductUpdated> events = new ArrayList<>(messages.size());
         for (StreamMessage<String, String, String> message : messages) {
@@ -210,13 +213,15 @@ public class PurgeFeed {
             } else {
                 ids.add(message.id());
                 events.add(event);
+                acksAtAppend = message.payload().get("acks");
             }
         }
         if (events.isEmpty()) {
             return;
         }
         // purge once every live pod, this one included, has applied the events: the edge refetches from any pod
-        Uni<Void> applied = pods == null ? Uni.createFrom().voidItem() : pods.awaitEverywhere(ids.get(ids.size() - 1));
+        Appended newest = new Appended(ids.get(ids.size() - 1), acksAtAppend);
+        Uni<Void> applied = pods == null ? Uni.createFrom().voidItem() : pods.awaitEverywhere(newest, readAt);
         applied.subscribe().with(ignored -> purger.submit(events).thenAccept(purged -> {
             if (purged) {
                 acks.addAll(ids);

@@ -14,21 +14,34 @@ import com.github.benmanes.caffeine.cache.Ticker;
  * What this pod knows of the other pods' feeds: for each pod heard lately, the newest stream entry id it has applied
  * (its acknowledged position) and when that was heard; and the writers waiting for an entry to be applied everywhere.
  * <p>
- * A writer {@linkplain #await waits} for an entry id; it is released when every <em>live</em> pod other than this one
- * has acknowledged that id or a later one. A pod is live while it was heard within the liveness period; one silent
- * for longer (killed, frozen, partitioned, its feed unhealthy: an unhealthy feed does not acknowledge) is forgotten
- * by {@link #forgetSilent}, which the listener calls only while it has read every acknowledgement there was (so a
- * listener that lags does not forget pods whose acknowledgements it has not read yet), and which then releases the
- * waiters that only that pod held back. A pod that stops cleanly says so ({@link #left}) and is forgotten at once.
+ * A writer {@linkplain #await waits} for an entry id; it is released when
+ * <ol>
+ * <li>the listener has read the acks stream through the acknowledgement that was newest when the entry was appended
+ * ({@code acksAtAppend}, which the append script reads in the same atomic step): every pod that made itself known
+ * before the entry is then known here, and a pod that makes itself known after it reads the stream after the entry
+ * before it trusts its L1 ({@link FeedConsumer}); and</li>
+ * <li>every <em>live</em> pod other than this one has acknowledged that id or a later one (this one too for an edge
+ * purge, {@code includingSelf}).</li>
+ * </ol>
+ * A pod is live until it has been silent for the liveness period; {@link #forgetSilent} judges that against the start
+ * of a listener read that returned every acknowledgement there was, so an acknowledgement the listener has not read
+ * yet never counts as silence. It then releases the waiters that only that pod held back. A pod that stops cleanly
+ * says so ({@link #left}) and is forgotten at once. A writer that is not released here waits out the lease instead
+ * ({@link PodAcks}).
  * <p>
- * Bounded: at most {@code maxPods} pods (the least recently heard is forgotten to make room, which only weakens the
- * wait for it) and {@code maxWaiters} waiters (beyond that a writer does not wait: {@link #await} answers
- * {@code null}). Waiters are completed outside the lock, so a continuation cannot run under it. Times are this pod's
+ * Bounded: at most {@code maxPods} pods (the least recently heard is forgotten to make room; while that happened less
+ * than a liveness period ago, nothing is released here, since the forgotten pod may still trust its L1: writers wait
+ * out the lease) and {@code maxWaiters} waiters (beyond that {@link #await} answers {@code null} and the writer waits
+ * out the lease). Waiters are completed outside the lock, so a continuation cannot run under it. Times are this pod's
  * monotonic {@link Ticker}: no clock of another pod is read.
  */
 final class AckTracker {
 
     private record Heard(String position, long at) {
+    }
+
+    /** A waiting writer: released once the listener has read through {@code acksAtAppend} and the pods reached it. */
+    private record Waiter(String acksAtAppend, boolean includingSelf, CompletableFuture<Void> future) {
     }
 
     private final String self;
@@ -38,17 +51,13 @@ final class AckTracker {
     private final Ticker ticker;
     /** Pods by when they were last heard, least recent first. */
     private final LinkedHashMap<String, Heard> pods = new LinkedHashMap<>(16, 0.75f, true);
-    private final TreeMap<String, List<CompletableFuture<Void>>> waiters = new TreeMap<>(FeedPosition::compare);
-    /** Waiters for an entry applied everywhere, this pod's own feed included (the edge purge). */
-    private final TreeMap<String, List<CompletableFuture<Void>>> everywhere = new TreeMap<>(FeedPosition::compare);
+    private final TreeMap<String, List<Waiter>> waiters = new TreeMap<>(FeedPosition::compare);
     /** The newest position this pod's own feed acknowledged, or {@code null} before its first. */
     private String selfPosition;
-    /**
-     * How far the listener has read the acks stream (the id of the newest acknowledgement read, or Redis' time when
-     * the history was read), or {@code null} before it read anything: an entry appended before the time of an
-     * acknowledgement already read cannot have been missed by a pod that acknowledged before it.
-     */
+    /** The id of the newest acknowledgement the listener has read, or {@code null} before it read anything. */
     private String listened;
+    /** When a pod was last forgotten to make room, or {@code null} if never. */
+    private Long overflowedAt;
     private int waiting;
 
     AckTracker(String self, long livenessNanos, int maxPods, int maxWaiters, Ticker ticker) {
@@ -72,15 +81,14 @@ final class AckTracker {
                 Iterator<String> leastRecent = pods.keySet().iterator();
                 leastRecent.next();
                 leastRecent.remove();
+                overflowedAt = ticker.read();
             }
         });
     }
 
     /**
-     * The listener has read every acknowledgement up to {@code acksId} (an id of the acks stream, on the clock of the
-     * events stream's master: both streams share a hash slot). Until it has read past an entry's time, a writer of
-     * that entry is not released: a pod that joined (started, or came back after it was forgotten) just before the
-     * entry may not be known yet.
+     * The listener has read every acknowledgement up to {@code acksId}, an id of the acks stream (or a time of the
+     * acks stream's clock, {@code <millis>-0}, before which everything was read).
      */
     void listened(String acksId) {
         update(() -> listened = newer(listened, acksId));
@@ -91,12 +99,12 @@ final class AckTracker {
         update(() -> pods.remove(pod));
     }
 
-    /** Forgets the pods not heard within the liveness period; call only when every acknowledgement has been read. */
-    void forgetSilent() {
-        update(() -> {
-            long now = ticker.read();
-            pods.values().removeIf(h -> now - h.at() >= livenessNanos);
-        });
+    /**
+     * Forgets the pods not heard within the liveness period before {@code readStarted}: the start (this pod's ticker)
+     * of a listener read that returned every acknowledgement there was.
+     */
+    void forgetSilent(long readStarted) {
+        update(() -> pods.values().removeIf(h -> readStarted - h.at() >= livenessNanos));
     }
 
     /** Makes {@code change} under the lock, then completes, outside it, the waiters that the change released. */
@@ -115,42 +123,37 @@ final class AckTracker {
     }
 
     /**
-     * A future completed once every live pod other than this one has acknowledged {@code entryId} (at once when
-     * they have, or when there is none), or {@code null} when too many writers wait already. A writer that gives up
-     * {@linkplain #abandon abandons} it.
+     * A future completed once every live pod other than this one (and this one too, {@code includingSelf}) has
+     * acknowledged {@code entryId} and the listener has read through {@code acksAtAppend}; {@code null} when too many
+     * writers wait already. A writer that gives up {@linkplain #abandon abandons} it.
+     *
+     * @param acksAtAppend the newest id of the acks stream when the entry was appended, or {@code null} when not
+     *        known (an entry appended by an older version): then the listener must have read an acknowledgement of a
+     *        later millisecond than the entry's
      */
-    CompletableFuture<Void> await(String entryId) {
-        return await(entryId, false);
-    }
-
-    /**
-     * As {@link #await(String)}; with {@code includingSelf}, this pod's own feed must have acknowledged
-     * {@code entryId} too (a purge of the edge, whose refetch may reach any pod, this one included).
-     */
-    CompletableFuture<Void> await(String entryId, boolean includingSelf) {
+    CompletableFuture<Void> await(String entryId, String acksAtAppend, boolean includingSelf) {
         synchronized (this) {
-            if (reachedByAll(entryId) && (!includingSelf || reachedBySelf(entryId))) {
+            Waiter probe = new Waiter(acksAtAppend, includingSelf, null);
+            if (releases(entryId, probe, lowest())) {
                 return CompletableFuture.completedFuture(null);
             }
             if (waiting >= maxWaiters) {
                 return null;
             }
-            CompletableFuture<Void> waiter = new CompletableFuture<>();
-            (includingSelf ? everywhere : waiters).computeIfAbsent(entryId, id -> new ArrayList<>(1)).add(waiter);
+            Waiter waiter = new Waiter(acksAtAppend, includingSelf, new CompletableFuture<>());
+            waiters.computeIfAbsent(entryId, id -> new ArrayList<>(1)).add(waiter);
             waiting++;
-            return waiter;
+            return waiter.future();
         }
     }
 
-    /** Removes a waiter that is no longer waited for (its writer timed out). */
-    synchronized void abandon(String entryId, CompletableFuture<Void> waiter) {
-        for (TreeMap<String, List<CompletableFuture<Void>>> map : List.of(waiters, everywhere)) {
-            List<CompletableFuture<Void>> same = map.get(entryId);
-            if (same != null && same.remove(waiter)) {
-                waiting--;
-                if (same.isEmpty()) {
-                    map.remove(entryId);
-                }
+    /** Removes a waiter that is no longer waited for (its writer was released by the lease, or cancelled). */
+    synchronized void abandon(String entryId, CompletableFuture<Void> future) {
+        List<Waiter> same = waiters.get(entryId);
+        if (same != null && same.removeIf(w -> w.future() == future)) {
+            waiting--;
+            if (same.isEmpty()) {
+                waiters.remove(entryId);
             }
         }
     }
@@ -171,18 +174,27 @@ final class AckTracker {
         return heard == null ? null : heard.position();
     }
 
-    private boolean reachedBySelf(String entryId) {
-        return selfPosition != null && FeedPosition.compare(selfPosition, entryId) >= 0;
+    private boolean releases(String entryId, Waiter waiter, String lowest) {
+        if (overflowedAt != null && ticker.read() - overflowedAt < livenessNanos) {
+            return false;
+        }
+        if (!listenedThrough(entryId, waiter.acksAtAppend())) {
+            return false;
+        }
+        if (lowest != null && FeedPosition.compare(lowest, entryId) < 0) {
+            return false;
+        }
+        return !waiter.includingSelf() || selfPosition != null && FeedPosition.compare(selfPosition, entryId) >= 0;
     }
 
-    private boolean reachedByAll(String entryId) {
-        String lowest = lowest();
-        return listenedPast(entryId) && (lowest == null || FeedPosition.compare(lowest, entryId) >= 0);
-    }
-
-    /** Whether the listener has read an acknowledgement of the entry's millisecond or later (ids' time part). */
-    private boolean listenedPast(String entryId) {
-        return listened != null && FeedPosition.millis(listened) >= FeedPosition.millis(entryId);
+    private boolean listenedThrough(String entryId, String acksAtAppend) {
+        if (listened == null) {
+            return false;
+        }
+        if (acksAtAppend != null) {
+            return FeedPosition.compare(listened, acksAtAppend) >= 0;
+        }
+        return FeedPosition.millis(listened) > FeedPosition.millis(entryId);
     }
 
     /** The lowest position of the live pods, or {@code null} when none is known. */
@@ -196,33 +208,28 @@ final class AckTracker {
         return lowest;
     }
 
-    /** Removes and returns the waiters every live pod (and, for those that need it, this one) has reached. */
+    /** Removes and returns the waiters released now. */
     private List<CompletableFuture<Void>> releasable() {
-        if (waiters.isEmpty() && everywhere.isEmpty()) {
-            return List.of();
-        }
-        if (listened == null) {
+        if (waiters.isEmpty() || listened == null) {
             return List.of();
         }
         String lowest = lowest();
-        // entries of the milliseconds the listener has read through, and no later
-        String heard = (FeedPosition.millis(listened) + 1) + "-0";
-        String bound = lowest == null || FeedPosition.compare(heard, lowest) <= 0 ? heard : lowest;
+        Map<String, List<Waiter>> candidates = lowest == null ? waiters : waiters.headMap(lowest, true);
         List<CompletableFuture<Void>> released = new ArrayList<>();
-        take(FeedPosition.compare(bound, heard) == 0 ? waiters.headMap(heard, false) : waiters.headMap(bound, true),
-                released);
-        if (selfPosition != null) {
-            boolean selfFirst = FeedPosition.compare(selfPosition, bound) < 0;
-            String everywhereBound = selfFirst ? selfPosition : bound;
-            boolean inclusive = selfFirst || FeedPosition.compare(bound, heard) != 0;
-            take(everywhere.headMap(everywhereBound, inclusive), released);
+        for (Iterator<Map.Entry<String, List<Waiter>>> entries = candidates.entrySet().iterator(); entries.hasNext();) {
+            Map.Entry<String, List<Waiter>> entry = entries.next();
+            for (Iterator<Waiter> it = entry.getValue().iterator(); it.hasNext();) {
+                Waiter waiter = it.next();
+                if (releases(entry.getKey(), waiter, lowest)) {
+                    released.add(waiter.future());
+                    it.remove();
+                }
+            }
+            if (entry.getValue().isEmpty()) {
+                entries.remove();
+            }
         }
         waiting -= released.size();
         return released;
-    }
-
-    private static void take(Map<String, List<CompletableFuture<Void>>> reached, List<CompletableFuture<Void>> into) {
-        reached.values().forEach(into::addAll);
-        reached.clear();
     }
 }

@@ -34,10 +34,10 @@ public class EventSinks {
     }
 
     /**
-     * Publishes to every sink in turn, the Redis stream first; fails if any sink fails. Answers the newest stream entry
-     * id of the events ({@link RedisStreamSink#append}), or {@code null} when it is not known.
+     * Publishes to every sink in turn, the Redis stream first; fails if any sink fails. Answers where the newest of the
+     * events is in the stream ({@link RedisStreamSink#append}), or {@code null} when it is not known.
      */
-    public Uni<String> publish(List<EventSink.OutboundEvent> events) {
+    public Uni<Appended> publish(List<EventSink.OutboundEvent> events) {
         return stream.append(events).call(id -> Multi.createFrom().iterable(others)
                 .onItem().transformToUniAndConcatenate(sink -> sink.publish(events))
                 .collect().last());

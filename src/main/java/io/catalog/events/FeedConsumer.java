@@ -10,13 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
-import io.catalog.cache.L2Cache;
 import io.catalog.cache.ProductValues;
 import io.catalog.cache.SummaryCoherence;
 import io.catalog.config.CatalogConfig;
@@ -33,76 +31,79 @@ import io.opentelemetry.api.trace.Span;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XReadArgs;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 
 /**
  * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, as the rounds
  * of a {@link StreamWorker} (which retries a failed read with backoff and stops with the application). A stream
- * (unlike pub/sub) lets a pod that was briefly away read what it missed. What it cannot close it treats as a gap: on
- * any read failure (Redis down, connection killed, failover) or a Redis restart (a new {@code run_id}, so the stream
- * it was reading is gone), it drops its L1 and bypasses it until a read succeeds with nothing older left to read.
+ * (unlike pub/sub) lets a pod that was briefly away read what it missed.
+ * <p>
+ * <b>Trust.</b> A round that read the stream to its end acknowledges its position to the other pods
+ * ({@link PodAcks}) and then lets the pod trust its L1 for {@code feed-stale-after} from the round's start: the
+ * {@link Lease}. A round whose acknowledgement comes back long after the previous one was sent (or the first after a
+ * start) may follow a time when the others forgot this pod: it acknowledges, so that writers know of the pod again,
+ * and trusts nothing; the next round does.
+ * <p>
+ * <b>Gaps.</b> What it cannot close it treats as a gap: entries removed before it read them (a trim, counted after
+ * every read: {@link FeedPosition#observe}) or a new Redis epoch (a new {@code run_id}: {@link RedisIdentity}). A gap
+ * drops L1, and the floors vouch for no write before it ({@link CacheCoherence#coverageLost}). A failed read (Redis
+ * down, a killed connection) drops L1 too; the stream still holds what the pod has not read, so it reads on from its
+ * position once Redis answers.
  */
 @ApplicationScoped
 public class FeedConsumer {
 
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
-    static final Duration RUN_ID_CHECK = Duration.ofSeconds(1);
-    static final String SERVER_INFO = "return redis.call('INFO', 'server')";
-    /** The most events before its start whose floors a starting pod raises ({@link #start()}). */
-    static final int REPLAY = 1_000;
 
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
     private final SummaryCoherence summaries;
     private final boolean summariesMaintained;
-    private final L2Cache l2;
     private final ProductValues values;
     private final Json json;
     private final String stream;
     private final Duration block;
     private final int batch;
     private final boolean enabled;
+    private final Lease lease;
     private final Counter applied;
     private final Timer propagation;
     private final Timer delivery;
     private final AtomicLong lastSuccess = new AtomicLong(System.nanoTime());
     private final StreamWorker worker;
     private final PodAcks acks;
+    private final RedisIdentity identity;
+    private final StartupReplay replay;
+    private final Event<ProductUpdated> appliedEvents;
+    private final EventSpans spans;
     private volatile boolean healthy;
     private FeedPosition position;
-    /** Where {@link #onStart} found the stream's end, for the first round; {@code null} if it could not. */
-    private volatile String startedAfter;
-    private long runIdCheckedAt;
-    /** Tells the pod's own listeners (the live price stream) of each applied event; a field to keep the hook small. */
-    @Inject
-    @Applied
-    Event<ProductUpdated> appliedEvents;
+    /** When this pod last sent an acknowledgement (its ticker), if it has sent one. */
+    private long lastAckSent;
+    private boolean acknowledged;
 
-    private long clusterEpoch;
-    /** Spans of applied events when tracing is on; a field to keep the hook small. */
-    @Inject
-    EventSpans spans;
-
-    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, SummaryCoherence summaries, L2Cache l2,
+    public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, SummaryCoherence summaries,
             ProductValues values, Json json, CatalogConfig config, StreamWorkers workers, PodAcks acks,
-            MeterRegistry registry) {
+            RedisIdentity identity, StartupReplay replay, @Applied Event<ProductUpdated> appliedEvents,
+            EventSpans spans, MeterRegistry registry) {
         this.values = values;
         this.acks = acks;
         this.redis = redis;
+        this.identity = identity;
+        this.replay = replay;
+        this.appliedEvents = appliedEvents;
+        this.spans = spans;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
         this.summaries = summaries;
         this.summariesMaintained = SummaryMaintainer.enabled(config);
-        this.l2 = l2;
         this.json = json;
         this.stream = config.events().stream();
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
+        this.lease = Lease.of(config);
         this.enabled = config.lab().l1Enabled() && config.lab().l1Coordinated();
         this.worker = workers.create("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
         this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")
@@ -121,21 +122,26 @@ public class FeedConsumer {
     }
 
     /**
-     * Raises the floors of the recent events ({@link #start()}) before the HTTP server takes requests (Quarkus fires
-     * the start-up event first), then starts the feed's rounds. Redis down or slow at start: the first round tries
-     * again, and until it succeeds L1 is not trusted anyway.
+     * Replays the recent events ({@link StartupReplay}) before the HTTP server takes requests (Quarkus fires the
+     * start-up event first), then starts the feed's rounds. Redis down or slow at start: the first round tries again,
+     * and until it succeeds L1 is not trusted and loads are strongly consistent.
      */
     void onStart(@Observes StartupEvent event) {
         if (enabled) {
             prime();
             try {
-                startedAfter = start();
+                begin(replay.run(stream));
             } catch (RuntimeException e) {
-                LOG.infof("Floors of the recent events not raised at start-up (the feed's first read will): %s",
+                LOG.infof("Recent events not replayed at start-up (the feed's first read will): %s",
                         RedisFailure.of(e).detail());
             }
             worker.start();
         }
+    }
+
+    private void begin(StartupReplay.Start start) {
+        position = start.position();
+        coherence.covered(start.coveredSince());
     }
 
     /** Whether the feed is being read now. */
@@ -148,33 +154,58 @@ public class FeedConsumer {
     }
 
     /**
-     * One round: a blocking read from the last id, the events applied, and, when nothing older is left to read, an
-     * acknowledgement of the position to the other pods ({@link PodAcks}) before L1 is trusted again (from the read's
-     * start). A failure anywhere, the acknowledgement included, fails the round: the feed counts as lost.
+     * One round: a blocking read from the last id, the stream's counts checked for a trim, the events applied, and,
+     * when nothing older is left to read, an acknowledgement of the position to the other pods ({@link PodAcks})
+     * before L1 is trusted again (from the read's start). A failure anywhere, the acknowledgement included, fails the
+     * round: the feed counts as lost.
      */
     private void poll() {
         long started = coherence.feedClock();
         if (position == null) {
-            String after = startedAfter;
-            position = new FeedPosition(after != null ? after : start());
+            begin(replay.run(stream));
         }
-        checkRunId();
-        if (position.observeMaxDeleted(maxDeleted())) {
-            lost("the stream was trimmed past this pod's position");
+        RedisIdentity.Identity current = identity.checkIfDue();
+        if (current != null && position.observeRunId(current.runId())) {
+            gap("Redis restarted or failed over (run_id changed)");
         }
+        String before = position.lastId();
+        long addedBefore = position.added();
         long epoch = coherence.l1().epoch();
-        List<StreamMessage<String, String, String>> messages = streams.xread(stream, position.lastId(),
+        List<StreamMessage<String, String, String>> messages = streams.xread(stream, before,
                 new XReadArgs().block(block).count(batch));
-        if (messages != null && !messages.isEmpty()) {
+        int count = messages == null ? 0 : messages.size();
+        if (count > 0) {
+            position.advance(messages.get(count - 1).id(), count);
+        }
+        if (position.observe(StreamInfo.read(redis, stream), before, addedBefore)) {
+            gap("entries this pod had not read were removed from the stream");
+        }
+        if (count > 0) {
             apply(messages, epoch);
-            position.advance(messages.get(messages.size() - 1).id());
         }
         lastSuccess.set(System.nanoTime());
-        if (messages == null || messages.size() < batch) {
-            acks.acknowledge(position.lastId());
-            healthy = true;
-            coherence.heartbeat(started);
+        if (count < batch) {
+            acknowledge(started);
         }
+    }
+
+    /**
+     * Tells the other pods where this one is, and trusts L1 from {@code started} unless this acknowledgement may follow
+     * a time when they forgot this pod ({@link Lease#rejoinGapNanos()}).
+     */
+    private void acknowledge(long started) {
+        long sent = coherence.feedClock();
+        acks.acknowledge(position.lastId());
+        long returned = coherence.feedClock();
+        boolean rejoins = !acknowledged || returned - lastAckSent >= lease.rejoinGapNanos();
+        lastAckSent = sent;
+        acknowledged = true;
+        if (rejoins) {
+            LOG.debugf("Feed acknowledged after a start or a silence: L1 trusted from the next round");
+            return;
+        }
+        healthy = true;
+        coherence.heartbeat(started);
     }
 
     /** Applies each event: its product's new version goes into L1 ({@link CacheCoherence#apply}). */
@@ -253,120 +284,10 @@ public class FeedConsumer {
         }
     }
 
-    /**
-     * Where a starting pod begins to read: after the newest entry of the stream ({@link FeedPosition#START} when it is
-     * empty or missing), not at its oldest. First it raises the floors of the events of the last
-     * {@link CacheCoherence#FLOOR_RETENTION} before that entry ({@link CacheCoherence#remember}: nothing is put into or
-     * dropped from L1), at most {@link #REPLAY} of them and at most an eighth of the floors this pod may keep: a pod
-     * that starts right after a write has no floor for it, and a replica or DAX that lags behind the write would
-     * otherwise hand it the older version to cache, with no event left to correct it. Entries it cannot read are
-     * skipped (they have no floor to raise) and counted in the log line.
-     */
-    String start() {
-        return start(stream);
-    }
-
-    /** As {@link #start()}, on stream {@code key} (a test reads one that no running feed reads). */
-    String start(String key) {
-        int most = (int) Math.max(1, Math.min(REPLAY, coherence.floors().maximumSize() / 8));
-        // XREVRANGE takes the higher bound first: the client sends the range's bounds in the order given
-        List<StreamMessage<String, String, String>> newest = streams.xrevrange(key, StreamRange.of("+", "-"), most);
-        if (newest == null || newest.isEmpty()) {
-            return FeedPosition.START;
-        }
-        // the age by this pod's clock against Redis' (the ids' time): a skew of seconds matters little against minutes
-        long oldest = System.currentTimeMillis() - CacheCoherence.FLOOR_RETENTION.toMillis();
-        int remembered = 0;
-        int unreadable = 0;
-        for (StreamMessage<String, String, String> message : newest) {
-            if (entryMillis(message.id()) < oldest) {
-                break;
-            }
-            String payload = message.payload() == null ? null : message.payload().get("event");
-            if (payload == null) {
-                continue;
-            }
-            try {
-                // an event this version cannot read, or one without a category, has no floor to raise
-                coherence.remember(json.read(payload, ProductUpdated.class));
-                remembered++;
-            } catch (RuntimeException e) {
-                unreadable++;
-            }
-        }
-        LOG.infof("Feed starts after entry %s; floors of the %d events of the last %s before it raised (%d unreadable"
-                + " skipped)", newest.get(0).id(), remembered, CacheCoherence.FLOOR_RETENTION, unreadable);
-        return newest.get(0).id();
-    }
-
-    /**
-     * The newest id ever trimmed from the stream, or {@code null} when the stream is missing or Redis is older than 7.
-     * A missing stream is the one case read from an error's text: Redis answers it with the generic code
-     * {@code ERR}.
-     */
-    private String maxDeleted() {
-        try {
-            Response info = redis.execute("XINFO", "STREAM", stream);
-            Response maxDeleted = field(info, "max-deleted-entry-id");
-            return maxDeleted == null ? null : maxDeleted.toString();
-        } catch (RuntimeException e) {
-            RedisFailure failure = RedisFailure.of(e);
-            if (failure.is("ERR") && failure.detail().contains("no such key")) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    /** A field of a reply that is a map (RESP3) or a flat list of names and values (RESP2). */
-    static Response field(Response reply, String name) {
-        if (reply.type() == ResponseType.MULTI && isMap(reply)) {
-            return reply.containsKey(name) ? reply.get(name) : null;
-        }
-        for (int i = 0; i + 1 < reply.size(); i += 2) {
-            if (name.equals(reply.get(i).toString())) {
-                return reply.get(i + 1);
-            }
-        }
-        return null;
-    }
-
-    private static boolean isMap(Response reply) {
-        try {
-            reply.getKeys();
-            return true;
-        } catch (RuntimeException notAMap) {
-            return false;
-        }
-    }
-
-    private void checkRunId() {
-        long now = System.nanoTime();
-        if (now - runIdCheckedAt < RUN_ID_CHECK.toNanos()) {
-            return;
-        }
-        // INFO through a script that names the stream: in cluster mode that runs on the master holding the stream
-        // (a bare INFO goes to any node, whose run_id would differ from call to call)
-        String info = redis.execute("EVAL", SERVER_INFO, "1", stream).toString();
-        String current = info.lines().filter(l -> l.startsWith("run_id:")).map(l -> l.substring(7).trim())
-                .findFirst().orElse("");
-        runIdCheckedAt = now;
-        clusterEpoch = Math.max(clusterEpoch, clusterEpoch());
-        l2.epoch(current.substring(0, Math.min(8, current.length())) + "." + clusterEpoch + ":");
-        if (position.observeRunId(current)) {
-            lost("Redis restarted or failed over (run_id changed)");
-        }
-    }
-
-    /** Redis Cluster's {@code cluster_current_epoch} (raised by every failover); 0 on a standalone Redis. */
-    private long clusterEpoch() {
-        try {
-            String info = redis.execute("CLUSTER", "INFO").toString();
-            return info.lines().filter(l -> l.startsWith("cluster_current_epoch:"))
-                    .mapToLong(l -> Long.parseLong(l.substring(22).trim())).findFirst().orElse(0);
-        } catch (RuntimeException standalone) {
-            return 0;
-        }
+    /** A gap in the feed: L1 dropped, and the floors vouch for no write before now. */
+    private void gap(String why) {
+        lost(why);
+        coherence.coverageLost();
     }
 
     private void lost(String why) {

@@ -17,7 +17,6 @@ import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Response;
 
 /**
  * What the ProductUpdated stream still holds after a given sequence: the replay of a live subscriber that resumes
@@ -100,14 +99,11 @@ public class FeedHistory {
      * does not record trimming in {@code max-deleted-entry-id}, only XDEL.)
      */
     private Uni<Boolean> trimmed() {
-        return redis.execute("XINFO", "STREAM", stream).map(info -> {
-            Response added = FeedConsumer.field(info, "entries-added");
-            Response length = FeedConsumer.field(info, "length");
-            return added == null || length == null || added.toLong() > length.toLong();
-        }).onFailure().recoverWithItem(e -> {
-            // no stream at all (Redis restarted empty): what was missed is gone
-            return true;
-        });
+        return StreamInfo.read(redis, stream).map(state -> state == null || state.entriesAdded() < 0
+                || state.entriesAdded() > state.length()).onFailure().recoverWithItem(e -> {
+                    // no stream at all (Redis restarted empty): what was missed is gone
+                    return true;
+                });
     }
 
     private ProductUpdated read(StreamMessage<String, String, String> message) {

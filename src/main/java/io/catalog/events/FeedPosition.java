@@ -5,34 +5,67 @@ package io.catalog.events;
  * source of invalidations, so anything that may have skipped entries is a <em>gap</em>, after which L1 must be
  * dropped:
  * <ul>
- * <li>Redis restarted (its {@code run_id} changed): the stream the pod was reading is gone, and with it any entry
- * it had not read yet; the new stream is read from its beginning.</li>
- * <li>The stream was trimmed past the pod's position (Redis' {@code max-deleted-entry-id} is newer than the last
- * entry the pod read): entries it had not read are gone.</li>
- * <li>A read failed (connection killed, Redis down): entries may have been appended and lost meanwhile.</li>
+ * <li>Redis restarted or failed over (its {@code run_id} changed): the stream the pod was reading may have lost
+ * entries it had not read; the new stream is read from its beginning.</li>
+ * <li>Entries the pod had not read were removed. {@code XADD MAXLEN ~} trims the oldest entries without recording
+ * what it removed ({@code max-deleted-entry-id} only moves on {@code XDEL}), so the pod counts: it knows how many
+ * entries the stream had received up to its position ({@link #added()}), and Redis says how many it received in all
+ * and how many it holds ({@code entries-added}, {@code length}); when more were removed than the pod had read, some
+ * entry it had not read is gone. The check runs after each read, so a trim that happened between the pod's previous
+ * read and this one is seen, whether or not the read returned anything.</li>
+ * <li>The stream was deleted and created again (fewer entries added than before), or an entry past the position was
+ * deleted ({@code max-deleted-entry-id}).</li>
+ * <li>A read failed (connection killed, Redis down): handled by the consumer (L1 dropped), not a gap of the position:
+ * the stream still holds what the pod has not read.</li>
  * </ul>
- * Pure logic, no I/O: the consumer feeds it what Redis said.
+ * After a gap the position moves to the stream's newest entry. Pure logic, no I/O: the consumer feeds it what Redis
+ * said.
  */
 public final class FeedPosition {
 
     /** The id before every stream entry. */
     public static final String START = "0-0";
 
+    /**
+     * What Redis said of the stream after a read ({@code XINFO STREAM}).
+     *
+     * @param entriesAdded entries the stream ever received ({@code entries-added})
+     * @param length entries it holds now
+     * @param lastGeneratedId the id of the newest entry it ever received
+     * @param maxDeletedId the newest id ever deleted by {@code XDEL} ({@code 0-0}: none)
+     */
+    public record StreamState(long entriesAdded, long length, String lastGeneratedId, String maxDeletedId) {
+    }
+
     private String lastId;
+    /** Entries the stream had received up to and including {@link #lastId}; -1 when not known. */
+    private long added;
     private String runId;
 
-    /** @param tailId the id of the stream's newest entry when the pod starts ({@link #START} for an empty stream) */
-    public FeedPosition(String tailId) {
+    /**
+     * @param tailId the id of the stream's newest entry when the pod starts ({@link #START} for an empty stream)
+     * @param addedAtTail entries the stream had received up to it (-1 when not known)
+     */
+    public FeedPosition(String tailId, long addedAtTail) {
         this.lastId = tailId;
+        this.added = addedAtTail;
     }
 
     public String lastId() {
         return lastId;
     }
 
-    /** Records entries read up to {@code id}. */
-    public void advance(String id) {
+    /** Entries the stream had received up to and including the position; -1 when not known. */
+    public long added() {
+        return added;
+    }
+
+    /** Records {@code count} entries read, up to {@code id}. */
+    public void advance(String id, int count) {
         lastId = id;
+        if (added >= 0) {
+            added += count;
+        }
     }
 
     /**
@@ -45,21 +78,45 @@ public final class FeedPosition {
         runId = current;
         if (restarted) {
             lastId = START;
+            added = 0;
         }
         return restarted;
     }
 
     /**
-     * Reports the newest id ever removed from the stream ({@code max-deleted-entry-id} of XINFO STREAM), or
-     * {@code null} when unknown. On a gap the position moves past the removed entries.
+     * Reports the stream's state read after a read that started at position {@code idBefore} with
+     * {@code addedBefore} entries received up to it ({@code null} state: the stream does not exist).
      *
-     * @return whether this is a gap (entries the pod had not read were trimmed)
+     * @return whether entries that were not read before the read started may be gone (a gap); the position then
+     *         moves to the stream's newest entry
      */
-    public boolean observeMaxDeleted(String maxDeletedId) {
-        if (maxDeletedId == null || compare(maxDeletedId, lastId) <= 0) {
-            return false;
+    public boolean observe(StreamState state, String idBefore, long addedBefore) {
+        if (state == null) {
+            boolean gap = !START.equals(idBefore) || addedBefore > 0;
+            lastId = START;
+            added = 0;
+            return gap;
         }
-        lastId = maxDeletedId;
+        boolean deletedPast = compare(state.maxDeletedId(), idBefore) > 0;
+        if (state.entriesAdded() < 0) {
+            // a Redis older than 7 does not count: only deletions can be told
+            return deletedPast && jump(state);
+        }
+        long removed = state.entriesAdded() - state.length();
+        boolean gap = deletedPast || state.entriesAdded() < addedBefore
+                || (addedBefore >= 0 ? removed > addedBefore : removed > 0);
+        if (gap) {
+            return jump(state);
+        }
+        if (lastId.equals(state.lastGeneratedId())) {
+            added = state.entriesAdded();
+        }
+        return false;
+    }
+
+    private boolean jump(StreamState state) {
+        lastId = state.lastGeneratedId();
+        added = state.entriesAdded();
         return true;
     }
 

@@ -121,10 +121,10 @@ public class OutboxRelay {
      *
      * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes after
      *        (a writer's acknowledgement does not wait for it)
-     * @return the newest stream entry id of the events (what a writer waits for the other pods to apply:
-     *         {@link PodAcks#await}), or {@code null} when there was nothing to publish or the id is not known
+     * @return where the newest of the events is in the stream (what a writer waits for the other pods to apply:
+     *         {@link PodAcks#await}), or {@code null} when there was nothing to publish or that is not known
      */
-    public Uni<String> publish(List<StoredProduct> items, boolean awaitClear) {
+    public Uni<Appended> publish(List<StoredProduct> items, boolean awaitClear) {
         List<StoredProduct> pending = items.stream().filter(i -> !i.outbox().isEmpty()).toList();
         if (pending.isEmpty()) {
             return Uni.createFrom().nullItem();
@@ -134,13 +134,13 @@ public class OutboxRelay {
                 .map(e -> new OutboundEvent(json.read(e.json(), ProductUpdated.class), e.json()))
                 .toList();
         Span span = spans == null ? null : spans.publish(events);
-        Uni<String> sent = Uni.combine().all()
+        Uni<Appended> sent = Uni.combine().all()
                 .unis(raise(events.stream().map(OutboundEvent::event).toList()), beforePublish.run(pending, events))
                 .discardItems()
                 .chain(() -> summaries.maintain(events))
                 .chain(sinks::publish)
                 .invoke(() -> published.increment(events.size()));
-        Uni<String> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clearLater(pending)))
+        Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clearLater(pending)))
                 .onFailure().invoke(pace::raise)
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);

@@ -37,8 +37,8 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Acknowledgements between pods, so that a write is acknowledged to its client only once every other live pod has
- * applied its event (bounded by {@code catalog.events.ack-timeout}).
+ * Acknowledgements between pods, so that a write is acknowledged to its client only once no other pod can answer
+ * from L1 without having applied its event: each live pod has acknowledged it, or its {@link Lease} has run out.
  * <p>
  * <b>Sending.</b> After each round of its feed that leaves it caught up (a batch applied, or a blocking read that
  * timed out with nothing new), and before that round lets the pod trust its L1 again, the {@link FeedConsumer} calls
@@ -50,17 +50,15 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>
  * <b>Listening.</b> One {@link StreamWorker} round after another: a blocking read of the acks stream, each
  * acknowledgement recorded in the {@link AckTracker}, and, when the read returned less than a full batch, the pods
- * silent for the liveness period forgotten. The first round (and the first after a failure) reads the recent
- * history, so a pod that starts knows the live pods before it acknowledges a write: an entry counts as recent when
- * Redis' own clock (the ids' time) says it is younger than the liveness period.
+ * silent for the liveness period before the read started forgotten. The first round (and the first after a failure)
+ * reads every acknowledgement of the liveness period, by Redis' own clock (the ids' time).
  * <p>
- * <b>Liveness</b> = {@code feed-stale-after} + {@code block-timeout}: longer than a pod trusts its L1 after the start
- * of its last successful feed read, and each such read ends with an acknowledgement before the trust is extended. So a
- * pod is forgotten only once it no longer trusts its L1 (see docs/COHERENCE.md, "Acknowledged everywhere").
- * <p>
- * <b>Waiting.</b> {@link #await} completes when every other live pod acknowledged the entry, or after the timeout
- * (counted by {@code catalog.events.ack.timeouts}; {@code catalog.events.ack.wait} times every wait). It never
- * blocks a thread and resumes where {@link Futures#uni} resumes. Not run for the lab's TTL-only L1 (no feed).
+ * <b>Waiting.</b> {@link #await} completes when the listener has read every acknowledgement sent before the write's
+ * entry was appended and every other live pod acknowledged the entry, or, at the latest, when the lease of those that
+ * did not has run out ({@link Lease#writeWaitNanos()} after the append). A wait longer than
+ * {@code catalog.events.ack-timeout} is counted ({@code catalog.events.ack.timeouts}); {@code catalog.events.ack.wait}
+ * times every wait. It never blocks a thread and resumes where {@link Futures#uni} resumes. Not run for the lab's
+ * TTL-only L1 (no feed). docs/COHERENCE.md, "The lease", has the argument.
  */
 @ApplicationScoped
 public class PodAcks {
@@ -68,7 +66,7 @@ public class PodAcks {
     private static final Logger LOG = Logger.getLogger(PodAcks.class);
     static final long MAX_LENGTH = 10_000;
     static final int BATCH = 1_000;
-    static final int MAX_PODS = 256;
+    static final int MAX_PODS = 1024;
     static final int MAX_WAITERS = 10_000;
     static final String REDIS_TIME = "return redis.call('TIME')";
 
@@ -79,6 +77,8 @@ public class PodAcks {
     private final Duration block;
     private final Duration liveness;
     private final Duration timeout;
+    private final Lease lease;
+    private final Ticker ticker;
     private final boolean sending;
     private final boolean waiting;
     private final AckTracker tracker;
@@ -101,17 +101,21 @@ public class PodAcks {
         this.podId = newPodId();
         this.acks = acksStream(config.events().stream());
         this.block = config.events().blockTimeout();
-        this.liveness = config.events().feedStaleAfter().plus(block);
+        this.lease = Lease.of(config);
+        this.liveness = Duration.ofNanos(lease.livenessNanos());
         this.timeout = config.events().ackTimeout();
+        this.ticker = ticker;
         this.sending = config.lab().l1Enabled() && config.lab().l1Coordinated();
-        this.waiting = sending && !timeout.isZero();
+        this.waiting = sending;
         this.tracker = new AckTracker(podId, liveness.toNanos(), MAX_PODS, MAX_WAITERS, ticker);
         this.listener = workers.create("acks", this::listen, failure -> listened = null);
         this.timeouts = Counter.builder("catalog.events.ack.timeouts")
-                .description("Writes acknowledged before every live pod had applied their event (ack-timeout)")
+                .description("Writes whose acknowledgement waited longer than ack-timeout: a pod stalled, died or was"
+                        + " slow, and the write waited out its lease (at most feed-stale-after after the append)")
                 .register(registry);
         this.purgeTimeouts = Counter.builder("catalog.edge.purge.ack.timeouts")
-                .description("Edge purges sent before every live pod, this one included, had applied their events")
+                .description("Edge purges that waited longer than ack-timeout for every live pod, this one included,"
+                        + " to apply their events (then the lease)")
                 .register(registry);
         this.purgeWaits = Timer.builder("catalog.edge.purge.ack.wait")
                 .description("How long edge purges waited for every live pod, this one included, to apply their events")
@@ -148,10 +152,19 @@ public class PodAcks {
         return host + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
     }
 
-    void onStart(@Observes StartupEvent event) {
-        LOG.infof("Pod id %s (acknowledgements on %s; writes wait %s for the other pods)", podId, acks,
-                waiting ? timeout : "not at all");
+    /**
+     * Reads the recent acknowledgements before anything at start-up writes (the demo catalog), so that this pod's
+     * first writes know the live pods and need not wait out their lease; then starts the listener.
+     */
+    void onStart(@Observes @Priority(30) StartupEvent event) {
+        LOG.infof("Pod id %s (acknowledgements on %s; writes wait up to %s for the other pods, counted past %s)",
+                podId, acks, waiting ? Duration.ofNanos(lease.writeWaitNanos()) : "nothing", timeout);
         if (waiting) {
+            try {
+                listened = history();
+            } catch (RuntimeException e) {
+                LOG.infof("Acknowledgements not read at start-up (the listener will): %s", e.toString());
+            }
             listener.start();
         }
     }
@@ -189,45 +202,65 @@ public class PodAcks {
     }
 
     /**
-     * Completes when every other live pod has applied the stream entry {@code entryId} (at once for {@code null}: the
-     * event is not in the stream yet), or after {@code catalog.events.ack-timeout}; never fails.
+     * Completes once no other pod can answer from L1 without having applied the events of {@code appended}: every
+     * other live pod has acknowledged them, or, for those that did not, their lease has run out
+     * ({@link Lease#writeWaitNanos()} after {@code appendedAt}, this pod's ticker read once the append had returned).
+     * At once for {@code null} (nothing appended). Never fails; resumes where {@link Futures#uni} resumes.
      */
-    public Uni<Void> await(String entryId) {
-        return await(entryId, false, timeouts, waits);
+    public Uni<Void> await(Appended appended, long appendedAt) {
+        return await(appended, appendedAt, false, timeouts, waits);
+    }
+
+    /** As {@link #await(Appended, long)}, for an append that returned just now. */
+    public Uni<Void> await(Appended appended) {
+        return await(appended, ticker.read());
     }
 
     /**
      * As {@link #await}, and this pod's own feed too must have applied the entry: for the edge purge, since a purged
      * edge refetches from any pod (a purge sent before a pod applied the event would let the edge cache the old
-     * version again). Runs out after {@code catalog.events.ack-timeout} as well (counted by
-     * {@code catalog.edge.purge.ack.timeouts}), then the purge goes ahead (the settle re-purge still follows).
+     * version again). {@code readAt} is when the purge feed read the entry, after its append.
      */
-    public Uni<Void> awaitEverywhere(String entryId) {
-        return await(entryId, true, purgeTimeouts, purgeWaits);
+    public Uni<Void> awaitEverywhere(Appended appended, long readAt) {
+        return await(appended, readAt, true, purgeTimeouts, purgeWaits);
     }
 
-    private Uni<Void> await(String entryId, boolean includingSelf, Counter timeouts, Timer waits) {
-        if (!waiting || entryId == null) {
+    /** The lease between pods' L1 trust and the writers' wait. */
+    public Lease lease() {
+        return lease;
+    }
+
+    private Uni<Void> await(Appended appended, long appendedAt, boolean includingSelf, Counter timeouts,
+            Timer waits) {
+        if (!waiting || appended == null || appended.entryId() == null) {
             return Uni.createFrom().voidItem();
         }
-        long started = System.nanoTime();
-        CompletableFuture<Void> waiter = tracker.await(entryId, includingSelf);
+        long started = ticker.read();
+        String entryId = appended.entryId();
+        CompletableFuture<Void> waiter = tracker.await(entryId, appended.acksAtAppend(), includingSelf);
+        if (waiter != null && waiter.isDone()) {
+            waits.record(Duration.ofNanos(ticker.read() - started));
+            return Uni.createFrom().voidItem();
+        }
+        long leaseLeft = Math.max(0, appendedAt + lease.writeWaitNanos() - started);
+        Uni<Void> acknowledged = waiter == null ? Uni.createFrom().nullItem() : Futures.uni(() -> waiter);
         if (waiter == null) {
-            timeouts.increment();
-            return Uni.createFrom().voidItem();
+            acknowledged = acknowledged.onItem().delayIt().by(Duration.ofNanos(leaseLeft));
+        } else {
+            acknowledged = acknowledged.ifNoItem().after(Duration.ofNanos(Math.max(1, leaseLeft)))
+                    .recoverWithUni(() -> {
+                        tracker.abandon(entryId, waiter);
+                        return Uni.createFrom().voidItem();
+                    })
+                    .onCancellation().invoke(() -> tracker.abandon(entryId, waiter));
         }
-        if (waiter.isDone()) {
-            waits.record(Duration.ofNanos(System.nanoTime() - started));
-            return Uni.createFrom().voidItem();
-        }
-        return Futures.uni(() -> waiter)
-                .ifNoItem().after(timeout).recoverWithUni(() -> {
-                    tracker.abandon(entryId, waiter);
-                    timeouts.increment();
-                    return Uni.createFrom().voidItem();
-                })
-                .onCancellation().invoke(() -> tracker.abandon(entryId, waiter))
-                .onTermination().invoke(() -> waits.record(Duration.ofNanos(System.nanoTime() - started)));
+        return acknowledged.onTermination().invoke(() -> {
+            long waited = ticker.read() - started;
+            waits.record(Duration.ofNanos(waited));
+            if (waited > timeout.toNanos()) {
+                timeouts.increment();
+            }
+        });
     }
 
     /** One round of the listener: a blocking read of the acks stream (the recent history first). */
@@ -236,6 +269,7 @@ public class PodAcks {
             listened = history();
             return;
         }
+        long readStarted = ticker.read();
         List<StreamMessage<String, String, String>> messages = streams.xread(acks, listened,
                 new XReadArgs().block(block).count(BATCH));
         if (messages != null && !messages.isEmpty()) {
@@ -244,27 +278,33 @@ public class PodAcks {
             tracker.listened(listened);
         }
         if (messages == null || messages.size() < BATCH) {
-            tracker.forgetSilent();
+            // every acknowledgement sent before this read started has been read: silence is silence
+            tracker.forgetSilent(readStarted);
         }
     }
 
     /**
-     * Records the acknowledgements younger than the liveness period by Redis' clock (the time in their ids) and
-     * answers the id to read from next.
+     * Records every acknowledgement younger than the liveness period by Redis' clock (the time in their ids), oldest
+     * first, and answers the id to read from next. Older ones belong to pods silent for longer, which the writers of
+     * this pod need not wait for: such a pod rejoins before it trusts its L1 again ({@link FeedConsumer}).
      */
     private String history() {
         Response time = redis.execute("EVAL", REDIS_TIME, "1", acks);
         long now = Long.parseLong(time.get(0).toString()) * 1000 + Long.parseLong(time.get(1).toString()) / 1000;
-        long oldest = now - liveness.toMillis();
-        // XREVRANGE takes the higher bound first
-        List<StreamMessage<String, String, String>> recent = streams.xrevrange(acks,
-                StreamRange.of("+", oldest + "-0"), BATCH);
-        for (int i = recent.size() - 1; i >= 0; i--) {
-            record(recent.get(i), false);
-        }
+        String from = (now - liveness.toMillis()) + "-0";
+        String last = null;
+        List<StreamMessage<String, String, String>> chunk;
+        do {
+            chunk = streams.xrange(acks, StreamRange.of(last == null ? from : "(" + last, "+"), BATCH);
+            chunk.forEach(message -> record(message, false));
+            if (!chunk.isEmpty()) {
+                last = chunk.get(chunk.size() - 1).id();
+            }
+        } while (chunk.size() == BATCH);
         // everything acknowledged before Redis' time above has been read (a later acknowledgement has a later id)
-        tracker.listened((now - 1) + "-0");
-        return recent.isEmpty() ? oldest + "-0" : recent.get(0).id();
+        String through = (now - 1) + "-0";
+        tracker.listened(last == null || FeedPosition.compare(through, last) > 0 ? through : last);
+        return last == null ? from : last;
     }
 
     /**

@@ -20,7 +20,10 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>
  * The script answers the stream entry id of each event: the one it appended, or, for an event appended before, the
  * id its marker holds (a marker written by an older version holds {@code 1} instead, which is no id and is skipped),
- * so that a writer can wait for the other pods to have applied its event ({@link PodAcks}).
+ * so that a writer can wait for the other pods to have applied its event ({@link PodAcks}); with each, the newest id
+ * of the acks stream at the append, read in the same atomic step and also kept in the entry (field {@code acks}, for
+ * the edge purge): every pod that made itself known before the entry was appended is then known to a writer whose
+ * listener has read that far.
  * <p>
  * The script declares every key it touches (the stream and each marker), and the markers share the stream's hash
  * slot, as Redis Cluster requires: {@link #markerPrefix} derives them from the stream's hash tag
@@ -31,21 +34,31 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class RedisStreamSink implements EventSink {
 
+    /**
+     * KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3..] the events' markers; ARGV[1] the stream's length,
+     * ARGV[2] the markers' life in seconds, then each event's JSON, then each event's summaries ('' for none). Answers,
+     * per event, {@code <entry id>|<newest acks id when it was appended>}: appended now, or what its marker holds.
+     */
     static final String APPEND = """
-            local ids, n = {}, #KEYS - 1
-            for i = 2, #KEYS do
-              local id = redis.call('GET', KEYS[i])
+            local n = #KEYS - 2
+            local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+            local acks = newest[1] and newest[1][1] or '0-0'
+            local ids = {}
+            for i = 1, n do
+              local id = redis.call('GET', KEYS[i + 2])
               if not id then
-                local summaries = ARGV[i + 1 + n]
-                if summaries == '' then
-                  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i + 1])
-                else
-                  id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[i + 1],
-                    'summaries', summaries)
+                local fields = {'event', ARGV[i + 2]}
+                local summaries = ARGV[i + 2 + n]
+                if summaries ~= '' then
+                  fields[3] = 'summaries'
+                  fields[4] = summaries
                 end
-                redis.call('SET', KEYS[i], id, 'EX', ARGV[2])
+                fields[#fields + 1] = 'acks'
+                fields[#fields + 1] = acks
+                id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields)) .. '|' .. acks
+                redis.call('SET', KEYS[i + 2], id, 'EX', ARGV[2])
               end
-              ids[i - 1] = id
+              ids[i] = id
             end
             return ids
             """;
@@ -56,12 +69,14 @@ public class RedisStreamSink implements EventSink {
     private final String stream;
     private final String maxLength;
     private final String markers;
+    private final String acks;
 
     public RedisStreamSink(ReactiveRedisDataSource redis, CatalogConfig config) {
         this.redis = redis;
         this.stream = config.events().stream();
         this.maxLength = Long.toString(config.events().streamMaxLength());
         this.markers = markerPrefix(stream);
+        this.acks = PodAcks.acksStream(stream);
     }
 
     /** The prefix of the stream's per-sequence markers, in the stream's hash slot. */
@@ -82,11 +97,11 @@ public class RedisStreamSink implements EventSink {
     }
 
     /**
-     * Appends the events not appended before, and answers the newest stream entry id among all of theirs (appended
-     * now or before), or {@code null} when none is known (markers of an older version).
+     * Appends the events not appended before, and answers where the newest of them is in the stream (appended now or
+     * before), or {@code null} when that is not known (markers of an older version).
      */
-    public Uni<String> append(List<OutboundEvent> events) {
-        List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(events.size() + 1), stream));
+    public Uni<Appended> append(List<OutboundEvent> events) {
+        List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(events.size() + 2), stream, acks));
         events.forEach(e -> args.add(markers + e.event().sequence()));
         args.add(maxLength);
         args.add(DEDUPLICATION_SECONDS);
@@ -95,13 +110,19 @@ public class RedisStreamSink implements EventSink {
         return redis.execute("EVAL", args.toArray(String[]::new)).map(RedisStreamSink::newest);
     }
 
-    static String newest(Response ids) {
-        String newest = null;
+    static Appended newest(Response ids) {
+        Appended newest = null;
         for (Response id : ids) {
             String value = id == null ? null : id.toString();
-            if (value != null && ENTRY_ID.matcher(value).matches()
-                    && (newest == null || FeedPosition.compare(value, newest) > 0)) {
-                newest = value;
+            if (value == null) {
+                continue;
+            }
+            int bar = value.indexOf('|');
+            String entry = bar < 0 ? value : value.substring(0, bar);
+            String acksAtAppend = bar < 0 ? null : value.substring(bar + 1);
+            if (ENTRY_ID.matcher(entry).matches() && (acksAtAppend == null || ENTRY_ID.matcher(acksAtAppend).matches())
+                    && (newest == null || FeedPosition.compare(entry, newest.entryId()) > 0)) {
+                newest = new Appended(entry, acksAtAppend);
             }
         }
         return newest;

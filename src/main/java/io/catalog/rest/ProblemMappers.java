@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.service.ChangeNotConfirmed;
 import io.catalog.store.StoreUnavailable;
 import io.catalog.store.StoreUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -192,6 +193,16 @@ public class ProblemMappers {
                 .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
     }
 
+    /** A change stored but not published in time: not acknowledged (docs/COHERENCE.md, "When Redis is down"). */
+    @ServerExceptionMapper
+    public Response notConfirmed(ChangeNotConfirmed e) {
+        LOG.warnf("A write was stored but not acknowledged: %s", e.getMessage());
+        return Response.fromResponse(Problem.response(503, "change-not-confirmed", "Change not confirmed",
+                "The change was stored but could not be confirmed on every instance (the cache tier is unavailable); it"
+                        + " is published as soon as that is back. Read the product before retrying."))
+                .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         Throwable cause = e;
@@ -206,6 +217,9 @@ public class ProblemMappers {
         }
         if (cause instanceof StoreUnavailableException throttled) {
             return throttled(throttled);
+        }
+        if (cause instanceof ChangeNotConfirmed pending) {
+            return notConfirmed(pending);
         }
         LOG.error("Request failed", e);
         return Problem.response(500, "internal-error", "Internal error", "The request could not be completed");

@@ -48,9 +48,9 @@ import io.smallrye.mutiny.Uni;
  * Admin writes. Each one reads the item strongly consistent while it takes a global sequence number (two calls at
  * once), and writes the new state together with its ProductUpdated event in one conditional put (optimistic
  * concurrency on the item's sequence): the event is durable before the write is acknowledged. This pod then holds
- * the new version, the relay publishes the event, the writer waits (at most {@code catalog.events.ack-timeout}) until
- * every other live pod has applied it ({@link PodAcks}), and the write is acknowledged; the outbox is cleared after.
- * If Redis is down, the write still succeeds, without waiting, and the relay publishes the event later.
+ * the new version, the relay publishes the event, the writer waits until no other pod can answer the older version
+ * ({@link PodAcks}: each applied it, or its lease ran out), and the write is acknowledged; the outbox is cleared
+ * after. If Redis is down, the write is stored but not acknowledged (503): the relay publishes the event later.
  */
 @ApplicationScoped
 public class CatalogWriter {
@@ -58,6 +58,7 @@ public class CatalogWriter {
     private static final Logger LOG = Logger.getLogger(CatalogWriter.class);
     static final int MAX_ATTEMPTS = 5;
     static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
+    static final Duration PUBLISH_RETRY = Duration.ofMillis(50);
     /** Pending events an item holds at most (an item is limited to 400 KB; an event is about 300 bytes). */
     static final int MAX_PENDING = 32;
 
@@ -72,7 +73,7 @@ public class CatalogWriter {
     private final String currency;
     private final int concurrency;
     private final Counter coalesced;
-    private final Counter unwaited;
+    private final Counter unconfirmed;
     /** Where a write's time goes, per step: {@code catalog.write.steps{step}}. */
     private final Timer readStep;
     private final Timer putStep;
@@ -97,10 +98,9 @@ public class CatalogWriter {
         this.coalesced = Counter.builder("catalog.outbox.coalesced")
                 .description("Pending events dropped from a hot item's outbox because newer ones supersede them")
                 .register(registry);
-        this.unwaited = Counter.builder("catalog.events.ack.unwaited")
-                .description("Writes acknowledged without waiting for the other pods because their publish failed or"
-                        + " ran past its time (Redis or EventBridge down or slow): the relay publishes them later and"
-                        + " the other pods apply them within their propagation window")
+        this.unconfirmed = Counter.builder("catalog.writes.unconfirmed")
+                .description("Writes stored but not acknowledged (503) because their publish failed or ran past its"
+                        + " time (Redis or EventBridge down or slow): the relay publishes them later")
                 .register(registry);
         this.readStep = step("read", "the strongly consistent read of the item and the sequence reservation, at once",
                 registry);
@@ -284,10 +284,11 @@ public class CatalogWriter {
     }
 
     /**
-     * Publishes what was written and waits until every other live pod has applied it (at most
-     * {@code catalog.events.ack-timeout}), so that a read sent after the acknowledgement, to any pod that acknowledged,
-     * gets it or newer. A publish that fails or runs out of time is left to the relay, and not waited for (counted:
-     * {@code catalog.events.ack.unwaited}).
+     * Publishes what was written and waits until no other pod can answer the older version ({@link PodAcks#await}:
+     * every other live pod applied it, or its lease ran out), so that a read sent after the acknowledgement, to any
+     * pod, gets it or newer. A publish that fails is tried again until {@link #PUBLISH_WAIT} has passed; then the write
+     * is not acknowledged ({@link ChangeNotConfirmed}: 503) though it is stored: the relay publishes it later, and only
+     * then could the other pods know of it.
      *
      * @param step the timer of the publish step ({@code catalog.write.steps}), or {@code null} for a batch
      */
@@ -301,20 +302,22 @@ public class CatalogWriter {
                     documents.of(item.id(), Optional.of(item)), epoch);
         }
         long started = System.nanoTime();
-        return relay.publish(written, false)
+        return Uni.createFrom().deferred(() -> relay.publish(written, false))
+                .onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
+                .expireIn(PUBLISH_WAIT.toMillis())
                 .onTermination().invoke(() -> {
                     if (step != null) {
                         step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     }
                 })
                 .ifNoItem().after(PUBLISH_WAIT).fail()
-                .onFailure().invoke(f -> {
-                    unwaited.increment();
-                    LOG.warnf(f, "Publishing %d event(s) failed; the relay will retry: %s", written.size(),
-                            f.toString());
+                .onFailure().transform(f -> {
+                    unconfirmed.increment();
+                    LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
+                            written.size(), f.toString());
+                    return new ChangeNotConfirmed(f);
                 })
-                .onFailure().recoverWithNull()
-                .chain(acks::await);
+                .chain(appended -> acks.await(appended));
     }
 
     /** One price of a batch. */

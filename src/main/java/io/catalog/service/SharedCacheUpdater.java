@@ -19,8 +19,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Brings L2 up to date before an event is published. In {@code cache-aside} mode each changed product's entry
  * becomes a version marker; in {@code write-through} mode it becomes the new document itself. Both are
- * compare-and-set on the version, so a late relay never rolls an entry back. Aggregates need nothing here: their
- * keys carry the category generation, which the relay has already raised.
+ * compare-and-set on the version, so a late relay never rolls an entry back. Either fails the publish when Redis does
+ * not confirm it (a timeout included): the relay retries, and the event is not appended before L2 holds the change.
+ * Aggregates need nothing here: their keys carry the category generation, which the relay has already raised.
  */
 @ApplicationScoped
 public class SharedCacheUpdater implements BeforePublish {
@@ -52,7 +53,7 @@ public class SharedCacheUpdater implements BeforePublish {
     private Uni<Void> update(StoredProduct item) {
         String key = Keys.product(item.id());
         if (writeThrough) {
-            return l2.put(key, documents.of(item.id(), Optional.of(item)), ttl);
+            return l2.write(key, documents.of(item.id(), Optional.of(item)), ttl);
         }
         return l2.invalidate(key, item.product().sequence(), ttl);
     }

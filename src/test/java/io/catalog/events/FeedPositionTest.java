@@ -4,36 +4,81 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.events.FeedPosition.StreamState;
+
 class FeedPositionTest {
 
     @Test
     void aRedisRestartIsAGapAndTheNewStreamIsReadFromItsStart() {
-        FeedPosition position = new FeedPosition("1700000000000-3");
+        FeedPosition position = new FeedPosition("1700000000000-3", 10);
         assertThat(position.observeRunId("run-1")).isFalse();
         assertThat(position.observeRunId("run-1")).isFalse();
 
         assertThat(position.observeRunId("run-2")).isTrue();
         assertThat(position.lastId()).isEqualTo(FeedPosition.START);
+        assertThat(position.added()).isZero();
     }
 
     @Test
     void trimmingWhatWasAlreadyReadIsNoGap() {
-        FeedPosition position = new FeedPosition("100-0");
-        position.advance("250-7");
+        FeedPosition position = new FeedPosition("100-0", 40);
+        position.advance("250-7", 10);
+        assertThat(position.added()).isEqualTo(50);
 
-        assertThat(position.observeMaxDeleted("250-7")).isFalse();
-        assertThat(position.observeMaxDeleted("90-0")).isFalse();
-        assertThat(position.observeMaxDeleted("0-0")).isFalse();
+        // 100 entries ever added, 60 kept: the 40 removed were all read before the read that started at 100-0
+        assertThat(position.observe(new StreamState(100, 60, "300-0", "0-0"), "100-0", 40)).isFalse();
         assertThat(position.lastId()).isEqualTo("250-7");
+        // the stream's newest entry is the position: the count is taken over from Redis
+        position.advance("300-0", 50);
+        assertThat(position.observe(new StreamState(101, 60, "300-0", "0-0"), "250-7", 50)).isFalse();
+        assertThat(position.added()).isEqualTo(101);
     }
 
     @Test
-    void trimmingPastThePositionIsAGapOnceAndMovesThePositionPastIt() {
-        FeedPosition position = new FeedPosition("100-0");
+    void aTrimPastThePositionIsAGapEvenThoughNothingRecordsIt() {
+        FeedPosition position = new FeedPosition("100-0", 40);
+        position.advance("120-0", 5);
 
-        assertThat(position.observeMaxDeleted("100-1")).isTrue();
-        assertThat(position.lastId()).isEqualTo("100-1");
-        assertThat(position.observeMaxDeleted("100-1")).isFalse();
+        // XADD MAXLEN ~ leaves max-deleted-entry-id at 0-0: only the counts tell that 41 were removed
+        assertThat(position.observe(new StreamState(1_100, 1_059, "900-0", "0-0"), "100-0", 40)).isTrue();
+        assertThat(position.lastId()).as("moved to the newest entry").isEqualTo("900-0");
+        assertThat(position.added()).isEqualTo(1_100);
+        assertThat(position.observe(new StreamState(1_100, 1_059, "900-0", "0-0"), "900-0", 1_100)).isFalse();
+    }
+
+    @Test
+    void aDeletionPastThePositionIsAGap() {
+        FeedPosition position = new FeedPosition("100-0", 40);
+
+        assertThat(position.observe(new StreamState(50, 49, "150-0", "100-1"), "100-0", 40)).isTrue();
+        assertThat(position.lastId()).isEqualTo("150-0");
+    }
+
+    @Test
+    void aStreamCreatedAgainOrGoneIsAGap() {
+        FeedPosition position = new FeedPosition("100-0", 40);
+        assertThat(position.observe(new StreamState(3, 3, "500-0", "0-0"), "100-0", 40))
+                .as("fewer entries ever added than this pod had read: a new stream").isTrue();
+
+        FeedPosition gone = new FeedPosition("100-0", 40);
+        assertThat(gone.observe(null, "100-0", 40)).isTrue();
+        assertThat(gone.lastId()).isEqualTo(FeedPosition.START);
+        assertThat(gone.observe(null, FeedPosition.START, 0)).as("still missing: nothing more was lost").isFalse();
+    }
+
+    @Test
+    void aPodAtTheStartOfATrimmedStreamHasAGapAndOfAnUntrimmedOneNot() {
+        assertThat(new FeedPosition(FeedPosition.START, 0).observe(new StreamState(5, 5, "50-0", "0-0"),
+                FeedPosition.START, 0)).isFalse();
+        assertThat(new FeedPosition(FeedPosition.START, 0).observe(new StreamState(8, 5, "50-0", "0-0"),
+                FeedPosition.START, 0)).isTrue();
+    }
+
+    @Test
+    void aRedisThatDoesNotCountTellsDeletionsOnly() {
+        FeedPosition position = new FeedPosition("100-0", 40);
+        assertThat(position.observe(new StreamState(-1, 10, "150-0", "0-0"), "100-0", 40)).isFalse();
+        assertThat(position.observe(new StreamState(-1, 10, "150-0", "120-0"), "100-0", 40)).isTrue();
     }
 
     @Test

@@ -125,7 +125,7 @@ class PodAcksTest {
         String written = entry();
         double timeoutsBefore = timeouts();
 
-        CompletableFuture<Void> acknowledged = acks.await(written).subscribeAsCompletionStage();
+        CompletableFuture<Void> acknowledged = acks.await(appended(written)).subscribeAsCompletionStage();
         await("the writer waits").atMost(WAIT).until(() -> waiting() >= 1);
         ack(b, written);
         assertThat(acknowledged).as("c has not applied it").isNotDone();
@@ -134,21 +134,35 @@ class PodAcksTest {
         assertThat(timeouts()).isEqualTo(timeoutsBefore);
     }
 
+    /**
+     * A pod that stops acknowledging (frozen, killed) may still trust its L1 until its lease runs out: a write waits
+     * that long, never less (feed-stale-after, 1 s here, after the append), and is counted; once the pod is forgotten,
+     * writes no longer wait for it.
+     */
     @Test
-    void aPodThatDoesNotAcknowledgeCostsTheTimeoutCountedUntilItIsForgotten() {
+    void aPodThatDoesNotAcknowledgeCostsItsLeaseCountedUntilItIsForgotten() {
         noOtherPods();
         String silent = pod("silent");
         ack(silent, entry());
         double timeoutsBefore = timeouts();
 
-        acks.await(entry()).await().atMost(WAIT);
-        assertThat(timeouts()).as("acknowledged after the timeout, counted").isEqualTo(timeoutsBefore + 1);
-        assertThat(waiting()).as("the timed-out waiter is dropped").isZero();
+        long appended = System.nanoTime();
+        acks.await(appended(entry())).await().atMost(WAIT);
+        long waited = System.nanoTime() - appended;
+        assertThat(Duration.ofNanos(waited)).as("released only once the silent pod's lease ran out")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(timeouts()).as("a wait past the ack timeout, counted").isEqualTo(timeoutsBefore + 1);
+        assertThat(waiting()).as("the waiter released by the lease is dropped").isZero();
 
         await("the silent pod forgotten after the liveness period").atMost(WAIT)
                 .until(() -> acks.position(silent) == null);
-        acks.await(entry()).await().atMost(WAIT);
+        acks.await(appended(entry())).await().atMost(WAIT);
         assertThat(timeouts()).as("nobody to wait for: no timeout").isEqualTo(timeoutsBefore + 1);
+    }
+
+    /** An entry appended by the test, as a writer would wait for it (no acks id at its append: the older rule). */
+    private static Appended appended(String entryId) {
+        return new Appended(entryId, null);
     }
 
     @Test
@@ -177,7 +191,7 @@ class PodAcksTest {
         String leaving = pod("leaving");
         ack(leaving, entry());
         String written = entry();
-        CompletableFuture<Void> acknowledged = acks.await(written).subscribeAsCompletionStage();
+        CompletableFuture<Void> acknowledged = acks.await(appended(written)).subscribeAsCompletionStage();
         streams().xadd(ACKS, Map.of("pod", leaving, "left", "1"));
         await("released by the pod's leaving").atMost(WAIT).until(acknowledged::isDone);
         assertThat(acks.position(leaving)).isNull();
@@ -190,12 +204,19 @@ class PodAcksTest {
                 Instant.now(), null);
         List<OutboundEvent> events = List.of(new OutboundEvent(event, json.write(event)));
 
-        String appended = sink.append(events).await().atMost(WAIT);
-        String again = sink.append(events).await().atMost(WAIT);
+        String newestAck = streams().xadd(ACKS, Map.of("pod", pod("any"), "position", "0-1"));
+        Appended appended = sink.append(events).await().atMost(WAIT);
+        streams().xadd(ACKS, Map.of("pod", pod("later"), "position", "0-1"));
+        Appended again = sink.append(events).await().atMost(WAIT);
 
-        assertThat(appended).matches("\\d+-\\d+");
-        assertThat(again).as("the de-duplication marker holds the entry's id").isEqualTo(appended);
-        assertThat(streams().xrange(STREAM, StreamRange.of(appended, appended)))
-                .singleElement().satisfies(m -> assertThat(m.payload().get("event")).contains(id));
+        assertThat(appended.entryId()).matches("\\d+-\\d+");
+        assertThat(FeedPosition.compare(appended.acksAtAppend(), newestAck))
+                .as("the newest acknowledgement when it was appended: %s", appended).isGreaterThanOrEqualTo(0);
+        assertThat(again).as("the de-duplication marker holds the entry's id and its acks id").isEqualTo(appended);
+        assertThat(streams().xrange(STREAM, StreamRange.of(appended.entryId(), appended.entryId())))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.payload().get("event")).contains(id);
+                    assertThat(m.payload().get("acks")).isEqualTo(appended.acksAtAppend());
+                });
     }
 }

@@ -24,6 +24,7 @@ public final class PodCluster implements AutoCloseable {
     private final Dynalite dynalite;
     private final List<Pod> pods = new ArrayList<>();
     private RedisFailoverProxy proxy;
+    private LaggingDynamo lagging;
 
     private PodCluster(RedisServer redis, Dynalite dynalite) {
         this.redis = redis;
@@ -115,7 +116,17 @@ public final class PodCluster implements AutoCloseable {
      * @return the pods started
      */
     public List<Pod> startPods(int size, Map<String, String> extraEnvironment) {
-        return startPods(size, extraEnvironment, projectRoot().resolve("target/quarkus-app/quarkus-run.jar"));
+        return startPods(size, extraEnvironment, jarUnderTest());
+    }
+
+    /**
+     * The service's jar the pods run: {@code target/quarkus-app/quarkus-run.jar}, or the one the system property
+     * {@code pods.jar} names (another build, for example the commit before a fix, to see a test fail on it).
+     */
+    public static Path jarUnderTest() {
+        String other = System.getProperty("pods.jar");
+        return other != null && !other.isBlank() ? Path.of(other)
+                : projectRoot().resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     /**
@@ -126,6 +137,9 @@ public final class PodCluster implements AutoCloseable {
         Map<String, String> environment = environment();
         if (proxy != null) {
             environment.put("QUARKUS_REDIS_HOSTS", proxy.url());
+        }
+        if (lagging != null) {
+            environment.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", lagging.endpoint());
         }
         environment.putAll(extraEnvironment);
         List<Pod> started = new ArrayList<>();
@@ -220,6 +234,17 @@ public final class PodCluster implements AutoCloseable {
         return dynalite;
     }
 
+    /**
+     * A {@link LaggingDynamo} in front of dynalite, started on first use: pods started after this call read through
+     * it (eventually consistent reads that lag once {@link LaggingDynamo#lag} is set).
+     */
+    public synchronized LaggingDynamo laggingStore() {
+        if (lagging == null) {
+            lagging = LaggingDynamo.start(dynalite.endpoint());
+        }
+        return lagging;
+    }
+
     /** An admin token minted now: the service refuses tokens issued more than an hour ago (long lab runs). */
     public String adminToken() {
         return AdminTokens.admin();
@@ -230,6 +255,9 @@ public final class PodCluster implements AutoCloseable {
         pods.forEach(Pod::close);
         if (proxy != null) {
             proxy.close();
+        }
+        if (lagging != null) {
+            lagging.close();
         }
         if (redis != null) {
             redis.stop();

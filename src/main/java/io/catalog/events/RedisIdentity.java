@@ -1,0 +1,148 @@
+package io.catalog.events;
+
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.cache.L2Cache;
+import io.catalog.config.CatalogConfig;
+import io.catalog.support.RedisFailure;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Which Redis the pod talks to, the one owner of that knowledge: the {@code run_id} of the master that holds the event
+ * stream, the cluster's failover epoch, and since when (Redis' clock) that master holds the data: an <em>epoch</em>.
+ * A new epoch (a restart with empty data, a failover to a replica that may lack the newest writes) moves L2 to a new
+ * key space ({@link L2Cache#keySpace}), and it tells a starting pod how far back the stream it finds can vouch for the
+ * writes made before it started ({@link #check()}'s {@code sinceMillis}).
+ * <p>
+ * The first pod that sees an epoch records when it saw it, in a key beside the stream ({@code <tag>:epoch}, the
+ * stream's hash slot, so the same master on Redis Cluster): {@code run_id|millis}. A pod that finds another
+ * {@code run_id} there (a promoted replica kept the old master's key) or none (a restart with empty data) writes its
+ * own. The feed checks at most once a second, within its rounds ({@link #checkIfDue()}), so that it sees a new
+ * {@code run_id} before it trusts what it read; without a feed (the lab's TTL-only strategies) a timer does.
+ */
+@ApplicationScoped
+public class RedisIdentity {
+
+    private static final Logger LOG = Logger.getLogger(RedisIdentity.class);
+    static final Duration CHECK_EVERY = Duration.ofSeconds(1);
+    /** KEYS[1] the stream (for its slot), KEYS[2] the epoch key: run_id, Redis' time (ms) and the epoch's start. */
+    static final String CHECK = """
+            local info = redis.call('INFO', 'server')
+            local runid = string.match(info, 'run_id:(%w+)') or ''
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            local since = now
+            local current = redis.call('GET', KEYS[2])
+            local bar = current and string.find(current, '|', 1, true)
+            if bar and string.sub(current, 1, bar - 1) == runid then
+              since = tonumber(string.sub(current, bar + 1))
+            else
+              redis.call('SET', KEYS[2], runid .. '|' .. now)
+            end
+            return {runid, tostring(now), tostring(since)}
+            """;
+
+    /**
+     * One answer.
+     *
+     * @param runId the stream master's {@code run_id}
+     * @param clusterEpoch Redis Cluster's {@code cluster_current_epoch} (0 on a standalone Redis)
+     * @param redisMillis Redis' clock when it answered
+     * @param sinceMillis Redis' clock when a pod first saw this {@code run_id} hold the data
+     */
+    public record Identity(String runId, long clusterEpoch, long redisMillis, long sinceMillis) {
+
+        /** L2's key space in this epoch. */
+        public String keySpace() {
+            return runId.substring(0, Math.min(8, runId.length())) + "." + clusterEpoch + ":";
+        }
+    }
+
+    private final RedisDataSource redis;
+    private final L2Cache l2;
+    private final String stream;
+    private final String epochKey;
+    private final boolean ownTimer;
+    private final ScheduledExecutorService scheduler;
+    private long clusterEpoch;
+    private long checkedAt = System.nanoTime() - CHECK_EVERY.toNanos();
+    private ScheduledFuture<?> timer;
+
+    public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config, ScheduledExecutorService scheduler) {
+        this.redis = redis;
+        this.l2 = l2;
+        this.stream = config.events().stream();
+        this.epochKey = RedisStreamSink.hashTag(stream) + ":epoch";
+        this.ownTimer = !(config.lab().l1Enabled() && config.lab().l1Coordinated());
+        this.scheduler = scheduler;
+    }
+
+    /**
+     * Before the HTTP server takes requests, and before anything else at start-up writes (the demo catalog): L2 is
+     * not used until its key space is known.
+     */
+    void onStart(@Observes @Priority(20) StartupEvent event) {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            LOG.infof("Redis identity unknown at start-up (L2 unused until it is): %s", RedisFailure.of(e).detail());
+        }
+        if (ownTimer) {
+            timer = scheduler.scheduleWithFixedDelay(this::checkQuietly, CHECK_EVERY.toMillis(),
+                    CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void checkQuietly() {
+        try {
+            check();
+        } catch (RuntimeException e) {
+            LOG.debugf("Redis identity check failed: %s", RedisFailure.of(e).detail());
+        }
+    }
+
+    /** As {@link #check()}, at most once every {@link #CHECK_EVERY}; {@code null} when not due. */
+    public synchronized Identity checkIfDue() {
+        return System.nanoTime() - checkedAt < CHECK_EVERY.toNanos() ? null : check();
+    }
+
+    /** Asks Redis now (blocking) and moves L2 to the key space of what it answered. Redis failures propagate. */
+    public synchronized Identity check() {
+        Response answer = redis.execute("EVAL", CHECK, "2", stream, epochKey);
+        checkedAt = System.nanoTime();
+        clusterEpoch = Math.max(clusterEpoch, clusterEpoch());
+        Identity identity = new Identity(answer.get(0).toString(), clusterEpoch, answer.get(1).toLong(),
+                answer.get(2).toLong());
+        l2.keySpace(identity.keySpace());
+        return identity;
+    }
+
+    /** Redis Cluster's {@code cluster_current_epoch} (raised by every failover); 0 on a standalone Redis. */
+    private long clusterEpoch() {
+        try {
+            String info = redis.execute("CLUSTER", "INFO").toString();
+            return info.lines().filter(l -> l.startsWith("cluster_current_epoch:"))
+                    .mapToLong(l -> Long.parseLong(l.substring(22).trim())).findFirst().orElse(0);
+        } catch (RuntimeException standalone) {
+            return 0;
+        }
+    }
+}
