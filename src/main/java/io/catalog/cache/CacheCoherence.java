@@ -53,13 +53,11 @@ public class CacheCoherence {
     }
 
     /**
-     * How far behind an eventually consistent read may be: {@code catalog.dynamodb.eventual-lag}, or DAX's item TTL
-     * when DAX is on and that is longer.
+     * How far behind an eventually consistent read may be ({@code catalog.dynamodb.eventual-lag}): a replica, or DAX
+     * (every write of the service goes through DAX when it is on, so its item cache lags as its replication does).
      */
     public static Duration eventualLag(CatalogConfig config) {
-        Duration replicas = config.dynamodb().eventualLag();
-        Duration dax = config.dax().itemTtl();
-        return config.dax().endpoint().isPresent() && dax.compareTo(replicas) > 0 ? dax : replicas;
+        return config.dynamodb().eventualLag();
     }
 
     /**

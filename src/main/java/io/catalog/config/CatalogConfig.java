@@ -258,9 +258,11 @@ public interface CatalogConfig {
         Breaker breaker();
 
         /**
-         * How far behind the current state an eventually consistent read may answer (a replica; DAX's item cache is
-         * {@code catalog.dax.item-ttl}): a pod that cannot vouch for every write of that period, because it started
-         * or its feed had a gap less than this ago, reads strongly consistent the keys it has no floor for.
+         * How far behind the current state an eventually consistent read may answer (a replica, a DAX node; the
+         * service's own writes go through DAX when it is on, so its item cache follows them): a pod that cannot vouch
+         * for every write of that period, because it started or its feed had a gap less than this ago, reads strongly
+         * consistent the keys it has no floor for. Writes that bypass the service (and DAX) are not covered: the
+         * consistency checker finds them.
          */
         @WithDefault("10s")
         @DurationMin(millis = 0, message = "must be between 0 and 9m")
@@ -299,16 +301,6 @@ public interface CatalogConfig {
 
         /** AWS region of the DAX cluster; defaults to the DynamoDB client's region. */
         Optional<String> region();
-
-        /**
-         * The DAX cluster's item TTL (its parameter group's {@code record-ttl-millis}, 5 minutes by default): how long
-         * its item cache may answer an item that a write which bypassed DAX has changed. Used as the eventual lag
-         * while DAX is on (when longer than {@code catalog.dynamodb.eventual-lag}).
-         */
-        @WithDefault("5m")
-        @DurationMin(millis = 0, message = "must be between 0 and 9m")
-        @DurationMax(seconds = 540, message = "must be between 0 and 9m")
-        Duration itemTtl();
     }
 
     interface L1 {
@@ -422,7 +414,7 @@ public interface CatalogConfig {
          * {@code block-timeout}, so that an idle feed keeps it): the lease that bounds how long a write waits for a pod
          * that stalls (docs/COHERENCE.md, "The lease"). Keep it equal on every pod.
          */
-        @WithDefault("1s")
+        @WithDefault("2s")
         Duration feedStaleAfter();
 
         /**

@@ -80,9 +80,7 @@ public class FeedConsumer {
     private final EventSpans spans;
     private volatile boolean healthy;
     private FeedPosition position;
-    /** When this pod last sent an acknowledgement (its ticker), if it has sent one. */
-    private long lastAckSent;
-    private boolean acknowledged;
+    private final TrustGrants grants;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, SummaryCoherence summaries,
             ProductValues values, Json json, CatalogConfig config, StreamWorkers workers, PodAcks acks,
@@ -104,6 +102,7 @@ public class FeedConsumer {
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
         this.lease = Lease.of(config);
+        this.grants = new TrustGrants(lease);
         this.enabled = config.lab().l1Enabled() && config.lab().l1Coordinated();
         this.worker = workers.create("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
         this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")
@@ -196,11 +195,7 @@ public class FeedConsumer {
     private void acknowledge(long started) {
         long sent = coherence.feedClock();
         acks.acknowledge(position.lastId());
-        long returned = coherence.feedClock();
-        boolean rejoins = !acknowledged || returned - lastAckSent >= lease.rejoinGapNanos();
-        lastAckSent = sent;
-        acknowledged = true;
-        if (rejoins) {
+        if (!grants.acknowledged(sent, coherence.feedClock())) {
             LOG.debugf("Feed acknowledged after a start or a silence: L1 trusted from the next round");
             return;
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.Appended;
 import io.catalog.events.OutboxRelay;
 import io.catalog.events.PodAcks;
 import io.catalog.model.ETags;
@@ -59,6 +61,8 @@ public class CatalogWriter {
     static final int MAX_ATTEMPTS = 5;
     static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
     static final Duration PUBLISH_RETRY = Duration.ofMillis(50);
+    /** Publishes failed in a row after which a write's publish is tried once only. */
+    static final int FAILING = 3;
     /** Pending events an item holds at most (an item is limited to 400 KB; an event is about 300 bytes). */
     static final int MAX_PENDING = 32;
 
@@ -74,6 +78,7 @@ public class CatalogWriter {
     private final int concurrency;
     private final Counter coalesced;
     private final Counter unconfirmed;
+    private final AtomicInteger failingPublishes = new AtomicInteger();
     /** Where a write's time goes, per step: {@code catalog.write.steps{step}}. */
     private final Timer readStep;
     private final Timer putStep;
@@ -302,9 +307,16 @@ public class CatalogWriter {
                     documents.of(item.id(), Optional.of(item)), epoch);
         }
         long started = System.nanoTime();
-        return Uni.createFrom().deferred(() -> relay.publish(written, false))
-                .onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
-                .expireIn(PUBLISH_WAIT.toMillis())
+        Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
+        if (failingPublishes.get() < FAILING) {
+            // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
+            // attempt each: a fast 503, no queue of retrying writers
+            publish = publish.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
+                    .expireIn(PUBLISH_WAIT.toMillis());
+        }
+        return publish
+                .invoke(() -> failingPublishes.set(0))
+                .onFailure().invoke(() -> failingPublishes.incrementAndGet())
                 .onTermination().invoke(() -> {
                     if (step != null) {
                         step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

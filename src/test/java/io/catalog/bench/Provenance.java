@@ -15,7 +15,7 @@ import io.catalog.testing.PodCluster;
  * What a results file records about its run: the commit it measured ({@code git rev-parse HEAD}, and whether the
  * work tree had uncommitted changes), the exact command, and how loaded the machine was.
  */
-final class Provenance {
+public final class Provenance {
 
     private Provenance() {
     }
@@ -25,7 +25,7 @@ final class Provenance {
      * benchmarks, scripts, the POM, the edge's VCL) differs from it, or {@code unknown} outside a git work tree. Taken
      * when a benchmark starts, right after its build.
      */
-    static String commit() {
+    public static String commit() {
         String head = git("rev-parse", "HEAD");
         if (head == null) {
             return "unknown (not a git work tree)";
@@ -36,12 +36,12 @@ final class Provenance {
     }
 
     /** The command that ran this, as bin/bench passes it in {@code bench.command}. */
-    static String command(String fallback) {
+    public static String command(String fallback) {
         return System.getProperty("bench.command", fallback);
     }
 
     /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}). */
-    static String loadAverage() {
+    public static String loadAverage() {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
             return String.format(Locale.ROOT, "%s %s %s", fields[0], fields[1], fields[2]);

@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.LocalStackResource;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -23,6 +24,8 @@ class L2CacheTest {
 
     @Inject
     L2Cache l2;
+    @Inject
+    ReactiveRedisDataSource redis;
 
     private static String key() {
         return "test:" + UUID.randomUUID();
@@ -94,5 +97,34 @@ class L2CacheTest {
         L2Cache.Hit hit = l2.get(key).await().indefinitely();
 
         assertThat(hit.ttlMillis()).isBetween(TTL.toMillis() - 5_000, (long) (TTL.toMillis() * 1.11));
+    }
+
+    /**
+     * Path 8 of the never-stale issue: a pod that has not learnt its Redis epoch yet (start-up) must not read or write
+     * L2 under no epoch at all: entries written there would be read by every later pod in the same moment of its
+     * start, whatever restarts and failovers happened in between.
+     */
+    @Test
+    void anL2WhoseRedisEpochIsNotKnownYetNeitherReadsNorWrites() {
+        L2Cache starting = new L2Cache(redis, "epochless:", true, Duration.ofSeconds(2), 0);
+        String key = key();
+        LocalStackResource.redis().command("SET", "epochless:" + key, "5|D|p:x|product-x|{\"v\":5}");
+        starting.put(key, version(6), TTL).await().indefinitely();
+
+        assertThat(starting.get(key).await().atMost(Duration.ofSeconds(5))).as("no epoch: a miss").isNull();
+        assertThat(LocalStackResource.redis().command("GET", "epochless:" + key)).as("nothing written")
+                .contains("{\"v\":5}");
+    }
+
+    /** Path 4: a marker is read as what it says, the version the key has reached, so a pod without a floor learns it. */
+    @Test
+    void aMarkerIsReadAsTheVersionItStandsFor() {
+        String key = key();
+        l2.put(key, version(1), TTL).await().indefinitely();
+        l2.invalidate(key, 7, TTL).await().indefinitely();
+
+        L2Cache.Hit hit = l2.get(key).await().atMost(Duration.ofSeconds(5));
+        assertThat(hit.isMarker()).isTrue();
+        assertThat(hit.marker()).isEqualTo(7);
     }
 }

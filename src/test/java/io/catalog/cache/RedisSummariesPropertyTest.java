@@ -73,6 +73,7 @@ class RedisSummariesPropertyTest {
     static RedisSummaries summaries(Redis client, String prefix) {
         ReactiveRedisDataSourceImpl redis = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
         L2Cache l2 = new L2Cache(redis, prefix, true, Duration.ofSeconds(5), 0);
+        l2.keySpace("");
         return new RedisSummaries(redis, l2, Duration.ofSeconds(5), Duration.ofMinutes(5));
     }
 

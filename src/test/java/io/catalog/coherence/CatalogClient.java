@@ -102,6 +102,11 @@ final class CatalogClient {
         return write(pod, "POST", "/admin/prices/batch", body.append("]}").toString(), 200);
     }
 
+    /** A PATCH of the price that must answer {@code status}; its problem document or body. */
+    JsonNode patchPrice(Pod pod, String id, String price, int status) {
+        return write(pod, "PATCH", "/admin/products/" + id + "/price", "{\"price\":" + price + "}", status);
+    }
+
     private JsonNode write(Pod pod, String method, String path, String body, int... expected) {
         HttpRequest.Builder request = HttpRequest.newBuilder(pod.uri(path)).timeout(Duration.ofSeconds(60))
                 .header("Authorization", "Bearer " + token)

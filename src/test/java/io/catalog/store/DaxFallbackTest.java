@@ -2,12 +2,17 @@ package io.catalog.store;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.time.Duration;
 import java.util.Map;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.cache.CacheCoherence;
 import io.catalog.testing.FreePorts;
 import io.catalog.testing.LocalStackResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,8 +37,13 @@ class DaxFallbackTest {
         }
     }
 
+    @Inject
+    CacheCoherence coherence;
+
     @Test
     void readsFallBackToDynamoDbAndReadinessReportsDaxDown() {
+        // eventually consistent reads (the ones DAX serves) only once the feed vouches for them
+        await().atMost(Duration.ofSeconds(10)).until(coherence::eventualReadsSafe);
         given().get("/products/no-such-product").then().statusCode(404);
         String metrics = given().get("/q/metrics").then().extract().asString();
         assertThat(metrics).containsPattern("catalog_store_dax_fallbacks_total [1-9]");
