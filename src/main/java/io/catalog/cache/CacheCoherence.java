@@ -32,6 +32,7 @@ public class CacheCoherence {
 
     private final L1Cache l1;
     private final Floors floors;
+    private final RecentMembership membership;
     private final HotKeys hotKeys = new HotKeys();
     private final Ticker ticker;
     private final boolean l1Enabled;
@@ -95,6 +96,7 @@ public class CacheCoherence {
         this.coordinated = coordinated;
         this.staleAfterNanos = staleAfter.toNanos();
         this.eventualLagNanos = eventualLag.toNanos();
+        this.membership = new RecentMembership(Duration.ofSeconds(30).plus(eventualLag.multipliedBy(2)), ticker);
         if (eventualLag.isZero()) {
             // outside Quarkus (unit tests): no replica lags, so nothing needs vouching for
             this.coverageKnown = true;
@@ -112,6 +114,11 @@ public class CacheCoherence {
 
     public Floors floors() {
         return floors;
+    }
+
+    /** The listings' membership changes this pod heard lately, to correct what the lagging index shows. */
+    public RecentMembership membership() {
+        return membership;
     }
 
     /** The most read keys of this pod, fed by the read path and by {@link #apply}. */
@@ -248,6 +255,7 @@ public class CacheCoherence {
         for (String token : event.tokens()) {
             floors.raise(token, event.sequence());
         }
+        membership.heard(event);
     }
 
     /**
@@ -263,6 +271,7 @@ public class CacheCoherence {
         for (String token : event.tokens()) {
             floors.raise(token, seq);
         }
+        membership.heard(event);
         String key = Keys.product(event.productId());
         if (document != null && document.version() == seq && caughtUp.get()) {
             l1.put(key, document, epochBefore);

@@ -77,6 +77,7 @@ public class FeedConsumer {
     private final RedisIdentity identity;
     private final StartupReplay replay;
     private final Event<ProductUpdated> appliedEvents;
+    private final Event<FeedGap> gaps;
     private final EventSpans spans;
     private volatile boolean healthy;
     private FeedPosition position;
@@ -85,13 +86,14 @@ public class FeedConsumer {
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, SummaryCoherence summaries,
             ProductValues values, Json json, CatalogConfig config, StreamWorkers workers, PodAcks acks,
             RedisIdentity identity, StartupReplay replay, @Applied Event<ProductUpdated> appliedEvents,
-            EventSpans spans, MeterRegistry registry) {
+            Event<FeedGap> gaps, EventSpans spans, MeterRegistry registry) {
         this.values = values;
         this.acks = acks;
         this.redis = redis;
         this.identity = identity;
         this.replay = replay;
         this.appliedEvents = appliedEvents;
+        this.gaps = gaps;
         this.spans = spans;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
@@ -279,10 +281,18 @@ public class FeedConsumer {
         }
     }
 
-    /** A gap in the feed: L1 dropped, and the floors vouch for no write before now. */
+    /**
+     * A gap in the feed: L1 dropped, the floors vouch for no write before now, and this pod's live streams told to
+     * start over (they missed what the skipped entries held).
+     */
     private void gap(String why) {
         lost(why);
         coherence.coverageLost();
+        try {
+            gaps.fire(new FeedGap(why));
+        } catch (RuntimeException e) {
+            LOG.warnf("A listener of feed gaps failed: %s", e);
+        }
     }
 
     private void lost(String why) {

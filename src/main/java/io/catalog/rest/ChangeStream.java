@@ -16,6 +16,7 @@ import jakarta.ws.rs.sse.Sse;
 
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.Applied;
+import io.catalog.events.FeedGap;
 import io.catalog.events.FeedHistory;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
@@ -72,6 +73,11 @@ public class ChangeStream {
                 subscription.live(event);
             }
         }
+    }
+
+    /** This pod's feed skipped entries: every open stream may have missed a change, so each client starts over. */
+    void gap(@Observes FeedGap gap) {
+        subscriptions.forEach(Subscription::reset);
     }
 
     /**
@@ -141,6 +147,11 @@ public class ChangeStream {
                     send(event);
                 }
             }
+        }
+
+        synchronized void reset() {
+            emitter.emit(sse.newEventBuilder().name("reset").data(String.class,
+                    "{\"reason\":\"this instance's feed missed changes: read what the page shows again\"}").build());
         }
 
         synchronized void heartbeat() {

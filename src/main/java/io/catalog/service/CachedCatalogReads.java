@@ -55,11 +55,13 @@ public class CachedCatalogReads implements CatalogReads {
     private final boolean versioned;
     private final boolean pagesFromEntries;
     private final PageAssembly assembly;
+    private final ListingMembers members;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, CounterStore counters, Cursors cursors,
             PageSizes pageSizes, ProductDocuments documents, Json json, CacheCoherence coherence, Ticker ticker,
-            SummaryReads summaries, CatalogConfig config, PageAssembly assembly) {
+            SummaryReads summaries, CatalogConfig config, PageAssembly assembly, ListingMembers members) {
         this.assembly = assembly;
+        this.members = members;
         this.pagesFromEntries = CatalogConfig.pagesFromEntries(config);
         this.cache = cache;
         this.products = products;
@@ -73,7 +75,7 @@ public class CachedCatalogReads implements CatalogReads {
         this.currency = config.currency();
         this.productTtl = config.l2().productTtl();
         this.aggregateTtl = config.l2().aggregateTtl();
-        this.settle = new IndexSettle(config.cache().indexSettle(), ticker);
+        this.settle = new IndexSettle(IndexSettle.bound(config), ticker);
         this.versioned = config.lab().cacheInvalidation();
     }
 
@@ -107,8 +109,10 @@ public class CachedCatalogReads implements CatalogReads {
         String key = Keys.page(category, size, after.orElse(null));
         Uni<Served> canonical = pagesFromEntries
                 ? aggregate(key, Keys.ids(key), Tables.membership(listing), Keys.members(listing),
-                        generation -> products.page(Optional.ofNullable(category), size, after)
-                                .map(found -> assembly.ids(category, found, size, next(category, size, found),
+                        generation -> members.page(category, size, after)
+                                .map(found -> assembly.ids(category, found.entries(), found.more()
+                                        ? cursors.issue(listing, size, found.entries().get(size - 1).id())
+                                        : null,
                                         generation.sequence())))
                         .chain(ids -> assembly.assemble(category, ids, this::product))
                 : aggregate(key, key, generationCounter(category), token(category),

@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.catalog.config.CatalogConfig;
+
 /**
  * Whether an aggregate computed at a generation may be cached: DynamoDB's index is eventually consistent, so one
  * computed right after its category changed may not include the change yet. "Right after" is measured on this
@@ -22,6 +24,16 @@ final class IndexSettle {
     private final long settleNanos;
     private final Ticker ticker;
     private final Cache<String, Long> firstSeen;
+
+    /**
+     * How long the index may lag behind a write: {@code catalog.cache.index-settle}, or the eventual lag when that is
+     * longer (an index read is an eventually consistent read).
+     */
+    static Duration bound(CatalogConfig config) {
+        Duration settle = config.cache().indexSettle();
+        Duration lag = config.dynamodb().eventualLag();
+        return lag.compareTo(settle) > 0 ? lag : settle;
+    }
 
     IndexSettle(Duration settle, Ticker ticker) {
         this.settleNanos = settle.toNanos();

@@ -13,7 +13,6 @@ import io.catalog.cache.Tier;
 import io.catalog.model.Keys;
 import io.catalog.model.StoredIds;
 import io.catalog.model.SurrogateKeys;
-import io.catalog.store.StoredProduct;
 import io.catalog.support.Json;
 import io.smallrye.mutiny.Uni;
 
@@ -41,10 +40,8 @@ public class PageAssembly {
         this.coherence = coherence;
     }
 
-    /** The cacheable id list of a page computed from a query (one item more than {@code size} when there is more). */
-    CachedValue ids(String category, List<StoredProduct> found, int size, String nextCursor, long generation) {
-        List<StoredIds.Entry> entries = found.stream().limit(size)
-                .map(p -> new StoredIds.Entry(p.id(), p.product().sequence())).toList();
+    /** The cacheable id list of a page: its members ({@link ListingMembers}) and the cursor of the next page. */
+    CachedValue ids(String category, List<StoredIds.Entry> entries, String nextCursor, long generation) {
         return CachedValue.found(json.write(new StoredIds(entries, nextCursor)), generation,
                 Keys.members(CatalogReads.listing(category)), SurrogateKeys.listing(category));
     }

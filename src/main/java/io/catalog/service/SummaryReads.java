@@ -95,6 +95,7 @@ public class SummaryReads {
     private final SingleFlight<Outcome> repairsInFlight = new SingleFlight<>();
     private final Cache<String, Boolean> known;
     private final TieredCache tiers;
+    private final ListingMembers members;
     private final Counter l2Hits;
     private final Counter l2Misses;
     private final Counter repairs;
@@ -103,7 +104,8 @@ public class SummaryReads {
 
     public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, TieredCache tiers,
             ProductStore products, CounterStore counters, Json json, ScheduledExecutorService scheduler,
-            CatalogConfig config, MeterRegistry registry) {
+            CatalogConfig config, ListingMembers members, MeterRegistry registry) {
+        this.members = members;
         this.redis = redis;
         this.tiers = tiers;
         this.local = local;
@@ -209,20 +211,26 @@ public class SummaryReads {
     }
 
     /**
-     * A summary computed from the store, not cached: labelled with the category's generation (raised by the relay
+     * A summary computed from the store, not cached: the category's members as {@link ListingMembers} knows them (the
+     * index corrected with the changes this pod heard, or a consistent scan), each priced by a strongly consistent
+     * read, never by the eventually consistent index; labelled with the category's generation (raised by the relay
      * before it publishes), and never below what this pod has served.
      */
     private Uni<Served> fromStore(String category) {
         fromStore.increment();
         String token = Keys.summary(category);
-        return counters.generation(Tables.categoryGeneration(category)).chain(generation -> products
-                .allInCategory(category).map(found -> {
+        return counters.generation(Tables.categoryGeneration(category)).chain(generation -> members.all(category)
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
+                        : products.readConsistent(ids))
+                .map(found -> {
                     long version = Math.max(generation.sequence(), coherence.floors().of(token));
                     List<String> keys = SurrogateKeys.listing(category);
-                    if (found.isEmpty()) {
+                    List<BigDecimal> prices = found.values().stream()
+                            .filter(p -> p.live() && category.equals(p.product().category()))
+                            .map(p -> p.product().price()).toList();
+                    if (prices.isEmpty()) {
                         return new Served(CachedValue.absent(version, token, keys).uncacheable(), Tier.MISS);
                     }
-                    List<BigDecimal> prices = found.stream().map(p -> p.product().price()).toList();
                     String body = json.write(CategorySummary.of(category, prices, currency));
                     return new Served(CachedValue.found(body, version, token, keys).uncacheable(), Tier.MISS);
                 }));
@@ -271,12 +279,11 @@ public class SummaryReads {
      * (tombstone expired) is removed at the repair's version, the function's argument.
      */
     private Uni<Function<Long, List<Change>>> states(String category) {
-        return products.allInCategory(category).chain(indexed -> redis.members(category)
+        return members.all(category).chain(indexed -> redis.members(category)
                 .onFailure().recoverWithItem(List.of())
-                .chain(members -> {
-                    Set<String> ids = new LinkedHashSet<>();
-                    indexed.forEach(p -> ids.add(p.id()));
-                    ids.addAll(members);
+                .chain(held -> {
+                    Set<String> ids = new LinkedHashSet<>(indexed);
+                    ids.addAll(held);
                     Uni<Map<String, StoredProduct>> current = ids.isEmpty() ? Uni.createFrom().item(Map.of())
                             : products.readConsistent(ids);
                     return current.map(found -> reserved -> ids.stream()

@@ -51,16 +51,30 @@ public class CounterStore {
                 .map(r -> Long.parseLong(r.attributes().get(COUNTER_VALUE).n()) - count + 1);
     }
 
-    /** Raises a generation to {@code sequence} unless it is already there or beyond. */
+    /**
+     * Raises a generation to {@code sequence}. A generation must name a new value for every change it versions, also
+     * for a change that arrives late (its sequence was reserved before that of a change already counted, as two
+     * concurrent writers' can be): an aggregate cached at the current generation, computed before the late change was
+     * stored, would otherwise stay cached as if it included it. So when the generation is already beyond
+     * {@code sequence}, it moves to a freshly reserved sequence instead; when it already is {@code sequence} (the same
+     * event published twice), nothing changes.
+     */
     public Uni<Void> raise(String name, long sequence) {
+        return raiseTo(name, sequence).chain(raised -> raised ? Uni.createFrom().voidItem()
+                : generation(name).chain(current -> current.sequence() == sequence ? Uni.createFrom().voidItem()
+                        : reserve(1).chain(fresh -> raiseTo(name, fresh)).replaceWithVoid()));
+    }
+
+    /** Sets the generation to {@code sequence} if it is below; whether it did. */
+    private Uni<Boolean> raiseTo(String name, long sequence) {
         UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key(name))
                 .updateExpression("SET #v = :s, #t = :t")
                 .conditionExpression("attribute_not_exists(#v) OR #v < :s")
                 .expressionAttributeNames(Map.of("#v", COUNTER_VALUE, "#t", COUNTER_UPDATED_AT))
                 .expressionAttributeValues(Map.of(":s", n(sequence), ":t", n(clock.millis())))
                 .build();
-        return uni(() -> clients.direct().updateItem(request)).replaceWithVoid()
-                .onFailure(ConditionalCheckFailedException.class).recoverWithNull();
+        return uni(() -> clients.direct().updateItem(request)).replaceWith(true)
+                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(false);
     }
 
     /** A generation, strongly consistent; zero when nothing ever touched it. */

@@ -164,6 +164,34 @@ public class ProductStore {
         });
     }
 
+    /**
+     * Every live product of a category ({@code null}: of the catalog), read strongly consistent by a scan of the whole
+     * table: exact whatever the index lags, and as costly as the table is large. For a pod that cannot correct what
+     * the index shows yet (it started, or its feed had a gap, less than the eventual lag ago).
+     */
+    public Uni<List<StoredProduct>> scanConsistent(String category) {
+        return scanAll(category, null, new ArrayList<>());
+    }
+
+    private Uni<List<StoredProduct>> scanAll(String category, Map<String, AttributeValue> start,
+            List<StoredProduct> acc) {
+        ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true)
+                .exclusiveStartKey(start);
+        if (category == null) {
+            request.filterExpression("attribute_exists(#c)").expressionAttributeNames(Map.of("#c", CATEGORY));
+        } else {
+            request.filterExpression("#c = :c").expressionAttributeNames(Map.of("#c", CATEGORY))
+                    .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(category)));
+        }
+        ScanRequest built = request.build();
+        return uni(() -> clients.direct().scan(built)).chain(r -> {
+            r.items().forEach(item -> acc.add(StoredProduct.from(item, currency)));
+            return r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                    ? scanAll(category, r.lastEvaluatedKey(), acc)
+                    : Uni.createFrom().item(acc);
+        });
+    }
+
     /** Ids of items that hold pending events, oldest first per shard, at most {@code max} per shard. */
     public Uni<List<String>> pendingIds(int max) {
         return Multi.createFrom().iterable(IntStream.range(0, Tables.OUTBOX_SHARDS).boxed().toList())

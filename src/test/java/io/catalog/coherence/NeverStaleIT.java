@@ -16,6 +16,8 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.catalog.testing.Pod;
 import io.catalog.testing.PodCluster;
 
@@ -162,5 +164,76 @@ class NeverStaleIT {
             assertThat(cluster.laggingStore().laggedReads()).as("the store did lag").isPositive();
             assertThat(stale).as("products served older than the acknowledged batch").isZero();
         }
+    }
+
+    /** Two pods reading through a store whose eventually consistent reads (the index too) lag 4 s; they allow for 6 s. */
+    private static PodCluster laggingCluster() throws InterruptedException {
+        PodCluster cluster = PodCluster.startInfrastructure();
+        cluster.laggingStore();
+        cluster.startPods(2, Map.of("CATALOG_DYNAMODB_EVENTUAL_LAG", "6s"));
+        // the pods vouch for eventually consistent reads once they have heard every write of the lag
+        Thread.sleep(7_000);
+        cluster.laggingStore().lag(Duration.ofSeconds(4));
+        return cluster;
+    }
+
+    /**
+     * Path 7: a product created in a category must be on the category's page read right after the creation's
+     * acknowledgement, on any pod, while the index still shows the category without it; and a page computed from that
+     * index must not be cached as if it included the creation.
+     */
+    @Test
+    void aListingShowsACreationAcknowledgedWhileTheIndexLags() throws Exception {
+        try (PodCluster cluster = laggingCluster()) {
+            CatalogClient client = new CatalogClient(cluster.adminToken());
+            String category = "lagging-list";
+            client.put(cluster.pod(0), "listed-0", category, "1.00");
+            Thread.sleep(5_000); // the index has it
+            for (Pod pod : cluster.pods()) {
+                assertThat(page(pod, category)).containsExactly("listed-0");
+            }
+            client.put(cluster.pod(0), "listed-1", category, "2.00");
+            List<String> rightAfter = page(cluster.pod(1), category);
+            Thread.sleep(1_500); // past the index-settle of 1 s, less than the index's lag
+            List<String> later = page(cluster.pod(1), category);
+            System.out.printf("NeverStaleIT lagging index: the page right after the creation %s, 1.5 s later %s%n",
+                    rightAfter, later);
+            assertThat(rightAfter).as("right after the acknowledgement").containsExactly("listed-0", "listed-1");
+            assertThat(later).as("1.5 s later").containsExactly("listed-0", "listed-1");
+        }
+    }
+
+    /**
+     * Path 6: with Redis down (its summary structure unreadable) a summary is computed from the store; it must price
+     * from strongly consistent reads, not from the index that still shows the price before an acknowledged change.
+     */
+    @Test
+    void aSummaryComputedFromTheStoreShowsAPriceAcknowledgedWhileTheIndexLags() throws Exception {
+        try (PodCluster cluster = laggingCluster()) {
+            CatalogClient client = new CatalogClient(cluster.adminToken());
+            String category = "lagging-summary";
+            client.put(cluster.pod(0), "summed-0", category, "1.00");
+            client.put(cluster.pod(0), "summed-1", category, "3.00");
+            Thread.sleep(5_000); // the index has them
+            client.patchPrice(cluster.pod(0), "summed-1", "5.00");
+            cluster.redis().kill();
+            try {
+                JsonNode summary = CatalogClient.within(BOUND).until(() -> client.summary(cluster.pod(1), category),
+                        s -> s != null);
+                System.out.printf("NeverStaleIT lagging index, Redis down: summary %s%n", summary);
+                assertThat(summary.get("maxPrice").decimalValue()).as("the price acknowledged before Redis went down")
+                        .isEqualByComparingTo("5.00");
+            } finally {
+                cluster.redis().restart();
+            }
+        }
+    }
+
+    private static List<String> page(Pod pod, String category) {
+        HttpResponse<String> response = pod.get("/products?category=" + category + "&limit=100");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        CatalogClient.parse(response.body()).get("items").forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
     }
 }

@@ -119,7 +119,7 @@ class SummaryReadsTest {
                 }
             };
             reads = new SummaryReads(redis, summaries, coherence, new TieredCache(coherence, l2, registry), products,
-                    counters, json, scheduler, config, registry);
+                    counters, json, scheduler, config, new ListingMembers(products, coherence), registry);
             coherence.heartbeat();
             position = tail();
         }

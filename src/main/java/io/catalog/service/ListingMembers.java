@@ -1,0 +1,97 @@
+package io.catalog.service;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.RecentMembership;
+import io.catalog.cache.RecentMembership.Change;
+import io.catalog.model.StoredIds;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Who belongs to a listing (a category, or {@code null}: every product), in id order, never missing an acknowledged
+ * change. DynamoDB's category index (and the scan of the unfiltered listing) is eventually consistent: it may not show
+ * a product created or moved in a moment ago, or still show one deleted or moved out. So what it shows is corrected
+ * with the membership changes this pod heard lately ({@link RecentMembership}): every acknowledged change has been
+ * heard by every pod that trusts its caches, and the index catches up within the window those changes are kept. A
+ * pod that cannot vouch for what it heard (it started, or its feed had a gap, less than the eventual lag ago:
+ * {@link CacheCoherence#eventualReadsSafe}) reads the table strongly consistent instead, a full scan: exact and
+ * costly, for the seconds that last. A listing changed too often for the bound of what is kept is read that way too.
+ */
+@ApplicationScoped
+public class ListingMembers {
+
+    /**
+     * Up to {@code size} members, in id order, with the sequence each was last seen at (the page never shows one older).
+     *
+     * @param more whether members follow them
+     */
+    public record Members(List<StoredIds.Entry> entries, boolean more) {
+    }
+
+    private final ProductStore products;
+    private final CacheCoherence coherence;
+
+    public ListingMembers(ProductStore products, CacheCoherence coherence) {
+        this.products = products;
+        this.coherence = coherence;
+    }
+
+    /** The members of the listing after {@code afterId}, at most {@code size}. */
+    public Uni<Members> page(String category, int size, Optional<String> afterId) {
+        String listing = CatalogReads.listing(category);
+        Map<String, Change> heard = coherence.eventualReadsSafe() ? coherence.membership().changes(listing) : null;
+        if (heard == null) {
+            return products.scanConsistent(category).map(all -> {
+                List<StoredProduct> sorted = new ArrayList<>(all.stream()
+                        .filter(p -> afterId.isEmpty() || p.id().compareTo(afterId.get()) > 0).toList());
+                sorted.sort(Comparator.comparing(StoredProduct::id));
+                List<StoredIds.Entry> entries = sorted.stream().limit(size)
+                        .map(p -> new StoredIds.Entry(p.id(), p.product().sequence())).toList();
+                return new Members(entries, sorted.size() > size);
+            });
+        }
+        long leavers = heard.entrySet().stream().filter(e -> !e.getValue().member()
+                && (afterId.isEmpty() || e.getKey().compareTo(afterId.get()) > 0)).count();
+        int fetched = (int) Math.min(size + leavers, 10_000);
+        return products.page(Optional.ofNullable(category), fetched, afterId).map(found -> {
+            TreeMap<String, Long> members = new TreeMap<>();
+            found.forEach(p -> members.put(p.id(), p.product().sequence()));
+            // beyond the last item fetched, the index was not read: a product heard joining there is on a later page
+            String boundary = found.size() > fetched ? found.get(found.size() - 1).id() : null;
+            heard.forEach((id, change) -> {
+                boolean inRange = (afterId.isEmpty() || id.compareTo(afterId.get()) > 0)
+                        && (boundary == null || id.compareTo(boundary) <= 0);
+                Long shown = members.get(id);
+                if (change.member() && inRange) {
+                    members.merge(id, change.sequence(), Math::max);
+                } else if (!change.member() && shown != null && shown <= change.sequence()) {
+                    members.remove(id);
+                }
+            });
+            List<StoredIds.Entry> entries = new ArrayList<>(size);
+            for (Map.Entry<String, Long> member : members.entrySet()) {
+                if (entries.size() == size) {
+                    break;
+                }
+                entries.add(new StoredIds.Entry(member.getKey(), member.getValue()));
+            }
+            return new Members(entries, members.size() > size || boundary != null);
+        });
+    }
+
+    /** Every member of a category, by the same rules (for a summary computed from the store). */
+    public Uni<List<String>> all(String category) {
+        return page(category, Integer.MAX_VALUE - 1, Optional.empty())
+                .map(members -> members.entries().stream().map(StoredIds.Entry::id).toList());
+    }
+}
