@@ -78,7 +78,7 @@ public class ListingMembers {
                     members.remove(id);
                 }
             });
-            List<StoredIds.Entry> entries = new ArrayList<>(size);
+            List<StoredIds.Entry> entries = new ArrayList<>(Math.min(size, members.size()));
             for (Map.Entry<String, Long> member : members.entrySet()) {
                 if (entries.size() == size) {
                     break;

@@ -394,9 +394,11 @@ public final class ChaosRun {
                 (a, b) -> a == -1 || b == -1 ? -1 : Math.max(a, b));
     }
 
-    /** What a page does on {@code reset}: reads everything again. */
+    /** What a page does on {@code reset}: reads everything it shows again (here: every product ever written). */
     private void reload() {
-        for (String id : List.copyOf(history.subscriberSaw.keySet())) {
+        java.util.Set<String> ids = new java.util.TreeSet<>(history.subscriberSaw.keySet());
+        history.writes.forEach(w -> ids.add(w.id()));
+        for (String id : ids) {
             HttpResponse<String> response = send(pod(ThreadLocalRandom.current()), "GET", "/products/" + id, null,
                     false);
             if (response != null && response.statusCode() == 200) {
