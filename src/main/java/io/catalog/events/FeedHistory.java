@@ -19,13 +19,14 @@ import io.quarkus.redis.datasource.stream.StreamRange;
 import io.smallrye.mutiny.Uni;
 
 /**
- * What the ProductUpdated stream still holds after a given sequence: the replay of a live subscriber that resumes
- * ({@code Last-Event-ID}). The stream is ordered by append, not by sequence (two pods' relays may append a few
- * events out of order, an outbox sweep appends old ones late), so the walk goes backwards from the newest entry
- * page by page and stops after the page where it meets an entry at or below the sequence; everything newer that
- * matches is replayed, and subscribers ignore a version they already show. The walk is bounded: a subscriber more
- * than {@code maxEntries} entries behind, or who is behind the oldest entry of a stream that was trimmed (it holds
- * fewer entries than were added to it), is told to start over ({@link Replay#complete()} is false).
+ * What the ProductUpdated stream holds after the event a live subscriber saw last: the replay of a subscriber that
+ * resumes ({@code Last-Event-ID}, the event's sequence). A subscriber receives events in the stream's order (a pod's
+ * feed reads it in order), and that order is not the sequences' (two pods' relays may append a few events out of
+ * order, an outbox sweep appends old ones late): so the walk goes backwards from the newest entry to the entry of that
+ * very event, and replays everything appended after it that matches, whatever its sequence (a late event with a
+ * lower sequence included); subscribers ignore a version they already show. The walk is bounded: a subscriber more
+ * than {@code maxEntries} entries behind, or whose event the stream no longer holds (trimmed, or Redis restarted), is
+ * told to start over ({@link Replay#complete()} is false).
  */
 @ApplicationScoped
 public class FeedHistory {
@@ -53,7 +54,10 @@ public class FeedHistory {
         this.stream = config.events().stream();
     }
 
-    /** The events after {@code sequence} that match {@code filter}, looking at most at {@code maxEntries} entries. */
+    /**
+     * The events appended after the event of {@code sequence} that match {@code filter}, looking at most at {@code maxEntries}
+     * entries.
+     */
     public Uni<Replay> since(long sequence, Predicate<ProductUpdated> filter, int maxEntries) {
         return walk("+", sequence, filter, maxEntries, new ArrayList<>(), 0);
     }
@@ -62,25 +66,21 @@ public class FeedHistory {
     private Uni<Replay> walk(String before, long sequence, Predicate<ProductUpdated> filter, int maxEntries,
             List<ProductUpdated> found, int scanned) {
         return streams.xrevrange(stream, StreamRange.of(before, "-"), PAGE).flatMap(page -> {
-            boolean reached = false;
             for (StreamMessage<String, String, String> message : page) {
                 ProductUpdated event = read(message);
                 if (event == null) {
                     continue;
                 }
-                reached |= event.sequence() <= sequence;
-                if (event.sequence() > sequence && filter.test(event)) {
+                if (event.sequence() == sequence) {
+                    return Uni.createFrom().item(replay(found, true));
+                }
+                if (filter.test(event)) {
                     found.add(event);
                 }
             }
             int seen = scanned + page.size();
-            if (reached) {
-                return Uni.createFrom().item(replay(found, true));
-            }
-            if (page.size() < PAGE) {
-                return trimmed().map(trimmed -> replay(found, !trimmed));
-            }
-            if (seen >= maxEntries) {
+            if (page.size() < PAGE || seen >= maxEntries) {
+                // the stream's start, or the bound, without the subscriber's event: it may have missed more
                 return Uni.createFrom().item(replay(found, false));
             }
             String oldest = page.get(page.size() - 1).id();
@@ -92,18 +92,6 @@ public class FeedHistory {
         List<ProductUpdated> events = new ArrayList<>(newestFirst);
         Collections.reverse(events);
         return new Replay(events, complete);
-    }
-
-    /**
-     * Whether entries were ever trimmed (or deleted) from the stream: it holds fewer than were added to it. (Redis 7.0
-     * does not record trimming in {@code max-deleted-entry-id}, only XDEL.)
-     */
-    private Uni<Boolean> trimmed() {
-        return StreamInfo.read(redis, stream).map(state -> state == null || state.entriesAdded() < 0
-                || state.entriesAdded() > state.length()).onFailure().recoverWithItem(e -> {
-                    // no stream at all (Redis restarted empty): what was missed is gone
-                    return true;
-                });
     }
 
     private ProductUpdated read(StreamMessage<String, String, String> message) {
