@@ -18,8 +18,9 @@ import io.catalog.store.StoredProduct;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Who belongs to a listing (a category, or {@code null}: every product), in id order, never missing an acknowledged
- * change. DynamoDB's category index (and the scan of the unfiltered listing) is eventually consistent: it may not show
+ * Who belongs to a listing (a category, or {@code null}: every product), never missing an acknowledged change.
+ * The unfiltered listing is a strongly consistent scan of the table. A category's comes from DynamoDB's category
+ * index, in id order, which is eventually consistent: it may not show
  * a product created or moved in a moment ago, or still show one deleted or moved out. So what it shows is corrected
  * with the membership changes this pod heard lately ({@link RecentMembership}): every acknowledged change has been
  * heard by every pod that trusts its caches, and the index catches up within the window those changes are kept. A
@@ -46,8 +47,17 @@ public class ListingMembers {
         this.coherence = coherence;
     }
 
-    /** The members of the listing after {@code afterId}, at most {@code size}. */
+    /**
+     * The members of the listing after {@code afterId}, at most {@code size}: a category's in id order (its index's),
+     * every product's in the table's scan order, read strongly consistent (a scan of the table can be, and then needs
+     * no correction).
+     */
     public Uni<Members> page(String category, int size, Optional<String> afterId) {
+        if (category == null) {
+            return products.page(Optional.empty(), size, afterId, true).map(found -> new Members(found.stream()
+                    .limit(size).map(p -> new StoredIds.Entry(p.id(), p.product().sequence())).toList(),
+                    found.size() > size));
+        }
         String listing = CatalogReads.listing(category);
         Map<String, Change> heard = coherence.eventualReadsSafe() ? coherence.membership().changes(listing) : null;
         if (heard == null) {

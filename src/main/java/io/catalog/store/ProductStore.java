@@ -104,19 +104,29 @@ public class ProductStore {
      * {@code afterId}; fetches one item more than asked to tell whether there is a next page.
      */
     public Uni<List<StoredProduct>> page(Optional<String> category, int limit, Optional<String> afterId) {
-        return fill(category, limit + 1, afterId.map(id -> startKey(category, id)).orElse(null), new ArrayList<>());
+        return page(category, limit, afterId, false);
+    }
+
+    /**
+     * As {@link #page(Optional, int, Optional)}; with {@code consistent}, the unfiltered listing (a scan of the table)
+     * is read strongly consistent (a category's comes from its index, which never is).
+     */
+    public Uni<List<StoredProduct>> page(Optional<String> category, int limit, Optional<String> afterId,
+            boolean consistent) {
+        return fill(category, limit + 1, afterId.map(id -> startKey(category, id)).orElse(null), new ArrayList<>(),
+                consistent);
     }
 
     private Uni<List<StoredProduct>> fill(Optional<String> category, int wanted, Map<String, AttributeValue> start,
-            List<StoredProduct> acc) {
+            List<StoredProduct> acc, boolean consistent) {
         Uni<Page> page = category.isPresent() ? queryCategory(category.get(), wanted - acc.size(), start)
-                : scanLive(wanted - acc.size(), start);
+                : scanLive(wanted - acc.size(), start, consistent);
         return page.chain(p -> {
             p.items().forEach(item -> acc.add(StoredProduct.from(item, currency)));
             if (acc.size() >= wanted || p.next() == null) {
                 return Uni.createFrom().item(acc.size() > wanted ? acc.subList(0, wanted) : acc);
             }
-            return fill(category, wanted, p.next(), acc);
+            return fill(category, wanted, p.next(), acc, consistent);
         });
     }
 
@@ -132,8 +142,8 @@ public class ProductStore {
         return uni(() -> clients.direct().query(request)).map(ProductStore::page);
     }
 
-    private Uni<Page> scanLive(int limit, Map<String, AttributeValue> start) {
-        ScanRequest request = ScanRequest.builder().tableName(table)
+    private Uni<Page> scanLive(int limit, Map<String, AttributeValue> start, boolean consistent) {
+        ScanRequest request = ScanRequest.builder().tableName(table).consistentRead(consistent)
                 .filterExpression("attribute_exists(#c)")
                 .expressionAttributeNames(Map.of("#c", CATEGORY))
                 .exclusiveStartKey(start).limit(Math.max(limit, 25)).build();

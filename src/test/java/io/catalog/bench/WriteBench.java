@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
@@ -62,7 +63,8 @@ public final class WriteBench {
                 PodCluster.projectRoot().resolve("results/bench/writes.md").toString()));
         List<Outcome> outcomes = new ArrayList<>();
         try (PodCluster cluster = PodCluster.startInfrastructure()) {
-            Pod pod = cluster.startPods(pods, Map.of()).get(0);
+            List<Pod> started = cluster.startPods(pods, Map.of());
+            Pod pod = started.get(0);
             String token = cluster.adminToken();
             IntFunction<Runnable> patch = w -> {
                 String id = "bench-w" + w;
@@ -78,6 +80,9 @@ public final class WriteBench {
                     outcomes.add(run("bare conditional UpdateItem (SDK → dynalite)", bare, writers, warmup, duration));
                     outcomes.add(run("PATCH /admin/products/{id}/price (pod → dynalite, Redis)", patch, writers, warmup,
                             duration));
+                }
+                if (pods > 1) {
+                    outcomes.add(stalled(started.get(pods - 1), patch, duration));
                 }
             }
             cluster.stopPods();
@@ -127,6 +132,45 @@ public final class WriteBench {
         return outcome;
     }
 
+    /**
+     * One writer while another pod is frozen (SIGSTOP) for 3 s, then runs for 2 s, again and again: a write made while
+     * that pod is frozen waits out its lease (at most {@code feed-stale-after}, 2 s, after the append) until it is
+     * forgotten (2.5 s of silence).
+     */
+    private static Outcome stalled(Pod frozen, IntFunction<Runnable> writerFactory, Duration duration) {
+        String name = "PATCH, 1 writer, while another pod is frozen 3 s of every 5 s (the lease: ≤ 2.02 s + the write)";
+        log(name);
+        AtomicBoolean done = new AtomicBoolean();
+        CompletableFuture<Void> freezer = CompletableFuture.runAsync(() -> {
+            while (!done.get()) {
+                frozen.signal("STOP");
+                sleep(3_000);
+                frozen.signal("CONT");
+                sleep(2_000);
+            }
+        });
+        try {
+            List<Long> micros = drive(List.of(writerFactory.apply(100)), duration.multipliedBy(2));
+            Collections.sort(micros);
+            Outcome outcome = new Outcome(name, micros.size(), duration.multipliedBy(2).toNanos() / 1e9, micros);
+            log(String.format(Locale.ROOT, "  %.1f writes/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+                    outcome.perSecond(), outcome.quantileMs(0.5), outcome.quantileMs(0.99), outcome.quantileMs(1)));
+            return outcome;
+        } finally {
+            done.set(true);
+            freezer.join();
+            frozen.signal("CONT");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static List<Long> drive(List<Runnable> loops, Duration duration) {
         List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         long end = System.nanoTime() + duration.toNanos();
@@ -169,10 +213,11 @@ public final class WriteBench {
                         : pods + " pods, all PATCHes to the first, which waits for the others'"
                                 + " acknowledgements,")
                 .append(" (256 MB heap, serial GC), one redis-server, one dynalite, on the same machine.\n\n");
-        out.append("| run | writes | writes/s | p50 | p90 | p99 |\n|---|---|---|---|---|---|\n");
+        out.append("| run | writes | writes/s | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
-            out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f ms | %.1f ms | %.1f ms |\n", o.name(),
-                    o.operations(), o.perSecond(), o.quantileMs(0.5), o.quantileMs(0.9), o.quantileMs(0.99)));
+            out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f ms | %.1f ms | %.1f ms | %.1f ms |\n",
+                    o.name(), o.operations(), o.perSecond(), o.quantileMs(0.5), o.quantileMs(0.9),
+                    o.quantileMs(0.99), o.quantileMs(1)));
         }
         return out.toString();
     }

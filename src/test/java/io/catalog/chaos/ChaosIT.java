@@ -8,7 +8,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The CI version of {@code bin/chaos}: 75 s on 3 pods, every fault kind drawn at random (seed {@code chaos.seed}, 7 by
+ * The CI version of {@code bin/chaos}: 60 s on 3 pods, every fault kind drawn at random (seed {@code chaos.seed}, 7 by
  * default), the history checked; the report goes to {@code target/chaos/chaos.md}. Zero violations, or the report
  * names them with their histories.
  */
@@ -19,7 +19,7 @@ class ChaosIT {
         long seed = Long.getLong("chaos.seed", 7);
         Path report = Path.of("target/chaos/chaos.md");
         ChaosRun.Result result = new ChaosRun(new ChaosRun.Settings(seed,
-                Duration.ofSeconds(Long.getLong("chaos.seconds", 75)), 3, 2, 4, report, "ChaosIT (seed " + seed + ")"))
+                Duration.ofSeconds(Long.getLong("chaos.seconds", 60)), 3, 2, 4, report, "ChaosIT (seed " + seed + ")"))
                 .run();
         System.out.printf("ChaosIT: %d operations, faults %s, %d violations (target/chaos/chaos.md)%n",
                 result.history().operations(), ChaosRun.sorted(result.faults()), result.violations().size());

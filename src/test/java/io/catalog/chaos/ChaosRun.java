@@ -73,6 +73,8 @@ public final class ChaosRun {
             .executor(Executors.newCachedThreadPool()).build();
     private final List<Pod> live = new CopyOnWriteArrayList<>();
     private final Map<String, String> categoryOf = new ConcurrentHashMap<>();
+    /** Products whose last write's outcome is unknown: their category is not known for sure until the next answer. */
+    private final java.util.Set<String> uncertain = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicInteger created = new AtomicInteger();
     private final Map<String, Integer> faultCounts = new ConcurrentHashMap<>();
@@ -140,6 +142,7 @@ public final class ChaosRun {
             return new Result(history, violations, Map.copyOf(faultCounts), report);
         } finally {
             running.set(false);
+            listening = false;
             cluster.close();
         }
     }
@@ -230,6 +233,11 @@ public final class ChaosRun {
         } else if (delete && outcome == Outcome.UNKNOWN) {
             categoryOf.remove(id); // it may be gone: never written again (no product is created twice)
         }
+        if (outcome == Outcome.UNKNOWN) {
+            uncertain.add(id);
+        } else if (outcome == Outcome.ACKED) {
+            uncertain.remove(id);
+        }
     }
 
     private void batch(int writer, List<String> ids, Random random, BigDecimal price) {
@@ -256,8 +264,13 @@ public final class ChaosRun {
             Outcome outcome = status != 200 ? outcome(status)
                     : result != null && result.get("status").asInt() == 200 ? Outcome.ACKED : Outcome.REFUSED;
             long version = outcome == Outcome.ACKED ? result.get("version").asLong() : -1;
+            // a price change leaves the category as it was: known unless an earlier write's outcome is unknown
+            String category = uncertain.contains(id) ? null : categoryOf.get(id);
             history.writes.add(new History.Write(history.nextOp(), "BATCH", id, pod.name(), sent, received, outcome,
-                    version, price, categoryOf.get(id), false));
+                    version, price, category, false));
+            if (outcome == Outcome.UNKNOWN) {
+                uncertain.add(id);
+            }
         }
     }
 
@@ -333,13 +346,15 @@ public final class ChaosRun {
 
     private void subscribe() {
         String lastEventId = null;
-        while (running.get() || System.nanoTime() < quietUntil) {
+        while (listening) {
             Pod pod = pod(ThreadLocalRandom.current());
             HttpRequest.Builder request = HttpRequest.newBuilder(pod.uri("/events/products"))
                     .header("Accept", "text/event-stream").timeout(Duration.ofMinutes(30));
             if (lastEventId != null) {
                 request.header("Last-Event-ID", lastEventId);
             }
+            history.subscriberLog.add(HistoryChecker.at(System.nanoTime()) + " connect " + pod.name()
+                    + " Last-Event-ID " + lastEventId);
             try {
                 HttpResponse<Stream<String>> response = http.send(request.build(),
                         HttpResponse.BodyHandlers.ofLines());
@@ -353,14 +368,16 @@ public final class ChaosRun {
                     String id = null;
                     String data = null;
                     for (String line : (Iterable<String>) lines::iterator) {
-                        if (!running.get() && System.nanoTime() >= quietUntil) {
+                        if (!listening) {
                             return;
                         }
                         if (line.isEmpty()) {
                             if ("product".equals(name) && data != null) {
                                 heard(parse(data));
+                                history.subscriberLog.add(HistoryChecker.at(System.nanoTime()) + " " + id + " " + data);
                                 lastEventId = id;
                             } else if ("reset".equals(name)) {
+                                history.subscriberLog.add(HistoryChecker.at(System.nanoTime()) + " reset " + data);
                                 history.subscriberResets.incrementAndGet();
                                 reload();
                             }
@@ -378,6 +395,7 @@ public final class ChaosRun {
                 }
             } catch (IOException | RuntimeException e) {
                 // the pod died or the connection was cut: connect again, as EventSource does
+                history.subscriberLog.add(HistoryChecker.at(System.nanoTime()) + " lost: " + e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -385,13 +403,14 @@ public final class ChaosRun {
         }
     }
 
-    private volatile long quietUntil;
+    /** The subscriber listens until the run is quiet and the final states are read (not only while it runs). */
+    private volatile boolean listening = true;
 
     private void heard(JsonNode event) {
         history.subscriberEvents.incrementAndGet();
         long version = event.get("deleted").asBoolean() ? -1 : event.get("version").asLong();
         history.subscriberSaw.merge(event.get("id").asText(), version,
-                (a, b) -> a == -1 || b == -1 ? -1 : Math.max(a, b));
+                (a, b) -> a == History.NOT_FOUND ? b : a == -1 || b == -1 ? -1 : Math.max(a, b));
     }
 
     /** What a page does on {@code reset}: reads everything it shows again (here: every product ever written). */
@@ -404,8 +423,13 @@ public final class ChaosRun {
             if (response != null && response.statusCode() == 200) {
                 history.subscriberSaw.merge(id, parse(response.body()).get("version").asLong(), Math::max);
             } else if (response != null && response.statusCode() == 404) {
-                history.subscriberSaw.put(id, -1L);
+                // gone after it was shown: deleted (products are never created again); never shown: not yet there
+                history.subscriberSaw.merge(id, History.NOT_FOUND, (a, b) -> a == History.NOT_FOUND ? a : -1L);
             }
+            history.subscriberLog.add(HistoryChecker.at(System.nanoTime()) + " reload \"" + id + "\": "
+                    + (response == null ? "no answer"
+                            : response.statusCode() + " " + response.headers()
+                                    .firstValue("X-Cache-Version").orElse("")));
         }
     }
 
@@ -413,7 +437,6 @@ public final class ChaosRun {
 
     /** Waits until every stored change is published and delivered, then reads the stored states. */
     private void quiesce() throws InterruptedException {
-        quietUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline && pendingOutboxes() > 0) {
             Thread.sleep(500);
@@ -422,7 +445,7 @@ public final class ChaosRun {
         for (History.Write write : history.writes) {
             stored(write.id());
         }
-        quietUntil = 0;
+        listening = false;
     }
 
     private int pendingOutboxes() {

@@ -65,10 +65,14 @@ final class History {
     final ConcurrentLinkedQueue<SummaryRead> summaries = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<QuoteRead> quotes = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    /** The newest version of each product the live-changes subscriber saw (-1: its deletion). */
+    /** What the subscriber's reload found of a product it had never been shown: 404, not there yet. */
+    static final long NOT_FOUND = Long.MIN_VALUE;
+    /** The newest version of each product the live-changes subscriber saw (-1: its deletion; {@link #NOT_FOUND}). */
     final Map<String, Long> subscriberSaw = new ConcurrentHashMap<>();
     /** Each product's state at the end, read strongly consistent once the run was quiet. */
     final Map<String, Item> finalState = new ConcurrentHashMap<>();
+    /** What the subscriber did and heard, in order (connections, resets, each product event), for the report. */
+    final ConcurrentLinkedQueue<String> subscriberLog = new ConcurrentLinkedQueue<>();
     final AtomicLong subscriberEvents = new AtomicLong();
     final AtomicLong subscriberResets = new AtomicLong();
     private final AtomicLong ops = new AtomicLong();

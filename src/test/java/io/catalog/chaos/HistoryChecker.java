@@ -145,6 +145,10 @@ final class HistoryChecker {
         }
         for (String id : writesById.keySet()) {
             Acked acked = acked(id, page.sent());
+            if (acked.live() && acked.newest().category() == null) {
+                unchecked++;
+                continue;
+            }
             if (acked.live() && page.category().equals(acked.newest().category()) && !shown.contains(id)) {
                 if (inFlight(id, page.sent(), page.received()).isEmpty()) {
                     violate("page", what + " sent at " + at(page.sent()) + " left out " + id + " although "
@@ -159,8 +163,13 @@ final class HistoryChecker {
     private void summary(History.SummaryRead read) {
         String category = read.category();
         List<BigDecimal> prices = new ArrayList<>();
+        List<String> members = new ArrayList<>();
         for (String id : writesById.keySet()) {
             Acked acked = acked(id, read.sent());
+            if (acked.live() && acked.newest().category() == null) {
+                unchecked++;
+                return;
+            }
             boolean member = acked.live() && category.equals(acked.newest().category());
             for (Write write : inFlight(id, read.sent(), read.received())) {
                 if (member || category.equals(write.category()) || write.delete()) {
@@ -170,6 +179,7 @@ final class HistoryChecker {
             }
             if (member) {
                 prices.add(acked.newest().price());
+                members.add(id + " v" + acked.newest().version() + " " + acked.newest().price());
             }
         }
         String what = "op " + read.op() + " GET /categories/" + category + "/summary on " + read.pod() + " sent at "
@@ -188,7 +198,8 @@ final class HistoryChecker {
                 || read.max().compareTo(max) != 0 || read.avg().compareTo(avg) != 0) {
             violate("summary", what + " answered " + read.status() + " count " + read.count() + " min " + read.min()
                     + " max " + read.max() + " avg " + read.avg() + "; the acknowledged writes give count "
-                    + prices.size() + " min " + min + " max " + max + " avg " + avg);
+                    + prices.size() + " min " + min + " max " + max + " avg " + avg + " (" + String.join(", ", members)
+                    + ")");
         }
     }
 
@@ -248,17 +259,23 @@ final class HistoryChecker {
             Item stored = history.finalState.get(id);
             long expected = stored == null ? -1 : stored.version();
             Long seen = history.subscriberSaw.get(id);
+            if (seen != null && seen == History.NOT_FOUND) {
+                seen = stored == null ? -1L : null; // a reload that found nothing, and nothing since
+            }
             Acked acked = acked(id, Long.MAX_VALUE);
             if (stored == null && seen == null && acked.newest() == null && acked.delete() == null) {
                 continue; // never created: its only writes' outcome was unknown, and nothing was stored
             }
             if (!Objects.equals(seen, expected)) {
-                violate("live stream", "the subscriber ended at " + (seen == null ? "nothing"
-                        : seen == -1
-                                ? "the deletion"
-                                : "v" + seen)
-                        + " of " + id + ", stored " + (stored == null ? "deleted"
-                                : "v" + expected));
+                StringBuilder detail = new StringBuilder("the subscriber ended at ")
+                        .append(seen == null ? "nothing" : seen == -1 ? "the deletion" : "v" + seen).append(" of ")
+                        .append(id).append(", stored ").append(stored == null ? "deleted" : "v" + expected);
+                writesById.getOrDefault(id, List.of())
+                        .forEach(w -> detail.append("; ").append(describe(w)).append(' ').append(w.outcome()));
+                detail.append("; the subscriber:");
+                history.subscriberLog.stream().filter(l -> l.contains("\"" + id + "\"") || l.contains(" reset ")
+                        || l.contains(" connect ") || l.contains(" lost: ")).forEach(l -> detail.append(" | ").append(l));
+                violate("live stream", detail.toString());
             }
         }
     }
@@ -274,7 +291,7 @@ final class HistoryChecker {
         return kinds;
     }
 
-    private static String describe(Write write) {
+    static String describe(Write write) {
         return "op " + write.op() + " " + write.kind() + " " + write.id() + (write.delete() ? ""
                 : " v"
                         + write.version() + " " + write.price() + " in " + write.category())

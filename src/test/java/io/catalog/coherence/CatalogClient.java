@@ -102,6 +102,16 @@ final class CatalogClient {
         return write(pod, "POST", "/admin/prices/batch", body.append("]}").toString(), 200);
     }
 
+    /**
+     * A PATCH of the price that may also answer 503 (not acknowledged: Redis failing over, or the store); the product,
+     * or {@code null} for a 503.
+     */
+    JsonNode patchPriceUnlessUnavailable(Pod pod, String id, String price) {
+        JsonNode answer = write(pod, "PATCH", "/admin/products/" + id + "/price", "{\"price\":" + price + "}", 200,
+                503);
+        return answer != null && answer.has("version") ? answer : null;
+    }
+
     /** A PATCH of the price that must answer {@code status}; its problem document or body. */
     JsonNode patchPrice(Pod pod, String id, String price, int status) {
         return write(pod, "PATCH", "/admin/products/" + id + "/price", "{\"price\":" + price + "}", status);
