@@ -252,10 +252,10 @@ public class CacheCoherence {
      * in L1: a version older than the event, from a replica or DAX that lags behind it, is then not cached.
      */
     public void remember(ProductUpdated event) {
+        membership.heard(event); // before the floors: a listing labelled by a floor includes what the floor says
         for (String token : event.tokens()) {
             floors.raise(token, event.sequence());
         }
-        membership.heard(event);
     }
 
     /**
@@ -268,10 +268,10 @@ public class CacheCoherence {
 
     private void update(ProductUpdated event, CachedValue document, long epochBefore) {
         long seq = event.sequence();
+        membership.heard(event); // before the floors: a listing labelled by a floor includes what the floor says
         for (String token : event.tokens()) {
             floors.raise(token, seq);
         }
-        membership.heard(event);
         String key = Keys.product(event.productId());
         if (document != null && document.version() == seq && caughtUp.get()) {
             l1.put(key, document, epochBefore);

@@ -67,7 +67,6 @@ public class FeedConsumer {
     private final Duration block;
     private final int batch;
     private final boolean enabled;
-    private final Lease lease;
     private final Counter applied;
     private final Timer propagation;
     private final Timer delivery;
@@ -103,8 +102,7 @@ public class FeedConsumer {
         this.stream = config.events().stream();
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
-        this.lease = Lease.of(config);
-        this.grants = new TrustGrants(lease);
+        this.grants = new TrustGrants(Lease.of(config));
         this.enabled = config.lab().l1Enabled() && config.lab().l1Coordinated();
         this.worker = workers.create("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
         this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")

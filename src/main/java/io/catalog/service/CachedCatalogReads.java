@@ -113,7 +113,7 @@ public class CachedCatalogReads implements CatalogReads {
                                 .map(found -> assembly.ids(category, found.entries(), found.more()
                                         ? cursors.issue(listing, size, found.entries().get(size - 1).id())
                                         : null,
-                                        generation.sequence())))
+                                        found.label(generation.sequence()))))
                         .chain(ids -> assembly.assemble(category, ids, this::product))
                 : aggregate(key, key, generationCounter(category), token(category),
                         generation -> products.page(Optional.ofNullable(category), size, after)

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.RecentMembership;
 import io.catalog.cache.RecentMembership.Change;
+import io.catalog.model.Keys;
 import io.catalog.model.StoredIds;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
@@ -35,8 +36,17 @@ public class ListingMembers {
      * Up to {@code size} members, in id order, with the sequence each was last seen at (the page never shows one older).
      *
      * @param more whether members follow them
+     * @param includes the newest membership change they are known to include ({@link Long#MAX_VALUE} when read
+     *        strongly consistent, hence every change stored before): corrected with what this pod heard, they include
+     *        the changes it had heard when it began, whatever generation the store counted then (a change is counted
+     *        before it is published, so before the pods hear it); a list is never labelled newer than that
      */
-    public record Members(List<StoredIds.Entry> entries, boolean more) {
+    public record Members(List<StoredIds.Entry> entries, boolean more, long includes) {
+
+        /** The label of a list computed at {@code generation}: never newer than what it includes. */
+        public long label(long generation) {
+            return Math.min(generation, includes);
+        }
     }
 
     private final ProductStore products;
@@ -56,9 +66,11 @@ public class ListingMembers {
         if (category == null) {
             return products.page(Optional.empty(), size, afterId, true).map(found -> new Members(found.stream()
                     .limit(size).map(p -> new StoredIds.Entry(p.id(), p.product().sequence())).toList(),
-                    found.size() > size));
+                    found.size() > size, Long.MAX_VALUE));
         }
         String listing = CatalogReads.listing(category);
+        // the floor first: a change is heard into the membership before its floors are raised
+        long includes = coherence.floors().of(Keys.members(listing));
         Map<String, Change> heard = coherence.eventualReadsSafe() ? coherence.membership().changes(listing) : null;
         if (heard == null) {
             return products.scanConsistent(category).map(all -> {
@@ -67,7 +79,7 @@ public class ListingMembers {
                 sorted.sort(Comparator.comparing(StoredProduct::id));
                 List<StoredIds.Entry> entries = sorted.stream().limit(size)
                         .map(p -> new StoredIds.Entry(p.id(), p.product().sequence())).toList();
-                return new Members(entries, sorted.size() > size);
+                return new Members(entries, sorted.size() > size, Long.MAX_VALUE);
             });
         }
         long leavers = heard.entrySet().stream().filter(e -> !e.getValue().member()
@@ -95,7 +107,7 @@ public class ListingMembers {
                 }
                 entries.add(new StoredIds.Entry(member.getKey(), member.getValue()));
             }
-            return new Members(entries, members.size() > size || boundary != null);
+            return new Members(entries, members.size() > size || boundary != null, includes);
         });
     }
 

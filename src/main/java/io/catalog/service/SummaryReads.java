@@ -156,8 +156,9 @@ public class SummaryReads {
     /** The summary of {@code category}: L1, Redis, or a repair. */
     public Uni<Served> summary(String category) {
         if (local.awaited(category)) {
-            // one computation per category in flight: it began after this pod's own write was durable
-            return flights.run(Keys.summary(category) + "#store", () -> fromStore(category));
+            // computed for this read, never shared with one in flight: that one may have begun before this pod heard
+            // a change acknowledged since (the fallback is rare; the store's breaker bounds it)
+            return fromStore(category);
         }
         String key = Keys.summary(category);
         // the read path's one L1 lookup: trust, floors, the hit/miss counters, hot keys, the L1 span
@@ -165,31 +166,35 @@ public class SummaryReads {
         if (hit != null) {
             return Uni.createFrom().item(new Served(hit.value(), Tier.L1));
         }
+        // one Redis read shared by the reads in flight; a computation from the store never (see above)
         return flights.run(key, () -> fromRedis(category))
-                .chain(served -> coherence.floors().admits(served.value()) ? Uni.createFrom().item(served)
-                        : fromRedis(category))
+                .chain(served -> served == null ? fromStore(category)
+                        : coherence.floors().admits(served.value()) ? Uni.createFrom().item(served)
+                                : fromRedis(category).chain(again -> again == null ? fromStore(category)
+                                        : Uni.createFrom().item(again)))
                 .invoke(served -> coherence.floors().raise(key, served.value().version()));
     }
 
+    /** The summary from Redis (or a repair), or {@code null} when it must be computed from the store. */
     private Uni<Served> fromRedis(String category) {
         long epoch = coherence.l1().epoch();
         return redis.read(category).onFailure().recoverWithNull().chain(outcome -> {
             if (outcome == null || local.awaited(category)) {
-                return fromStore(category);
+                return Uni.createFrom().nullItem();
             }
             if (outcome.status() == Status.MISSING) {
                 l2Misses.increment();
                 // a repair that Redis fails in the middle of is a read from the store (which fails if that is down)
                 return repair(category, 0).map(repaired -> served(category, repaired, epoch, Tier.MISS))
                         .onFailure(failure -> !(failure instanceof StoreUnavailable))
-                        .recoverWithUni(() -> fromStore(category));
+                        .recoverWithNull();
             }
             if (outcome.due()) {
                 repairInBackground(category, outcome.settleUntil());
             }
             Served served = served(category, outcome, epoch, Tier.L2);
             if (!coherence.floors().admits(served.value())) {
-                return fromStore(category);
+                return Uni.createFrom().nullItem();
             }
             l2Hits.increment();
             return Uni.createFrom().item(served);
