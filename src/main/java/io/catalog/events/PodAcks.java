@@ -22,7 +22,6 @@ import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.Futures;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -80,15 +79,9 @@ public class PodAcks {
     private final Lease lease;
     private final Ticker ticker;
     private final boolean sending;
-    private final boolean waiting;
     private final AckTracker tracker;
     private final StreamWorker listener;
-    private final Counter timeouts;
-    private final Counter purgeTimeouts;
-    private final Timer purgeWaits;
-    private final Timer waits;
-    private final Timer sends;
-    private final Timer lags;
+    private final AckMeters meters;
     private String listened;
     /** This pod's caches, untrusted before it tells the others it leaves; a field to keep the hook small. */
     @Inject
@@ -106,35 +99,9 @@ public class PodAcks {
         this.timeout = config.events().ackTimeout();
         this.ticker = ticker;
         this.sending = config.lab().l1Enabled() && config.lab().l1Coordinated();
-        this.waiting = sending;
         this.tracker = new AckTracker(podId, liveness.toNanos(), MAX_PODS, MAX_WAITERS, ticker);
         this.listener = workers.create("acks", this::listen, failure -> listened = null);
-        this.timeouts = Counter.builder("catalog.events.ack.timeouts")
-                .description("Writes whose acknowledgement waited longer than ack-timeout: a pod stalled, died or was"
-                        + " slow, and the write waited out its lease (at most feed-stale-after after the append)")
-                .register(registry);
-        this.purgeTimeouts = Counter.builder("catalog.edge.purge.ack.timeouts")
-                .description("Edge purges that waited longer than ack-timeout for every live pod, this one included,"
-                        + " to apply their events (then the lease)")
-                .register(registry);
-        this.purgeWaits = Timer.builder("catalog.edge.purge.ack.wait")
-                .description("How long edge purges waited for every live pod, this one included, to apply their events")
-                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
-        this.waits = Timer.builder("catalog.events.ack.wait")
-                .description("How long writes waited for the other live pods to apply their event")
-                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
-        this.sends = Timer.builder("catalog.events.ack.send")
-                .description("Round trips of this pod's acknowledgements (one XADD from the feed's worker thread)")
-                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
-        this.lags = Timer.builder("catalog.events.ack.lag")
-                .description("From an entry's append to the stream (Redis' clock, whole milliseconds) until this pod"
-                        + " read another pod's acknowledgement of it: that pod's delivery, apply and acknowledgement,"
-                        + " and this pod's listener; the bulk of a write's wait")
-                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
-        Gauge.builder("catalog.events.ack.pods", tracker, AckTracker::pods)
-                .description("Other pods this pod knows as live (heard within the liveness period)").register(registry);
-        Gauge.builder("catalog.events.ack.waiting", tracker, AckTracker::waiting)
-                .description("Writes waiting now for the other pods' acknowledgements").register(registry);
+        this.meters = new AckMeters(registry, tracker);
     }
 
     /** The acks stream of an events stream, in its hash slot: {@code {catalog}:events} gives {@code {catalog}:acks}. */
@@ -158,8 +125,8 @@ public class PodAcks {
      */
     void onStart(@Observes @Priority(30) StartupEvent event) {
         LOG.infof("Pod id %s (acknowledgements on %s; writes wait up to %s for the other pods, counted past %s)",
-                podId, acks, waiting ? Duration.ofNanos(lease.writeWaitNanos()) : "nothing", timeout);
-        if (waiting) {
+                podId, acks, sending ? Duration.ofNanos(lease.writeWaitNanos()) : "nothing", timeout);
+        if (sending) {
             try {
                 listened = history();
             } catch (RuntimeException e) {
@@ -197,7 +164,7 @@ public class PodAcks {
             long started = System.nanoTime();
             streams.xadd(acks, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
                     Map.of("pod", podId, "position", position));
-            sends.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -208,7 +175,7 @@ public class PodAcks {
      * At once for {@code null} (nothing appended). Never fails; resumes where {@link Futures#uni} resumes.
      */
     public Uni<Void> await(Appended appended, long appendedAt) {
-        return await(appended, appendedAt, false, timeouts, waits);
+        return await(appended, appendedAt, false, meters.timeouts(), meters.waits());
     }
 
     /** As {@link #await(Appended, long)}, for an append that returned just now. */
@@ -222,7 +189,7 @@ public class PodAcks {
      * version again). {@code readAt} is when the purge feed read the entry, after its append.
      */
     public Uni<Void> awaitEverywhere(Appended appended, long readAt) {
-        return await(appended, readAt, true, purgeTimeouts, purgeWaits);
+        return await(appended, readAt, true, meters.purgeTimeouts(), meters.purgeWaits());
     }
 
     /** The lease between pods' L1 trust and the writers' wait. */
@@ -232,7 +199,7 @@ public class PodAcks {
 
     private Uni<Void> await(Appended appended, long appendedAt, boolean includingSelf, Counter timeouts,
             Timer waits) {
-        if (!waiting || appended == null || appended.entryId() == null) {
+        if (!sending || appended == null || appended.entryId() == null) {
             return Uni.createFrom().voidItem();
         }
         long started = ticker.read();
@@ -325,7 +292,7 @@ public class PodAcks {
         if (position != null && position.matches("\\d+(-\\d+)?")) {
             String before = timed && !podId.equals(pod) ? tracker.position(pod) : null;
             if (before != null && FeedPosition.compare(position, before) > 0) {
-                lags.record(Math.max(0, System.currentTimeMillis() - FeedPosition.millis(position)),
+                meters.lags().record(Math.max(0, System.currentTimeMillis() - FeedPosition.millis(position)),
                         TimeUnit.MILLISECONDS);
             }
             tracker.heard(pod, position);

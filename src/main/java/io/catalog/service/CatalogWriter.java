@@ -38,7 +38,6 @@ import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.support.Json;
 import io.catalog.support.Tracing;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
@@ -76,13 +75,8 @@ public class CatalogWriter {
     private final Clock clock;
     private final String currency;
     private final int concurrency;
-    private final Counter coalesced;
-    private final Counter unconfirmed;
+    private final WriteMeters meters;
     private final AtomicInteger failingPublishes = new AtomicInteger();
-    /** Where a write's time goes, per step: {@code catalog.write.steps{step}}. */
-    private final Timer readStep;
-    private final Timer putStep;
-    private final Timer publishStep;
     /** The trace context events carry when tracing is on; a field to keep the hook small. */
     @Inject
     Tracing tracing = Tracing.OFF;
@@ -100,26 +94,7 @@ public class CatalogWriter {
         this.clock = clock;
         this.currency = config.currency();
         this.concurrency = config.dynamodb().writeConcurrency();
-        this.coalesced = Counter.builder("catalog.outbox.coalesced")
-                .description("Pending events dropped from a hot item's outbox because newer ones supersede them")
-                .register(registry);
-        this.unconfirmed = Counter.builder("catalog.writes.unconfirmed")
-                .description("Writes stored but not acknowledged (503) because their publish failed or ran past its"
-                        + " time (Redis or EventBridge down or slow): the relay publishes them later")
-                .register(registry);
-        this.readStep = step("read", "the strongly consistent read of the item and the sequence reservation, at once",
-                registry);
-        this.putStep = step("put", "building the new item and its event, and the conditional put of the item with"
-                + " the event in its outbox", registry);
-        this.publishStep = step("publish", "the publish of one write's event: counters and the L2 marker at once, the"
-                + " summaries' script, the stream append (the wait for the other pods after it:"
-                + " catalog.events.ack.wait; a batch's publish is not timed here)", registry);
-    }
-
-    private static Timer step(String step, String what, MeterRegistry registry) {
-        return Timer.builder("catalog.write.steps").tag("step", step)
-                .description("The steps of an admin write before its acknowledgement; this one: " + what)
-                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        this.meters = new WriteMeters(registry);
     }
 
     @WithSpan("catalog.write")
@@ -157,7 +132,7 @@ public class CatalogWriter {
         long started = System.nanoTime();
         return Uni.combine().all().unis(store.read(id, true), counters.reserve(1)).asTuple().chain(both -> {
             long read = System.nanoTime();
-            readStep.record(read - started, TimeUnit.NANOSECONDS);
+            meters.readStep().record(read - started, TimeUnit.NANOSECONDS);
             Optional<StoredProduct> current = both.getItem1();
             if (current.isPresent() && both.getItem2() <= current.get().product().sequence()) {
                 // reserved before a concurrent write that the read already shows took a newer sequence: writing with
@@ -176,9 +151,9 @@ public class CatalogWriter {
             }
             StoredProduct written = apply(id, current, next.get(), both.getItem2());
             return write(written, current).chain(ok -> {
-                putStep.record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
+                meters.putStep().record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
                 if (ok) {
-                    return published(List.of(written), epoch, publishStep).replaceWith(result(live, written));
+                    return published(List.of(written), epoch, meters.publishStep()).replaceWith(result(live, written));
                 }
                 if (ifMatch != null) {
                     return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
@@ -207,7 +182,7 @@ public class CatalogWriter {
                 .map(e -> json.read(e.json(), ProductUpdated.class)).toList();
         StoredProduct bounded = new StoredProduct(full.product(), full.deleted(),
                 full.outbox().subList(excess, full.outbox().size()));
-        coalesced.increment(excess);
+        meters.coalesced().increment(excess);
         return relay.raise(dropped).chain(() -> store.write(bounded, current));
     }
 
@@ -324,7 +299,7 @@ public class CatalogWriter {
                 })
                 .ifNoItem().after(PUBLISH_WAIT).fail()
                 .onFailure().transform(f -> {
-                    unconfirmed.increment();
+                    meters.unconfirmed().increment();
                     LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
                             written.size(), f.toString());
                     return new ChangeNotConfirmed(f);

@@ -57,7 +57,7 @@ final class ChaosReport {
         out.append("## Result\n\n**").append(violations.size()).append(" violation(s)** in ")
                 .append(history.operations()).append(" operations and ").append(history.faults.size())
                 .append(" faults (").append(unchecked)
-                .append(" page or summary checks skipped: a write of what they show was in flight).\n\n");
+                .append(" (read, product) pairs of pages and summaries not checked: a write of that product was in flight).\n\n");
 
         out.append("## Operations\n\n| operation | count | by status |\n|---|---|---|\n");
         row(out, "write (per product; batches per item)", history.writes, w -> w.outcome().name().toLowerCase());
