@@ -215,11 +215,22 @@ public interface CatalogConfig {
         long maxClients();
 
         /**
-         * A header that names the client, set by the only proxy that can reach the service (e.g.
-         * {@code CloudFront-Viewer-Address}, {@code address:port}); when present it wins over the remote address.
-         * Never set it where clients can reach the service directly: they could then choose their own address.
+         * A header that names the client, written by the trusted proxies in front of the service: behind CloudFront
+         * {@code CloudFront-Viewer-Address} ({@code address:port}), behind an ALB alone {@code X-Forwarded-For} (with
+         * {@link #trustedHops}); when present it wins over the remote address. Never set it where clients can reach
+         * the service directly: they could then choose their own address.
          */
         Optional<String> clientHeader();
+
+        /**
+         * How many trusted proxies append to {@link #clientHeader} when it is a list ({@code X-Forwarded-For}): the
+         * client is the entry that many places from the right (1: the ALB's own entry, the address that connected to
+         * it; 2: CloudFront then an ALB). Entries further left are the client's own writing and are never used.
+         */
+        @WithDefault("1")
+        @Min(value = 1, message = "must be between 1 and 10")
+        @Max(value = 10, message = "must be between 1 and 10")
+        int trustedHops();
     }
 
     interface Jwt {

@@ -29,8 +29,25 @@ public final class ETags {
     }
 
     /**
-     * Whether an {@code If-None-Match} or {@code If-Match} header value names {@code etag}: a list of tags or
-     * {@code *}; weak tags compare by their opaque part (weak comparison, RFC 9110 13.1.2).
+     * Whether an {@code If-Match} header value names {@code etag} by strong comparison (RFC 9110 13.1.1): a list of
+     * tags or {@code *}; a weak tag ({@code W/"..."}) never matches, since it does not promise the same bytes.
+     */
+    public static boolean matchesStrongly(String header, String etag) {
+        if (header == null || etag == null) {
+            return false;
+        }
+        for (String candidate : header.split(",")) {
+            String tag = candidate.trim();
+            if (tag.equals("*") || tag.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether an {@code If-None-Match} header value names {@code etag}: a list of tags or {@code *}; weak tags compare
+     * by their opaque part (weak comparison, RFC 9110 13.1.2).
      */
     public static boolean matches(String header, String etag) {
         if (header == null || etag == null) {

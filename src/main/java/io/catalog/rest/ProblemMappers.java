@@ -27,6 +27,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.catalog.config.CatalogConfig;
 import io.catalog.service.ChangeNotConfirmed;
+import io.catalog.service.OutboxFull;
 import io.catalog.store.StoreUnavailable;
 import io.catalog.store.StoreUnavailableException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -203,6 +204,16 @@ public class ProblemMappers {
                 .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
     }
 
+    /** A write refused, nothing stored: its item's outbox is full while the sinks are down (COHERENCE.md). */
+    @ServerExceptionMapper
+    public Response outboxFull(OutboxFull e) {
+        LOG.warnf("A write was refused: %s", e.getMessage());
+        return Response.fromResponse(Problem.response(503, "events-pending", "Events pending",
+                "This product has too many changes whose events are not yet published (the event tier is"
+                        + " unavailable); nothing was changed. Retry once it is back."))
+                .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         Throwable cause = e;
@@ -220,6 +231,9 @@ public class ProblemMappers {
         }
         if (cause instanceof ChangeNotConfirmed pending) {
             return notConfirmed(pending);
+        }
+        if (cause instanceof OutboxFull full) {
+            return outboxFull(full);
         }
         LOG.error("Request failed", e);
         return Problem.response(500, "internal-error", "Internal error", "The request could not be completed");

@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
+import io.catalog.cache.LastServed;
 import io.catalog.cache.Served;
 import io.catalog.cache.Source;
 import io.catalog.cache.TieredCache;
@@ -39,6 +40,7 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CachedCatalogReads implements CatalogReads {
 
+    private final LastServed lastServed;
     private final TieredCache cache;
     private final ProductStore products;
     private final CounterStore counters;
@@ -76,6 +78,7 @@ public class CachedCatalogReads implements CatalogReads {
         this.productTtl = config.l2().productTtl();
         this.aggregateTtl = config.l2().aggregateTtl();
         this.settle = new IndexSettle(IndexSettle.bound(config), ticker);
+        this.lastServed = new LastServed(coherence);
         this.versioned = config.lab().cacheInvalidation();
     }
 
@@ -158,7 +161,8 @@ public class CachedCatalogReads implements CatalogReads {
     /**
      * An aggregate versioned by a counter (a category's or the catalog's generation, or a listing's membership
      * generation): the counter first, then the data; an aggregate computed while the index may still lag behind the
-     * counter's newest change is served but not cached. {@code l2Key} names its L2 entries (with the generation). Without
+     * counter's newest change is served but not cached. While the store hangs, what this pod last served of it stands in
+     * ({@link LastServed}). {@code l2Key} names its L2 entries (with the generation). Without
      * invalidation (the lab's TTL-only baseline)
      * aggregates are not versioned: they live until their TTL.
      */
@@ -170,7 +174,7 @@ public class CachedCatalogReads implements CatalogReads {
             return new Source.Plan(Keys.atGeneration(l2Key, generation.sequence()),
                     consistent -> compute.apply(generation).map(value -> settled ? value : value.uncacheable()));
         });
-        return cache.get(key, source, aggregateTtl);
+        return lastServed.guard(key, cache.get(key, source, aggregateTtl));
     }
 
     private static String generationCounter(String category) {

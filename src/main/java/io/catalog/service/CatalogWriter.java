@@ -142,7 +142,7 @@ public class CatalogWriter {
                         : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
             }
             Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
-            if (ifMatch != null && !live.map(p -> ETags.matches(ifMatch, etag(p))).orElse(false)) {
+            if (ifMatch != null && !live.map(p -> ETags.matchesStrongly(ifMatch, etag(p))).orElse(false)) {
                 return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
             }
             Optional<Next> next = change.decide(live);
@@ -165,25 +165,18 @@ public class CatalogWriter {
     }
 
     /**
-     * The conditional put of an item whose outbox is {@linkplain #MAX_PENDING bounded}: while the sinks are down, a hot
-     * item's pending events coalesce. The newest events are kept (the newest carries the product's state, and
-     * invalidates the product and its categories at a higher sequence than anything older); each older one dropped
-     * has the counters it changed ({@link OutboxRelay#counters}: category and membership generations) raised now, in
-     * DynamoDB, so that no aggregate it changed can be served at its old generation once the store answers. Consumers of the
-     * events (the stream, EventBridge)
-     * then see a gap in that product's sequences: not every intermediate price, always the newest state.
+     * The conditional put of an item and its outbox. An item holds at most {@link #MAX_PENDING} unpublished events
+     * (an item is limited to 400 KB); one more would have to drop an acknowledged change's event, which consumers of
+     * the stream and EventBridge (price history, audit) must never miss. So a write to an item whose outbox is full is
+     * refused before anything is stored ({@link OutboxFull}: 503 with {@code Retry-After}); the relay empties the
+     * outbox as soon as the sinks answer.
      */
     private Uni<Boolean> write(StoredProduct full, Optional<StoredProduct> current) {
-        int excess = full.outbox().size() - MAX_PENDING;
-        if (excess <= 0) {
-            return store.write(full, current);
+        if (full.outbox().size() > MAX_PENDING) {
+            meters.refused().increment();
+            return Uni.createFrom().failure(new OutboxFull(full.id(), MAX_PENDING));
         }
-        List<ProductUpdated> dropped = full.outbox().subList(0, excess).stream()
-                .map(e -> json.read(e.json(), ProductUpdated.class)).toList();
-        StoredProduct bounded = new StoredProduct(full.product(), full.deleted(),
-                full.outbox().subList(excess, full.outbox().size()));
-        meters.coalesced().increment(excess);
-        return relay.raise(dropped).chain(() -> store.write(bounded, current));
+        return store.write(full, current);
     }
 
     private static WriteResult result(Optional<Product> before, StoredProduct written) {
@@ -217,6 +210,13 @@ public class CatalogWriter {
             List<PriceUpdate> known = updates.stream().filter(u -> isLive(found.get(u.id()))).toList();
             if (known.isEmpty()) {
                 return Uni.createFrom().item(results(updates, Map.of()));
+            }
+            Optional<StoredProduct> full = known.stream().map(u -> found.get(u.id()))
+                    .filter(item -> item.outbox().size() >= MAX_PENDING).findFirst();
+            if (full.isPresent()) {
+                // the whole batch is refused before anything is written: it either applies or changes nothing
+                meters.refused().increment();
+                return Uni.createFrom().failure(new OutboxFull(full.get().id(), MAX_PENDING));
             }
             return counters.reserve(known.size()).chain(first -> writeAll(known, found, first, epoch))
                     .map(written -> results(updates, written));

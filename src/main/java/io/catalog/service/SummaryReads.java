@@ -22,6 +22,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
+import io.catalog.cache.LastServed;
 import io.catalog.cache.PreparedValue;
 import io.catalog.cache.RedisSummaries;
 import io.catalog.cache.RedisSummaries.Change;
@@ -80,6 +81,7 @@ public class SummaryReads {
     static final int MAX_RELABELS = 5;
     static final long MAXIMUM_KNOWN = 10_000;
 
+    private final LastServed lastServed;
     private final RedisSummaries redis;
     private final SummaryCoherence local;
     private final CacheCoherence coherence;
@@ -110,6 +112,7 @@ public class SummaryReads {
         this.tiers = tiers;
         this.local = local;
         this.coherence = coherence;
+        this.lastServed = new LastServed(coherence);
         this.products = products;
         this.counters = counters;
         this.json = json;
@@ -153,8 +156,15 @@ public class SummaryReads {
         }
     }
 
-    /** The summary of {@code category}: L1, Redis, or a repair. */
+    /**
+     * The summary of {@code category}: L1, Redis, or a repair; while the store hangs, what this pod last served of it
+     * ({@link LastServed}).
+     */
     public Uni<Served> summary(String category) {
+        return lastServed.guard(Keys.summary(category), Uni.createFrom().deferred(() -> read(category)));
+    }
+
+    private Uni<Served> read(String category) {
         if (local.awaited(category)) {
             // computed for this read, never shared with one in flight: that one may have begun before this pod heard
             // a change acknowledged since (the fallback is rare; the store's breaker bounds it)

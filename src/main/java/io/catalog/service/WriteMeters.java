@@ -5,14 +5,16 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The meters of {@link CatalogWriter}: outbox events coalesced, writes stored but not acknowledged, and where a
+ * The meters of {@link CatalogWriter}: writes refused because their item's outbox was full, writes stored but not acknowledged,
+ * and where a
  * write's time goes before its acknowledgement ({@code catalog.write.steps{step}}).
  */
-record WriteMeters(Counter coalesced, Counter unconfirmed, Timer readStep, Timer putStep, Timer publishStep) {
+record WriteMeters(Counter refused, Counter unconfirmed, Timer readStep, Timer putStep, Timer publishStep) {
 
     WriteMeters(MeterRegistry registry) {
-        this(Counter.builder("catalog.outbox.coalesced")
-                .description("Pending events dropped from a hot item's outbox because newer ones supersede them")
+        this(Counter.builder("catalog.writes.outbox.full")
+                .description("Writes refused (503, nothing stored) because their item already held the most"
+                        + " unpublished events it may (the sinks were down): no acknowledged change's event is dropped")
                 .register(registry),
                 Counter.builder("catalog.writes.unconfirmed")
                         .description("Writes stored but not acknowledged (503) because their publish failed or ran past"

@@ -1,8 +1,11 @@
 package io.catalog.ui;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -14,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -33,6 +37,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public class DashboardMetrics {
 
     private final MeterRegistry registry;
+    private static final Logger LOG = Logger.getLogger(DashboardMetrics.class);
     private final String pod;
 
     /** One snapshot of this pod's coherence figures. */
@@ -81,7 +86,17 @@ public class DashboardMetrics {
             @ConfigProperty(name = "quarkus.application.name", defaultValue = "catalog-service") String name,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
         this.registry = registry;
-        this.pod = System.getenv().getOrDefault("HOSTNAME", name) + ":" + port;
+        String host = System.getenv().getOrDefault("HOSTNAME", name) + ":" + port;
+        this.pod = label(new SecureRandom());
+        LOG.infof("This instance is %s on the public dashboard (host %s)", pod, host);
+    }
+
+    /**
+     * The name a pod goes by on the public dashboard: a random label drawn when it starts, never its host name or
+     * address (which would tell anyone the internal layout). Its log line at start-up ties the label to the host.
+     */
+    static String label(Random random) {
+        return "instance-" + HexFormat.of().toHexDigits(random.nextInt());
     }
 
     @GET

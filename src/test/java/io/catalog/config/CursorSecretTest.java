@@ -20,22 +20,32 @@ class CursorSecretTest {
         return config.getConfigMapping(CatalogConfig.class);
     }
 
+    static final java.util.Optional<String> ISSUER = java.util.Optional.of("https://issuer.example.com");
+
     @Test
     void theBuiltInSecretIsRefusedInProduction() {
         CatalogConfig config = config(null);
 
         assertThat(config.cursor().secret()).isEqualTo(CatalogConfig.Cursor.BUILT_IN_SECRET);
-        assertThat(ProductionChecks.problems(config)).singleElement().asString()
+        assertThat(ProductionChecks.problems(config, ISSUER)).singleElement().asString()
                 .contains("catalog.cursor.secret", "CATALOG_CURSOR_SECRET", "built-in");
     }
 
     @Test
     void aShortSecretIsRefusedInProduction() {
-        assertThat(ProductionChecks.problems(config("short"))).hasSize(1);
+        assertThat(ProductionChecks.problems(config("short"), ISSUER)).hasSize(1);
     }
 
     @Test
     void aLongRandomSecretIsAccepted() {
-        assertThat(ProductionChecks.problems(config("q3J9x0bVt7Yw2LrP8sKd4FhN6mZc1GaE"))).isEmpty();
+        assertThat(ProductionChecks.problems(config("q3J9x0bVt7Yw2LrP8sKd4FhN6mZc1GaE"), ISSUER)).isEmpty();
+    }
+
+    @Test
+    void productionRequiresATokenIssuer() {
+        CatalogConfig config = config("q3J9x0bVt7Yw2LrP8sKd4FhN6mZc1GaE");
+        assertThat(ProductionChecks.problems(config, java.util.Optional.empty())).singleElement().asString()
+                .contains("mp.jwt.verify.issuer", "MP_JWT_VERIFY_ISSUER");
+        assertThat(ProductionChecks.problems(config, java.util.Optional.of(" "))).hasSize(1);
     }
 }

@@ -63,7 +63,13 @@ class PackagedAppIT {
     }
 
     @Test
-    void isReadyWithItsDataStore() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    void isReadyWithItsDataStoreOnTheManagementPortOnly() {
+        given().port(PackagedAppResource.managementPort()).get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"));
+        given().port(PackagedAppResource.managementPort()).get("/q/metrics").then().statusCode(200);
+        // production serves /q/* on the management interface only: nothing of it on the public port
+        for (String path : new String[] { "/q/health/ready", "/q/metrics", "/q/openapi", "/q/swagger-ui/" }) {
+            given().get(path).then().statusCode(404);
+        }
     }
 }

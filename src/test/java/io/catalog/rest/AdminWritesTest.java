@@ -202,6 +202,21 @@ class AdminWritesTest {
         assertThat(deleteOk.statusCode()).isEqualTo(204);
     }
 
+    @Test
+    void aWeakIfMatchNeverMatchesEvenTheCurrentTag() {
+        String id = createUnique("weak", uniqueCategory("weak"), "5.00");
+        String etag = anyone().get("/products/{id}", id).header("ETag");
+
+        Response weak = admin().header("If-Match", "W/" + etag).contentType("application/json").body(priceBody("6.00"))
+                .patch("/admin/products/{id}/price", id);
+        assertProblem(weak, 412);
+        assertUnchanged(id, "5.00", 1);
+
+        Response listed = admin().header("If-Match", "\"other\", " + etag).contentType("application/json")
+                .body(priceBody("6.00")).patch("/admin/products/{id}/price", id);
+        assertThat(listed.statusCode()).as("the current tag in a list").isEqualTo(200);
+    }
+
     // ---- batch -----------------------------------------------------------------------------------------------
 
     @Test

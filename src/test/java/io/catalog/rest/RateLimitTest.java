@@ -174,6 +174,24 @@ class RateLimitTest {
         assertThat(read(client).statusCode()).isEqualTo(404);
     }
 
+    /**
+     * A client over its limit is refused before its body is read: a quote whose chunked body never ends is answered
+     * 429 at once (the body was buffered first, so such a request pinned memory and got no answer at all).
+     */
+    @Test
+    void theLimitIsTakenBeforeAnyBodyIsRead() throws Exception {
+        String client = newClient();
+        int spent = 0;
+        while (quote(client).statusCode() != 429) {
+            assertThat(++spent).as("quotes before the client is limited").isLessThan(MAX_REQUESTS);
+        }
+        String answer = TestCatalog.rawExchange(io.restassured.RestAssured.port, "POST /checkout/quote HTTP/1.1\r\n"
+                + "Host: localhost\r\nX-Forwarded-For: " + client + "\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n10\r\n{\"items\":[{\"id\":\r\n", Duration.ofSeconds(5));
+        assertThat(answer).as("the answer to an unfinished chunked body over the limit").startsWith("HTTP/1.1 429")
+                .contains("rate-limited");
+    }
+
     /** Waits until this pod counts in Redis again (after a Redis restart it counts alone for a moment). */
     static void awaitSharedBuckets() {
         Limit reads = Limit.of("reads", READS);

@@ -219,4 +219,32 @@ final class TestCatalog {
         }
         return m;
     }
+
+    /**
+     * Sends {@code request} (head and as much body as given, possibly unfinished) on a raw connection and returns what
+     * the service answers within {@code wait}, up to the end of the connection or of the wait; empty if nothing came.
+     */
+    static String rawExchange(int port, String request, Duration wait) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout((int) wait.toMillis());
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            long deadline = System.nanoTime() + wait.toNanos();
+            try {
+                int n;
+                while (System.nanoTime() < deadline && (n = socket.getInputStream().read(buffer)) > 0) {
+                    answer.write(buffer, 0, n);
+                    if (answer.toString(java.nio.charset.StandardCharsets.ISO_8859_1).contains("\r\n\r\n{")
+                            && answer.toString(java.nio.charset.StandardCharsets.ISO_8859_1).endsWith("}")) {
+                        break; // a whole problem document: enough
+                    }
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // what came within the wait
+            }
+            return answer.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
 }

@@ -19,12 +19,14 @@ public final class Pod implements AutoCloseable {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final ChildProcess process;
     private final String readyPath;
 
-    private Pod(String name, int port, ChildProcess process, String readyPath) {
+    private Pod(String name, int port, int managementPort, ChildProcess process, String readyPath) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.readyPath = readyPath;
     }
@@ -39,7 +41,7 @@ public final class Pod implements AutoCloseable {
         if (!jar.toFile().isFile()) {
             throw new IllegalStateException(jar + " is missing: run ./mvnw package (the failsafe phase runs after it)");
         }
-        return start(name, jar, environment, "/q/health/ready");
+        return start(name, jar, environment, "/q/health/ready", true);
     }
 
     /**
@@ -50,7 +52,7 @@ public final class Pod implements AutoCloseable {
         if (!jar.toFile().isFile()) {
             throw new IllegalStateException(jar + " is missing: build it first");
         }
-        Pod app = start(name, jar, environment, readyPath);
+        Pod app = start(name, jar, environment, readyPath, false);
         try {
             app.awaitReady(Duration.ofSeconds(90));
         } catch (RuntimeException e) {
@@ -60,24 +62,35 @@ public final class Pod implements AutoCloseable {
         return app;
     }
 
-    private static Pod start(String name, Path jar, Map<String, String> environment, String readyPath) {
+    /**
+     * @param management whether the jar is the service's, built (prod profile) with {@code /q/*} on Quarkus'
+     *        management interface: it gets a free port of its own, and {@link #uri} sends {@code /q/*} there
+     */
+    private static Pod start(String name, Path jar, Map<String, String> environment, String readyPath,
+            boolean management) {
         Path root = LocalStackPaths.projectRoot();
         int port = FreePorts.find();
+        int managementPort = management ? FreePorts.find() : 0;
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        if (management) {
+            builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        }
         Path log = LocalStackPaths.logDir().resolve(name + ".log");
-        return new Pod(name, port, ChildProcess.start(name, builder, root, log), readyPath);
+        return new Pod(name, port, managementPort, ChildProcess.start(name, builder, root, log), readyPath);
     }
 
     public String name() {
         return name;
     }
 
+    /** {@code path} on this pod: {@code /q/*} on its management port, where the packaged service serves it. */
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        boolean operations = managementPort > 0 && path.startsWith("/q/");
+        return URI.create("http://127.0.0.1:" + (operations ? managementPort : port) + path);
     }
 
     void awaitReady(Duration timeout) {

@@ -52,6 +52,11 @@ public final class EdgeTier extends Construct {
     static final List<String> QUERY_KEYS = List.of("category", "limit", "cursor", "v");
     static final List<String> UNCACHED_PATHS = List.of("/admin/*", "/checkout/*");
     static final String OPERATIONS_PATH = "/q/*";
+    /** Live changes (server-sent events): never cached, each viewer's filter and resume position reach the origin. */
+    static final String LIVE_PATH = "/events/*";
+    static final List<String> LIVE_QUERY_KEYS = List.of("ids", "category", "lastEventId");
+    /** An EventSource sends it when it reconnects by itself. */
+    static final String LAST_EVENT_ID = "Last-Event-ID";
 
     private final Distribution distribution;
     private final CachePolicy publicReads;
@@ -88,7 +93,7 @@ public final class EdgeTier extends Construct {
                         .cachedMethods(CachedMethods.CACHE_GET_HEAD)
                         .compress(true)
                         .build())
-                .additionalBehaviors(uncachedBehaviors(origin))
+                .additionalBehaviors(uncachedBehaviors(origin, liveOrigin()))
                 .priceClass(PriceClass.PRICE_CLASS_100)
                 .httpVersion(HttpVersion.HTTP2_AND_3)
                 .build();
@@ -110,9 +115,36 @@ public final class EdgeTier extends Construct {
                 .build());
     }
 
-    /** Writes and quotes pass straight through (every method, all viewer headers incl. Authorization); ops paths too. */
-    private static Map<String, BehaviorOptions> uncachedBehaviors(IOrigin origin) {
+    /**
+     * What a live stream needs at the origin: its filter ({@code ids} or {@code category}) and where to resume
+     * ({@code lastEventId} on a page's first connection, the {@code Last-Event-ID} header on an EventSource's own
+     * reconnection). Without it the default behaviour strips all three: a product page would get every change and
+     * never resume, and a page rendered from an older edge copy would keep its old price.
+     */
+    private OriginRequestPolicy liveOrigin() {
+        return OriginRequestPolicy.Builder.create(this, "LiveOrigin")
+                .comment("Catalog live changes: the stream's filter and resume position reach the origin")
+                .queryStringBehavior(OriginRequestQueryStringBehavior.allowList(LIVE_QUERY_KEYS.toArray(String[]::new)))
+                .headerBehavior(OriginRequestHeaderBehavior.allowList(LAST_EVENT_ID))
+                .cookieBehavior(OriginRequestCookieBehavior.none())
+                .build();
+    }
+
+    /**
+     * Writes and quotes pass straight through (every method, all viewer headers incl. Authorization); live streams
+     * uncached with their filter and resume position ({@link #liveOrigin}), uncompressed so that each event leaves at
+     * once; ops paths too.
+     */
+    private static Map<String, BehaviorOptions> uncachedBehaviors(IOrigin origin, OriginRequestPolicy live) {
         Map<String, BehaviorOptions> behaviors = new LinkedHashMap<>();
+        behaviors.put(LIVE_PATH, BehaviorOptions.builder()
+                .origin(origin)
+                .cachePolicy(CachePolicy.CACHING_DISABLED)
+                .originRequestPolicy(live)
+                .viewerProtocolPolicy(ViewerProtocolPolicy.REDIRECT_TO_HTTPS)
+                .allowedMethods(AllowedMethods.ALLOW_GET_HEAD)
+                .compress(false)
+                .build());
         for (String path : UNCACHED_PATHS) {
             behaviors.put(path, BehaviorOptions.builder()
                     .origin(origin)

@@ -79,9 +79,11 @@ public final class ServiceTier extends Construct {
     private final FargateTaskDefinition taskDefinition;
     private final ContainerDefinition container;
     private final ApplicationLoadBalancer loadBalancer;
+    private final software.constructs.IConstruct originRule;
 
     public ServiceTier(Construct scope, String id, StackConfig config, Network network, DataTier data,
-            CacheTier cache, EventsTier events, ISecret jwtPublicKey, ISecret cursorSecret, ISecret originVerify) {
+            CacheTier cache, EventsTier events, ISecret jwtPublicKey, ISecret cursorSecret,
+            CatalogStack.OriginSecrets originVerify) {
         super(scope, id);
         if (config.originCertificateArn().isEmpty()) {
             throw new IllegalArgumentException("originDomainName and originCertificateArn are required: the ALB"
@@ -131,6 +133,10 @@ public final class ServiceTier extends Construct {
                 .vpc(network.vpc())
                 .internetFacing(true)
                 .build();
+        // stated, not left to the default: the ALB appends the connecting address to X-Forwarded-For, keeping what
+        // came before it (the service reads it from the right: CATALOG_RATE_LIMIT_TRUSTED_HOPS)
+        loadBalancer.setAttribute("routing.http.xff_header_processing.mode", "append");
+        loadBalancer.setAttribute("routing.http.xff_client_port.enabled", "false");
         ApplicationListener listener = listener(config);
         AddApplicationTargetsProps.Builder targets = AddApplicationTargetsProps.builder()
                 .port(PORT)
@@ -150,6 +156,8 @@ public final class ServiceTier extends Construct {
             admitCloudFrontOnly(config, listener, targets, originVerify);
         }
         listener.addTargets("Catalog", targets.build());
+        // with conditions (CloudFront on), addTargets made a listener rule: the one that checks the origin secret
+        this.originRule = config.cloudFront() ? listener.getNode().findChild("CatalogRule") : null;
         service.getConnections().allowFrom(loadBalancer, Port.tcp(MANAGEMENT_PORT), "ALB health checks");
         hideOperationsEndpoints(listener);
     }
@@ -159,14 +167,16 @@ public final class ServiceTier extends Construct {
      * secret origin header are forwarded (listener rule); the default action refuses the rest with 403.
      */
     private void admitCloudFrontOnly(StackConfig config, ApplicationListener listener,
-            AddApplicationTargetsProps.Builder targets, ISecret originVerify) {
+            AddApplicationTargetsProps.Builder targets, CatalogStack.OriginSecrets originVerify) {
         String prefixList = config.cloudFrontPrefixListId().orElseGet(() -> PrefixList.fromLookup(this,
                 "CloudFrontOriginFacing", PrefixListLookupOptions.builder().prefixListName(CLOUDFRONT_PREFIX_LIST)
                         .build()).getPrefixListId());
         loadBalancer.getConnections().allowFrom(Peer.prefixList(prefixList), Port.tcp(443),
                 "CloudFront origin-facing servers only");
-        targets.priority(20).conditions(List.of(ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER,
-                List.of(originVerify.getSecretValue().unsafeUnwrap()))));
+        // this generation's value and the previous one's: CloudFront may send either while a rotation spreads
+        List<String> accepted = new java.util.ArrayList<>(List.of(originVerify.current().getSecretValue().unsafeUnwrap()));
+        originVerify.previous().ifPresent(previous -> accepted.add(previous.getSecretValue().unsafeUnwrap()));
+        targets.priority(20).conditions(List.of(ListenerCondition.httpHeader(ORIGIN_VERIFY_HEADER, accepted)));
         listener.addAction("RefuseDirect", AddApplicationActionProps.builder()
                 .action(ListenerAction.fixedResponse(403, FixedResponseOptions.builder()
                         .contentType("application/json")
@@ -215,9 +225,8 @@ public final class ServiceTier extends Construct {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(PORT));
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
-        // /q/* on the management interface (the image is built with quarkus.management.enabled=true, a build-time
-        // property; see deploy/README.md): the ALB health checks reach it, no listener forwards to it
-        env.put("QUARKUS_MANAGEMENT_ENABLED", "true");
+        // /q/* on the management interface (the packaged service is built with it: %prod.quarkus.management.enabled,
+        // a build-time property; see deploy/README.md): the ALB health checks reach it, no listener forwards to it
         env.put("QUARKUS_MANAGEMENT_PORT", String.valueOf(MANAGEMENT_PORT));
         env.put("QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
         env.put("QUARKUS_REDIS_HOSTS", cache.url());
@@ -232,6 +241,11 @@ public final class ServiceTier extends Construct {
         data.dax().ifPresent(dax -> env.put("CATALOG_DAX_ENDPOINT", dax.discoveryUrl()));
         env.put("CATALOG_EVENTS_EVENTBRIDGE_BUS", events.bus().getEventBusName());
         env.put("MP_JWT_VERIFY_ISSUER", config.jwtIssuer());
+        // who a request comes from (rate limits, live streams): X-Forwarded-For read from the right. The ALB appends
+        // the address that connected to it; behind CloudFront that is an edge server, and the entry before it is the
+        // viewer's address, which CloudFront appended. What a client writes itself stays further left, unread.
+        env.put("CATALOG_RATE_LIMIT_CLIENT_HEADER", "X-Forwarded-For");
+        env.put("CATALOG_RATE_LIMIT_TRUSTED_HOPS", config.cloudFront() ? "2" : "1");
         env.putAll(CollectorSidecar.SERVICE_ENVIRONMENT);
         return env;
     }
@@ -282,6 +296,11 @@ public final class ServiceTier extends Construct {
         container.addEnvironment("CATALOG_EDGE_CLOUDFRONT_DISTRIBUTION_ID", distribution.getDistributionId());
         container.addEnvironment("CATALOG_EDGE_CLOUDFRONT_INVALIDATE_BY", cacheTags ? "tags" : "paths");
         distribution.grant(taskDefinition.getTaskRole(), "cloudfront:CreateInvalidation", "cloudfront:GetInvalidation");
+    }
+
+    /** The listener rule that forwards requests carrying an accepted origin secret (CloudFront on only). */
+    public software.constructs.IConstruct originRule() {
+        return java.util.Objects.requireNonNull(originRule, "no origin rule without CloudFront");
     }
 
     public ApplicationLoadBalancer loadBalancer() {

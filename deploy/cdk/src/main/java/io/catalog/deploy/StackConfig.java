@@ -37,6 +37,9 @@ import software.constructs.Node;
  * @param alarmEmail optional e-mail subscribed to the alarm topic
  * @param cloudFrontPrefixListId id of the managed prefix list {@code com.amazonaws.global.cloudfront.origin-facing}
  *        in the stack's region; when absent it is looked up (which needs the stack's account and region)
+ * @param originVerifyGeneration generation of the secret origin header's value (1, 2, ...): CloudFront sends this
+ *        generation's value, the ALB accepts it and the previous one; raising it by one and deploying rotates the
+ *        value without refusing a request (deploy/README.md, "Rotating the origin secret")
  */
 public record StackConfig(
         String tablePrefix,
@@ -63,9 +66,13 @@ public record StackConfig(
         String jwtIssuer,
         Optional<String> jwtPublicKeySecretName,
         Optional<String> alarmEmail,
-        Optional<String> cloudFrontPrefixListId) {
+        Optional<String> cloudFrontPrefixListId,
+        int originVerifyGeneration) {
 
     public StackConfig {
+        if (originVerifyGeneration < 1) {
+            throw new IllegalArgumentException("originVerifyGeneration must be >= 1");
+        }
         if (desiredCount < 1 || redisShards < 1 || redisReplicasPerShard < 1 || daxNodes < 1) {
             throw new IllegalArgumentException("desiredCount, redisShards, redisReplicasPerShard and daxNodes must be >= 1");
         }
@@ -86,7 +93,7 @@ public record StackConfig(
                 "valkey", "8.0", "cache.t4g.small", false, 1, 1,
                 false, "dax.t3.small", 3,
                 true, true, "Cache-Tag", Optional.empty(), Optional.empty(),
-                "https://catalog.example.com", Optional.empty(), Optional.empty(), Optional.empty());
+                "https://catalog.example.com", Optional.empty(), Optional.empty(), Optional.empty(), 1);
     }
 
     /** The defaults overridden by whatever context keys are set (names as the record components). */
@@ -118,63 +125,71 @@ public record StackConfig(
                 c.string("jwtIssuer", d.jwtIssuer),
                 c.optional("jwtPublicKeySecretName"),
                 c.optional("alarmEmail"),
-                c.optional("cloudFrontPrefixListId"));
+                c.optional("cloudFrontPrefixListId"),
+                c.integer("originVerifyGeneration", d.originVerifyGeneration));
     }
 
     public StackConfig withImage(String uri) {
         return new StackConfig(tablePrefix, Optional.of(uri), ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId, originVerifyGeneration);
     }
 
     public StackConfig withDax(boolean on) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 on, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId, originVerifyGeneration);
     }
 
     public StackConfig withoutCloudFront() {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, false, false, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId, originVerifyGeneration);
     }
 
     public StackConfig withRedisClusterMode(int shards) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, true, shards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId, originVerifyGeneration);
     }
 
     public StackConfig withOriginCertificate(String domainName, String certificateArn) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, Optional.of(domainName),
-                Optional.of(certificateArn), jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+                Optional.of(certificateArn), jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId, originVerifyGeneration);
     }
 
     public StackConfig withCloudFrontPrefixList(String id) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, Optional.of(id));
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, Optional.of(id), originVerifyGeneration);
     }
 
     public StackConfig withCacheTagHeader(String header) {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, header, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId);
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId, originVerifyGeneration);
+    }
+
+    public StackConfig withOriginVerifyGeneration(int generation) {
+        return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
+                redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
+                dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, cloudFrontPrefixListId, generation);
     }
 
     public StackConfig withoutPrefixList() {
         return new StackConfig(tablePrefix, imageUri, ecrRepository, imageTag, desiredCount, cpu, memoryMiB,
                 redisEngine, redisEngineVersion, redisNodeType, redisClusterMode, redisShards, redisReplicasPerShard,
                 dax, daxNodeType, daxNodes, cloudFront, edgePurge, cacheTagHeader, originDomainName,
-                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, Optional.empty());
+                originCertificateArn, jwtIssuer, jwtPublicKeySecretName, alarmEmail, Optional.empty(), originVerifyGeneration);
     }
 
     /** Context values arrive as strings from {@code -c key=value} and as JSON types from cdk.json. */

@@ -52,6 +52,41 @@ class EdgeTierTest {
     }
 
     @Test
+    void liveStreamsReachTheOriginUncachedWithTheirFilterAndResumePosition() {
+        template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(
+                Map.of("CacheBehaviors", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "PathPattern", "/events/*",
+                        "CachePolicyId", CACHING_DISABLED,
+                        "Compress", false,
+                        "OriginRequestPolicyId", Match.objectLike(Map.of("Ref", Match.stringLikeRegexp("EdgeLiveOrigin.*")))))))))));
+        template.hasResourceProperties("AWS::CloudFront::OriginRequestPolicy", Map.of("OriginRequestPolicyConfig",
+                Match.objectLike(Map.of(
+                        "QueryStringsConfig", Map.of("QueryStringBehavior", "whitelist",
+                                "QueryStrings", List.of("ids", "category", "lastEventId")),
+                        "HeadersConfig", Map.of("HeaderBehavior", "whitelist", "Headers", List.of("Last-Event-ID")),
+                        "CookiesConfig", Map.of("CookieBehavior", "none")))));
+    }
+
+    /** What the live page script asks for is what the live behaviour forwards: nothing it needs is stripped. */
+    @Test
+    void theLivePageUsesOnlyWhatReachesTheOrigin() throws Exception {
+        String script = java.nio.file.Files.readString(
+                java.nio.file.Path.of("../../src/main/resources/META-INF/resources/ui/assets/live.js"));
+        // every query parameter the script writes ('name=' or '&name='), except on the line that reads the listing
+        java.util.regex.Pattern parameter = java.util.regex.Pattern.compile("'[?&]?([A-Za-z]+)=");
+        java.util.Set<String> used = new java.util.TreeSet<>();
+        for (String line : script.split("\n")) {
+            java.util.regex.Matcher found = parameter.matcher(line);
+            while (!line.contains("'/products?") && found.find()) {
+                used.add(found.group(1));
+            }
+        }
+        assertEquals(java.util.Set.of("ids", "category", "lastEventId"), used, "the parameters live.js sends");
+        assertEquals(true, !used.isEmpty() && EdgeTier.LIVE_QUERY_KEYS.containsAll(used),
+                "parameters live.js sends: " + used + ", forwarded: " + EdgeTier.LIVE_QUERY_KEYS);
+    }
+
+    @Test
     void operationsPathsAreNotCached() {
         template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(
                 Map.of("CacheBehaviors", Match.arrayWith(List.of(Match.objectLike(Map.of(

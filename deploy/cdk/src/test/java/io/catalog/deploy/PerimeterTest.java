@@ -92,10 +92,69 @@ class PerimeterTest {
                 "GenerateSecretString", Match.objectLike(Map.of("ExcludePunctuation", true, "PasswordLength", 48))));
     }
 
+    static String serviceProperties() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("../../src/main/resources/application.properties"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The logical ids of the secrets named {@code OriginVerify...} that {@code text} resolves. */
+    private static Set<String> originSecretsIn(Template template, String text) {
+        return template.findResources("AWS::SecretsManager::Secret").keySet().stream()
+                .filter(id -> id.startsWith("OriginVerify") && text.contains(id)).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aRotatedOriginSecretIsAcceptedBesideThePreviousOneUntilCloudFrontSendsIt() {
+        Template first = Synth.template(Synth.DEFAULTS);
+        String firstRule = first.findResources("AWS::ElasticLoadBalancingV2::ListenerRule").toString();
+        assertEquals(1, originSecretsIn(first, firstRule).size(), firstRule);
+
+        Template rotated = Synth.template(Synth.DEFAULTS.withOriginVerifyGeneration(2));
+        Map<String, Map<String, Object>> rules = rotated.findResources("AWS::ElasticLoadBalancingV2::ListenerRule");
+        String rule = rules.toString();
+        Set<String> accepted = originSecretsIn(rotated, rule);
+        assertEquals(2, accepted.size(), "the ALB accepts generations 2 and 1: " + rule);
+        List<?> values = rules.values().stream().map(Synth::properties)
+                .flatMap(p -> ((List<?>) p.get("Conditions")).stream()).map(c -> (Map<?, ?>) c)
+                .filter(c -> "http-header".equals(c.get("Field")))
+                .map(c -> (List<?>) ((Map<?, ?>) c.get("HttpHeaderConfig")).get("Values")).findFirst().orElseThrow();
+        assertEquals(2, values.size(), "two accepted values: " + values);
+        Map.Entry<String, Map<String, Object>> distribution = rotated.findResources("AWS::CloudFront::Distribution")
+                .entrySet().iterator().next();
+        String origin = Synth.properties(distribution.getValue()).toString();
+        Set<String> sent = originSecretsIn(rotated, origin);
+        assertEquals(1, sent.size(), origin);
+        assertTrue(sent.iterator().next().startsWith("OriginVerify2"), "CloudFront sends generation 2: " + sent);
+        assertTrue(accepted.containsAll(sent));
+        String firstGeneration = first.findResources("AWS::SecretsManager::Secret").keySet().stream()
+                .filter(id -> id.startsWith("OriginVerify")).findFirst().orElseThrow();
+        assertTrue(accepted.contains(firstGeneration), "generation 1 keeps its logical id (the deployed secret)");
+        Object dependsOn = distribution.getValue().get("DependsOn");
+        assertTrue(dependsOn != null && rules.keySet().stream().anyMatch(id -> dependsOn.toString().contains(id)),
+                "CloudFront is updated after the listener rule: " + dependsOn);
+    }
+
+    @Test
+    void theClientIsTheViewerAddressCloudFrontAppendedReadFromTheRight() {
+        Map<String, Object> env = ServiceTierTest.environment(template);
+        assertEquals("X-Forwarded-For", env.get("CATALOG_RATE_LIMIT_CLIENT_HEADER"));
+        assertEquals("2", env.get("CATALOG_RATE_LIMIT_TRUSTED_HOPS"), "CloudFront's entry, then the ALB's");
+        Map<String, Object> alone = ServiceTierTest.environment(Synth.template(Synth.DEFAULTS.withoutCloudFront()));
+        assertEquals("X-Forwarded-For", alone.get("CATALOG_RATE_LIMIT_CLIENT_HEADER"));
+        assertEquals("1", alone.get("CATALOG_RATE_LIMIT_TRUSTED_HOPS"), "the ALB's own entry");
+        template.hasResourceProperties("AWS::ElasticLoadBalancingV2::LoadBalancer", Map.of("LoadBalancerAttributes",
+                Match.arrayWith(List.of(Map.of("Key", "routing.http.xff_header_processing.mode", "Value", "append")))));
+    }
+
     @Test
     void operationsEndpointsLiveOnTheManagementPortThatOnlyHealthChecksReach() {
         Map<String, Object> env = ServiceTierTest.environment(template);
-        assertEquals("true", env.get("QUARKUS_MANAGEMENT_ENABLED"));
+        // the management interface is a build-time setting: the packaged service has it in its prod profile
+        assertTrue(serviceProperties().contains("\n%prod.quarkus.management.enabled=true\n"),
+                "the service's application.properties turns the management interface on in prod");
         assertEquals("9000", env.get("QUARKUS_MANAGEMENT_PORT"));
         template.hasResourceProperties("AWS::ElasticLoadBalancingV2::TargetGroup", Map.of(
                 "Port", ServiceTier.PORT, "HealthCheckPort", "9000", "HealthCheckPath", ServiceTier.READY_PATH));

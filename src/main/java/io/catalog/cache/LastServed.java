@@ -1,0 +1,83 @@
+package io.catalog.cache;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import io.catalog.store.StoreUnavailable;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What a pod last served of each aggregate (a list page's ids, a category summary), held so that a warm aggregate
+ * outlives a store that hangs. Such values are often not cacheable in L1 (computed while the index may still lag, or
+ * while a write of the category was in flight): they are recomputed on the next read, which needs the store. When
+ * that read has not answered within {@link #PATIENCE} (the store hangs; a call only gives up after 2 s) or fails
+ * with {@link StoreUnavailable}, the pod serves what it last served instead, under the rule that lets it serve L1:
+ * its feed is trusted and no change of the value's token was heard since (its floor admits the value). A value this
+ * pod served, with nothing heard since by a pod that every acknowledged write waits for, is as new as any read of
+ * the store could be.
+ *
+ * <p>
+ * A read with nothing to stand in for it that has not answered within {@link #DEADLINE} fails with
+ * {@link StoreUnavailable}: a cold aggregate whose computation needs the store more than once (its generation, then
+ * its members) answers 503 within the client's 3 s, not after each call's own 2 s.
+ *
+ * <p>
+ * Bounded: the newest {@link #MAXIMUM_SIZE} keys, each for {@link CacheCoherence#FLOOR_RETENTION} (beyond which
+ * floors are forgotten too).
+ */
+public final class LastServed {
+
+    static final Duration PATIENCE = Duration.ofMillis(500);
+    static final Duration DEADLINE = Duration.ofMillis(2500);
+    static final long MAXIMUM_SIZE = 10_000;
+
+    private final CacheCoherence coherence;
+    private final Cache<String, CachedValue> values;
+    private final Duration patience;
+    private final Duration deadline;
+
+    public LastServed(CacheCoherence coherence) {
+        this(coherence, PATIENCE, DEADLINE);
+    }
+
+    LastServed(CacheCoherence coherence, Duration patience, Duration deadline) {
+        this.coherence = coherence;
+        this.patience = patience;
+        this.deadline = deadline;
+        this.values = Caffeine.newBuilder().maximumSize(MAXIMUM_SIZE)
+                .expireAfterWrite(CacheCoherence.FLOOR_RETENTION).build();
+    }
+
+    /**
+     * {@code read} (the aggregate {@code key} through the tiers), remembered when it answers; standing in for it, or
+     * failing fast, as the class says.
+     */
+    public Uni<Served> guard(String key, Uni<Served> read) {
+        Uni<Served> remembered = read.invoke(served -> values.put(key, served.value()));
+        Uni<Served> bounded = remembered.ifNoItem().after(deadline).failWith(() -> new StoreUnavailable(
+                "read of " + key, new TimeoutException("no answer within " + deadline.toMillis() + " ms")));
+        CachedValue last = values.getIfPresent(key);
+        if (last == null || !standsIn(last)) {
+            return bounded;
+        }
+        // a change heard meanwhile forbids the stand-in: then the read is made again, bounded as any other
+        return remembered.ifNoItem().after(patience).recoverWithUni(() -> standIn(key, bounded))
+                .onFailure(StoreUnavailable.class).recoverWithUni(failure -> standIn(key, Uni.createFrom().failure(failure)));
+    }
+
+    private boolean standsIn(CachedValue value) {
+        return coherence.l1Trusted() && coherence.floors().admits(value);
+    }
+
+    /** The last value served of {@code key} if it may still be served, else {@code otherwise}. */
+    private Uni<Served> standIn(String key, Uni<Served> otherwise) {
+        CachedValue last = values.getIfPresent(key);
+        if (last != null && standsIn(last)) {
+            return Uni.createFrom().item(new Served(last.uncacheable(), Tier.L1));
+        }
+        return otherwise;
+    }
+}
