@@ -41,10 +41,33 @@ public final class VarnishServer implements AutoCloseable {
 
     /** Starts Varnish on {@code port} in front of the service on {@code backendPorts}; waits until it listens. */
     public static VarnishServer start(int port, List<Integer> backendPorts, String storage) {
+        return start(port, backendPorts, storage, "");
+    }
+
+    /**
+     * As {@link #start}, with the shipped VCL preceded by {@code src/test/resources/edge/cloudfront-behaviours.vcl}:
+     * only what CloudFront's behaviours forward reaches the service (query strings and headers per path).
+     */
+    public static VarnishServer startLikeCloudFront(int port, List<Integer> backendPorts, String storage) {
+        try {
+            return start(port, backendPorts, storage, Files.readString(LocalStackPaths.projectRoot()
+                    .resolve("src/test/resources/edge/cloudfront-behaviours.vcl"), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static VarnishServer start(int port, List<Integer> backendPorts, String storage, String before) {
         try {
             Path dir = Files.createDirectories(LocalStackPaths.logDir().resolve("varnish-" + port));
             Path vcl = dir.resolve("varnish.vcl");
-            Files.writeString(vcl, vcl(backendPorts), StandardCharsets.UTF_8);
+            String generated = vcl(backendPorts);
+            if (!before.isEmpty()) {
+                // VCL concatenates subs of the same name: a vcl_recv placed first runs before the shipped one
+                int firstSub = generated.indexOf("\nsub ");
+                generated = generated.substring(0, firstSub) + "\n" + before + generated.substring(firstSub);
+            }
+            Files.writeString(vcl, generated, StandardCharsets.UTF_8);
             List<String> command = List.of("varnishd", "-F", "-j", "none", "-a", "127.0.0.1:" + port,
                     "-T", "127.0.0.1:0", "-f", vcl.toString(), "-n", dir.resolve("n").toString(),
                     "-s", "malloc," + storage);

@@ -86,6 +86,22 @@ class EdgeTierTest {
                 "parameters live.js sends: " + used + ", forwarded: " + EdgeTier.LIVE_QUERY_KEYS);
     }
 
+    /**
+     * The Varnish the service's tests put in CloudFront's place (src/test/resources/edge/cloudfront-behaviours.vcl)
+     * forwards the query strings these behaviours forward: what passes there passes here.
+     */
+    @Test
+    void theTestsEdgeStandInForwardsWhatTheseBehavioursForward() throws Exception {
+        String vcl = java.nio.file.Files.readString(
+                java.nio.file.Path.of("../../src/test/resources/edge/cloudfront-behaviours.vcl"));
+        java.util.regex.Matcher kept = java.util.regex.Pattern.compile("\\(\\?:([A-Za-z|]+)\\)=").matcher(vcl);
+        List<List<String>> lists = new java.util.ArrayList<>();
+        while (kept.find()) {
+            lists.add(List.of(kept.group(1).split("\\|")));
+        }
+        assertEquals(List.of(EdgeTier.LIVE_QUERY_KEYS, EdgeTier.QUERY_KEYS), lists, vcl);
+    }
+
     @Test
     void operationsPathsAreNotCached() {
         template.hasResourceProperties("AWS::CloudFront::Distribution", Map.of("DistributionConfig", Match.objectLike(
