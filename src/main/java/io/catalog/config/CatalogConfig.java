@@ -186,7 +186,7 @@ public interface CatalogConfig {
     Jwt jwt();
 
     interface RateLimit {
-        /** Whether requests are limited per client (the remote address Quarkus reports). */
+        /** Whether requests are limited per client (named by {@link #clientHeader}, else the connection's address). */
         @WithDefault("true")
         boolean enabled();
 

@@ -21,6 +21,7 @@ import io.catalog.events.StreamWorker;
 import io.catalog.events.StreamWorkers;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
+import io.catalog.support.PodIdentity;
 import io.catalog.support.RedisFailure;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -73,11 +74,11 @@ public class PurgeFeed {
     public record Settings(String stream, String group, String consumer, Duration block, int count,
             Duration claimIdle, Duration giveUpAfter) {
 
-        public static Settings from(CatalogConfig config) {
+        public static Settings from(CatalogConfig config, PodIdentity identity) {
             CatalogConfig.Edge.Purge purge = config.edge().purge();
-            return new Settings(config.events().stream(), purge.group(), purge.consumer().orElseGet(
-                    PurgeFeed::defaultConsumer), config.events().blockTimeout(), config.events().batchSize(),
-                    purge.claimIdle(), purge.giveUpAfter());
+            return new Settings(config.events().stream(), purge.group(), purge.consumer().orElseGet(identity::id),
+                    config.events().blockTimeout(), config.events().batchSize(), purge.claimIdle(),
+                    purge.giveUpAfter());
         }
     }
 
@@ -103,8 +104,8 @@ public class PurgeFeed {
 
     @Inject
     public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, CatalogConfig config, Clock clock,
-            StreamWorkers workers, MeterRegistry registry) {
-        this(redis, purger, json, Settings.from(config), clock, workers, registry);
+            StreamWorkers workers, MeterRegistry registry, PodIdentity identity) {
+        this(redis, purger, json, Settings.from(config, identity), clock, workers, registry);
     }
 
     public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, Settings settings, Clock clock,
@@ -241,10 +242,5 @@ public class PurgeFeed {
             LOG.warnf("Edge purge: unreadable event %s skipped: %s", message.id(), e.getMessage());
             return null;
         }
-    }
-
-    static String defaultConsumer() {
-        String host = System.getenv("HOSTNAME");
-        return (host == null || host.isBlank() ? "pod" : host) + "-" + ProcessHandle.current().pid();
     }
 }

@@ -1,11 +1,9 @@
 package io.catalog.events;
 
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.Priority;
@@ -21,6 +19,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.Futures;
+import io.catalog.support.PodIdentity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -88,10 +87,10 @@ public class PodAcks {
     CacheCoherence coherence;
 
     public PodAcks(RedisDataSource redis, CatalogConfig config, StreamWorkers workers, Ticker ticker,
-            MeterRegistry registry) {
+            MeterRegistry registry, PodIdentity identity) {
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
-        this.podId = newPodId();
+        this.podId = identity.id();
         this.acks = acksStream(config.events().stream());
         this.block = config.events().blockTimeout();
         this.lease = Lease.of(config);
@@ -107,16 +106,6 @@ public class PodAcks {
     /** The acks stream of an events stream, in its hash slot: {@code {catalog}:events} gives {@code {catalog}:acks}. */
     static String acksStream(String events) {
         return RedisStreamSink.hashTag(events) + ":acks";
-    }
-
-    private static String newPodId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException | RuntimeException e) {
-            host = "pod";
-        }
-        return host + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
     }
 
     /**

@@ -6,6 +6,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.HotKeys;
@@ -14,6 +16,7 @@ import io.catalog.model.Keys;
 import io.catalog.model.SurrogateKeys;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
+import io.catalog.support.Json;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 
@@ -28,11 +31,13 @@ public class CacheInspection {
     private final ProductStore store;
     private final L2Cache l2;
     private final CacheCoherence coherence;
+    private final Json json;
 
-    public CacheInspection(ProductStore store, L2Cache l2, CacheCoherence coherence) {
+    public CacheInspection(ProductStore store, L2Cache l2, CacheCoherence coherence, Json json) {
         this.store = store;
         this.l2 = l2;
         this.coherence = coherence;
+        this.json = json;
     }
 
     /**
@@ -40,7 +45,7 @@ public class CacheInspection {
      *
      * @param l2 {@code null} when L2 holds nothing (or cannot be read now)
      * @param l1 {@code null} when this pod's L1 holds nothing
-     * @param floor the newest version of the product this pod knows of: tiers below it are not served here
+     * @param floor the newest sequence of the product this pod knows of: tiers below it are not served here
      */
     @RegisterForReflection
     public record State(String id, StoreState store, L2State l2, L1State l1, long floor, List<String> surrogateKeys) {
@@ -52,22 +57,26 @@ public class CacheInspection {
     }
 
     /**
-     * The L2 entry: its version (-1 when unreadable), its remaining time to live, and its kind: {@code document},
-     * {@code absent} (a cached 404), {@code marker} (invalidated at that version) or {@code unreadable}.
+     * The L2 entry: the product's version in it ({@code null} for a marker, a cached 404 or an unreadable entry), its
+     * sequence (-1 when unreadable), its remaining time to live, and its kind: {@code document}, {@code absent} (a
+     * cached 404), {@code marker} (invalidated at that sequence) or {@code unreadable}.
      */
     @RegisterForReflection
-    public record L2State(long version, long ttlSeconds, String kind) {
+    public record L2State(Long version, long sequence, long ttlSeconds, String kind) {
     }
 
-    /** This pod's L1 entry: its version, and whether this pod's floor lets it be served. */
+    /**
+     * This pod's L1 entry: the product's version in it ({@code null} for a cached 404), its sequence, and whether this
+     * pod's floor lets it be served.
+     */
     @RegisterForReflection
-    public record L1State(long version, boolean servable) {
+    public record L1State(Long version, long sequence, boolean servable) {
     }
 
     /** The state of product {@code id}, or empty when the store has no item of that id. */
     public Uni<Optional<State>> inspect(String id) {
         String key = Keys.product(id);
-        Uni<L2State> shared = l2.peek(key).map(CacheInspection::l2State).onFailure().recoverWithNull();
+        Uni<L2State> shared = l2.peek(key).map(this::l2State).onFailure().recoverWithNull();
         return store.read(id, true).chain(stored -> stored.isEmpty() ? Uni.createFrom().item(Optional.empty())
                 : shared.map(l2State -> Optional.of(state(stored.get(), l2State))));
     }
@@ -76,14 +85,24 @@ public class CacheInspection {
         String key = Keys.product(stored.id());
         CachedValue local = coherence.l1().get(key);
         long floor = coherence.floors().of(key);
-        L1State l1State = local == null ? null : new L1State(local.version(), local.version() >= floor);
+        L1State l1State = local == null ? null
+                : new L1State(productVersion(local), local.version(), local.version() >= floor);
         List<String> surrogateKeys = stored.live() ? SurrogateKeys.of(stored.product())
                 : List.of(SurrogateKeys.product(stored.id()));
         return new State(stored.id(), new StoreState(stored.product().version(), stored.product().sequence(),
                 stored.deleted()), l2State, l1State, floor, surrogateKeys);
     }
 
-    private static L2State l2State(L2Cache.Entry entry) {
+    /** The product's own version in a cached document ({@code version} in its JSON), or {@code null}. */
+    private Long productVersion(CachedValue value) {
+        if (value == null || !value.exists()) {
+            return null;
+        }
+        JsonNode version = json.read(value.body(), JsonNode.class).path("version");
+        return version.canConvertToLong() ? version.asLong() : null;
+    }
+
+    private L2State l2State(L2Cache.Entry entry) {
         if (entry == null) {
             return null;
         }
@@ -93,7 +112,9 @@ public class CacheInspection {
             case 'I' -> "marker";
             default -> "unreadable";
         };
-        return new L2State(entry.version(), Duration.ofMillis(Math.max(0, entry.ttlMillis())).toSeconds(), kind);
+        Long version = entry.kind() == 'D' ? productVersion(entry.value()) : null;
+        return new L2State(version, entry.version(), Duration.ofMillis(Math.max(0, entry.ttlMillis())).toSeconds(),
+                kind);
     }
 
     /** The {@code limit} most read keys of this pod, most read first. */

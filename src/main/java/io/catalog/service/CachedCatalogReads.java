@@ -13,7 +13,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
-import io.catalog.cache.LastServed;
 import io.catalog.cache.Served;
 import io.catalog.cache.Source;
 import io.catalog.cache.TieredCache;

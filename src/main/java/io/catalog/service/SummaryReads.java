@@ -22,7 +22,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
-import io.catalog.cache.LastServed;
 import io.catalog.cache.PreparedValue;
 import io.catalog.cache.RedisSummaries;
 import io.catalog.cache.RedisSummaries.Change;
@@ -45,7 +44,6 @@ import io.catalog.store.StoreUnavailable;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
 import io.catalog.support.Json;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -98,10 +96,7 @@ public class SummaryReads {
     private final Cache<String, Boolean> known;
     private final TieredCache tiers;
     private final ListingMembers members;
-    private final Counter l2Hits;
-    private final Counter l2Misses;
-    private final Counter repairs;
-    private final Counter fromStore;
+    private final SummaryMeters meters;
     private ScheduledFuture<?> schedule;
 
     public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, TieredCache tiers,
@@ -123,19 +118,7 @@ public class SummaryReads {
         this.enabled = SummaryMaintainer.enabled(config);
         this.known = Caffeine.newBuilder().maximumSize(MAXIMUM_KNOWN).expireAfterWrite(interval.multipliedBy(3))
                 .build();
-        this.l2Hits = requests(registry, "l2", "hit");
-        this.l2Misses = requests(registry, "l2", "miss");
-        this.repairs = Counter.builder("catalog.summaries.repairs")
-                .description("Category summaries recomputed from the store into Redis (missing, settling, scheduled)")
-                .register(registry);
-        this.fromStore = Counter.builder("catalog.summaries.store.reads")
-                .description("Summaries computed from the store because Redis failed or may not include a change yet")
-                .register(registry);
-    }
-
-    private static Counter requests(MeterRegistry registry, String tier, String result) {
-        return Counter.builder("catalog.cache.requests").tag("tier", tier).tag("result", result)
-                .description("Cache lookups per tier").register(registry);
+        this.meters = new SummaryMeters(registry);
     }
 
     public boolean enabled() {
@@ -193,7 +176,7 @@ public class SummaryReads {
                 return Uni.createFrom().nullItem();
             }
             if (outcome.status() == Status.MISSING) {
-                l2Misses.increment();
+                meters.l2Misses().increment();
                 // a repair that Redis fails in the middle of is a read from the store (which fails if that is down)
                 return repair(category, 0).map(repaired -> served(category, repaired, epoch, Tier.MISS))
                         .onFailure(failure -> !(failure instanceof StoreUnavailable))
@@ -206,7 +189,7 @@ public class SummaryReads {
             if (!coherence.floors().admits(served.value())) {
                 return Uni.createFrom().nullItem();
             }
-            l2Hits.increment();
+            meters.l2Hits().increment();
             return Uni.createFrom().item(served);
         });
     }
@@ -232,7 +215,7 @@ public class SummaryReads {
      * before it publishes), and never below what this pod has served.
      */
     private Uni<Served> fromStore(String category) {
-        fromStore.increment();
+        meters.fromStore().increment();
         String token = Keys.summary(category);
         return counters.generation(Tables.categoryGeneration(category)).chain(generation -> members.all(category)
                 .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
@@ -259,7 +242,7 @@ public class SummaryReads {
     /** One repair of a category (one at a time per category in the pod); {@code ending} the settle it ends. */
     Uni<Outcome> repair(String category, long ending) {
         return repairsInFlight.run(category + "@" + ending, () -> {
-            repairs.increment();
+            meters.repairs().increment();
             return states(category).chain(states -> label(category, states)
                     .chain(label -> merge(category, states.apply(label), label, ending, 0)));
         });

@@ -1,11 +1,8 @@
 package io.catalog.ui;
 
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -14,11 +11,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
+import io.catalog.support.PodIdentity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +33,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 public class DashboardMetrics {
 
     private final MeterRegistry registry;
-    private static final Logger LOG = Logger.getLogger(DashboardMetrics.class);
     private final String pod;
 
     /** One snapshot of this pod's coherence figures. */
@@ -82,21 +77,9 @@ public class DashboardMetrics {
     public record CloudFront(boolean configured, boolean budgetExhausted, double pathsInFlight) {
     }
 
-    public DashboardMetrics(MeterRegistry registry,
-            @ConfigProperty(name = "quarkus.application.name", defaultValue = "catalog-service") String name,
-            @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int port) {
+    public DashboardMetrics(MeterRegistry registry, PodIdentity identity) {
         this.registry = registry;
-        String host = System.getenv().getOrDefault("HOSTNAME", name) + ":" + port;
-        this.pod = label(new SecureRandom());
-        LOG.infof("This instance is %s on the public dashboard (host %s)", pod, host);
-    }
-
-    /**
-     * The name a pod goes by on the public dashboard: a random label drawn when it starts, never its host name or
-     * address (which would tell anyone the internal layout). Its log line at start-up ties the label to the host.
-     */
-    static String label(Random random) {
-        return "instance-" + HexFormat.of().toHexDigits(random.nextInt());
+        this.pod = identity.publicLabel();
     }
 
     @GET

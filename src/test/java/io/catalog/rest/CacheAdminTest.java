@@ -65,10 +65,12 @@ class CacheAdminTest {
         assertThat(state.path("id").asText()).isEqualTo(id);
         assertThat(state.path("store").path("version").asLong()).isEqualTo(2);
         assertThat(state.path("store").path("sequence").asLong()).isEqualTo(sequence);
-        assertThat(state.path("l2").path("version").asLong()).isEqualTo(sequence);
+        assertThat(state.path("l2").path("sequence").asLong()).isEqualTo(sequence);
+        assertThat(state.path("l2").path("version").asLong()).as("the product's counter in L2").isEqualTo(2);
         assertThat(state.path("l2").path("kind").asText()).isEqualTo("document");
         assertThat(state.path("l2").path("ttlSeconds").asLong()).isBetween(500L, 660L);
-        assertThat(state.path("l1").path("version").asLong()).isEqualTo(sequence);
+        assertThat(state.path("l1").path("sequence").asLong()).isEqualTo(sequence);
+        assertThat(state.path("l1").path("version").asLong()).as("the product's counter in L1").isEqualTo(2);
         assertThat(state.path("floor").asLong()).isEqualTo(sequence);
         assertThat(state.path("surrogateKeys").toString()).contains("product-" + id, "category-" + category);
 
@@ -78,10 +80,12 @@ class CacheAdminTest {
         assertThat(after.path("store").path("sequence").asLong()).isGreaterThan(sequence);
         assertThat(after.path("floor").asLong()).isEqualTo(after.path("store").path("sequence").asLong());
         // the write put its new version into this pod's L1 (update in place) and marked the L2 entry at it
-        assertThat(after.path("l1").path("version").asLong()).as(after.toString())
+        assertThat(after.path("l1").path("sequence").asLong()).as(after.toString())
                 .isEqualTo(after.path("store").path("sequence").asLong());
+        assertThat(after.path("l1").path("version").asLong()).as(after.toString()).isEqualTo(3);
         assertThat(after.path("l2").path("kind").asText()).isEqualTo("marker");
-        assertThat(after.path("l2").path("version").asLong()).isEqualTo(after.path("store").path("sequence").asLong());
+        assertThat(after.path("l2").path("sequence").asLong()).isEqualTo(after.path("store").path("sequence").asLong());
+        assertThat(after.path("l2").path("version").isNull()).as("a marker holds no product: %s", after).isTrue();
     }
 
     @Test
@@ -108,7 +112,7 @@ class CacheAdminTest {
         assertThat(state.path("store").path("version").asLong()).isEqualTo(1);
         assertThat(state.path("l1").isNull()).isTrue();
         assertThat(state.path("l2").path("kind").asText()).isEqualTo("marker");
-        assertThat(state.path("l2").path("version").asLong()).isEqualTo(after);
+        assertThat(state.path("l2").path("sequence").asLong()).isEqualTo(after);
         // an event of the fresh sequence reached the stream, which every pod and the edge purge read
         await().atMost(Duration.ofSeconds(10)).until(() -> TestCatalog.eventsOf(id).stream()
                 .anyMatch(e -> e.path("sequence").asLong() == after));

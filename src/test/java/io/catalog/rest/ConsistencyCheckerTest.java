@@ -102,7 +102,7 @@ class ConsistencyCheckerTest {
                 metric("catalog_consistency_checks_total{result=\"stale\",tier=\"l2\"}")).isGreaterThan(staleL2));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             JsonNode state = json(admin().get("/admin/cache/products/{id}", id).asString());
-            assertThat(state.path("l2").path("version").asLong())
+            assertThat(state.path("l2").path("sequence").asLong())
                     .isEqualTo(state.path("store").path("sequence").asLong());
             String repaired = LocalStackResource.redis().command("GET", l2Key);
             assertThat(repaired).doesNotContain("0.01");

@@ -22,7 +22,7 @@ import software.constructs.Construct;
  * What pages someone: the ALB's own view (5xx, p99 latency) and the service's promises, from the
  * metrics the collector sidecar publishes: the invalidation feed is current and healthy, the outbox drains,
  * the consistency checker finds nothing stale, and the edge purge budget is not spent (past it the edge relies on
- * max-age alone). README.md, "Operating it", says what each means and what to do.
+ * max-age alone). docs/OPERATIONS.md, says what each means and what to do.
  */
 public final class Alarms extends Construct {
 

@@ -27,7 +27,7 @@ import software.constructs.Construct;
  * {@code Catalog}, {@code service=catalog}, summed over every task), plus the ALB's own 5xx. Hit ratios are metric
  * math over the per-minute sums of hits and misses. Propagation is the slowest event per minute
  * ({@code catalog_events_propagation_seconds_max}); percentiles are on the Grafana dashboard, which reads the
- * histogram. README.md, "Operating it", says what each panel means.
+ * histogram. docs/OPERATIONS.md, says what each panel means.
  */
 final class OperationsDashboard extends Construct {
 

@@ -232,7 +232,7 @@ public final class ServiceTier extends Construct {
         env.put("QUARKUS_REDIS_HOSTS", cache.url());
         if (cache.clusterMode()) {
             env.put("QUARKUS_REDIS_CLIENT_TYPE", "cluster");
-            // the stream, its append markers and its consumer group in one hash slot (README: Redis Cluster)
+            // the stream, its append markers and its consumer group in one hash slot (docs/HOW-IT-WORKS.md: Redis Cluster)
             env.put("CATALOG_EVENTS_STREAM", CLUSTER_STREAM);
         }
         env.put("QUARKUS_DYNAMODB_AWS_REGION", Stack.of(this).getRegion());

@@ -1,4 +1,4 @@
-package io.catalog.cache;
+package io.catalog.service;
 
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -6,6 +6,10 @@ import java.util.concurrent.TimeoutException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
+import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.CachedValue;
+import io.catalog.cache.Served;
+import io.catalog.cache.Tier;
 import io.catalog.store.StoreUnavailable;
 import io.smallrye.mutiny.Uni;
 
