@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.cache.RedisSummaries.Change;
@@ -40,6 +41,7 @@ import io.vertx.redis.client.RedisOptions;
  * the store as it is); at the end every category's summary equals a full recomputation from the
  * final state, and along the way no version ever went down, and none stayed the same while the content changed.
  */
+@Tag("slow")
 class RedisSummariesPropertyTest {
 
     static final List<String> CATEGORIES = List.of("books", "games", "music", "toys");

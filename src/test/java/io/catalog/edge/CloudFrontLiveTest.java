@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
@@ -23,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * Under the default behaviour's rules (before the CDK gave {@code /events/*} its own) the filter and the resume
  * position were stripped: the page got every product's changes and missed those made before it connected.
  */
+@Tag("slow")
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = CloudFrontLikeResource.class, restrictToAnnotatedClass = true)

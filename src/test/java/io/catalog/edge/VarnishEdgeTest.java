@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
@@ -31,6 +32,7 @@ import io.restassured.specification.RequestSpecification;
  * long before its max-age could expire, precisely (other categories stay cached), and a bulk update costs a handful of purge
  * requests.
  */
+@Tag("slow")
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = VarnishResource.class, restrictToAnnotatedClass = true)

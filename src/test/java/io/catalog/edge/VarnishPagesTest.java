@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
@@ -22,6 +23,7 @@ import io.restassured.response.Response;
  * The browser pages behind a real Varnish running the shipped VCL: a product or category page is cached at the edge
  * with its JSON's headers and purged with it when the price changes; another category's page stays cached.
  */
+@Tag("slow")
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = VarnishResource.class, restrictToAnnotatedClass = true)

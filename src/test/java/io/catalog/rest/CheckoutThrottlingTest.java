@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.FaultyDynamo;
@@ -26,6 +27,7 @@ import io.restassured.response.Response;
  * keys are asked again with backoff a bounded number of times; when they stay unprocessed, or the calls are
  * throttled, the quote answers 503 with {@code Retry-After}, never 500.
  */
+@Tag("slow")
 @QuarkusTest
 @TestProfile(CheckoutThrottlingTest.Throttling.class)
 class CheckoutThrottlingTest {

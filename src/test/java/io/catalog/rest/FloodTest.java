@@ -11,6 +11,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.cache.CacheCoherence;
@@ -27,6 +28,7 @@ import io.restassured.response.Response;
  * older after it (its floor may have been evicted: the low-water mark and a strongly consistent re-read stand in).
  * The heap itself is measured by {@code bin/flood-heap}, not here.
  */
+@Tag("slow")
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(FloodTest.TinyBounds.class)

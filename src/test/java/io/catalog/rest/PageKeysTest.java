@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ import io.restassured.response.Response;
  * Page keys a client cannot multiply (issue 11): cursors are signed for their listing and limit, so forged or
  * re-sized ones are refused, and every limit from 1 to 100 is cut from a few canonical cached pages.
  */
+@Tag("slow")
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class PageKeysTest {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.LocalStackResource;
@@ -30,6 +31,7 @@ import io.restassured.specification.RequestSpecification;
  * problem+json with Retry-After before the client's 3 s deadline; what L1 holds is still served; liveness stays
  * up; once the store is back, writes work again.
  */
+@Tag("slow")
 @QuarkusTest
 @QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(StoreOutageTest.WithThrottlingInjector.class)
