@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -34,25 +35,10 @@ public class L2Cache {
      * KEYS[1] entry; ARGV version, kind, rest-of-entry, ttl ms. Sets unless the current entry is newer, or is as
      * new and is not just a marker being replaced by the data of that same version.
      */
-    static final String CAS = """
-            local cur = redis.call('GET', KEYS[1])
-            local v = tonumber(ARGV[1])
-            if cur then
-              local bar = string.find(cur, '|', 1, true)
-              local cv = tonumber(string.sub(cur, 1, bar - 1))
-              local ck = string.sub(cur, bar + 1, bar + 1)
-              if cv > v or (cv == v and not (ck == 'I' and ARGV[2] ~= 'I')) then return 0 end
-            end
-            redis.call('SET', KEYS[1], ARGV[1] .. '|' .. ARGV[2] .. '|' .. ARGV[3], 'PX', ARGV[4])
-            return 1
-            """;
+    static final String CAS = LuaScripts.load("l2-compare-and-set");
 
     /** KEYS[1] entry: the entry and its remaining time to live in milliseconds. */
-    static final String GET_WITH_TTL = """
-            local v = redis.call('GET', KEYS[1])
-            if not v then return nil end
-            return {v, redis.call('PTTL', KEYS[1])}
-            """;
+    static final String GET_WITH_TTL = LuaScripts.load("l2-get-with-ttl");
 
     private final ReactiveRedisDataSource redis;
     private final String prefix;

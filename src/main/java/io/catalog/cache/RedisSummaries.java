@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.SummaryState;
+import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -39,113 +40,16 @@ public class RedisSummaries {
     /** How long a structure lives without a change or a repair; an empty one lives as long as an L2 aggregate. */
     static final Duration RETENTION = Duration.ofDays(1);
 
-    private static final String PRELUDE = """
-            local prices, seqs, meta = KEYS[1], KEYS[2], KEYS[3]
-            local function now()
-              local t = redis.call('TIME')
-              return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            end
-            local function built()
-              local n = redis.call('HGET', meta, 'n')
-              if not n then return false end
-              if tonumber(n) ~= redis.call('ZCARD', prices) or redis.call('HLEN', seqs) < tonumber(n) then
-                redis.call('DEL', prices, seqs, meta)
-                return false
-              end
-              return true
-            end
-            local function summary(status)
-              local m = redis.call('HMGET', meta, 'v', 'n', 's', 'u')
-              local low = redis.call('ZRANGE', prices, 0, 0, 'WITHSCORES')
-              local high = redis.call('ZRANGE', prices, -1, -1, 'WITHSCORES')
-              return {status, m[1], m[2], m[3], low[2] or '0', high[2] or '0', m[4] or '0', string.format('%.0f', now())}
-            end
-            """;
+    private static final String PRELUDE = LuaScripts.load("summaries-prelude");
 
     /**
      * ARGV: mode ({@code e} event, {@code r} repair), label (event: 0 or a relabel; repair: its reserved
      * sequence), ttl ms, settle ms, empty ttl ms, the settle deadline this repair ends (or 0), then per change:
      * product id, sequence, price in minor units or {@code -} (not in this category).
      */
-    static final String APPLY = PRELUDE + """
-            local mode, label = ARGV[1], tonumber(ARGV[2])
-            local isBuilt = built()
-            local v0 = 0
-            if isBuilt then v0 = tonumber(redis.call('HGET', meta, 'v')) end
-            local state, todo = {}, {}
-            local top, late, changed = 0, false, false
-            for i = 7, #ARGV, 3 do
-              local id, seq, text = ARGV[i], tonumber(ARGV[i + 1]), ARGV[i + 1]
-              local new = false
-              if ARGV[i + 2] ~= '-' then new = tonumber(ARGV[i + 2]) end
-              local s = state[id]
-              if not s then
-                local score = redis.call('ZSCORE', prices, id)
-                s = {tonumber(redis.call('HGET', seqs, id) or '0'), score and tonumber(score) or false}
-                state[id] = s
-              end
-              if seq > s[1] then
-                local changes = new ~= s[2]
-                s[1], s[2] = seq, new
-                todo[#todo + 1] = {id, text, new}
-                if seq > top then top = seq end
-                if changes then
-                  changed = true
-                  if seq < v0 then late = true end
-                end
-              end
-            end
-            local v = math.max(v0, top)
-            if isBuilt and changed and (late or mode == 'r') then
-              if label <= v then return {'relabel', string.format('%.0f', v)} end
-              v = label
-            end
-            if not isBuilt and mode == 'r' then
-              for _, applied in ipairs(redis.call('HVALS', seqs)) do v = math.max(v, tonumber(applied)) end
-              v = math.max(v, label)
-            end
-            for _, t in ipairs(todo) do
-              local old = redis.call('ZSCORE', prices, t[1])
-              if isBuilt and old then redis.call('HINCRBY', meta, 's', -tonumber(old)) end
-              if t[3] then
-                redis.call('ZADD', prices, t[3], t[1])
-                if isBuilt then redis.call('HINCRBY', meta, 's', t[3]) end
-              else
-                redis.call('ZREM', prices, t[1])
-              end
-              redis.call('HSET', seqs, t[1], t[2])
-            end
-            if not isBuilt then
-              if mode == 'e' then
-                if #todo > 0 then redis.call('PEXPIRE', prices, ARGV[3]); redis.call('PEXPIRE', seqs, ARGV[3]) end
-                return {'missing'}
-              end
-              local sum = 0
-              local all = redis.call('ZRANGE', prices, 0, -1, 'WITHSCORES')
-              for i = 2, #all, 2 do sum = sum + tonumber(all[i]) end
-              redis.call('HSET', meta, 's', string.format('%.0f', sum))
-              if tonumber(ARGV[4]) > 0 then
-                redis.call('HSET', meta, 'u', string.format('%.0f', now() + tonumber(ARGV[4])))
-              end
-            elseif mode == 'r' and ARGV[6] ~= '0' and redis.call('HGET', meta, 'u') == ARGV[6] then
-              redis.call('HDEL', meta, 'u')
-            elseif #todo == 0 and mode == 'e' then
-              return summary('duplicate')
-            end
-            local n = redis.call('ZCARD', prices)
-            redis.call('HSET', meta, 'n', n, 'v', string.format('%.0f', v))
-            local ttl = ARGV[3]
-            if n == 0 then ttl = ARGV[5] end
-            redis.call('PEXPIRE', prices, ttl)
-            redis.call('PEXPIRE', seqs, ttl)
-            redis.call('PEXPIRE', meta, ttl)
-            return summary('applied')
-            """;
+    static final String APPLY = PRELUDE + LuaScripts.load("summaries-apply");
 
-    static final String READ = PRELUDE + """
-            if not built() then return {'missing'} end
-            return summary('ok')
-            """;
+    static final String READ = PRELUDE + LuaScripts.load("summaries-read");
 
     private final ReactiveRedisDataSource redis;
     private final L2Cache l2;

@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
@@ -39,29 +40,7 @@ public class RedisStreamSink implements EventSink {
      * ARGV[2] the markers' life in seconds, then each event's JSON, then each event's summaries ('' for none). Answers,
      * per event, {@code <entry id>|<newest acks id when it was appended>}: appended now, or what its marker holds.
      */
-    static final String APPEND = """
-            local n = #KEYS - 2
-            local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
-            local acks = newest[1] and newest[1][1] or '0-0'
-            local ids = {}
-            for i = 1, n do
-              local id = redis.call('GET', KEYS[i + 2])
-              if not id then
-                local fields = {'event', ARGV[i + 2]}
-                local summaries = ARGV[i + 2 + n]
-                if summaries ~= '' then
-                  fields[3] = 'summaries'
-                  fields[4] = summaries
-                end
-                fields[#fields + 1] = 'acks'
-                fields[#fields + 1] = acks
-                id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields)) .. '|' .. acks
-                redis.call('SET', KEYS[i + 2], id, 'EX', ARGV[2])
-              end
-              ids[i] = id
-            end
-            return ids
-            """;
+    static final String APPEND = LuaScripts.load("stream-append");
     static final String DEDUPLICATION_SECONDS = "86400";
     private static final Pattern ENTRY_ID = Pattern.compile("\\d+-\\d+");
 

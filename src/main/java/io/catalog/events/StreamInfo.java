@@ -1,6 +1,7 @@
 package io.catalog.events;
 
 import io.catalog.events.FeedPosition.StreamState;
+import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -14,14 +15,7 @@ import io.vertx.mutiny.redis.client.Response;
 final class StreamInfo {
 
     /** KEYS[1] the stream: {entries-added, length, last-generated-id, max-deleted-entry-id}, or {} when missing. */
-    static final String SCRIPT = """
-            local ok, info = pcall(redis.call, 'XINFO', 'STREAM', KEYS[1])
-            if not ok then return {} end
-            local r = {}
-            for i = 1, #info, 2 do r[info[i]] = info[i + 1] end
-            return {tostring(r['entries-added'] or -1), tostring(r['length']), r['last-generated-id'],
-              r['max-deleted-entry-id'] or '0-0'}
-            """;
+    static final String SCRIPT = LuaScripts.load("stream-info");
 
     private StreamInfo() {
     }

@@ -1,0 +1,25 @@
+-- RedisStreamSink.APPEND (sent by io.catalog.events.RedisStreamSink)
+-- KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3..] the events' markers; ARGV[1] the stream's length, ARGV[2]
+-- the markers' life in seconds, then each event's JSON, then each event's summaries ('' for none). Answers, per
+-- event, <entry id>|<newest acks id when it was appended>: appended now, or what its marker holds.
+local n = #KEYS - 2
+local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+local acks = newest[1] and newest[1][1] or '0-0'
+local ids = {}
+for i = 1, n do
+  local id = redis.call('GET', KEYS[i + 2])
+  if not id then
+    local fields = {'event', ARGV[i + 2]}
+    local summaries = ARGV[i + 2 + n]
+    if summaries ~= '' then
+      fields[3] = 'summaries'
+      fields[4] = summaries
+    end
+    fields[#fields + 1] = 'acks'
+    fields[#fields + 1] = acks
+    id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields)) .. '|' .. acks
+    redis.call('SET', KEYS[i + 2], id, 'EX', ARGV[2])
+  end
+  ids[i] = id
+end
+return ids
