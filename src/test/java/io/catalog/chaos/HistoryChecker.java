@@ -161,6 +161,9 @@ final class HistoryChecker {
     }
 
     private void summary(History.SummaryRead read) {
+        if (read.status() != 200 && read.status() != 404) {
+            return; // 503 (a dependency down, answered in time) claims nothing about the summary, as for pages
+        }
         String category = read.category();
         List<BigDecimal> prices = new ArrayList<>();
         List<String> members = new ArrayList<>();
