@@ -190,7 +190,12 @@ public class ProblemMappers {
     }
 
     private Response unavailableResponse(String detail) {
-        return Response.fromResponse(Problem.response(503, "unavailable", "Service unavailable", detail))
+        return retryLater("unavailable", "Service unavailable", detail);
+    }
+
+    /** A 503 problem with the breaker's {@code Retry-After}: every answer of a dependency that cannot answer now. */
+    private Response retryLater(String type, String title, String detail) {
+        return Response.fromResponse(Problem.response(503, type, title, detail))
                 .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
     }
 
@@ -198,20 +203,18 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notConfirmed(ChangeNotConfirmed e) {
         LOG.warnf("A write was stored but not acknowledged: %s", e.getMessage());
-        return Response.fromResponse(Problem.response(503, "change-not-confirmed", "Change not confirmed",
+        return retryLater("change-not-confirmed", "Change not confirmed",
                 "The change was stored but could not be confirmed on every instance (the cache tier is unavailable); it"
-                        + " is published as soon as that is back. Read the product before retrying."))
-                .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
+                        + " is published as soon as that is back. Read the product before retrying.");
     }
 
     /** A write refused, nothing stored: its item's outbox is full while the sinks are down (COHERENCE.md). */
     @ServerExceptionMapper
     public Response outboxFull(OutboxFull e) {
         LOG.warnf("A write was refused: %s", e.getMessage());
-        return Response.fromResponse(Problem.response(503, "events-pending", "Events pending",
+        return retryLater("events-pending", "Events pending",
                 "This product has too many changes whose events are not yet published (the event tier is"
-                        + " unavailable); nothing was changed. Retry once it is back."))
-                .header(HttpHeaders.RETRY_AFTER, retryAfter).build();
+                        + " unavailable); nothing was changed. Retry once it is back.");
     }
 
     @ServerExceptionMapper

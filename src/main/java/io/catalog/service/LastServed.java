@@ -72,6 +72,11 @@ public final class LastServed {
                 .onFailure(StoreUnavailable.class).recoverWithUni(failure -> standIn(key, Uni.createFrom().failure(failure)));
     }
 
+    /** Remembers {@code value} as served for {@code key}, for a read answered without {@link #guard} (an L1 hit). */
+    public void remember(String key, CachedValue value) {
+        values.put(key, value);
+    }
+
     private boolean standsIn(CachedValue value) {
         return coherence.l1Trusted() && coherence.floors().admits(value);
     }

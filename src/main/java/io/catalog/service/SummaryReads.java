@@ -144,9 +144,20 @@ public class SummaryReads {
      * ({@link LastServed}).
      */
     public Uni<Served> summary(String category) {
-        return lastServed.guard(Keys.summary(category), Uni.createFrom().deferred(() -> read(category)));
+        String key = Keys.summary(category);
+        if (!local.awaited(category)) {
+            // the read path's one L1 lookup: trust, floors, the hit/miss counters, hot keys, the L1 span; a hit is
+            // answered at once, remembered for LastServed without its timers
+            PreparedValue hit = tiers.l1Hit(key);
+            if (hit != null) {
+                lastServed.remember(key, hit.value());
+                return Uni.createFrom().item(new Served(hit.value(), Tier.L1));
+            }
+        }
+        return lastServed.guard(key, Uni.createFrom().deferred(() -> read(category)));
     }
 
+    /** The summary of {@code category} past L1: Redis, or a repair, or the store. */
     private Uni<Served> read(String category) {
         if (local.awaited(category)) {
             // computed for this read, never shared with one in flight: that one may have begun before this pod heard
@@ -154,11 +165,6 @@ public class SummaryReads {
             return fromStore(category);
         }
         String key = Keys.summary(category);
-        // the read path's one L1 lookup: trust, floors, the hit/miss counters, hot keys, the L1 span
-        PreparedValue hit = tiers.l1Hit(key);
-        if (hit != null) {
-            return Uni.createFrom().item(new Served(hit.value(), Tier.L1));
-        }
         // one Redis read shared by the reads in flight; a computation from the store never (see above)
         return flights.run(key, () -> fromRedis(category))
                 .chain(served -> served == null ? fromStore(category)
