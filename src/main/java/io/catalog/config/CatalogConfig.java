@@ -1,3 +1,5 @@
+// Longer than 320 lines on purpose: the one reference of every catalog.* setting, its default, range and meaning
+// (docs/CONFIGURATION.md is generated from it); split across files it would no longer read as one.
 package io.catalog.config;
 
 import java.time.Duration;
