@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
@@ -46,10 +47,11 @@ public class CacheCoherence {
     private volatile boolean coverageKnown;
 
     @Inject
-    public CacheCoherence(CatalogConfig config, Ticker ticker, @CacheName(L1Cache.NAME) Cache l1Cache) {
+    public CacheCoherence(CatalogConfig config, CacheDesign design, Ticker ticker,
+            @CacheName(L1Cache.NAME) Cache l1Cache) {
         this(new L1Cache(l1Cache.as(CaffeineCache.class), config.l1().ttl(), config.l1().maximumSize(),
                 config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
-                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(),
+                design.l1(), design.feedDriven(), config.events().feedStaleAfter(),
                 eventualLag(config), ticker);
     }
 
@@ -66,9 +68,10 @@ public class CacheCoherence {
      * implementation built directly rather than the application's named cache.
      */
     public static CacheCoherence standalone(CatalogConfig config, Ticker ticker) {
+        CacheDesign design = CacheDesign.of(config);
         return new CacheCoherence(new L1Cache(config.l1().ttl(), config.l1().maximumSize(),
                 config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
-                config.lab().l1Enabled(), config.lab().l1Coordinated(), config.events().feedStaleAfter(),
+                design.l1(), design.feedDriven(), config.events().feedStaleAfter(),
                 eventualLag(config), ticker);
     }
 

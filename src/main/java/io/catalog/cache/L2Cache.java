@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -49,8 +50,8 @@ public class L2Cache {
     private volatile String keySpace;
 
     @Inject
-    public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config) {
-        this(redis, config.l2().keyPrefix(), config.lab().l2Enabled(), config.l2().timeout(), config.l2().jitter());
+    public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config, CacheDesign design) {
+        this(redis, config.l2().keyPrefix(), design.l2(), config.l2().timeout(), config.l2().jitter());
     }
 
     L2Cache(ReactiveRedisDataSource redis, String prefix, boolean enabled, Duration timeout, double jitter) {

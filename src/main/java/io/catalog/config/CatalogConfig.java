@@ -127,15 +127,9 @@ public interface CatalogConfig {
     }
 
     /**
-     * Whether list pages are assembled from product entries and versioned by membership generations (the full design:
-     * a coordinated L1 and invalidation). Under the lab's TTL-only switches a page stays one cached value versioned by
-     * its category's generation (or not at all), as in the seed, so the baselines measure what they always did.
+     * Switches of the staleness lab and the benchmarks: never for production. Read only by {@link CacheDesign}, which
+     * resolves them once at start-up.
      */
-    static boolean pagesFromEntries(CatalogConfig config) {
-        return config.lab().l1Enabled() && config.lab().l1Coordinated() && config.lab().cacheInvalidation();
-    }
-
-    /** Switches of the staleness lab and the benchmarks: never for production. */
     @WithParentName
     Lab lab();
 
@@ -171,14 +165,6 @@ public interface CatalogConfig {
         @WithName("cache.invalidation")
         @WithDefault("true")
         boolean cacheInvalidation();
-
-        /**
-         * {@code catalog.bench.fixed-endpoint}: serve {@code GET /bench/fixed}, a fixed body with no cache or store
-         * behind it, the benchmarks' baseline.
-         */
-        @WithName("bench.fixed-endpoint")
-        @WithDefault("false")
-        boolean benchFixedEndpoint();
     }
 
     /** Per-client rate limits. */

@@ -15,7 +15,7 @@ import org.jboss.logging.Logger;
 
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.Appended;
-import io.catalog.events.FeedPosition;
+import io.catalog.events.FeedEntry;
 import io.catalog.events.PodAcks;
 import io.catalog.events.StreamWorker;
 import io.catalog.events.StreamWorkers;
@@ -207,14 +207,17 @@ public class PurgeFeed {
         List<String> ids = new ArrayList<>(messages.size());
         List<ProductUpdated> events = new ArrayList<>(messages.size());
         for (StreamMessage<String, String, String> message : messages) {
-            ProductUpdated event = readable(message, cutoff);
-            if (event == null) {
+            FeedEntry entry = FeedEntry.decode(message, json);
+            if (entry.event() == null || entry.appendedAtMillis() < cutoff) {
+                if (entry.unreadable()) {
+                    LOG.warnf("Edge purge: unreadable event %s skipped", entry.id());
+                }
                 abandoned.increment();
-                acks.add(message.id());
+                acks.add(entry.id());
             } else {
-                ids.add(message.id());
-                events.add(event);
-                acksAtAppend = message.payload().get("acks");
+                ids.add(entry.id());
+                events.add(entry.event());
+                acksAtAppend = entry.acks();
             }
         }
         if (events.isEmpty()) {
@@ -228,19 +231,5 @@ public class PurgeFeed {
                 acks.addAll(ids);
             }
         }));
-    }
-
-    /** The event of a message, or null when it is too old to matter or not an event. */
-    private ProductUpdated readable(StreamMessage<String, String, String> message, long cutoff) {
-        String payload = message.payload() == null ? null : message.payload().get("event");
-        if (payload == null || FeedPosition.millis(message.id()) < cutoff) {
-            return null;
-        }
-        try {
-            return json.read(payload, ProductUpdated.class);
-        } catch (RuntimeException e) {
-            LOG.warnf("Edge purge: unreadable event %s skipped: %s", message.id(), e.getMessage());
-            return null;
-        }
     }
 }

@@ -95,12 +95,10 @@ public class FeedHistory {
     }
 
     private ProductUpdated read(StreamMessage<String, String, String> message) {
-        String payload = message.payload() == null ? null : message.payload().get("event");
-        try {
-            return payload == null ? null : json.read(payload, ProductUpdated.class);
-        } catch (RuntimeException e) {
+        FeedEntry entry = FeedEntry.decode(message, json);
+        if (entry.unreadable()) {
             LOG.debugf("Unreadable stream entry %s skipped in a replay", message.id());
-            return null;
         }
+        return entry.event();
     }
 }

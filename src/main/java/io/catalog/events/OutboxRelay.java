@@ -19,6 +19,7 @@ import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.EventSink.OutboundEvent;
 import io.catalog.model.ProductUpdated;
@@ -81,11 +82,11 @@ public class OutboxRelay {
     EventSpans spans;
 
     public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
-            SummaryMaintainer summaries, Json json, CatalogConfig config, ScheduledExecutorService scheduler, Ticker ticker,
-            MeterRegistry registry) {
+            SummaryMaintainer summaries, Json json, CatalogConfig config, CacheDesign design,
+            ScheduledExecutorService scheduler, Ticker ticker, MeterRegistry registry) {
         this.store = store;
         this.counters = counters;
-        this.catalogGeneration = !CatalogConfig.pagesFromEntries(config);
+        this.catalogGeneration = !design.pagesFromEntries();
         this.beforePublish = beforePublish;
         this.sinks = sinks;
         this.summaries = summaries;

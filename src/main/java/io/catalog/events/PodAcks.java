@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
+import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.Futures;
 import io.catalog.support.PodIdentity;
@@ -86,8 +87,8 @@ public class PodAcks {
     @Inject
     CacheCoherence coherence;
 
-    public PodAcks(RedisDataSource redis, CatalogConfig config, StreamWorkers workers, Ticker ticker,
-            MeterRegistry registry, PodIdentity identity) {
+    public PodAcks(RedisDataSource redis, CatalogConfig config, CacheDesign design, StreamWorkers workers,
+            Ticker ticker, MeterRegistry registry, PodIdentity identity) {
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.podId = identity.id();
@@ -97,7 +98,7 @@ public class PodAcks {
         this.liveness = Duration.ofNanos(lease.livenessNanos());
         this.timeout = config.events().ackTimeout();
         this.ticker = ticker;
-        this.sending = config.lab().l1Enabled() && config.lab().l1Coordinated();
+        this.sending = design.coordinatedL1();
         this.tracker = new AckTracker(podId, liveness.toNanos(), MAX_PODS, MAX_WAITERS, ticker);
         this.listener = workers.create("acks", this::listen, failure -> listened = null);
         this.meters = new AckMeters(registry, tracker);

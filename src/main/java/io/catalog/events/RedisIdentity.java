@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.L2Cache;
+import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.LuaScripts;
 import io.catalog.support.RedisFailure;
@@ -67,12 +68,13 @@ public class RedisIdentity {
     private long checkedAt = System.nanoTime() - CHECK_EVERY.toNanos();
     private ScheduledFuture<?> timer;
 
-    public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config, ScheduledExecutorService scheduler) {
+    public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config, CacheDesign design,
+            ScheduledExecutorService scheduler) {
         this.redis = redis;
         this.l2 = l2;
         this.stream = config.events().stream();
         this.epochKey = RedisStreamSink.hashTag(stream) + ":epoch";
-        this.ownTimer = !(config.lab().l1Enabled() && config.lab().l1Coordinated());
+        this.ownTimer = !design.coordinatedL1();
         this.scheduler = scheduler;
     }
 

@@ -10,7 +10,6 @@ import org.jboss.logging.Logger;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.events.FeedPosition.StreamState;
 import io.catalog.events.RedisIdentity.Identity;
-import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
@@ -115,16 +114,12 @@ public class StartupReplay {
 
     /** Raises the floors of an entry's event; {@code false} when it has none (no event, or one this version cannot read). */
     private boolean remember(StreamMessage<String, String, String> message) {
-        String payload = message.payload() == null ? null : message.payload().get("event");
-        if (payload == null) {
+        FeedEntry entry = FeedEntry.decode(message, json);
+        if (entry.event() == null) {
             return false;
         }
-        try {
-            coherence.remember(json.read(payload, ProductUpdated.class));
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        coherence.remember(entry.event());
+        return true;
     }
 
     /** A time of Redis' clock on this pod's ticker (both clocks advance alike; no clock of another machine is read). */

@@ -13,7 +13,7 @@ import io.catalog.cache.RedisSummaries.Change;
 import io.catalog.cache.RedisSummaries.Outcome;
 import io.catalog.cache.RedisSummaries.Status;
 import io.catalog.cache.SummaryCoherence;
-import io.catalog.config.CatalogConfig;
+import io.catalog.config.CacheDesign;
 import io.catalog.events.EventSink.OutboundEvent;
 import io.catalog.model.ProductUpdated;
 import io.catalog.model.SummaryState;
@@ -44,19 +44,14 @@ public class SummaryMaintainer {
     private final Counter relabels;
 
     public SummaryMaintainer(RedisSummaries summaries, SummaryCoherence local, CounterStore counters,
-            CatalogConfig config, MeterRegistry registry) {
+            CacheDesign design, MeterRegistry registry) {
         this.summaries = summaries;
         this.local = local;
         this.counters = counters;
-        this.enabled = enabled(config);
+        this.enabled = design.summariesInRedis();
         this.relabels = Counter.builder("catalog.summaries.relabels")
                 .description("Summaries given a fresh version because an event reached Redis after a newer one")
                 .register(registry);
-    }
-
-    /** Whether summaries are maintained incrementally: not in the lab's TTL-only baselines, not without Redis. */
-    public static boolean enabled(CatalogConfig config) {
-        return config.lab().cacheInvalidation() && config.lab().l2Enabled();
     }
 
     /** Applies the events (oldest first) to the summaries; the same events, each with its categories' summaries. */

@@ -21,7 +21,6 @@ final class AllowedMethods {
             new Route(Pattern.compile("/checkout/quote"), "POST, OPTIONS"),
             new Route(Pattern.compile("/admin/cache/products/[^/]+|/admin/cache/hot"), "GET, HEAD, OPTIONS"),
             new Route(Pattern.compile("/admin/cache/products/[^/]+/refresh"), "POST, OPTIONS"),
-            new Route(Pattern.compile("/bench/fixed"), "GET, HEAD, OPTIONS"),
             new Route(Pattern.compile("/events/products"), "GET, HEAD, OPTIONS"),
             new Route(Pattern.compile("/ui/?|/ui/(categories|products)/[^/]+|/ui/(admin|dashboard)(/metrics)?"),
                     "GET, HEAD, OPTIONS"));

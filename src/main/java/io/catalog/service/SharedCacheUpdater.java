@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.catalog.cache.L2Cache;
+import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.config.CatalogConfig.WriteMode;
 import io.catalog.events.BeforePublish;
@@ -32,11 +33,11 @@ public class SharedCacheUpdater implements BeforePublish {
     private final boolean invalidation;
     private final Duration ttl;
 
-    public SharedCacheUpdater(L2Cache l2, ProductDocuments documents, CatalogConfig config) {
+    public SharedCacheUpdater(L2Cache l2, ProductDocuments documents, CatalogConfig config, CacheDesign design) {
         this.l2 = l2;
         this.documents = documents;
         this.writeThrough = config.cache().writeMode() == WriteMode.WRITE_THROUGH;
-        this.invalidation = config.lab().cacheInvalidation();
+        this.invalidation = design.invalidation();
         this.ttl = config.l2().productTtl();
     }
 

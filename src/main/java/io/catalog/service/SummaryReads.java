@@ -32,6 +32,7 @@ import io.catalog.cache.SingleFlight;
 import io.catalog.cache.SummaryCoherence;
 import io.catalog.cache.Tier;
 import io.catalog.cache.TieredCache;
+import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.SummaryMaintainer;
 import io.catalog.model.CategorySummary;
@@ -101,7 +102,7 @@ public class SummaryReads {
 
     public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, TieredCache tiers,
             ProductStore products, CounterStore counters, Json json, ScheduledExecutorService scheduler,
-            CatalogConfig config, ListingMembers members, MeterRegistry registry) {
+            CatalogConfig config, CacheDesign design, ListingMembers members, MeterRegistry registry) {
         this.members = members;
         this.redis = redis;
         this.tiers = tiers;
@@ -115,7 +116,7 @@ public class SummaryReads {
         this.currency = config.currency();
         this.settle = config.cache().indexSettle();
         this.interval = config.summaries().repairInterval();
-        this.enabled = SummaryMaintainer.enabled(config);
+        this.enabled = design.summariesInRedis();
         this.known = Caffeine.newBuilder().maximumSize(MAXIMUM_KNOWN).expireAfterWrite(interval.multipliedBy(3))
                 .build();
         this.meters = new SummaryMeters(registry);

@@ -53,6 +53,14 @@ class LayeringTest {
                     "io.catalog.events..", "io.catalog.edge..", "io.catalog.service..", "io.catalog.rest..",
                     "io.catalog.health..", "io.catalog.config..");
 
+    /**
+     * The lab's switches are read in one place, {@code CacheDesign}, resolved once at start-up; no production class
+     * reads them, so none holds a branch that only the lab takes without saying which design it serves.
+     */
+    static final ArchRule LAB_SWITCHES_READ_ONCE = ArchRuleDefinition.noClasses()
+            .that().doNotHaveFullyQualifiedName("io.catalog.config.CacheDesign")
+            .should().callMethod("io.catalog.config.CatalogConfig", "lab");
+
     static final ArchRule NO_CYCLES = slices().matching("io.catalog.(*)..").should().beFreeOfCycles();
 
     @Test
@@ -63,6 +71,11 @@ class LayeringTest {
     @Test
     void modelDependsOnNothingOfTheService() {
         MODEL_IS_THE_BOTTOM.check(MAIN);
+    }
+
+    @Test
+    void labSwitchesAreReadOnlyByTheCacheDesign() {
+        LAB_SWITCHES_READ_ONCE.check(MAIN);
     }
 
     @Test

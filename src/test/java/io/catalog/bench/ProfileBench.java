@@ -45,7 +45,7 @@ public final class ProfileBench {
         String settings = System.getProperty("profile.settings", "profile");
         Path dir = Path.of(System.getProperty("profile.dir", "target/profile")).toAbsolutePath();
         Files.createDirectories(dir);
-        Map<String, String> env = new HashMap<>(Map.of("CATALOG_BENCH_FIXED_ENDPOINT", "true"));
+        Map<String, String> env = new HashMap<String, String>();
         env.putAll(pairs(System.getProperty("profile.env", "")));
         Map<String, String> builds = pairs(System.getProperty("profile.builds",
                 "l1=" + PodCluster.projectRoot().resolve("target/quarkus-app/quarkus-run.jar")));

@@ -94,7 +94,11 @@ public final class WrkBench {
                 Pod bare = Pod.startApp("bare-app", PodCluster.projectRoot().resolve(BARE_APP_JAR), Map.of(),
                         "/item")) {
             log("starting 3 pods (full design + /bench/fixed, L1 off, L1 and L2 off)...");
-            Pod full = cluster.startPods(1, Map.of("CATALOG_BENCH_FIXED_ENDPOINT", "true")).get(0);
+            Pod full = cluster.startPods(1, Map.of()).get(0);
+            if (full.get("/bench/fixed").statusCode() != 200) {
+                throw new IllegalStateException("GET /bench/fixed is not served: the jar was built without the bench"
+                        + " profile (bin/bench builds with ./mvnw -Pbench; do not pass --no-build after another build)");
+            }
             Pod l2 = cluster.startPods(1, Map.of("CATALOG_L1_ENABLED", "false")).get(0);
             Pod store = cluster.startPods(1, Map.of("CATALOG_L1_ENABLED", "false", "CATALOG_L2_ENABLED", "false"))
                     .get(0);

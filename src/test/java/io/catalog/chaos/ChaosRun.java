@@ -69,7 +69,8 @@ public final class ChaosRun {
 
     private final Settings settings;
     private final History history = new History();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3))
             .executor(Executors.newCachedThreadPool()).build();
     private final List<Pod> live = new CopyOnWriteArrayList<>();
     private final Map<String, String> categoryOf = new ConcurrentHashMap<>();

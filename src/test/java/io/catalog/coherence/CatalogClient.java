@@ -61,7 +61,7 @@ final class CatalogClient {
      */
     void warm(List<Pod> pods, String id, Duration bound) {
         for (Pod pod : pods) {
-            within(bound).alias(pod + " answers " + id + " from L1").until(() -> read(pod, id),
+            within(bound).alias(pod + " answers " + id + " from L1").until(() -> readOrRetry(pod, id),
                     read -> read.tier().equals("L1"));
         }
     }
@@ -70,8 +70,22 @@ final class CatalogClient {
     void everyPodServes(List<Pod> pods, String id, String price, Duration bound) {
         BigDecimal expected = new BigDecimal(price);
         for (Pod pod : pods) {
-            within(bound).alias(pod + " serves " + id + " at " + price).until(() -> read(pod, id),
+            within(bound).alias(pod + " serves " + id + " at " + price).until(() -> readOrRetry(pod, id),
                     read -> read.status() == 200 && read.price().compareTo(expected) == 0);
+        }
+    }
+
+    /**
+     * A read for a wait-until loop: a request that failed in transport (a connection the client had pooled, closed
+     * across a pod's freeze) is printed and read as "not yet", so the loop asks again within its bound; a pod that
+     * keeps failing or hanging still fails the wait.
+     */
+    private Read readOrRetry(Pod pod, String id) {
+        try {
+            return read(pod, id);
+        } catch (java.io.UncheckedIOException e) {
+            System.out.printf("  %s: %s (asked again)%n", e.getMessage(), e.getCause());
+            return new Read(-1, -1, "transport-error", null, -1);
         }
     }
 

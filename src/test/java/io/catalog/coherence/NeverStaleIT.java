@@ -32,7 +32,8 @@ import io.catalog.testing.PodCluster;
  */
 class NeverStaleIT {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     static final Duration BOUND = Duration.ofSeconds(10);
 
     private static BigDecimal price(HttpResponse<String> response) {

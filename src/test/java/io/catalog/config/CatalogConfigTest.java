@@ -58,7 +58,8 @@ class CatalogConfigTest {
         assertThat(config.lab().l1Coordinated()).isTrue();
         assertThat(config.lab().l2Enabled()).isTrue();
         assertThat(config.lab().cacheInvalidation()).isTrue();
-        assertThat(config.lab().benchFixedEndpoint()).isFalse();
+        assertThat(CacheDesign.of(config)).isEqualTo(CacheDesign.FULL);
+        assertThat(CacheDesign.of(config).label()).isEqualTo("full");
     }
 
     @Test
@@ -101,12 +102,23 @@ class CatalogConfigTest {
     @Test
     void labSwitchesKeepTheirEnvironmentNames() {
         CatalogConfig config = build(Map.of(), Map.of("CATALOG_L1_ENABLED", "false", "CATALOG_L1_COORDINATED", "false",
-                "CATALOG_L2_ENABLED", "false", "CATALOG_CACHE_INVALIDATION", "false",
-                "CATALOG_BENCH_FIXED_ENDPOINT", "true")).getConfigMapping(CatalogConfig.class);
+                "CATALOG_L2_ENABLED", "false", "CATALOG_CACHE_INVALIDATION", "false"))
+                .getConfigMapping(CatalogConfig.class);
         assertThat(config.lab().l1Enabled()).isFalse();
         assertThat(config.lab().l1Coordinated()).isFalse();
         assertThat(config.lab().l2Enabled()).isFalse();
         assertThat(config.lab().cacheInvalidation()).isFalse();
-        assertThat(config.lab().benchFixedEndpoint()).isTrue();
+        assertThat(CacheDesign.of(config).label()).isEqualTo("no-l1 no-l2 no-invalidation");
+        assertThat(CacheDesign.of(config).pagesFromEntries()).isFalse();
+    }
+
+    @Test
+    void theLabsBaselinesAreNamedDesigns() {
+        CatalogConfig ttlOnly = build(Map.of(), Map.of("CATALOG_L1_COORDINATED", "false"))
+                .getConfigMapping(CatalogConfig.class);
+        assertThat(CacheDesign.of(ttlOnly)).isEqualTo(new CacheDesign(true, false, true, true));
+        assertThat(CacheDesign.of(ttlOnly).label()).isEqualTo("ttl-only-l1");
+        assertThat(CacheDesign.of(ttlOnly).coordinatedL1()).isFalse();
+        assertThat(CacheDesign.of(ttlOnly).summariesInRedis()).isTrue();
     }
 }

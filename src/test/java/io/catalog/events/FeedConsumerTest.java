@@ -43,6 +43,9 @@ class FeedConsumerTest {
 
     @Inject
     FeedConsumer feed;
+
+    @Inject
+    FeedApplier applier;
     @Inject
     MeterRegistry registry;
     @Inject
@@ -144,12 +147,12 @@ class FeedConsumerTest {
                 .isLessThan(sequence);
     }
 
-    /** The made-up event of {@link FeedConsumer#prime} (sequence 1), run at start-up and here again, leaves no trace. */
+    /** The made-up event of {@link FeedApplier#prime} (sequence 1), run at start-up and here again, leaves no trace. */
     @Test
     void primingTheApplyPathAppliesNothing() {
         double applied = registry.get("catalog.events.applied").counter().count();
 
-        feed.prime();
+        applier.prime();
 
         assertThat(coherence.l1().prepared(Keys.product("prime"))).as("nothing put into L1").isNull();
         assertThat(coherence.floors().of(Keys.product("prime"))).as("no floor raised").isLessThan(1);

@@ -90,9 +90,9 @@ class FeedPositionTest {
 
     @Test
     void anEntryIdsTimeIsItsMillisecondPart() {
-        assertThat(FeedConsumer.entryMillis("1700000000123-7")).isEqualTo(1_700_000_000_123L);
-        assertThat(FeedConsumer.entryMillis("42")).isEqualTo(42L);
+        assertThat(new FeedEntry("1700000000123-7", null, null, null, null).appendedAtMillis()).isEqualTo(1_700_000_000_123L);
+        assertThat(new FeedEntry("42", null, null, null, null).appendedAtMillis()).isEqualTo(42L);
         // an id that is not a time never makes a negative delay
-        assertThat(FeedConsumer.entryMillis("x-1")).isEqualTo(Long.MAX_VALUE);
+        assertThat(new FeedEntry("x-1", null, null, null, null).appendedAtMillis()).isEqualTo(Long.MAX_VALUE);
     }
 }

@@ -27,7 +27,7 @@ public final class Dynalite implements AutoCloseable {
     private static final Path DEFAULT_NODE = Paths.get("/usr/bin/node");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
     private static final int START_ATTEMPTS = 3;
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
 

@@ -1,0 +1,125 @@
+package io.catalog.events;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.CachedValue;
+import io.catalog.cache.ProductValues;
+import io.catalog.cache.SummaryCoherence;
+import io.catalog.config.CacheDesign;
+import io.catalog.model.Product;
+import io.catalog.model.ProductUpdated;
+import io.catalog.model.SummaryState;
+import io.catalog.support.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+
+/**
+ * Applies what the feed read to this pod: each event's product version goes into L1 and raises its floors
+ * ({@link CacheCoherence#apply}), the summaries' states it carries are heard ({@link SummaryCoherence#heard}), and
+ * listeners of {@link Applied} events (live pages, the dashboard) are told. Times each event's propagation and the
+ * feed's share of it. The {@link FeedConsumer} reads; this applies.
+ */
+@ApplicationScoped
+public class FeedApplier {
+
+    private static final Logger LOG = Logger.getLogger(FeedApplier.class);
+
+    private final CacheCoherence coherence;
+    private final SummaryCoherence summaries;
+    private final boolean summariesMaintained;
+    private final ProductValues values;
+    private final Json json;
+    private final Event<ProductUpdated> appliedEvents;
+    private final EventSpans spans;
+    private final Counter applied;
+    private final Timer propagation;
+    private final Timer delivery;
+
+    public FeedApplier(CacheCoherence coherence, SummaryCoherence summaries, ProductValues values, Json json,
+            CacheDesign design, @Applied Event<ProductUpdated> appliedEvents, EventSpans spans,
+            MeterRegistry registry) {
+        this.coherence = coherence;
+        this.summaries = summaries;
+        this.summariesMaintained = design.summariesInRedis();
+        this.values = values;
+        this.json = json;
+        this.appliedEvents = appliedEvents;
+        this.spans = spans;
+        this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")
+                .register(registry);
+        this.propagation = Timer.builder("catalog.events.propagation")
+                .description("Delay from an event's occurrence to its application on this pod")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
+        this.delivery = Timer.builder("catalog.events.delivery")
+                .description("Delay from an event's entry into the stream (the entry id's time, Redis' clock, whole"
+                        + " milliseconds) to its application on this pod: the feed's share of the propagation")
+                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
+    }
+
+    /**
+     * Applies the events of these entries, in order, under the L1 epoch read before they were read (an L1 flush
+     * since then wins). Entries without an event are skipped; the caller decides what an unreadable one means.
+     */
+    void apply(List<FeedEntry> entries, long epoch) {
+        Instant now = Instant.now();
+        for (FeedEntry entry : entries) {
+            ProductUpdated event = entry.event();
+            if (event == null) {
+                continue;
+            }
+            Span span = spans == null ? null : spans.apply(event, entry.json());
+            coherence.apply(event, values.of(event).orElse(null), epoch);
+            if (summariesMaintained) {
+                summaries.heard(event, entry.summaries(), epoch);
+            }
+            if (span != null) {
+                span.end();
+            }
+            announce(event);
+            Duration delay = Duration.between(event.occurredAt(), now);
+            propagation.record(delay.isNegative() ? Duration.ZERO : delay);
+            delivery.record(Math.max(0, now.toEpochMilli() - entry.appendedAtMillis()), TimeUnit.MILLISECONDS);
+            applied.increment();
+        }
+    }
+
+    private void announce(ProductUpdated event) {
+        try {
+            appliedEvents.fire(event);
+        } catch (RuntimeException e) {
+            LOG.warnf("A listener of applied events failed on %s: %s", event.productId(), e);
+        }
+    }
+
+    /**
+     * Runs the apply path's reading and rendering once, on a made-up event, before the first real one: an event
+     * written and read back, the document it carries prepared, a summaries field read. Nothing is applied (no floor,
+     * no L1 entry, no listener told). Without it the first event a fresh pod applied paid for class loading and
+     * Jackson's (de)serializer construction, longer than the writer's 100 ms wait for it
+     * ({@code catalog.events.ack-timeout}), so the first write after every pod start was counted as a timeout.
+     */
+    void prime() {
+        try {
+            Product product = new Product("prime", "prime", "prime", BigDecimal.ONE, "EUR", 1, Instant.EPOCH, 1);
+            ProductUpdated event = json.read(json.write(ProductUpdated.of(product, null, false, null)),
+                    ProductUpdated.class);
+            values.of(event).ifPresent(CachedValue::body);
+            event.tokens();
+            json.read(json.write(List.of(new SummaryState("prime", 1, 1, 1, 1, 1))), SummaryState[].class);
+        } catch (RuntimeException e) {
+            LOG.debugf("Priming the feed's apply path failed (the first event pays for it): %s", e.toString());
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.catalog.service;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
+
+import io.catalog.cache.CachedValue;
+import io.catalog.cache.Served;
+import io.catalog.config.CacheDesign;
+import io.catalog.config.CatalogConfig;
+import io.catalog.model.CategorySummary;
+import io.catalog.model.Keys;
+import io.catalog.model.Product;
+import io.catalog.model.ProductPage;
+import io.catalog.model.SurrogateKeys;
+import io.catalog.store.CounterStore.Generation;
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.catalog.support.Json;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@link CatalogReads} of the lab's baselines ({@link CacheDesign} other than the full design): products as in the
+ * full design ({@link CachedCatalogReads}); a page is one cached value versioned by its category's generation, or not
+ * at all without invalidation, as in the seed; a summary is computed from the category's index unless Redis maintains
+ * summaries. So the baselines measure what they always did. Never used in production ({@link CatalogReadsProducer}).
+ */
+@ApplicationScoped
+@Typed(BaselineCatalogReads.class)
+public class BaselineCatalogReads implements CatalogReads {
+
+    private final CachedCatalogReads full;
+    private final ProductStore products;
+    private final Cursors cursors;
+    private final PageSizes pageSizes;
+    private final SummaryReads summaries;
+    private final Aggregates aggregates;
+    private final Json json;
+    private final CacheDesign design;
+    private final String currency;
+
+    public BaselineCatalogReads(CachedCatalogReads full, ProductStore products, Cursors cursors, PageSizes pageSizes,
+            SummaryReads summaries, Aggregates aggregates, Json json, CacheDesign design,
+            CatalogConfig config) {
+        this.full = full;
+        this.products = products;
+        this.cursors = cursors;
+        this.pageSizes = pageSizes;
+        this.summaries = summaries;
+        this.aggregates = aggregates;
+        this.json = json;
+        this.design = design;
+        this.currency = config.currency();
+    }
+
+    @Override
+    public Uni<Served> product(String id) {
+        return full.product(id);
+    }
+
+    @Override
+    public Uni<Served> productAfterL1Miss(String id) {
+        return full.productAfterL1Miss(id);
+    }
+
+    @Override
+    public Uni<Served> page(String category, int limit, String cursor) {
+        String listing = CatalogReads.listing(category);
+        Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(listing, limit, c));
+        int size = PageSizes.canonical(limit);
+        String key = Keys.page(category, size, after.orElse(null));
+        Uni<Served> canonical = aggregate(key, category, generation -> products.page(Optional.ofNullable(category),
+                size, after).map(found -> pageValue(category, size, found, generation)));
+        return size == limit ? canonical : canonical.map(served -> pageSizes.slice(served, listing, limit));
+    }
+
+    @Override
+    public Uni<Served> summary(String category) {
+        if (design.summariesInRedis()) {
+            return summaries.summary(category);
+        }
+        return aggregate(Keys.summary(category), category, generation -> products.allInCategory(category)
+                .map(found -> summaryValue(category, found, generation)));
+    }
+
+    private Uni<Served> aggregate(String key, String category, Function<Generation, Uni<CachedValue>> compute) {
+        String counter = Aggregates.generationCounter(category);
+        return design.invalidation() ? aggregates.versioned(key, key, counter, Aggregates.token(category), compute)
+                : aggregates.unversioned(key, key, counter, compute);
+    }
+
+    private CachedValue pageValue(String category, int limit, List<StoredProduct> found, Generation generation) {
+        List<Product> items = new ArrayList<>(found.stream().limit(limit).map(StoredProduct::product).toList());
+        String next = found.size() > limit
+                ? cursors.issue(CatalogReads.listing(category), limit, found.get(limit - 1).id())
+                : null;
+        return CachedValue.found(json.write(new ProductPage(items, next)), generation.sequence(),
+                Aggregates.token(category), SurrogateKeys.listing(category));
+    }
+
+    private CachedValue summaryValue(String category, List<StoredProduct> found, Generation generation) {
+        List<String> keys = SurrogateKeys.listing(category);
+        if (found.isEmpty()) {
+            return CachedValue.absent(generation.sequence(), Aggregates.token(category), keys);
+        }
+        List<BigDecimal> prices = found.stream().map(p -> p.product().price()).toList();
+        return CachedValue.found(json.write(CategorySummary.of(category, prices, currency)), generation.sequence(),
+                Aggregates.token(category), keys);
+    }
+}
