@@ -54,7 +54,8 @@ public class L2Cache {
         this(redis, config.l2().keyPrefix(), design.l2(), config.l2().timeout(), config.l2().jitter());
     }
 
-    L2Cache(ReactiveRedisDataSource redis, String prefix, boolean enabled, Duration timeout, double jitter) {
+    /** Outside CDI (tests, benchmarks): the settings given directly. */
+    public L2Cache(ReactiveRedisDataSource redis, String prefix, boolean enabled, Duration timeout, double jitter) {
         this.redis = redis;
         this.prefix = prefix;
         this.enabled = enabled;

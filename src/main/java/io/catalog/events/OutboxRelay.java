@@ -28,6 +28,7 @@ import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
+import io.catalog.summary.SummaryMaintainer;
 import io.catalog.support.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -138,7 +139,8 @@ public class OutboxRelay {
         Uni<Appended> sent = Uni.combine().all()
                 .unis(raise(events.stream().map(OutboundEvent::event).toList()), beforePublish.run(pending, events))
                 .discardItems()
-                .chain(() -> summaries.maintain(events))
+                .chain(() -> summaries.maintain(events.stream().map(OutboundEvent::event).toList()))
+                .map(states -> withSummaries(events, states))
                 .chain(sinks::publish)
                 .invoke(() -> published.increment(events.size()));
         Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clearLater(pending)))
@@ -146,6 +148,15 @@ public class OutboxRelay {
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);
         return span == null ? publish : publish.onTermination().invoke(span::end);
+    }
+
+    private static List<OutboundEvent> withSummaries(List<OutboundEvent> events, List<String> summaries) {
+        List<OutboundEvent> with = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            OutboundEvent e = events.get(i);
+            with.add(summaries.get(i) == null ? e : new OutboundEvent(e.event(), e.json(), summaries.get(i)));
+        }
+        return with;
     }
 
     /**

@@ -13,9 +13,9 @@ import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 
 /**
  * The packages depend downward only: {@code model}, {@code support} and {@code config} at the bottom; the store and
- * the cache tiers and the rate limiter on them; the event machinery on those; the edge purge and the services on top of that;
- * the HTTP
- * resources and health checks last. Nothing depends on the top, and no two packages depend on each other.
+ * the cache tiers and the rate limiter on them; the category summaries Redis maintains on those; the event machinery
+ * next; the edge purge and the services on top of that; the HTTP resources and health checks last. Nothing depends on the top,
+ * and no two packages depend on each other.
  */
 class LayeringTest {
 
@@ -29,6 +29,7 @@ class LayeringTest {
             .layer("store").definedBy("io.catalog.store..")
             .layer("cache").definedBy("io.catalog.cache..")
             .layer("ratelimit").definedBy("io.catalog.ratelimit..")
+            .layer("summary").definedBy("io.catalog.summary..")
             .layer("events").definedBy("io.catalog.events..")
             .layer("edge").definedBy("io.catalog.edge..")
             .layer("service").definedBy("io.catalog.service..")
@@ -38,19 +39,21 @@ class LayeringTest {
             .whereLayer("service").mayOnlyBeAccessedByLayers("web")
             .whereLayer("edge").mayOnlyBeAccessedByLayers("web")
             .whereLayer("events").mayOnlyBeAccessedByLayers("edge", "service", "web")
-            .whereLayer("cache").mayOnlyBeAccessedByLayers("events", "edge", "service", "web")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("events", "service", "web")
+            .whereLayer("summary").mayOnlyBeAccessedByLayers("events", "service", "web")
+            .whereLayer("cache").mayOnlyBeAccessedByLayers("summary", "events", "edge", "service", "web")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("summary", "events", "service", "web")
             .whereLayer("ratelimit").mayOnlyBeAccessedByLayers("web")
-            .whereLayer("model").mayOnlyBeAccessedByLayers("support", "store", "cache", "events", "edge", "service",
-                    "web")
-            .whereLayer("config").mayOnlyBeAccessedByLayers("support", "store", "cache", "ratelimit", "events", "edge",
-                    "service", "web");
+            .whereLayer("model").mayOnlyBeAccessedByLayers("support", "store", "cache", "summary", "events", "edge",
+                    "service", "web")
+            .whereLayer("config").mayOnlyBeAccessedByLayers("support", "store", "cache", "summary", "ratelimit", "events",
+                    "edge", "service", "web");
 
     /** Model is the bottom: it knows nothing of the service around it but its JSON codec. */
     static final ArchRule MODEL_IS_THE_BOTTOM = ArchRuleDefinition.noClasses()
             .that().resideInAPackage("io.catalog.model..")
             .should().dependOnClassesThat().resideInAnyPackage("io.catalog.store..", "io.catalog.cache..",
-                    "io.catalog.events..", "io.catalog.edge..", "io.catalog.service..", "io.catalog.rest..",
+                    "io.catalog.summary..", "io.catalog.events..", "io.catalog.edge..", "io.catalog.service..",
+                    "io.catalog.rest..",
                     "io.catalog.health..", "io.catalog.config..");
 
     /**

@@ -23,9 +23,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.L2Cache;
-import io.catalog.cache.RedisSummaries;
 import io.catalog.cache.Served;
-import io.catalog.cache.SummaryCoherence;
 import io.catalog.cache.Tier;
 import io.catalog.cache.TieredCache;
 import io.catalog.config.CacheDesign;
@@ -37,6 +35,8 @@ import io.catalog.store.ProductStore;
 import io.catalog.store.StoreClients;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
+import io.catalog.summary.RedisSummaries;
+import io.catalog.summary.SummaryCoherence;
 import io.catalog.support.Json;
 import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,7 @@
-package io.catalog.events;
+package io.catalog.summary;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,16 +9,13 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.catalog.cache.RedisSummaries;
-import io.catalog.cache.RedisSummaries.Change;
-import io.catalog.cache.RedisSummaries.Outcome;
-import io.catalog.cache.RedisSummaries.Status;
-import io.catalog.cache.SummaryCoherence;
 import io.catalog.config.CacheDesign;
-import io.catalog.events.EventSink.OutboundEvent;
 import io.catalog.model.ProductUpdated;
 import io.catalog.model.SummaryState;
 import io.catalog.store.CounterStore;
+import io.catalog.summary.RedisSummaries.Change;
+import io.catalog.summary.RedisSummaries.Outcome;
+import io.catalog.summary.RedisSummaries.Status;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Multi;
@@ -54,10 +52,15 @@ public class SummaryMaintainer {
                 .register(registry);
     }
 
-    /** Applies the events (oldest first) to the summaries; the same events, each with its categories' summaries. */
-    public Uni<List<OutboundEvent>> maintain(List<OutboundEvent> events) {
+    /**
+     * Applies the events (oldest first) to the summaries.
+     *
+     * @return for each event, in order, the summaries of its categories after the events as the stream carries them
+     *         (field {@code summaries}), or {@code null} when there are none
+     */
+    public Uni<List<String>> maintain(List<ProductUpdated> events) {
         if (!enabled || events.isEmpty()) {
-            return Uni.createFrom().item(events);
+            return Uni.createFrom().item(Collections.nCopies(events.size(), (String) null));
         }
         Map<String, List<Change>> changes = changes(events);
         Map<String, Long> newest = new HashMap<>();
@@ -77,13 +80,12 @@ public class SummaryMaintainer {
                             }
                         }))
                 .collect().last()
-                .map(done -> events.stream().map(e -> withSummaries(e, after)).toList());
+                .map(done -> events.stream().map(e -> summaries(e, after)).toList());
     }
 
-    private OutboundEvent withSummaries(OutboundEvent event, Map<String, SummaryState> after) {
-        List<SummaryState> states = event.event().categories().stream().filter(after::containsKey)
-                .map(after::get).toList();
-        return states.isEmpty() ? event : new OutboundEvent(event.event(), event.json(), local.field(states));
+    private String summaries(ProductUpdated event, Map<String, SummaryState> after) {
+        List<SummaryState> states = event.categories().stream().filter(after::containsKey).map(after::get).toList();
+        return states.isEmpty() ? null : local.field(states);
     }
 
     /** The summary after applying, or {@code null} when Redis has no structure for the category. */
@@ -106,10 +108,9 @@ public class SummaryMaintainer {
     }
 
     /** Each category's changes, oldest first: a product's price there, or its removal (deleted, or moved out). */
-    static Map<String, List<Change>> changes(List<OutboundEvent> events) {
+    static Map<String, List<Change>> changes(List<ProductUpdated> events) {
         Map<String, List<Change>> changes = new LinkedHashMap<>();
-        for (OutboundEvent outbound : events) {
-            ProductUpdated e = outbound.event();
+        for (ProductUpdated e : events) {
             Long price = e.deleted() || e.price() == null ? null : SummaryState.minor(e.price());
             changes.computeIfAbsent(e.category(), c -> new ArrayList<>())
                     .add(new Change(e.productId(), e.sequence(), price));

@@ -1,4 +1,4 @@
-package io.catalog.cache;
+package io.catalog.summary;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.catalog.cache.L2Cache;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.SummaryState;
 import io.catalog.support.LuaScripts;
@@ -40,16 +41,16 @@ public class RedisSummaries {
     /** How long a structure lives without a change or a repair; an empty one lives as long as an L2 aggregate. */
     static final Duration RETENTION = Duration.ofDays(1);
 
-    private static final String PRELUDE = LuaScripts.load("summaries-prelude");
+    private static final String PRELUDE = LuaScripts.load("summary/prelude");
 
     /**
      * ARGV: mode ({@code e} event, {@code r} repair), label (event: 0 or a relabel; repair: its reserved
      * sequence), ttl ms, settle ms, empty ttl ms, the settle deadline this repair ends (or 0), then per change:
      * product id, sequence, price in minor units or {@code -} (not in this category).
      */
-    static final String APPLY = PRELUDE + LuaScripts.load("summaries-apply");
+    static final String APPLY = PRELUDE + LuaScripts.load("summary/apply");
 
-    static final String READ = PRELUDE + LuaScripts.load("summaries-read");
+    static final String READ = PRELUDE + LuaScripts.load("summary/read");
 
     private final ReactiveRedisDataSource redis;
     private final L2Cache l2;

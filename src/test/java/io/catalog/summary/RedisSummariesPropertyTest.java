@@ -1,4 +1,4 @@
-package io.catalog.cache;
+package io.catalog.summary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,11 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import io.catalog.cache.RedisSummaries.Change;
-import io.catalog.cache.RedisSummaries.Outcome;
-import io.catalog.cache.RedisSummaries.Status;
+import io.catalog.cache.L2Cache;
 import io.catalog.model.CategorySummary;
 import io.catalog.model.SummaryState;
+import io.catalog.summary.RedisSummaries.Change;
+import io.catalog.summary.RedisSummaries.Outcome;
+import io.catalog.summary.RedisSummaries.Status;
 import io.catalog.testing.RedisCluster;
 import io.catalog.testing.RedisServer;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;

@@ -1,4 +1,4 @@
-package io.catalog.cache;
+package io.catalog.summary;
 
 import java.util.List;
 
@@ -9,6 +9,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.CachedValue;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;

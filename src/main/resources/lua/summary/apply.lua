@@ -1,4 +1,4 @@
--- RedisSummaries.APPLY (sent by io.catalog.cache.RedisSummaries), after summaries-prelude.lua
+-- RedisSummaries.APPLY (sent by io.catalog.summary.RedisSummaries), after prelude.lua
 -- KEYS[1] prices, KEYS[2] seqs, KEYS[3] meta of one category (RedisSummaries' javadoc has the structure).
 -- ARGV: mode (e event, r repair), label (event: 0 or a relabel; repair: its reserved sequence), ttl ms, settle ms,
 -- empty ttl ms, the settle deadline this repair ends (or 0), then per change: product id, sequence, price in minor

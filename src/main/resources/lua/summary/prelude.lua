@@ -1,5 +1,5 @@
--- RedisSummaries.PRELUDE (sent by io.catalog.cache.RedisSummaries)
--- Prepended to summaries-apply.lua and summaries-read.lua: KEYS[1] prices, KEYS[2] seqs, KEYS[3] meta.
+-- RedisSummaries.PRELUDE (sent by io.catalog.summary.RedisSummaries)
+-- Prepended to apply.lua and read.lua: KEYS[1] prices, KEYS[2] seqs, KEYS[3] meta.
 local prices, seqs, meta = KEYS[1], KEYS[2], KEYS[3]
 local function now()
   local t = redis.call('TIME')
