@@ -89,11 +89,10 @@ public class PurgeFeed {
     private final Clock clock;
     private final Queue<String> acks = new ConcurrentLinkedQueue<>();
     /**
-     * The pods' acknowledgements of the events they applied ({@link PodAcks}), when the feed is coordinated; a field
-     * to keep the hook small (tests that build a reader by hand purge at once).
+     * The pods' acknowledgements of the events they applied ({@link PodAcks}), or {@code null} (tests that build a
+     * reader by hand purge at once).
      */
-    @Inject
-    PodAcks pods;
+    private final PodAcks pods;
     private final Counter claimed;
     private final Counter abandoned;
     private final StreamWorker worker;
@@ -104,12 +103,13 @@ public class PurgeFeed {
 
     @Inject
     public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, CatalogConfig config, Clock clock,
-            StreamWorkers workers, MeterRegistry registry, PodIdentity identity) {
-        this(redis, purger, json, Settings.from(config, identity), clock, workers, registry);
+            StreamWorkers workers, MeterRegistry registry, PodIdentity identity, PodAcks pods) {
+        this(redis, purger, json, Settings.from(config, identity), clock, workers, registry, pods);
     }
 
     public PurgeFeed(RedisDataSource redis, EdgePurger purger, Json json, Settings settings, Clock clock,
-            StreamWorkers workers, MeterRegistry registry) {
+            StreamWorkers workers, MeterRegistry registry, PodAcks pods) {
+        this.pods = pods;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.purger = purger;
         this.json = json;

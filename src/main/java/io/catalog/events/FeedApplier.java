@@ -20,9 +20,7 @@ import io.catalog.model.ProductUpdated;
 import io.catalog.model.SummaryState;
 import io.catalog.summary.SummaryCoherence;
 import io.catalog.support.Json;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 
 /**
@@ -43,9 +41,7 @@ public class FeedApplier {
     private final Json json;
     private final Event<ProductUpdated> appliedEvents;
     private final EventSpans spans;
-    private final Counter applied;
-    private final Timer propagation;
-    private final Timer delivery;
+    private final FeedMeters meters;
 
     public FeedApplier(CacheCoherence coherence, SummaryCoherence summaries, ProductValues values, Json json,
             CacheDesign design, @Applied Event<ProductUpdated> appliedEvents, EventSpans spans,
@@ -57,15 +53,7 @@ public class FeedApplier {
         this.json = json;
         this.appliedEvents = appliedEvents;
         this.spans = spans;
-        this.applied = Counter.builder("catalog.events.applied").description("Events applied by this pod")
-                .register(registry);
-        this.propagation = Timer.builder("catalog.events.propagation")
-                .description("Delay from an event's occurrence to its application on this pod")
-                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
-        this.delivery = Timer.builder("catalog.events.delivery")
-                .description("Delay from an event's entry into the stream (the entry id's time, Redis' clock, whole"
-                        + " milliseconds) to its application on this pod: the feed's share of the propagation")
-                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram().register(registry);
+        this.meters = new FeedMeters(registry);
     }
 
     /**
@@ -89,9 +77,10 @@ public class FeedApplier {
             }
             announce(event);
             Duration delay = Duration.between(event.occurredAt(), now);
-            propagation.record(delay.isNegative() ? Duration.ZERO : delay);
-            delivery.record(Math.max(0, now.toEpochMilli() - entry.appendedAtMillis()), TimeUnit.MILLISECONDS);
-            applied.increment();
+            meters.propagation().record(delay.isNegative() ? Duration.ZERO : delay);
+            meters.delivery().record(Math.max(0, now.toEpochMilli() - entry.appendedAtMillis()),
+                    TimeUnit.MILLISECONDS);
+            meters.applied().increment();
         }
     }
 

@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -78,13 +77,13 @@ public class OutboxRelay {
     private final SweepPace pace;
     private final Counter published;
     private ScheduledFuture<?> sweeps;
-    /** Spans of publishes when tracing is on; a field to keep the hook small. */
-    @Inject
-    EventSpans spans;
+    /** Spans of publishes when tracing is on. */
+    private final EventSpans spans;
 
     public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
             SummaryMaintainer summaries, Json json, CatalogConfig config, CacheDesign design,
-            ScheduledExecutorService scheduler, Ticker ticker, MeterRegistry registry) {
+            ScheduledExecutorService scheduler, Ticker ticker, EventSpans spans, MeterRegistry registry) {
+        this.spans = spans;
         this.store = store;
         this.counters = counters;
         this.catalogGeneration = !design.pagesFromEntries();

@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
 import org.jboss.logging.Logger;
@@ -83,12 +82,12 @@ public class PodAcks {
     private final StreamWorker listener;
     private final AckMeters meters;
     private String listened;
-    /** This pod's caches, untrusted before it tells the others it leaves; a field to keep the hook small. */
-    @Inject
-    CacheCoherence coherence;
+    /** This pod's caches, untrusted before it tells the others it leaves. */
+    private final CacheCoherence coherence;
 
-    public PodAcks(RedisDataSource redis, CatalogConfig config, CacheDesign design, StreamWorkers workers,
-            Ticker ticker, MeterRegistry registry, PodIdentity identity) {
+    public PodAcks(RedisDataSource redis, CatalogConfig config, CacheDesign design, CacheCoherence coherence,
+            StreamWorkers workers, Ticker ticker, MeterRegistry registry, PodIdentity identity) {
+        this.coherence = coherence;
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.podId = identity.id();

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -77,13 +76,13 @@ public class CatalogWriter {
     private final int concurrency;
     private final WriteMeters meters;
     private final AtomicInteger failingPublishes = new AtomicInteger();
-    /** The trace context events carry when tracing is on; a field to keep the hook small. */
-    @Inject
-    Tracing tracing = Tracing.OFF;
+    /** The trace context events carry when tracing is on. */
+    private final Tracing tracing;
 
     public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, PodAcks acks,
             CacheCoherence coherence, Json json, ProductDocuments documents, Clock clock, CatalogConfig config,
-            MeterRegistry registry) {
+            Tracing tracing, MeterRegistry registry) {
+        this.tracing = tracing;
         this.store = store;
         this.counters = counters;
         this.relay = relay;

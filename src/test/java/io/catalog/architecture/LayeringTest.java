@@ -64,6 +64,10 @@ class LayeringTest {
             .that().doNotHaveFullyQualifiedName("io.catalog.config.CacheDesign")
             .should().callMethod("io.catalog.config.CatalogConfig", "lab");
 
+    /** Dependencies arrive through constructors only: a class's constructor lists everything it needs. */
+    static final ArchRule CONSTRUCTOR_INJECTION_ONLY = ArchRuleDefinition.noFields()
+            .should().beAnnotatedWith("jakarta.inject.Inject");
+
     static final ArchRule NO_CYCLES = slices().matching("io.catalog.(*)..").should().beFreeOfCycles();
 
     @Test
@@ -79,6 +83,11 @@ class LayeringTest {
     @Test
     void labSwitchesAreReadOnlyByTheCacheDesign() {
         LAB_SWITCHES_READ_ONCE.check(MAIN);
+    }
+
+    @Test
+    void dependenciesArriveThroughConstructors() {
+        CONSTRUCTOR_INJECTION_ONLY.check(MAIN);
     }
 
     @Test

@@ -65,7 +65,7 @@ class PurgeFeedTest {
         PurgeFeed.Settings settings = new PurgeFeed.Settings(stream, GROUP, consumer, Duration.ofMillis(100), 50,
                 claimIdle, Duration.ofMinutes(10));
         return new PurgeFeed(redis.blocking, purger, json, settings, Clock.systemUTC(),
-                new StreamWorkers(executor, registry), registry);
+                new StreamWorkers(executor, registry), registry, null);
     }
 
     private static void publish(String stream, int from, int to) {
