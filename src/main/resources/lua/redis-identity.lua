@@ -1,5 +1,5 @@
 -- RedisIdentity.CHECK (sent by io.catalog.events.RedisIdentity)
--- KEYS[1] the stream (for its slot), KEYS[2] the epoch key: run_id, Redis' time (ms) and the epoch's start.
+-- KEYS[1] the stream (for its slot), KEYS[2] the incarnation key: run_id, Redis' time (ms) and the incarnation's start.
 local info = redis.call('INFO', 'server')
 local runid = string.match(info, 'run_id:(%w+)') or ''
 local t = redis.call('TIME')

@@ -165,7 +165,7 @@ public class CacheCoherence {
         coverageKnown = true;
     }
 
-    /** The feed had a gap (entries trimmed unread, a new Redis epoch): the floors vouch for nothing before now. */
+    /** The feed had a gap (entries trimmed unread, a new Redis incarnation): the floors vouch for nothing before now. */
     public void coverageLost() {
         covered(ticker.read());
     }

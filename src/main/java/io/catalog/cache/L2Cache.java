@@ -46,7 +46,7 @@ public class L2Cache {
     private final boolean enabled;
     private final Duration timeout;
     private final double jitter;
-    /** The key space of the current Redis epoch, or {@code null} until it is known (then L2 is not used). */
+    /** The key space of the current Redis incarnation, or {@code null} until it is known (then L2 is not used). */
     private volatile String keySpace;
 
     @Inject
@@ -68,15 +68,15 @@ public class L2Cache {
     }
 
     /**
-     * Moves L2 to the key space of a Redis epoch (the stream master's run id and the cluster's failover epoch, as
+     * Moves L2 to the key space of a Redis incarnation (the stream master's run id and the cluster's failover epoch, as
      * {@code RedisIdentity} reads them). After a failover the promoted replica may lack invalidation markers that the
-     * old master acknowledged; the entries they condemned would be served until their TTL. A new epoch names new
+     * old master acknowledged; the entries they condemned would be served until their TTL. A new incarnation names new
      * keys, so nothing written before it is read again: L2 starts cold, and the old entries expire. Until the first
-     * epoch is known L2 is not used: reads miss, puts are skipped, markers fail (the relay retries them).
+     * incarnation is known L2 is not used: reads miss, puts are skipped, markers fail (the relay retries them).
      */
     public void keySpace(String keySpace) {
         if (!keySpace.equals(this.keySpace)) {
-            LOG.infof("L2 moves to Redis epoch %s: entries written before it are no longer read", keySpace);
+            LOG.infof("L2 moves to Redis incarnation %s: entries written before it are no longer read", keySpace);
             this.keySpace = keySpace;
         }
     }
@@ -89,13 +89,13 @@ public class L2Cache {
     private String key(String key) {
         String space = keySpace;
         if (space == null) {
-            throw new IllegalStateException("the Redis epoch is not known yet: L2 is not used");
+            throw new IllegalStateException("the Redis incarnation is not known yet: L2 is not used");
         }
         return prefix + space + key;
     }
 
     /**
-     * {@code key} in L2's key space (prefix and Redis epoch), for structures kept beside L2's entries (category
+     * {@code key} in L2's key space (prefix and Redis incarnation), for structures kept beside L2's entries (category
      * summaries): after a failover they start over exactly as L2 does.
      */
     public String keyOf(String key) {

@@ -38,7 +38,7 @@ import io.quarkus.runtime.StartupEvent;
  * <b>Applying.</b> What a round read is decoded ({@link FeedEntry}) and applied by the {@link FeedApplier}.
  * <p>
  * <b>Gaps.</b> What it cannot close it treats as a gap: entries removed before it read them (a trim, counted after
- * every read: {@link FeedPosition#observe}) or a new Redis epoch (a new {@code run_id}: {@link RedisIdentity}). A gap
+ * every read: {@link FeedPosition#observe}) or a new Redis incarnation (a new {@code run_id}: {@link RedisIdentity}). A gap
  * drops L1, and the floors vouch for no write before it ({@link CacheCoherence#coverageLost}). A failed read (Redis
  * down, a killed connection) drops L1 too; the stream still holds what the pod has not read, so it reads on from its
  * position once Redis answers.

@@ -23,12 +23,12 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * Which Redis the pod talks to, the one owner of that knowledge: the {@code run_id} of the master that holds the event
- * stream, the cluster's failover epoch, and since when (Redis' clock) that master holds the data: an <em>epoch</em>.
- * A new epoch (a restart with empty data, a failover to a replica that may lack the newest writes) moves L2 to a new
+ * stream, the cluster's failover epoch, and since when (Redis' clock) that master holds the data: an <em>incarnation</em>.
+ * A new incarnation (a restart with empty data, a failover to a replica that may lack the newest writes) moves L2 to a new
  * key space ({@link L2Cache#keySpace}), and it tells a starting pod how far back the stream it finds can vouch for the
  * writes made before it started ({@link #check()}'s {@code sinceMillis}).
  * <p>
- * The first pod that sees an epoch records when it saw it, in a key beside the stream ({@code <tag>:epoch}, the
+ * The first pod that sees an incarnation records when it saw it, in a key beside the stream ({@code <tag>:incarnation}, the
  * stream's hash slot, so the same master on Redis Cluster): {@code run_id|millis}. A pod that finds another
  * {@code run_id} there (a promoted replica kept the old master's key) or none (a restart with empty data) writes its
  * own. The feed checks at most once a second, within its rounds ({@link #checkIfDue()}), so that it sees a new
@@ -39,7 +39,7 @@ public class RedisIdentity {
 
     private static final Logger LOG = Logger.getLogger(RedisIdentity.class);
     static final Duration CHECK_EVERY = Duration.ofSeconds(1);
-    /** KEYS[1] the stream (for its slot), KEYS[2] the epoch key: run_id, Redis' time (ms) and the epoch's start. */
+    /** KEYS[1] the stream (for its slot), KEYS[2] the incarnation key: run_id, Redis' time (ms) and the incarnation's start. */
     static final String CHECK = LuaScripts.load("redis-identity");
 
     /**
@@ -52,7 +52,7 @@ public class RedisIdentity {
      */
     public record Identity(String runId, long clusterEpoch, long redisMillis, long sinceMillis) {
 
-        /** L2's key space in this epoch. */
+        /** L2's key space in this incarnation. */
         public String keySpace() {
             return runId.substring(0, Math.min(8, runId.length())) + "." + clusterEpoch + ":";
         }
@@ -61,7 +61,7 @@ public class RedisIdentity {
     private final RedisDataSource redis;
     private final L2Cache l2;
     private final String stream;
-    private final String epochKey;
+    private final String incarnationKey;
     private final boolean ownTimer;
     private final ScheduledExecutorService scheduler;
     private long clusterEpoch;
@@ -73,7 +73,7 @@ public class RedisIdentity {
         this.redis = redis;
         this.l2 = l2;
         this.stream = config.events().stream();
-        this.epochKey = RedisStreamSink.hashTag(stream) + ":epoch";
+        this.incarnationKey = RedisStreamSink.hashTag(stream) + ":incarnation";
         this.ownTimer = !design.coordinatedL1();
         this.scheduler = scheduler;
     }
@@ -115,7 +115,7 @@ public class RedisIdentity {
 
     /** Asks Redis now (blocking) and moves L2 to the key space of what it answered. Redis failures propagate. */
     public synchronized Identity check() {
-        Response answer = redis.execute("EVAL", CHECK, "2", stream, epochKey);
+        Response answer = redis.execute("EVAL", CHECK, "2", stream, incarnationKey);
         checkedAt = System.nanoTime();
         clusterEpoch = Math.max(clusterEpoch, clusterEpoch());
         Identity identity = new Identity(answer.get(0).toString(), clusterEpoch, answer.get(1).toLong(),

@@ -28,7 +28,7 @@ import io.quarkus.redis.datasource.stream.StreamRange;
  * <p>
  * What the replay could not reach, it cannot vouch for: the writes before the oldest event it raised a floor for when
  * it stopped at its bound, before the stream's first entry when the stream was trimmed, and before the current Redis
- * epoch ({@link RedisIdentity}: a restart with empty data or a failover loses entries). The pod's floors hold every
+ * incarnation ({@link RedisIdentity}: a restart with empty data or a failover loses entries). The pod's floors hold every
  * write since the latest of those points ({@link CacheCoherence#covered}); until the eventual lag has passed since it,
  * the keys without a floor are read strongly consistent ({@link CacheCoherence#eventualReadsSafe}).
  */
@@ -60,15 +60,15 @@ public class StartupReplay {
 
     /** Replays stream {@code key}: the floors of its recent events raised. Redis failures propagate. */
     public Start run(String key) {
-        Identity epoch = identity.check();
+        Identity incarnation = identity.check();
         long localNow = coherence.feedClock();
         StreamState state = StreamInfo.read(redis, key);
         if (state == null) {
             LOG.infof("Feed starts on an empty stream %s", key);
-            return new Start(new FeedPosition(FeedPosition.START, 0), local(epoch.sinceMillis(), epoch, localNow));
+            return new Start(new FeedPosition(FeedPosition.START, 0), local(incarnation.sinceMillis(), incarnation, localNow));
         }
         long most = Math.max(1, Math.min(REPLAY, coherence.floors().maximumSize() / 8));
-        long oldestKept = epoch.redisMillis() - CacheCoherence.FLOOR_RETENTION.toMillis();
+        long oldestKept = incarnation.redisMillis() - CacheCoherence.FLOOR_RETENTION.toMillis();
         long cut = Long.MIN_VALUE;
         int remembered = 0;
         int unreadable = 0;
@@ -97,7 +97,7 @@ public class StartupReplay {
                 // the stream's first entry, or older than the retention: the rest is older still
                 done = true;
                 if (chunk.isEmpty() && state.entriesAdded() <= state.length()) {
-                    cut = Long.MIN_VALUE; // never trimmed: it holds every event of this epoch
+                    cut = Long.MIN_VALUE; // never trimmed: it holds every event of this incarnation
                 }
             } else if (remembered + unreadable >= most) {
                 done = true; // the bound: writes before the oldest event replayed are not vouched for
@@ -105,11 +105,11 @@ public class StartupReplay {
                 upper = "(" + chunk.get(chunk.size() - 1).id();
             }
         }
-        long from = Math.max(epoch.sinceMillis(), cut);
+        long from = Math.max(incarnation.sinceMillis(), cut);
         LOG.infof("Feed starts after entry %s; floors of the %d events of the last %s before it raised (%d without"
                 + " one); writes vouched for since %d ms ago", state.lastGeneratedId(), remembered,
-                CacheCoherence.FLOOR_RETENTION, unreadable, epoch.redisMillis() - from);
-        return new Start(new FeedPosition(state.lastGeneratedId(), state.entriesAdded()), local(from, epoch, localNow));
+                CacheCoherence.FLOOR_RETENTION, unreadable, incarnation.redisMillis() - from);
+        return new Start(new FeedPosition(state.lastGeneratedId(), state.entriesAdded()), local(from, incarnation, localNow));
     }
 
     /** Raises the floors of an entry's event; {@code false} when it has none (no event, or one this version cannot read). */
@@ -123,8 +123,8 @@ public class StartupReplay {
     }
 
     /** A time of Redis' clock on this pod's ticker (both clocks advance alike; no clock of another machine is read). */
-    private static long local(long redisMillis, Identity epoch, long localNow) {
-        long ago = Math.max(0, epoch.redisMillis() - redisMillis);
+    private static long local(long redisMillis, Identity incarnation, long localNow) {
+        long ago = Math.max(0, incarnation.redisMillis() - redisMillis);
         return localNow - TimeUnit.MILLISECONDS.toNanos(Math.min(ago, TimeUnit.DAYS.toMillis(1)));
     }
 }

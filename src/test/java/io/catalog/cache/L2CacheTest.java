@@ -100,7 +100,7 @@ class L2CacheTest {
     }
 
     /**
-     * Path 8 of the never-stale issue: a pod that has not learnt its Redis epoch yet (start-up) must not read or write
+     * Path 8 of the never-stale issue: a pod that has not learnt its Redis incarnation yet (start-up) must not read or write
      * L2 under no epoch at all: entries written there would be read by every later pod in the same moment of its
      * start, whatever restarts and failovers happened in between.
      */
