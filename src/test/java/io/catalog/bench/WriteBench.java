@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -34,10 +35,12 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * Write latency and throughput: {@code PATCH /admin/products/{id}/price} on one pod of the packaged service against a
- * bare conditional {@code UpdateItem} (the same optimistic check on a sequence attribute) sent by the AWS SDK to the
- * same dynalite, side by side, in one run. Each of the {@code bench.writers} threads writes its own item in a closed
- * loop (no conflicts), for {@code bench.duration}, after a warm-up. Results are printed and written to
+ * Write latency and throughput: {@code PATCH /admin/products/{id}/price} on the packaged service against a bare
+ * conditional {@code UpdateItem} (the same optimistic check on a sequence attribute) sent by the AWS SDK to the same
+ * dynalite, side by side, in one run: for each pod count of {@code bench.pods} (default 1 and 3) and each writer count
+ * of {@code bench.writers} (default 1 and 4), a bare run and a PATCH run, each writer in a closed loop on its own item
+ * (no conflicts) for {@code bench.duration} after a warm-up; then, with several pods, one writer while another pod
+ * freezes. Where the time goes comes from the written pod's step timers. Results are printed and written to
  * {@code results/bench/writes.md} (or {@code -Dbench.output}) with the commit measured. Run by
  * {@code bin/bench --writes}.
  */
@@ -54,43 +57,81 @@ public final class WriteBench {
     }
 
     public static void main(String[] args) throws IOException {
-        int writers = Integer.getInteger("bench.writers", 4);
-        // BENCH_PODS=3 bin/bench --writes: the written pod waits for the others' acknowledgements, as in production
-        int pods = Integer.getInteger("bench.pods", Integer.parseInt(System.getenv().getOrDefault("BENCH_PODS", "1")));
+        List<Integer> writerCounts = Arrays.stream(System.getProperty("bench.writers", "1,4").split(","))
+                .map(String::trim).map(Integer::parseInt).toList();
+        List<Integer> podCounts = Arrays.stream(System.getProperty("bench.pods", "1,3").split(",")).map(String::trim)
+                .map(Integer::parseInt).sorted().toList();
         Duration duration = Duration.parse("PT" + System.getProperty("bench.duration", "15s").toUpperCase());
         Duration warmup = Duration.parse("PT" + System.getProperty("bench.warmup", "5s").toUpperCase());
         Path output = Path.of(System.getProperty("bench.output",
                 PodCluster.projectRoot().resolve("results/bench/writes.md").toString()));
         List<Outcome> outcomes = new ArrayList<>();
-        try (PodCluster cluster = PodCluster.startInfrastructure()) {
-            List<Pod> started = cluster.startPods(pods, Map.of());
-            Pod pod = started.get(0);
+        List<String> steps = new ArrayList<>();
+        try (PodCluster cluster = PodCluster.startInfrastructure();
+                DynamoDbClient dynamo = client(cluster.dynalite().endpoint())) {
+            IntFunction<Runnable> bare = bareWrites(dynamo);
+            List<Pod> started = new ArrayList<>();
             String token = cluster.adminToken();
-            IntFunction<Runnable> patch = w -> {
-                String id = "bench-w" + w;
-                write(pod, token, "PUT", "/admin/products/" + id, "{\"name\":\"Bench\",\"category\":\"bench\","
-                        + "\"price\":1.00}");
-                int[] n = { 0 };
-                return () -> write(pod, token, "PATCH", "/admin/products/" + id + "/price",
-                        "{\"price\":" + (1 + (++n[0] % 9000)) + ".25}");
-            };
-            try (DynamoDbClient dynamo = client(cluster.dynalite().endpoint())) {
-                IntFunction<Runnable> bare = bareWrites(dynamo);
-                for (int round = 0; round < 2; round++) {
-                    outcomes.add(run("bare conditional UpdateItem (SDK → dynalite)", bare, writers, warmup, duration));
-                    outcomes.add(run("PATCH /admin/products/{id}/price (pod → dynalite, Redis)", patch, writers, warmup,
-                            duration));
+            for (int pods : podCounts) {
+                started.addAll(cluster.startPods(pods - started.size(), Map.of()));
+                Pod pod = started.get(0);
+                IntFunction<Runnable> patch = patches(pod, token);
+                for (int writers : writerCounts) {
+                    outcomes.add(run(String.format(Locale.ROOT, "bare conditional UpdateItem, %d writer%s", writers,
+                            writers == 1 ? "" : "s"), bare, writers, warmup, duration));
+                    String name = String.format(Locale.ROOT, "PATCH, %d pod%s, %d writer%s", pods,
+                            pods == 1 ? "" : "s", writers, writers == 1 ? "" : "s");
+                    outcomes.add(run(name, patch, writers, warmup, duration));
+                    steps.add(steps(name, pod));
                 }
-                if (pods > 1) {
+                if (pods > 1 && !Boolean.getBoolean("bench.skipStalled")) {
                     outcomes.add(stalled(started.get(pods - 1), patch, duration));
                 }
             }
             cluster.stopPods();
         }
-        String report = report(outcomes, writers, duration);
+        String report = report(outcomes, steps, writerCounts, podCounts, duration);
         Files.createDirectories(output.getParent());
         Files.writeString(output, report);
         System.out.println(report);
+    }
+
+    /** Each writer PATCHes its own product on {@code pod}, created (or reset) when its loop is made. */
+    private static IntFunction<Runnable> patches(Pod pod, String token) {
+        return w -> {
+            String id = "bench-w" + w;
+            write(pod, token, "PUT", "/admin/products/" + id, "{\"name\":\"Bench\",\"category\":\"bench\","
+                    + "\"price\":1.00}");
+            int[] n = { 0 };
+            return () -> write(pod, token, "PATCH", "/admin/products/" + id + "/price",
+                    "{\"price\":" + (1 + (++n[0] % 9000)) + ".25}");
+        };
+    }
+
+    /**
+     * Where a PATCH's time went on the written pod, from its own timers' medians over their recent window (Micrometer
+     * keeps about the last two minutes): the steps of {@code catalog.write.steps} and the acknowledgement wait.
+     */
+    private static String steps(String name, Pod pod) {
+        Map<String, Double> medians = new java.util.TreeMap<>();
+        for (String line : pod.get("/q/metrics").body().lines().toList()) {
+            if (!line.contains("quantile=\"0.5\"")) {
+                continue;
+            }
+            double ms = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) * 1000;
+            if (line.startsWith("catalog_write_steps_seconds{")) {
+                int at = line.indexOf("step=\"") + 6;
+                medians.put(line.substring(at, line.indexOf('"', at)), ms);
+            } else if (line.startsWith("catalog_events_ack_wait_seconds{")) {
+                medians.put("ack wait", ms);
+            }
+        }
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name, ms(medians.get("read")),
+                ms(medians.get("put")), ms(medians.get("publish")), ms(medians.get("ack wait")));
+    }
+
+    private static String ms(Double value) {
+        return value == null ? "-" : String.format(Locale.ROOT, "%.1f ms", value);
     }
 
     /** One item per writer in a table of its own; each write is conditional on the sequence it last wrote. */
@@ -200,24 +241,45 @@ public final class WriteBench {
                 .build();
     }
 
-    private static String report(List<Outcome> outcomes, int writers, Duration duration) {
-        int pods = Integer.getInteger("bench.pods", Integer.parseInt(System.getenv().getOrDefault("BENCH_PODS", "1")));
+    private static String report(List<Outcome> outcomes, List<String> steps, List<Integer> writers,
+            List<Integer> pods, Duration duration) {
         StringBuilder out = new StringBuilder("# Write path: PATCH against a bare conditional write\n\n");
         out.append("- Date: ").append(Instant.now()).append('\n');
         out.append("- Commit measured: `").append(LabMachine.commit()).append("`; load average at the end: ")
                 .append(LabMachine.load()).append('\n');
         out.append("- Machine: ").append(LabMachine.describe()).append('\n');
-        out.append("- Load: ").append(writers).append(" writers, closed loop, each on its own item, ")
-                .append(duration.toSeconds()).append(" s per run after a warm-up; both runs twice, alternating; ")
-                .append(pods == 1 ? "one pod"
-                        : pods + " pods, all PATCHes to the first, which waits for the others'"
-                                + " acknowledgements,")
-                .append(" (256 MB heap, serial GC), one redis-server, one dynalite, on the same machine.\n\n");
+        out.append("- Command: `").append(System.getProperty("bench.command", "bin/bench --writes")).append("`\n");
+        out.append("- Load: closed loops of ").append(writers).append(" writers, each on its own item, ")
+                .append(duration.toSeconds()).append(" s per run after a warm-up, with ").append(pods)
+                .append(" pods (256 MB heap, serial GC): every PATCH goes to the first pod, which waits for the"
+                        + " others' acknowledgements; the bare write runs beside each PATCH run, on the same dynalite;"
+                        + " one redis-server, one dynalite, the load generator and the pods on the same machine.\n\n");
         out.append("| run | writes | writes/s | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
             out.append(String.format(Locale.ROOT, "| %s | %,d | %.1f | %.1f ms | %.1f ms | %.1f ms | %.1f ms |\n",
                     o.name(), o.operations(), o.perSecond(), o.quantileMs(0.5), o.quantileMs(0.9),
                     o.quantileMs(0.99), o.quantileMs(1)));
+        }
+        out.append("\nWhere a PATCH's time goes, medians of the written pod's own timers at the end of each run"
+                + " (`catalog_write_steps_seconds`: the strongly consistent read with the sequence reservation, the"
+                + " conditional put, the publish; `catalog_events_ack_wait_seconds`: the wait for the other pods):\n\n");
+        out.append("| run | read | put | publish | ack wait |\n|---|---|---|---|---|\n");
+        steps.forEach(line -> out.append(line).append('\n'));
+        out.append(ratios(outcomes));
+        return out.toString();
+    }
+
+    /** Each PATCH run against the bare write run just before it: the p50 and throughput ratios the issue asks for. */
+    private static String ratios(List<Outcome> outcomes) {
+        StringBuilder out = new StringBuilder("\n| PATCH run | p50, x the bare write's | writes/s, x the bare write's |"
+                + "\n|---|---|---|\n");
+        for (int i = 1; i < outcomes.size(); i++) {
+            Outcome patch = outcomes.get(i);
+            Outcome bare = outcomes.get(i - 1);
+            if (patch.name().startsWith("PATCH, ") && bare.name().startsWith("bare")) {
+                out.append(String.format(Locale.ROOT, "| %s | %.1fx | %.3fx |\n", patch.name(),
+                        patch.quantileMs(0.5) / bare.quantileMs(0.5), patch.perSecond() / bare.perSecond()));
+            }
         }
         return out.toString();
     }
