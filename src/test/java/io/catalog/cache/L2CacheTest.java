@@ -12,12 +12,10 @@ import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.LocalStackResource;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The L2 compare-and-set against a real Redis. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class L2CacheTest {
 
     static final Duration TTL = Duration.ofMinutes(1);

@@ -1,5 +1,7 @@
 package io.catalog.coherence;
 
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -11,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
@@ -79,10 +80,6 @@ class MultiPodIT {
         }
     }
 
-    protected static String unique(String prefix) {
-        return prefix + "-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-    }
-
     protected Pod a() {
         return cluster.pod(0);
     }
@@ -98,8 +95,8 @@ class MultiPodIT {
 
     @Test
     void aPriceChangeReachesEveryPod() {
-        String id = unique("p");
-        client.put(a(), id, unique("c"), "10.00");
+        String id = uniqueId("p");
+        client.put(a(), id, uniqueCategory("c"), "10.00");
         warm(id);
 
         client.patchPrice(cluster.pod(1), id, "11.50");
@@ -109,8 +106,8 @@ class MultiPodIT {
 
     @Test
     void aDeleteReachesEveryPod() {
-        String id = unique("p");
-        client.put(a(), id, unique("c"), "10.00");
+        String id = uniqueId("p");
+        client.put(a(), id, uniqueCategory("c"), "10.00");
         warm(id);
 
         client.delete(cluster.pod(2), id);
@@ -123,9 +120,9 @@ class MultiPodIT {
 
     @Test
     void aCategorySummaryChangeReachesEveryPod() {
-        String category = unique("c");
-        client.put(a(), unique("p"), category, "5.00");
-        String id = unique("p");
+        String category = uniqueCategory("c");
+        client.put(a(), uniqueId("p"), category, "5.00");
+        String id = uniqueId("p");
         client.put(a(), id, category, "7.00");
         for (Pod pod : cluster.pods()) {
             CatalogClient.within(BOUND).alias("summary of two on " + pod).until(() -> client.summary(pod, category),
@@ -149,9 +146,9 @@ class MultiPodIT {
      */
     @Test
     void aPriceChangeLeavesTheSummaryAnL1HitOnEveryPod() {
-        String category = unique("c");
-        client.put(a(), unique("p"), category, "5.00");
-        String id = unique("p");
+        String category = uniqueCategory("c");
+        client.put(a(), uniqueId("p"), category, "5.00");
+        String id = uniqueId("p");
         client.put(a(), id, category, "7.00");
         String path = "/categories/" + category + "/summary";
         // the first read repairs the structure, which is cached once the index has settled and a second pass ran
@@ -184,8 +181,8 @@ class MultiPodIT {
      */
     @Test
     void readsAreMonotonicUnderConcurrentWritesToAHotKey() throws Exception {
-        String id = unique("hot");
-        client.put(a(), id, unique("c"), "1.00");
+        String id = uniqueId("hot");
+        client.put(a(), id, uniqueCategory("c"), "1.00");
         int writes = 150;
         AtomicBoolean writing = new AtomicBoolean(true);
         List<long[]> acknowledged = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -244,8 +241,8 @@ class MultiPodIT {
      */
     @Test
     void aWriteDuringARedisOutageIsStoredNotAcknowledgedServedEverywhereAndPublishedAfterwards() {
-        String id = unique("p");
-        client.put(a(), id, unique("c"), "20.00");
+        String id = uniqueId("p");
+        client.put(a(), id, uniqueCategory("c"), "20.00");
         warm(id);
 
         killRedis();
@@ -285,8 +282,8 @@ class MultiPodIT {
      */
     @Test
     void aRedisCrashAndEmptyRestartLeavesNothingStale() {
-        String id = unique("p");
-        client.put(a(), id, unique("c"), "30.00");
+        String id = uniqueId("p");
+        client.put(a(), id, uniqueCategory("c"), "30.00");
         warm(id);
 
         killRedis();
@@ -300,8 +297,8 @@ class MultiPodIT {
     @Test
     void killedFeedConnectionsDoNotLoseAnInvalidation() {
         for (int round = 0; round < 5; round++) {
-            String id = unique("p");
-            client.put(a(), id, unique("c"), "40.00");
+            String id = uniqueId("p");
+            client.put(a(), id, uniqueCategory("c"), "40.00");
             warm(id);
 
             killClientConnections();
@@ -314,7 +311,7 @@ class MultiPodIT {
     /** A 1,000-item batch converges on every pod. */
     @Test
     void aThousandItemBatchConvergesOnEveryPod() throws Exception {
-        String category = unique("bulk");
+        String category = uniqueCategory("bulk");
         List<String> ids = IntStream.range(0, 1000).mapToObj(i -> category + "-" + i).toList();
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {

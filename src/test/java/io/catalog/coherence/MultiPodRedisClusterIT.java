@@ -1,5 +1,7 @@
 package io.catalog.coherence;
 
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -79,15 +81,15 @@ class MultiPodRedisClusterIT extends MultiPodIT {
     void aMasterFailoverWhileWritesGoOnServesNothingStaleBeyondTheBound() throws Exception {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
-            String id = unique("fo");
-            client.put(a(), id, unique("c"), "1.00");
+            String id = uniqueId("fo");
+            client.put(a(), id, uniqueCategory("c"), "1.00");
             ids.add(id);
         }
         ids.forEach(this::warm);
         List<String> cold = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
-            String id = unique("cold");
-            client.put(a(), id, unique("c"), "1.00");
+            String id = uniqueId("cold");
+            client.put(a(), id, uniqueCategory("c"), "1.00");
             client.read(a(), id); // into L2 at version 1; nobody reads it again until the new pod does
             cold.add(id);
         }

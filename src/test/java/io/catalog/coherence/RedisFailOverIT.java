@@ -1,7 +1,8 @@
 package io.catalog.coherence;
 
+import static io.catalog.testing.TestCatalog.uniqueId;
+
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,7 +44,7 @@ class RedisFailOverIT {
      */
     @Test
     void aFailOverToAnEmptyRedisThatNoConnectionNoticesLeavesNothingStale() {
-        String id = "p-" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
+        String id = uniqueId("p");
         client.put(cluster.pod(0), id, "failover", "50.00");
         client.warm(cluster.pods(), id, MultiPodIT.BOUND);
 

@@ -1,18 +1,17 @@
 package io.catalog.edge;
 
+import static io.catalog.testing.TestCatalog.createUnique;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
 import io.catalog.testing.SseClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,19 +25,11 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @Tag("slow")
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = CloudFrontLikeResource.class, restrictToAnnotatedClass = true)
 class CloudFrontLiveTest {
 
     private static final Duration WITHIN = Duration.ofSeconds(10);
-
-    private static String newProduct(String price) {
-        String id = "cf-live-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(AdminTokens.admin()).contentType("application/json")
-                .body("{\"name\":\"Live " + id + "\",\"category\":\"cf-live\",\"price\":" + price + "}")
-                .put("/admin/products/{id}", id).then().statusCode(201);
-        return id;
-    }
+    private static final String CATEGORY = "cf-live";
 
     private static void price(String id, String price) {
         given().auth().oauth2(AdminTokens.admin()).contentType("application/json").body("{\"price\":" + price + "}")
@@ -57,8 +48,8 @@ class CloudFrontLiveTest {
 
     @Test
     void aProductPagesStreamKeepsItsFilterThroughTheEdge() {
-        String mine = newProduct("1.00");
-        String other = newProduct("1.00");
+        String mine = createUnique("cf-live", CATEGORY, "1.00");
+        String other = createUnique("cf-live", CATEGORY, "1.00");
         // what a page's query string may also carry (tracking parameters) is dropped at the edge, the filter is not
         try (SseClient stream = SseClient.open(viaEdge("/events/products?ids=" + mine + "&utm_source=mail"), Map.of())) {
             assertThat(stream.status()).isEqualTo(200);
@@ -72,7 +63,7 @@ class CloudFrontLiveTest {
 
     @Test
     void aPageRenderedBeforeAChangeResumesFromItsSequenceFromTheQueryAndFromLastEventId() {
-        String id = newProduct("1.00");
+        String id = createUnique("cf-live", CATEGORY, "1.00");
         String sequence = renderedAt(id);
         price(id, "4.00"); // after the page was rendered, before its stream connects
         try (SseClient stream = SseClient.open(

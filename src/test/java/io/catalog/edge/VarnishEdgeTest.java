@@ -1,12 +1,15 @@
 package io.catalog.edge;
 
+import static io.catalog.testing.TestCatalog.EDGE_CACHE;
+import static io.catalog.testing.TestCatalog.cachedAtTheEdge;
+import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -18,7 +21,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -34,13 +36,13 @@ import io.restassured.specification.RequestSpecification;
  */
 @Tag("slow")
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = VarnishResource.class, restrictToAnnotatedClass = true)
 class VarnishEdgeTest {
 
     private static final Logger LOG = Logger.getLogger(VarnishEdgeTest.class);
     private static final JsonPathConfig EXACT = new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL);
-    private static final String EDGE_CACHE = "X-Varnish-Cache";
+    /** How long the edge may take to hold a copy to answer from. */
+    private static final Duration CACHED_WITHIN = Duration.ofSeconds(5);
     /** Far below the edge's max-age (30 s), so that only a purge can have refreshed a cached copy in time. */
     private static final Duration PURGED_WITHIN = Duration.ofSeconds(10);
 
@@ -59,17 +61,6 @@ class VarnishEdgeTest {
         return new BigDecimal(response.jsonPath(EXACT).get(field).toString());
     }
 
-    private static void put(String id, String category, String price) throws Exception {
-        admin().body("{\"name\":\"Edge " + id + "\",\"category\":\"" + category + "\",\"price\":" + price + "}")
-                .put("/admin/products/{id}", id).then().statusCode(201);
-    }
-
-    /** Reads {@code path} through Varnish until it is a HIT (the first read fills the edge), and returns that HIT. */
-    private static Response cachedAtTheEdge(String path) {
-        return await(path + " cached at the edge").atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO)
-                .until(() -> viaEdge(path), r -> r.statusCode() == 200 && "HIT".equals(r.header(EDGE_CACHE)));
-    }
-
     /**
      * Reads {@code path} through Varnish until it answers {@code fresh}. The deadline is far inside the edge's
      * max-age (30 s): an edge copy that becomes fresh before it can have expired was purged.
@@ -81,19 +72,22 @@ class VarnishEdgeTest {
 
     @Test
     void aPriceChangeIsPurgedFromTheEdgeAndOtherCategoriesStayCached() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String suffix = suffix();
         String category = "edge-" + suffix;
         String other = "edge-other-" + suffix;
-        put("edge-a-" + suffix, category, "10.00");
-        put("edge-b-" + suffix, category, "20.00");
-        put("edge-c-" + suffix, other, "30.00");
+        create("edge-a-" + suffix, category, "10.00");
+        create("edge-b-" + suffix, category, "20.00");
+        create("edge-c-" + suffix, other, "30.00");
         String product = "/products/edge-a-" + suffix;
         String summary = "/categories/" + category + "/summary";
         String untouched = "/products/edge-c-" + suffix;
 
-        assertThat(number(cachedAtTheEdge(product), "price")).isEqualByComparingTo("10.00");
-        assertThat(number(cachedAtTheEdge(summary), "minPrice")).isEqualByComparingTo("10.00");
-        assertThat(number(cachedAtTheEdge(untouched), "price")).isEqualByComparingTo("30.00");
+        assertThat(number(cachedAtTheEdge(VarnishResource.varnish(), product, CACHED_WITHIN), "price"))
+                .isEqualByComparingTo("10.00");
+        assertThat(number(cachedAtTheEdge(VarnishResource.varnish(), summary, CACHED_WITHIN), "minPrice"))
+                .isEqualByComparingTo("10.00");
+        assertThat(number(cachedAtTheEdge(VarnishResource.varnish(), untouched, CACHED_WITHIN), "price"))
+                .isEqualByComparingTo("30.00");
 
         admin().body("{\"price\":15.00}").patch("/admin/products/{id}/price", "edge-a-" + suffix).then()
                 .statusCode(200);
@@ -102,9 +96,11 @@ class VarnishEdgeTest {
         // new price, fetched again from the service: the purge, and not an expiry, removed the old copy
         assertThat(refreshedAtTheEdge(product, r -> number(r, "price").compareTo(new BigDecimal("15.00")) == 0)
                 .header(EDGE_CACHE)).as("first answer after the purge").isNotEqualTo("HIT");
-        assertThat(number(cachedAtTheEdge(product), "price")).isEqualByComparingTo("15.00");
+        assertThat(number(cachedAtTheEdge(VarnishResource.varnish(), product, CACHED_WITHIN), "price"))
+                .isEqualByComparingTo("15.00");
         refreshedAtTheEdge(summary, r -> number(r, "minPrice").compareTo(new BigDecimal("15.00")) == 0);
-        assertThat(number(cachedAtTheEdge(summary), "minPrice")).isEqualByComparingTo("15.00");
+        assertThat(number(cachedAtTheEdge(VarnishResource.varnish(), summary, CACHED_WITHIN), "minPrice"))
+                .isEqualByComparingTo("15.00");
 
         Response still = viaEdge(untouched);
         assertThat(still.header(EDGE_CACHE)).as("another category's product stays cached").isEqualTo("HIT");
@@ -120,7 +116,7 @@ class VarnishEdgeTest {
                     10 + i % 90, i % 100));
         }
         admin().body(body.append("]}").toString()).post("/admin/prices/batch").then().statusCode(200);
-        cachedAtTheEdge("/products/sku-00500");
+        cachedAtTheEdge(VarnishResource.varnish(), "/products/sku-00500", CACHED_WITHIN);
 
         double after = quietPurgeCount();
         LOG.infof("1,000 price changes: %.0f PURGE requests", after - before);

@@ -1,5 +1,10 @@
 package io.catalog.edge;
 
+import static io.catalog.testing.TestCatalog.EDGE_CACHE;
+import static io.catalog.testing.TestCatalog.cachedAtTheEdge;
+import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.suffix;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -7,13 +12,11 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
 import io.catalog.testing.SseClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,11 +28,11 @@ import io.restassured.response.Response;
  */
 @Tag("slow")
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @QuarkusTestResource(value = VarnishResource.class, restrictToAnnotatedClass = true)
 class VarnishPagesTest {
 
-    private static final String EDGE_CACHE = "X-Varnish-Cache";
+    /** How long the edge may take to hold a copy to answer from. */
+    private static final Duration CACHED_WITHIN = Duration.ofSeconds(10);
     private static final Duration PURGED_WITHIN = Duration.ofSeconds(10);
 
     private static String token() {
@@ -40,35 +43,19 @@ class VarnishPagesTest {
         return given().port(VarnishResource.varnish().port()).get(path);
     }
 
-    private static void put(String id, String category, String price) throws Exception {
-        given().auth().oauth2(token()).contentType("application/json")
-                .body("{\"name\":\"Page " + id + "\",\"category\":\"" + category + "\",\"price\":" + price + "}")
-                .put("/admin/products/{id}", id).then().statusCode(201);
-    }
-
-    /** Reads {@code path} through Varnish until it is a HIT, and returns that HIT. */
-    private static Response cachedAtTheEdge(String path) {
-        Response[] hit = new Response[1];
-        await().atMost(Duration.ofSeconds(10)).until(() -> {
-            hit[0] = viaEdge(path);
-            return hit[0].statusCode() == 200 && "HIT".equals(hit[0].header(EDGE_CACHE));
-        });
-        return hit[0];
-    }
-
     @Test
     void pagesAreCachedWithTheirJsonsHeadersAndPurgedWithIt() throws Exception {
-        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String suffix = suffix();
         String category = "page-" + suffix;
         String other = "page-other-" + suffix;
         String id = "page-a-" + suffix;
-        put(id, category, "10.00");
-        put("page-b-" + suffix, other, "30.00");
+        create(id, category, "10.00");
+        create("page-b-" + suffix, other, "30.00");
         String productPage = "/ui/products/" + id;
         String categoryPage = "/ui/categories/" + category;
         String otherPage = "/ui/categories/" + other;
 
-        Response page = cachedAtTheEdge(productPage);
+        Response page = cachedAtTheEdge(VarnishResource.varnish(), productPage, CACHED_WITHIN);
         Response json = viaEdge("/products/" + id);
         assertThat(page.contentType()).startsWith("text/html");
         assertThat(page.asString()).contains("10.00");
@@ -76,8 +63,8 @@ class VarnishPagesTest {
             assertThat(page.header(header)).as(header).isNotBlank().isEqualTo(json.header(header));
         }
         assertThat(page.header("ETag")).isNotBlank();
-        assertThat(cachedAtTheEdge(categoryPage).asString()).contains("10.00");
-        assertThat(cachedAtTheEdge(otherPage).asString()).contains("30.00");
+        assertThat(cachedAtTheEdge(VarnishResource.varnish(), categoryPage, CACHED_WITHIN).asString()).contains("10.00");
+        assertThat(cachedAtTheEdge(VarnishResource.varnish(), otherPage, CACHED_WITHIN).asString()).contains("30.00");
         // the creations' own purges are sent again once every pod has settled (EdgePurger): wait until the other
         // page stays cached, so that what follows sees only the price change's purges
         await().atMost(Duration.ofSeconds(20)).during(Duration.ofSeconds(3))
@@ -96,8 +83,8 @@ class VarnishPagesTest {
 
     @Test
     void liveChangesStreamThroughTheEdge() throws Exception {
-        String id = "page-live-" + UUID.randomUUID().toString().substring(0, 8);
-        put(id, "page-live", "1.00");
+        String id = uniqueId("page-live");
+        create(id, "page-live", "1.00");
         URI uri = URI.create(VarnishResource.varnish().url() + "/events/products?ids=" + id);
         try (SseClient stream = SseClient.open(uri, Map.of())) {
             assertThat(stream.status()).isEqualTo(200);

@@ -1,12 +1,13 @@
 package io.catalog.events;
 
+import static io.catalog.testing.TestCatalog.createUnique;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -14,10 +15,8 @@ import org.junit.jupiter.api.Test;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.model.Keys;
-import io.catalog.testing.AdminTokens;
 import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -27,7 +26,6 @@ import io.quarkus.test.junit.TestProfile;
  * connection is killed under it.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(FeedConsumerTest.OwnStream.class)
 class FeedConsumerTest {
 
@@ -62,14 +60,6 @@ class FeedConsumerTest {
                 .until(() -> expected.equals(tier(id)));
     }
 
-    private static String create(String name) throws Exception {
-        String id = "feed-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(AdminTokens.admin()).contentType("application/json")
-                .body("{\"name\":\"" + name + "\",\"category\":\"kitchen\",\"price\":20.00}")
-                .put("/admin/products/" + id).then().statusCode(201);
-        return id;
-    }
-
     private double feedFailures() {
         return registry.find("catalog.stream.worker.failures").tag("worker", "feed").counters().stream()
                 .mapToDouble(c -> c.count()).sum();
@@ -77,7 +67,7 @@ class FeedConsumerTest {
 
     @Test
     void aBadEntryDoesNotStopTheFeedAndEventsWithUnknownFieldsStillInvalidate() throws Exception {
-        String id = create("Kettle");
+        String id = createUnique("feed", "kitchen", "20.00");
         awaitTier(id, "L1");
         long sequence = Long.parseLong(given().get("/products/{id}", id).header("X-Cache-Version"));
 
@@ -91,7 +81,7 @@ class FeedConsumerTest {
         await("the event with an unknown field applied").atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(20)).until(() -> !"L1".equals(tier(id)));
         // and the feed goes on: another product is answered from L1 again
-        String other = create("Pot");
+        String other = createUnique("feed", "kitchen", "20.00");
         awaitTier(other, "L1");
     }
 
@@ -101,7 +91,7 @@ class FeedConsumerTest {
      */
     @Test
     void theFeedReadsAgainAfterItsConnectionWasKilled() throws Exception {
-        String before = create("Pan");
+        String before = createUnique("feed", "kitchen", "20.00");
         awaitTier(before, "L1");
         double failures = feedFailures();
 
@@ -112,14 +102,14 @@ class FeedConsumerTest {
                 });
 
         await("the feed is read again").atMost(Duration.ofSeconds(5)).until(feed::healthy);
-        String after = create("Lid");
+        String after = createUnique("feed", "kitchen", "20.00");
         awaitTier(after, "L1");
         awaitTier(before, "L1");
     }
 
     @Test
     void aStartingPodReadsFromTheStreamsNewestEntryAndRaisesTheFloorsOfTheRecentEventsBeforeIt() {
-        String id = "feed-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = uniqueId("feed");
         long sequence = 5_000_000_000L + System.nanoTime() % 1_000_000;
         String event = "{\"type\":\"ProductUpdated\",\"productId\":\"" + id + "\",\"category\":\"kitchen\","
                 + "\"version\":3,\"sequence\":" + sequence + ",\"price\":21.00,\"previousPrice\":20.00,"

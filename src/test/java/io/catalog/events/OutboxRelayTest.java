@@ -1,5 +1,7 @@
 package io.catalog.events;
 
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -8,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -22,10 +23,8 @@ import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
 import io.catalog.support.Json;
-import io.catalog.testing.LocalStackResource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -36,7 +35,6 @@ import io.quarkus.test.junit.TestProfile;
  * is kept quiet by the profile, so every publish here is the test's.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(OutboxRelayTest.QuietRelay.class)
 class OutboxRelayTest {
 
@@ -95,14 +93,10 @@ class OutboxRelayTest {
         return counters.reserve(1).await().atMost(WAIT);
     }
 
-    private static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     @Test
     void aSweepPublishesWhatNoWriterPublishedRaisesTheGenerationsAndEmptiesTheOutbox() {
-        String id = unique("relay");
-        String category = unique("cat");
+        String id = uniqueId("relay");
+        String category = uniqueCategory("cat");
         long sequence = sequence();
         writePending(id, category, sequence, Optional.empty());
         assertThat(pendingInIndex(id)).isTrue();
@@ -130,8 +124,8 @@ class OutboxRelayTest {
      */
     @Test
     void aWriteBetweenReadAndClearKeepsItsOwnEventPending() {
-        String id = unique("relay");
-        String category = unique("cat");
+        String id = uniqueId("relay");
+        String category = uniqueCategory("cat");
         long first = sequence();
         StoredProduct readByTheRelay = writePending(id, category, first, Optional.empty());
         long second = sequence();
@@ -152,8 +146,8 @@ class OutboxRelayTest {
     /** Relays of two pods (or a retry) may publish the same item: the event is appended once, and nothing fails. */
     @Test
     void publishingTheSameItemTwiceAppendsItsEventOnce() {
-        String id = unique("relay");
-        StoredProduct item = writePending(id, unique("cat"), sequence(), Optional.empty());
+        String id = uniqueId("relay");
+        StoredProduct item = writePending(id, uniqueCategory("cat"), sequence(), Optional.empty());
 
         relay.publish(List.of(item)).await().atMost(WAIT);
         relay.publish(List.of(item)).await().atMost(WAIT);

@@ -1,5 +1,6 @@
 package io.catalog.events;
 
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Inject;
@@ -18,12 +18,10 @@ import org.junit.jupiter.api.Test;
 import io.catalog.events.EventSink.OutboundEvent;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
-import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -34,7 +32,6 @@ import io.quarkus.test.junit.TestProfile;
  * {@code feed-stale-after} + {@code block-timeout} = 1.2 s here.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(PodAcksTest.ShortLiveness.class)
 class PodAcksTest {
 
@@ -91,10 +88,6 @@ class PodAcksTest {
                 .until(() -> registry.get("catalog.events.ack.pods").gauge().value() == 0);
     }
 
-    private static String pod(String name) {
-        return name + "-" + UUID.randomUUID().toString().substring(0, 6);
-    }
-
     @Test
     void theAcknowledgementStreamSharesTheEventStreamsSlot() {
         assertThat(PodAcks.acksStream("{catalog}:events")).isEqualTo("{catalog}:acks");
@@ -118,8 +111,8 @@ class PodAcksTest {
     @Test
     void aWriterIsReleasedWhenEveryOtherLivePodHasAppliedItsEntry() {
         noOtherPods();
-        String b = pod("b");
-        String c = pod("c");
+        String b = uniqueId("b");
+        String c = uniqueId("c");
         ack(b, entry());
         ack(c, entry());
         String written = entry();
@@ -142,7 +135,7 @@ class PodAcksTest {
     @Test
     void aPodThatDoesNotAcknowledgeCostsItsLeaseCountedUntilItIsForgotten() {
         noOtherPods();
-        String silent = pod("silent");
+        String silent = uniqueId("silent");
         ack(silent, entry());
         double timeoutsBefore = timeouts();
 
@@ -167,7 +160,7 @@ class PodAcksTest {
 
     @Test
     void anotherPodsAcknowledgementIsTimedFromItsEntryOnlyWhenItMovesThatPod() {
-        String b = pod("timed");
+        String b = uniqueId("timed");
         ack(b, entry());
         long before = lags().count();
         String written = entry();
@@ -188,7 +181,7 @@ class PodAcksTest {
     @Test
     void aPodThatStopsCleanlyIsForgottenAtOnce() {
         noOtherPods();
-        String leaving = pod("leaving");
+        String leaving = uniqueId("leaving");
         ack(leaving, entry());
         String written = entry();
         CompletableFuture<Void> acknowledged = acks.await(appended(written)).subscribeAsCompletionStage();
@@ -199,14 +192,14 @@ class PodAcksTest {
 
     @Test
     void theStreamAppendAnswersTheEntryIdEvenOfAnEventAppendedBefore() {
-        String id = pod("sku");
+        String id = uniqueId("sku");
         ProductUpdated event = ProductUpdated.of(id, "kitchen", 1, System.nanoTime(), BigDecimal.ONE, null, false,
                 Instant.now(), null);
         List<OutboundEvent> events = List.of(new OutboundEvent(event, json.write(event)));
 
-        String newestAck = streams().xadd(ACKS, Map.of("pod", pod("any"), "position", "0-1"));
+        String newestAck = streams().xadd(ACKS, Map.of("pod", uniqueId("any"), "position", "0-1"));
         Appended appended = sink.append(events).await().atMost(WAIT);
-        streams().xadd(ACKS, Map.of("pod", pod("later"), "position", "0-1"));
+        streams().xadd(ACKS, Map.of("pod", uniqueId("later"), "position", "0-1"));
         Appended again = sink.append(events).await().atMost(WAIT);
 
         assertThat(appended.entryId()).matches("\\d+-\\d+");

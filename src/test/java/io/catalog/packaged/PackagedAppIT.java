@@ -1,12 +1,12 @@
 package io.catalog.packaged;
 
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import java.math.BigDecimal;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +29,7 @@ class PackagedAppIT {
 
     @Test
     void writesReadsAndQuotesAProduct() throws Exception {
-        String id = "it-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = uniqueId("it");
         given().auth().oauth2(AdminTokens.admin()).contentType("application/json")
                 .body("{\"name\":\"Lamp\",\"category\":\"office\",\"price\":39.90}")
                 .put("/admin/products/" + id)
@@ -56,7 +56,7 @@ class PackagedAppIT {
 
     @Test
     void errorsAreProblemDocuments() {
-        given().get("/products/nope-" + UUID.randomUUID())
+        given().get("/products/" + uniqueId("nope"))
                 .then().statusCode(404).contentType("application/problem+json").body("status", equalTo(404));
         given().contentType("application/json").body("{\"price\":\"12.34\"}").patch("/admin/products/x/price")
                 .then().statusCode(401).contentType("application/problem+json");

@@ -1,16 +1,17 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.admin;
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.createUnique;
-import static io.catalog.rest.TestCatalog.json;
-import static io.catalog.rest.TestCatalog.patchPrice;
-import static io.catalog.rest.TestCatalog.priceBody;
-import static io.catalog.rest.TestCatalog.productBody;
-import static io.catalog.rest.TestCatalog.read;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.assertProblem;
+import static io.catalog.testing.TestCatalog.createUnique;
+import static io.catalog.testing.TestCatalog.json;
+import static io.catalog.testing.TestCatalog.patchPrice;
+import static io.catalog.testing.TestCatalog.priceBody;
+import static io.catalog.testing.TestCatalog.productBody;
+import static io.catalog.testing.TestCatalog.put;
+import static io.catalog.testing.TestCatalog.read;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -23,8 +24,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.catalog.testing.TestCatalog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -33,16 +33,11 @@ import io.restassured.response.Response;
  * section (longer than 250 lines): the contract is read side by side with it.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class AdminWritesTest {
 
     private static void assertNoStore(Response response) {
         assertThat(response.header("Cache-Control")).as("Cache-Control of a %s admin answer", response.statusCode())
                 .isNotNull().contains("no-store");
-    }
-
-    private static Response put(String id, String body) {
-        return admin().contentType("application/json").body(body).put("/admin/products/{id}", id);
     }
 
     private static Response batch(String body) {
@@ -72,7 +67,7 @@ class AdminWritesTest {
     void putCreatesThenReplaces() {
         String id = uniqueId("put");
         String category = uniqueCategory("put");
-        Response created = put(id, productBody("First", category, "10.5"));
+        Response created = put(admin(), id, productBody("First", category, "10.5"));
         assertThat(created.statusCode()).isEqualTo(201);
         assertThat(created.contentType()).startsWith("application/json");
         assertNoStore(created);
@@ -87,7 +82,7 @@ class AdminWritesTest {
         assertThat(first.path("updatedAt").asText()).endsWith("Z");
 
         String otherCategory = uniqueCategory("put2");
-        Response replaced = put(id, productBody("Second", otherCategory, "11"));
+        Response replaced = put(admin(), id, productBody("Second", otherCategory, "11"));
         assertThat(replaced.statusCode()).isEqualTo(200);
         assertNoStore(replaced);
         JsonNode second = json(replaced.asString());
@@ -108,7 +103,7 @@ class AdminWritesTest {
     void putIgnoresReadOnlyFields() {
         String id = uniqueId("ro");
         String category = uniqueCategory("ro");
-        Response created = put(id, "{\"id\":\"other\",\"name\":\"N\",\"category\":\"" + category
+        Response created = put(admin(), id, "{\"id\":\"other\",\"name\":\"N\",\"category\":\"" + category
                 + "\",\"price\":2.00,\"currency\":\"EUR\",\"version\":99,\"updatedAt\":\"2000-01-01T00:00:00Z\"}");
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
         JsonNode product = json(created.asString());
@@ -160,7 +155,7 @@ class AdminWritesTest {
         String category = uniqueCategory("recreate");
         String id = createUnique("rec", category, "3.00");
         assertThat(admin().delete("/admin/products/{id}", id).statusCode()).isEqualTo(204);
-        Response recreated = put(id, productBody("Again", category, "4.00"));
+        Response recreated = put(admin(), id, productBody("Again", category, "4.00"));
         assertThat(recreated.statusCode()).as("a deleted product is created anew").isEqualTo(201);
         assertThat(read(id).path("price").decimalValue()).isEqualByComparingTo("4.00");
     }
@@ -408,7 +403,7 @@ class AdminWritesTest {
         String category = uniqueCategory("valid");
         String id = createUnique("v", category, "1.00");
         for (String body : badProductBodies(category)) {
-            Response response = put(id, body);
+            Response response = put(admin(), id, body);
             assertThat(response.statusCode()).as("PUT body %s: %s", body, response.asString()).isEqualTo(400);
             assertNoStore(response);
         }
@@ -451,7 +446,7 @@ class AdminWritesTest {
         String id = createUnique("shape", category, "1.00");
         Map<String, Response> answers = new LinkedHashMap<>();
         for (String body : badProductBodies(category)) {
-            answers.put("PUT " + body, put(id, body));
+            answers.put("PUT " + body, put(admin(), id, body));
         }
         for (String price : BAD_PRICES) {
             answers.put("PATCH price " + price, admin().contentType("application/json").body(priceBody(price))
@@ -470,14 +465,14 @@ class AdminWritesTest {
     @Test
     void priceBoundsAreInclusive() {
         String category = uniqueCategory("bounds");
-        Response max = put(uniqueId("max"), productBody("Max", category, "1000000"));
+        Response max = put(admin(), uniqueId("max"), productBody("Max", category, "1000000"));
         assertThat(max.statusCode()).as(max.asString()).isEqualTo(201);
         assertThat(max.asString()).containsPattern("\"price\"\\s*:\\s*1000000\\.00\\s*[,}]");
-        Response min = put(uniqueId("min"), productBody("Min", category, "0.01"));
+        Response min = put(admin(), uniqueId("min"), productBody("Min", category, "0.01"));
         assertThat(min.statusCode()).as(min.asString()).isEqualTo(201);
         assertThat(min.asString()).containsPattern("\"price\"\\s*:\\s*0\\.01\\s*[,}]");
         // trailing zeros beyond two digits are still an exact two-digit price
-        Response zeros = put(uniqueId("zeros"), productBody("Zeros", category, "2.500"));
+        Response zeros = put(admin(), uniqueId("zeros"), productBody("Zeros", category, "2.500"));
         assertThat(zeros.statusCode()).as(zeros.asString()).isEqualTo(201);
         assertThat(zeros.asString()).containsPattern("\"price\"\\s*:\\s*2\\.50\\s*[,}]");
     }
@@ -485,8 +480,8 @@ class AdminWritesTest {
     @Test
     void badIdsInAdminPathsAre400() {
         String category = uniqueCategory("badid");
-        assertProblem(put("bad!id", productBody("N", category, "1.00")), 400);
-        assertProblem(put("x".repeat(65), productBody("N", category, "1.00")), 400);
+        assertProblem(put(admin(), "bad!id", productBody("N", category, "1.00")), 400);
+        assertProblem(put(admin(), "x".repeat(65), productBody("N", category, "1.00")), 400);
         assertProblem(admin().contentType("application/json").body(priceBody("1.00"))
                 .patch("/admin/products/{id}/price", "bad!id"), 400);
         assertProblem(admin().delete("/admin/products/{id}", "bad!id"), 400);

@@ -1,13 +1,13 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.admin;
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.create;
-import static io.catalog.rest.TestCatalog.json;
-import static io.catalog.rest.TestCatalog.patchPrice;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.assertProblem;
+import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.json;
+import static io.catalog.testing.TestCatalog.patchPrice;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -22,14 +22,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.model.Keys;
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.catalog.testing.TestCatalog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /** API.md section 4, cache inspection: GET /admin/cache/products/{id}, its refresh, and the hot keys. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class CacheAdminTest {
 
     @Inject

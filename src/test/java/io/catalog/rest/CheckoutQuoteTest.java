@@ -1,12 +1,12 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.createUnique;
-import static io.catalog.rest.TestCatalog.json;
-import static io.catalog.rest.TestCatalog.patchPrice;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.assertProblem;
+import static io.catalog.testing.TestCatalog.createUnique;
+import static io.catalog.testing.TestCatalog.json;
+import static io.catalog.testing.TestCatalog.patchPrice;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -17,14 +17,12 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.catalog.testing.TestCatalog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /** API.md section 6: POST /checkout/quote. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class CheckoutQuoteTest {
 
     static Response quote(String body) {

@@ -1,9 +1,9 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.createUnique;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.assertProblem;
+import static io.catalog.testing.TestCatalog.createUnique;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.HashMap;

@@ -1,11 +1,11 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.admin;
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.create;
-import static io.catalog.rest.TestCatalog.json;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.json;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +23,6 @@ import io.catalog.cache.CacheCoherence;
 import io.catalog.store.StoreClients;
 import io.catalog.store.Tables;
 import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -37,7 +36,6 @@ import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
  * before any TTL would have ended them (L1 30 s, L2 10 min).
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(ConsistencyCheckerTest.CheckerOn.class)
 class ConsistencyCheckerTest {
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.catalog.rest.OpenApiContract.Operation;
+import io.catalog.testing.TestCatalog;
 import io.restassured.response.Response;
 
 /**

@@ -1,12 +1,13 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.admin;
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.assertNoStackTrace;
-import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.createUnique;
-import static io.catalog.rest.TestCatalog.read;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.assertNoStackTrace;
+import static io.catalog.testing.TestCatalog.assertProblem;
+import static io.catalog.testing.TestCatalog.createUnique;
+import static io.catalog.testing.TestCatalog.read;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -18,14 +19,12 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.catalog.testing.TestCatalog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /** API.md section 7: every error is a problem document, never a stack trace. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class ErrorsTest {
 
     /** A JSON body a little over 1 MiB (a long name). */
@@ -116,7 +115,7 @@ class ErrorsTest {
     @Test
     void aBodyOnAGetIsNeverAwaited() throws Exception {
         String answer = TestCatalog.rawExchange(io.restassured.RestAssured.port,
-                "GET /products/none-" + java.util.UUID.randomUUID() + " HTTP/1.1\r\nHost: localhost\r\n"
+                "GET /products/" + uniqueId("none") + " HTTP/1.1\r\nHost: localhost\r\n"
                         + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
                 java.time.Duration.ofSeconds(5));
         // answered at once, as a request without a body (here 415: a body without a Content-Type); before, the body

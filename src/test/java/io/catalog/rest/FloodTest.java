@@ -1,10 +1,10 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.createUnique;
-import static io.catalog.rest.TestCatalog.json;
-import static io.catalog.rest.TestCatalog.patchPrice;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.createUnique;
+import static io.catalog.testing.TestCatalog.json;
+import static io.catalog.testing.TestCatalog.patchPrice;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
@@ -15,8 +15,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.cache.CacheCoherence;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -30,7 +28,6 @@ import io.restassured.response.Response;
  */
 @Tag("slow")
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(FloodTest.TinyBounds.class)
 class FloodTest {
 

@@ -1,15 +1,15 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.admin;
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.assertProblem;
-import static io.catalog.rest.TestCatalog.createUnique;
-import static io.catalog.rest.TestCatalog.json;
-import static io.catalog.rest.TestCatalog.priceBody;
-import static io.catalog.rest.TestCatalog.productBody;
-import static io.catalog.rest.TestCatalog.read;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.assertProblem;
+import static io.catalog.testing.TestCatalog.createUnique;
+import static io.catalog.testing.TestCatalog.json;
+import static io.catalog.testing.TestCatalog.priceBody;
+import static io.catalog.testing.TestCatalog.productBody;
+import static io.catalog.testing.TestCatalog.read;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -26,8 +26,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.catalog.testing.TestCatalog;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -37,7 +36,6 @@ import io.restassured.response.Response;
  * (400), tokens for another audience or issued too long ago (401). None of them changes anything.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class HostileInputTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -1,10 +1,10 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.admin;
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.productBody;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.productBody;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -30,8 +30,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 
 import io.catalog.rest.OpenApiContract.Operation;
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.catalog.testing.TestCatalog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -44,7 +43,6 @@ import io.restassured.specification.RequestSpecification;
  * and every route the service has is documented; and {@code /q/openapi} serves the contract itself.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class OpenApiContractTest {
 
     private static final OpenApiContract CONTRACT = OpenApiContract.load();

@@ -1,12 +1,12 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.admin;
-import static io.catalog.rest.TestCatalog.awaitEvents;
-import static io.catalog.rest.TestCatalog.create;
-import static io.catalog.rest.TestCatalog.json;
-import static io.catalog.rest.TestCatalog.patchPrice;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.awaitEvents;
+import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.json;
+import static io.catalog.testing.TestCatalog.patchPrice;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -18,13 +18,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
+import io.catalog.testing.TestCatalog;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /** API.md section 4: every change emits one ProductUpdated event to the Redis stream {@code catalog:events}. */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class ProductEventsTest {
 
     @Test

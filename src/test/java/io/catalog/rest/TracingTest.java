@@ -1,10 +1,10 @@
 package io.catalog.rest;
 
-import static io.catalog.rest.TestCatalog.anyone;
-import static io.catalog.rest.TestCatalog.create;
-import static io.catalog.rest.TestCatalog.patchPrice;
-import static io.catalog.rest.TestCatalog.uniqueCategory;
-import static io.catalog.rest.TestCatalog.uniqueId;
+import static io.catalog.testing.TestCatalog.anyone;
+import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.patchPrice;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.ReadSpans;
 import io.catalog.events.EventSpans;
-import io.catalog.testing.LocalStackResource;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -34,7 +33,6 @@ import io.prometheus.client.exemplars.ExemplarSampler;
 import io.quarkus.arc.Arc;
 import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryContextUnwrapper;
 import io.quarkus.micrometer.runtime.export.exemplars.OpenTelemetryExemplarContextUnwrapper;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -45,7 +43,6 @@ import io.quarkus.test.junit.TestProfile;
  * trace of the write that made it.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(TracingTest.TracingOn.class)
 class TracingTest {
 

@@ -1,5 +1,6 @@
 package io.catalog.service;
 
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -7,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -24,8 +24,6 @@ import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
 import io.catalog.support.Json;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 
@@ -34,7 +32,6 @@ import io.smallrye.mutiny.Uni;
  * decides, the item and event it writes, optimistic concurrency with retries, and batches.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class CatalogWriterTest {
 
     @Inject
@@ -58,10 +55,6 @@ class CatalogWriterTest {
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
-    private static String id(String hint) {
-        return hint + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static <T> T await(Uni<T> uni) {
         return uni.await().atMost(Duration.ofSeconds(10));
     }
@@ -80,7 +73,7 @@ class CatalogWriterTest {
 
     @Test
     void eachStepOfAWriteIsTimed() {
-        String id = id("steps");
+        String id = uniqueId("steps");
         await(writer.put(id, "Stool", "office", exact("4"), null));
         long read = steps("read");
         long put = steps("put");
@@ -99,7 +92,7 @@ class CatalogWriterTest {
 
     @Test
     void createUpdateDeleteAndCreateAgain() {
-        String id = id("life");
+        String id = uniqueId("life");
         WriteResult created = await(writer.put(id, "Lamp", "office", exact("2.5"), null));
         assertThat(created.status()).isEqualTo(Status.CREATED);
         assertThat(created.product().version()).isEqualTo(1);
@@ -125,7 +118,7 @@ class CatalogWriterTest {
 
     @Test
     void ifMatchMustNameTheCurrentRepresentation() {
-        String id = id("ifm");
+        String id = uniqueId("ifm");
         Product v1 = await(writer.put(id, "Lamp", "office", exact("1.00"), null)).product();
         String current = writer.etag(v1);
 
@@ -136,13 +129,13 @@ class CatalogWriterTest {
         assertThat(await(writer.patchPrice(id, exact("2.00"), current)).status()).isEqualTo(Status.UPDATED);
         assertThat(await(writer.patchPrice(id, exact("3.00"), current)).status())
                 .as("the ETag of a representation that was replaced").isEqualTo(Status.PRECONDITION_FAILED);
-        assertThat(await(writer.put(id("absent"), "N", "office", exact("1.00"), current)).status())
+        assertThat(await(writer.put(uniqueId("absent"), "N", "office", exact("1.00"), current)).status())
                 .as("If-Match on a product that does not exist").isEqualTo(Status.PRECONDITION_FAILED);
     }
 
     @Test
     void concurrentWritesAreAllAppliedOneAfterTheOther() {
-        String id = id("race");
+        String id = uniqueId("race");
         await(writer.put(id, "Hot", "office", exact("1.00"), null));
         List<Uni<WriteResult>> writes = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -162,7 +155,7 @@ class CatalogWriterTest {
      */
     @Test
     void aSequenceReservedBeforeANewerWriteIsNeverUsed() {
-        String id = id("seq-behind");
+        String id = uniqueId("seq-behind");
         await(writer.put(id, "Hot", "office", exact("1.00"), null));
         StoredProduct before = stored(id);
         long reserved = await(counters.reserve(1));
@@ -186,7 +179,7 @@ class CatalogWriterTest {
      */
     @Test
     void aProductsSequenceRisesWithEveryVersionUnderConcurrentWrites() {
-        String id = id("seq-race");
+        String id = uniqueId("seq-race");
         await(writer.put(id, "Hot", "office", exact("1.00"), null));
         List<WriteResult> all = new ArrayList<>();
         for (int round = 0; round < 5; round++) {
@@ -209,7 +202,7 @@ class CatalogWriterTest {
 
     @Test
     void theItemHoldsItsChangeAsAnEventNextToTheEventsNotYetPublished() {
-        String id = id("apply");
+        String id = uniqueId("apply");
         StoredProduct before = new StoredProduct(new Product(id, "Lamp", "office", exact("1.00"), "USD", 3,
                 java.time.Instant.parse("2026-01-01T00:00:00Z"), 40), false, List.of(new PendingEvent(40, "{}")));
 
@@ -233,7 +226,7 @@ class CatalogWriterTest {
     /** Update in place: a pod holds what an event carries, which must be exactly what a reload would give it. */
     @Test
     void anEventCarriesExactlyTheDocumentThatAReadOfTheStoreGives() {
-        String id = id("doc");
+        String id = uniqueId("doc");
         await(writer.put(id, "Lamp \"deluxe\" é", "office", exact("2.5"), null));
         for (ProductChange.Next next : List.of(new ProductChange.Next("Lamp", "garden", exact("4.1"), false),
                 new ProductChange.Next("Lamp", "garden", exact("4.10"), true))) {
@@ -249,13 +242,13 @@ class CatalogWriterTest {
 
     @Test
     void aBatchSetsTheKnownPricesAndNamesTheUnknownInOrder() {
-        String a = id("ba");
-        String b = id("bb");
+        String a = uniqueId("ba");
+        String b = uniqueId("bb");
         await(writer.put(a, "A", "office", exact("1.00"), null));
         await(writer.put(b, "B", "office", exact("2.00"), null));
 
         List<BatchResult> results = await(writer.batchPrices(List.of(new PriceUpdate(a, exact("1.5")),
-                new PriceUpdate(id("unknown"), exact("9.00")), new PriceUpdate(b, exact("2.50")))));
+                new PriceUpdate(uniqueId("unknown"), exact("9.00")), new PriceUpdate(b, exact("2.50")))));
 
         assertThat(results).extracting(BatchResult::status).containsExactly(200, 404, 200);
         assertThat(results.get(0).version()).isEqualTo(2);

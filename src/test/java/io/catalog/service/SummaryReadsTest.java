@@ -1,5 +1,7 @@
 package io.catalog.service;
 
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -8,7 +10,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -38,13 +39,11 @@ import io.catalog.store.Tables;
 import io.catalog.summary.RedisSummaries;
 import io.catalog.summary.SummaryCoherence;
 import io.catalog.support.Json;
-import io.catalog.testing.LocalStackResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 
@@ -55,7 +54,6 @@ import io.smallrye.mutiny.Uni;
  * store call; and when the structure is lost, a repair recomputes the right summary.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class SummaryReadsTest {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -155,12 +153,8 @@ class SummaryReadsTest {
         return newest.isEmpty() ? "0-0" : newest.get(0).id();
     }
 
-    private static String category() {
-        return "sum-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private String create(String category, String price) {
-        String id = "s-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = uniqueId("s");
         WriteResult result = writer.put(id, "Summary item", category, new BigDecimal(price), null)
                 .await().atMost(Duration.ofSeconds(10));
         assertThat(result.status()).isEqualTo(WriteResult.Status.CREATED);
@@ -182,7 +176,7 @@ class SummaryReadsTest {
 
     @Test
     void aPriceChangeIsAnL1HitOnAnotherPodWithoutAnyStoreCall() throws Exception {
-        String category = category();
+        String category = uniqueCategory("sum");
         String a = create(category, "10.00");
         create(category, "20.00");
         settled(category);
@@ -213,7 +207,7 @@ class SummaryReadsTest {
      */
     @Test
     void aSummaryHeardWhileCatchingUpIsNotPutIntoL1() throws Exception {
-        String category = category();
+        String category = uniqueCategory("sum");
         String a = create(category, "10.00");
         settled(category);
         Pod other = new Pod();
@@ -238,7 +232,7 @@ class SummaryReadsTest {
 
     @Test
     void aLostStructureIsRepairedFromTheStore() throws Exception {
-        String category = category();
+        String category = uniqueCategory("sum");
         String a = create(category, "1.00");
         String b = create(category, "2.05");
         create(category, "4.00");

@@ -14,8 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.testing.FreePorts;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -25,7 +23,6 @@ import io.quarkus.test.junit.TestProfile;
  * DynamoDB, and readiness must say DAX is down without making the pod unready. Real DAX was not exercised.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 @TestProfile(DaxFallbackTest.DaxWithoutCluster.class)
 class DaxFallbackTest {
 

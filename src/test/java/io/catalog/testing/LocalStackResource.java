@@ -11,8 +11,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * stand-in ({@link Dynalite}) on free ports and points the service at them.
  *
  * <p>
- * Use it with {@code @QuarkusTestResource(LocalStackResource.class)} (or
- * {@code @WithTestResource(LocalStackResource.class)}). Tests reach the running servers through
+ * It is declared once, on {@link LocalStack}, and every {@code @QuarkusTest} runs against it: a test class does not
+ * declare it again. Tests reach the running servers through
  * {@link #redis()} and {@link #dynalite()}, for instance to kill and restart Redis. Every start
  * uses a fresh table prefix ({@code test-xxxxxx-}), so tables never collide.
  */

@@ -1,11 +1,11 @@
 package io.catalog.ui;
 
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.create;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,10 +53,10 @@ class BrowserIT {
                         "AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test"))) {
             Pod a = cluster.pod(0);
             Pod b = cluster.pod(1);
-            put(a, cluster.adminToken(), "kettle", "Electric kettle", "39.90");
-            put(a, cluster.adminToken(), "teapot", "Cast-iron teapot", "54.00");
-            put(a, cluster.adminToken(), "mug", "Stoneware mug", "12.50");
-            put(a, cluster.adminToken(), "scarf", "Wool scarf", "25.00", "clothing");
+            create(admin(a), "kettle", "Electric kettle", CATEGORY, "39.90");
+            create(admin(a), "teapot", "Cast-iron teapot", CATEGORY, "54.00");
+            create(admin(a), "mug", "Stoneware mug", CATEGORY, "12.50");
+            create(admin(a), "scarf", "Wool scarf", "clothing", "25.00");
 
             ProcessBuilder node = new ProcessBuilder("node", SCRIPT.toString()).directory(root.toFile());
             node.environment().putAll(Map.of("POD_A", base(a), "POD_B", base(b), "TOKEN", cluster.adminToken(),
@@ -104,17 +104,5 @@ class BrowserIT {
 
     private static String base(Pod pod) {
         return pod.uri("").toString();
-    }
-
-    private static void put(Pod pod, String token, String id, String name, String price) {
-        put(pod, token, id, name, price, CATEGORY);
-    }
-
-    private static void put(Pod pod, String token, String id, String name, String price, String category) {
-        String body = "{\"name\":\"" + name + "\",\"category\":\"" + category + "\",\"price\":" + price + "}";
-        HttpResponse<String> response = pod.send(HttpRequest.newBuilder(pod.uri("/admin/products/" + id))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10)).PUT(HttpRequest.BodyPublishers.ofString(body)).build());
-        assertThat(response.statusCode()).as("PUT %s: %s", id, response.body()).isIn(200, 201);
     }
 }

@@ -1,15 +1,15 @@
 package io.catalog.ui;
 
+import static io.catalog.testing.TestCatalog.admin;
+import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.uniqueCategory;
+import static io.catalog.testing.TestCatalog.uniqueId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
 import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -19,23 +19,12 @@ import io.restassured.response.Response;
  * headers; the admin console and the dashboard are never cached.
  */
 @QuarkusTest
-@QuarkusTestResource(value = LocalStackResource.class, restrictToAnnotatedClass = false)
 class UiPagesTest {
 
     private static final String[] EDGE_HEADERS = { "Cache-Control", "X-Cache-Version", "Surrogate-Key", "Cache-Tag" };
 
     private static String token() {
         return AdminTokens.admin();
-    }
-
-    private static void put(String id, String category, String name, String price) throws Exception {
-        given().auth().oauth2(token()).contentType("application/json")
-                .body("{\"name\":\"" + name + "\",\"category\":\"" + category + "\",\"price\":" + price + "}")
-                .put("/admin/products/{id}", id).then().statusCode(201);
-    }
-
-    private static String suffix() {
-        return UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static void assertSameEdgeHeaders(Response page, Response json) {
@@ -50,8 +39,8 @@ class UiPagesTest {
 
     @Test
     void aProductPageCarriesItsJsonsEdgeHeadersAndItsVersion() throws Exception {
-        String id = "ui-p-" + suffix();
-        put(id, "ui-cat-" + suffix(), "Teapot <b>&</b>", "12.50");
+        String id = uniqueId("ui-p");
+        create(admin(), id, "Teapot <b>&</b>", uniqueCategory("ui-cat"), "12.50");
         Response json = given().get("/products/{id}", id);
         Response page = given().get("/ui/products/{id}", id);
 
@@ -69,8 +58,8 @@ class UiPagesTest {
 
     @Test
     void aPagesETagChangesWithThePrice() throws Exception {
-        String id = "ui-e-" + suffix();
-        put(id, "ui-cat-" + suffix(), "Kettle", "3.00");
+        String id = uniqueId("ui-e");
+        create(admin(), id, "Kettle", uniqueCategory("ui-cat"), "3.00");
         String before = given().get("/ui/products/{id}", id).header("ETag");
         given().auth().oauth2(token()).contentType("application/json").body("{\"price\":4.00}")
                 .patch("/admin/products/{id}/price", id).then().statusCode(200);
@@ -82,9 +71,9 @@ class UiPagesTest {
 
     @Test
     void aCategoryPageListsItsProductsWithTheListingsEdgeHeaders() throws Exception {
-        String category = "ui-list-" + suffix();
-        put("ui-a-" + suffix(), category, "Alpha", "1.00");
-        put("ui-b-" + suffix(), category, "Beta", "2.25");
+        String category = uniqueCategory("ui-list");
+        create(admin(), uniqueId("ui-a"), "Alpha", category, "1.00");
+        create(admin(), uniqueId("ui-b"), "Beta", category, "2.25");
         Response json = given().queryParam("category", category).queryParam("limit", UiPages.CATEGORY_PAGE)
                 .get("/products");
         Response page = given().get("/ui/categories/{c}", category);
@@ -97,8 +86,8 @@ class UiPagesTest {
 
     @Test
     void theHomePageListsCategories() throws Exception {
-        String category = "ui-home-" + suffix();
-        put("ui-h-" + suffix(), category, "Home", "1.00");
+        String category = uniqueCategory("ui-home");
+        create(admin(), uniqueId("ui-h"), "Home", category, "1.00");
         Response page = given().get("/ui/");
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.header("Surrogate-Key")).contains("products");
@@ -107,7 +96,7 @@ class UiPagesTest {
 
     @Test
     void unknownProductsAndBadIdsAreAnsweredClearly() {
-        Response missing = given().get("/ui/products/{id}", "ui-none-" + suffix());
+        Response missing = given().get("/ui/products/{id}", uniqueId("ui-none"));
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.contentType()).startsWith("text/html");
         assertThat(missing.asString()).contains("No product");

@@ -1,10 +1,11 @@
-package io.catalog.rest;
+package io.catalog.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,9 +20,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.catalog.testing.AdminTokens;
-import io.catalog.testing.LocalStackResource;
 import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
 import io.restassured.config.JsonConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.path.json.config.JsonPathConfig.NumberReturnType;
@@ -29,20 +29,26 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Shared helpers of the HTTP acceptance tests: admin requests, unique ids and categories, product creation, exact
- * JSON reading (numbers as {@link BigDecimal}) and the Redis event stream.
+ * Shared helpers of the tests: unique ids and categories, admin requests, product creation over HTTP, exact JSON
+ * reading (numbers as {@link BigDecimal}), the Redis event stream and reads through an edge (Varnish). Every test
+ * that needs one of these uses it from here rather than a copy of its own; the multi-pod tests' own client
+ * ({@code io.catalog.coherence.CatalogClient}) speaks to several pods at once and stays with them.
  */
-final class TestCatalog {
+public final class TestCatalog {
 
-    static final String PROBLEM_JSON = "application/problem+json";
-    static final String EVENTS_STREAM = "catalog:events";
+    public static final String PROBLEM_JSON = "application/problem+json";
+    public static final String EVENTS_STREAM = "catalog:events";
 
     /** JSON paths answer numbers as BigDecimal, so prices compare exactly. */
-    static final RestAssuredConfig EXACT = RestAssured.config()
+    public static final RestAssuredConfig EXACT = RestAssured.config()
             .jsonConfig(JsonConfig.jsonConfig().numberReturnType(NumberReturnType.BIG_DECIMAL));
 
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    public static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+    /** The header in which the edge (Varnish, the shipped VCL) says whether it answered from its cache. */
+    public static final String EDGE_CACHE = "X-Varnish-Cache";
+
+    private static final int POD_TIMEOUT_MILLIS = 10_000;
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -51,7 +57,8 @@ final class TestCatalog {
 
     // ---- ids -------------------------------------------------------------------------------------------------
 
-    static String suffix() {
+    /** Ten random characters of {@code [a-z0-9]} (about 52 bits): what makes {@link #uniqueId} unique. */
+    public static String suffix() {
         StringBuilder s = new StringBuilder(10);
         for (int i = 0; i < 10; i++) {
             s.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
@@ -59,37 +66,54 @@ final class TestCatalog {
         return s.toString();
     }
 
-    /** A product id no other test uses. */
-    static String uniqueId(String hint) {
+    /**
+     * An id no other test uses, {@code <hint>-<}{@link #suffix() suffix}{@code >}: a product's (and a valid one if
+     * {@code hint} is), or anything else a test must not share with another (a pod in the acknowledgements).
+     */
+    public static String uniqueId(String hint) {
         return hint + "-" + suffix();
     }
 
-    /** A category no other test uses. */
-    static String uniqueCategory(String hint) {
+    /** A category no other test uses (categories are lower case: {@code hint} is lowered). */
+    public static String uniqueCategory(String hint) {
         return hint.toLowerCase() + "-" + suffix();
     }
 
     // ---- requests --------------------------------------------------------------------------------------------
 
     /** A request without credentials. */
-    static RequestSpecification anyone() {
+    public static RequestSpecification anyone() {
         return RestAssured.given().config(EXACT);
     }
 
     /** A request with a valid admin token. */
-    static RequestSpecification admin() {
+    public static RequestSpecification admin() {
         return anyone().auth().oauth2(AdminTokens.admin());
     }
 
-    static String productBody(String name, String category, String price) {
+    /**
+     * A request with a valid admin token to {@code pod}, a process of the packaged service, rather than to the
+     * {@code @QuarkusTest} application; it gives up after 10 s without an answer.
+     */
+    public static RequestSpecification admin(Pod pod) {
+        URI base = pod.uri("");
+        return RestAssured.given()
+                .config(EXACT.httpClient(HttpClientConfig.httpClientConfig()
+                        .setParam("http.connection.timeout", POD_TIMEOUT_MILLIS)
+                        .setParam("http.socket.timeout", POD_TIMEOUT_MILLIS)))
+                .baseUri(base.getScheme() + "://" + base.getHost()).port(base.getPort())
+                .auth().oauth2(AdminTokens.admin());
+    }
+
+    public static String productBody(String name, String category, String price) {
         return "{\"name\":" + quote(name) + ",\"category\":" + quote(category) + ",\"price\":" + price + "}";
     }
 
-    static String priceBody(String price) {
+    public static String priceBody(String price) {
         return "{\"price\":" + price + "}";
     }
 
-    static String quote(String s) {
+    public static String quote(String s) {
         try {
             return MAPPER.writeValueAsString(s);
         } catch (IOException e) {
@@ -97,33 +121,53 @@ final class TestCatalog {
         }
     }
 
-    /** Creates a product through the admin API and returns the 201 answer. */
-    static Response create(String id, String category, String price) {
-        Response response = admin().contentType("application/json").body(productBody("Product " + id, category, price))
-                .put("/admin/products/{id}", id);
+    /**
+     * {@code PUT /admin/products/{id}} with {@code body} (JSON) through {@code admin} ({@link #admin()} for the
+     * {@code @QuarkusTest} application, {@link #admin(Pod)} for a pod, either with more headers if need be), and its
+     * answer, whatever it is: for the tests of the PUT itself. To have a product, {@link #create} it.
+     */
+    public static Response put(RequestSpecification admin, String id, String body) {
+        return admin.contentType("application/json").body(body).put("/admin/products/{id}", id);
+    }
+
+    /**
+     * Creates a product: {@link #put PUT} through {@code admin} its name, category and price as given (the price a
+     * JSON number, written as is), asserts the answer is 201 Created (naming the id and the answer if not) and
+     * returns it. The one way tests create a product over HTTP; the overloads below only fill in arguments.
+     */
+    public static Response create(RequestSpecification admin, String id, String name, String category, String price) {
+        Response response = put(admin, id, productBody(name, category, price));
         assertThat(response.statusCode()).as("PUT /admin/products/%s: %s", id, response.asString()).isEqualTo(201);
         return response;
     }
 
-    /** Creates a product with a unique id and returns that id. */
-    static String createUnique(String hint, String category, String price) {
+    /**
+     * {@link #create(RequestSpecification, String, String, String, String) Creates} "Product {@code id}" on the
+     * {@code @QuarkusTest} application.
+     */
+    public static Response create(String id, String category, String price) {
+        return create(admin(), id, "Product " + id, category, price);
+    }
+
+    /** Creates a product with a {@link #uniqueId unique id} and returns that id. */
+    public static String createUnique(String hint, String category, String price) {
         String id = uniqueId(hint);
         create(id, category, price);
         return id;
     }
 
-    static Response patchPrice(String id, String price) {
+    public static Response patchPrice(String id, String price) {
         return admin().contentType("application/json").body(priceBody(price)).patch("/admin/products/{id}/price", id);
     }
 
     /** The product as the public API serves it, parsed exactly. */
-    static JsonNode read(String id) {
+    public static JsonNode read(String id) {
         Response response = anyone().get("/products/{id}", id);
         assertThat(response.statusCode()).as("GET /products/%s: %s", id, response.asString()).isEqualTo(200);
         return json(response.asString());
     }
 
-    static JsonNode json(String body) {
+    public static JsonNode json(String body) {
         try {
             return MAPPER.readTree(body);
         } catch (IOException e) {
@@ -131,12 +175,12 @@ final class TestCatalog {
         }
     }
 
-    static BigDecimal decimal(String s) {
+    public static BigDecimal decimal(String s) {
         return new BigDecimal(s);
     }
 
     /** Asserts a problem document: problem+json with type, title, status (= the HTTP status) and detail. */
-    static JsonNode assertProblem(Response response, int status) {
+    public static JsonNode assertProblem(Response response, int status) {
         String body = response.asString();
         assertThat(response.statusCode()).as("status; body: %s", body).isEqualTo(status);
         assertThat(response.contentType()).as("content type of %s answer: %s", status, body).startsWith(PROBLEM_JSON);
@@ -153,7 +197,7 @@ final class TestCatalog {
      * Checks every answer as a problem of {@code status} and reports all the ones that are not, not just the
      * first; {@code label} names the request of each answer.
      */
-    static void assertAllProblems(Map<String, Response> answers, int status) {
+    public static void assertAllProblems(Map<String, Response> answers, int status) {
         List<String> wrong = new ArrayList<>();
         for (Map.Entry<String, Response> answer : answers.entrySet()) {
             try {
@@ -166,15 +210,27 @@ final class TestCatalog {
         assertThat(wrong).as("answers that are not %s application/problem+json", status).isEmpty();
     }
 
-    static void assertNoStackTrace(String body) {
+    public static void assertNoStackTrace(String body) {
         assertThat(body).doesNotContain("at io.").doesNotContain("Exception").doesNotContain("\tat ")
                 .doesNotContain("at java.").doesNotContain("at org.");
+    }
+
+    // ---- the edge --------------------------------------------------------------------------------------------
+
+    /**
+     * Reads {@code path} through {@code edge} until it is a HIT (the first read fills the edge) and returns that
+     * HIT; fails if none came {@code within}.
+     */
+    public static Response cachedAtTheEdge(VarnishServer edge, String path, Duration within) {
+        return Awaitility.await(path + " cached at the edge").atMost(within).pollDelay(Duration.ZERO).until(
+                () -> RestAssured.given().port(edge.port()).get(path),
+                r -> r.statusCode() == 200 && "HIT".equals(r.header(EDGE_CACHE)));
     }
 
     // ---- events ----------------------------------------------------------------------------------------------
 
     /** The events of the stream (newest first, up to {@code count}), parsed. */
-    static List<JsonNode> latestEvents(int count) {
+    public static List<JsonNode> latestEvents(int count) {
         String reply = LocalStackResource.redis().command("XREVRANGE", EVENTS_STREAM, "+", "-", "COUNT",
                 Integer.toString(count));
         List<JsonNode> events = new ArrayList<>();
@@ -187,7 +243,7 @@ final class TestCatalog {
     }
 
     /** The events of one product, oldest first. */
-    static List<JsonNode> eventsOf(String productId) {
+    public static List<JsonNode> eventsOf(String productId) {
         List<JsonNode> all = latestEvents(2000);
         List<JsonNode> mine = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0; i--) {
@@ -199,7 +255,7 @@ final class TestCatalog {
     }
 
     /** Waits (up to 10 s) until the product has at least {@code count} events in the stream; returns them. */
-    static List<JsonNode> awaitEvents(String productId, int count) {
+    public static List<JsonNode> awaitEvents(String productId, int count) {
         return await(() -> {
             List<JsonNode> events = eventsOf(productId);
             return events.size() >= count ? events : null;
@@ -207,12 +263,12 @@ final class TestCatalog {
     }
 
     /** Polls {@code probe} (up to 10 s) until it answers something; returns that. */
-    static <T> T await(Supplier<T> probe, String what) {
+    public static <T> T await(Supplier<T> probe, String what) {
         return Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
                 .pollInterval(Duration.ofMillis(50)).until(probe::get, Objects::nonNull);
     }
 
-    static Map<String, Object> map(Object... keyValues) {
+    public static Map<String, Object> map(Object... keyValues) {
         java.util.LinkedHashMap<String, Object> m = new java.util.LinkedHashMap<>();
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put((String) keyValues[i], keyValues[i + 1]);
@@ -224,7 +280,7 @@ final class TestCatalog {
      * Sends {@code request} (head and as much body as given, possibly unfinished) on a raw connection and returns what
      * the service answers within {@code wait}, up to the end of the connection or of the wait; empty if nothing came.
      */
-    static String rawExchange(int port, String request, Duration wait) throws java.io.IOException {
+    public static String rawExchange(int port, String request, Duration wait) throws java.io.IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
             socket.setSoTimeout((int) wait.toMillis());
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
