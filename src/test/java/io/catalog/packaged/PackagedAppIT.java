@@ -22,7 +22,7 @@ import io.restassured.response.Response;
  * often break: JSON (de)serialization of records, Lua over Redis, the DynamoDB client, JWT verification.
  */
 @QuarkusIntegrationTest
-@QuarkusTestResource(PackagedAppResource.class)
+@QuarkusTestResource(value = PackagedAppResource.class, restrictToAnnotatedClass = true)
 class PackagedAppIT {
 
     private static final JsonPathConfig EXACT = new JsonPathConfig(JsonPathConfig.NumberReturnType.BIG_DECIMAL);
