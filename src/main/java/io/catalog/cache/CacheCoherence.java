@@ -40,6 +40,7 @@ public class CacheCoherence {
     private final boolean coordinated;
     private final long staleAfterNanos;
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
+    private final java.util.concurrent.atomic.AtomicLong lateMemberships = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastHeartbeat;
     private final long eventualLagNanos;
     /** From when (this pod's ticker) its floors hold every write appended to the stream; see {@link #covered}. */
@@ -269,11 +270,38 @@ public class CacheCoherence {
         return caughtUp.get() && l1.epoch() == epochBefore;
     }
 
+    /**
+     * Whether this event changes the membership of a listing whose floor is already past its sequence: another
+     * writer's change of that listing, with a higher sequence, was heard first (concurrent writers publish in any
+     * order). A duplicate (the writer's own apply, then the feed's) is not late.
+     */
+    private boolean lateForAListing(ProductUpdated event) {
+        for (String listing : event.membershipListings()) {
+            if (event.sequence() < floors.of(Keys.members(listing))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Late membership changes heard (each flushed L1): for tests and the inspection endpoint. */
+    public long lateMemberships() {
+        return lateMemberships.get();
+    }
+
     private void update(ProductUpdated event, CachedValue document, long epochBefore) {
         long seq = event.sequence();
+        boolean late = lateForAListing(event);
         membership.heard(event); // before the floors: a listing labelled by a floor includes what the floor says
         for (String token : event.tokens()) {
             floors.raise(token, seq);
+        }
+        if (late) {
+            // a list of that listing held here (or being computed) may have been computed after a newer change and
+            // without this one, and its label passes the listing's floor, which this event does not raise: drop L1
+            // and what is in flight, so that lists are computed again with this change heard
+            lateMemberships.incrementAndGet();
+            l1.flush();
         }
         String key = Keys.product(event.productId());
         if (document != null && document.version() == seq && caughtUp.get()) {
