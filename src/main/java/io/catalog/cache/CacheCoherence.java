@@ -2,6 +2,7 @@ package io.catalog.cache;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -40,7 +41,7 @@ public class CacheCoherence {
     private final boolean coordinated;
     private final long staleAfterNanos;
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
-    private final java.util.concurrent.atomic.AtomicLong lateMemberships = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong lateMemberships = new AtomicLong();
     private volatile long lastHeartbeat;
     private final long eventualLagNanos;
     /** From when (this pod's ticker) its floors hold every write appended to the stream; see {@link #covered}. */
@@ -284,7 +285,7 @@ public class CacheCoherence {
         return false;
     }
 
-    /** Late membership changes heard (each flushed L1): for tests and the inspection endpoint. */
+    /** Late membership changes this pod heard, each of which flushed its L1 (counted for tests). */
     public long lateMemberships() {
         return lateMemberships.get();
     }

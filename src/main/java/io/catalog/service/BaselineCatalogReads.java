@@ -70,13 +70,9 @@ public class BaselineCatalogReads implements CatalogReads {
 
     @Override
     public Uni<Served> page(String category, int limit, String cursor) {
-        String listing = CatalogReads.listing(category);
-        Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(listing, limit, c));
-        int size = PageSizes.canonical(limit);
-        String key = Keys.page(category, size, after.orElse(null));
-        Uni<Served> canonical = aggregate(key, category, generation -> products.page(Optional.ofNullable(category),
-                size, after).map(found -> pageValue(category, size, found, generation)));
-        return size == limit ? canonical : canonical.map(served -> pageSizes.slice(served, listing, limit));
+        return pageSizes.page(category, limit, cursor, at -> aggregate(at.key(), category,
+                generation -> products.page(Optional.ofNullable(category), at.size(), at.after())
+                        .map(found -> pageValue(category, at.size(), found, generation))));
     }
 
     @Override

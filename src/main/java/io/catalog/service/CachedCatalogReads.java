@@ -1,7 +1,6 @@
 package io.catalog.service;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Typed;
@@ -68,25 +67,19 @@ public class CachedCatalogReads implements CatalogReads {
     }
 
     /**
-     * A page cut from its canonical page ({@link PageSizes}): the cache key names the listing, the canonical size
-     * and the position, never the requested limit or the cursor's text, so a client cannot mint cache keys. The
-     * canonical page is assembled from its cached ids and the product entries ({@link PageAssembly}).
+     * A page cut from its canonical page ({@link PageSizes#page}), which is assembled from its cached ids and the
+     * product entries ({@link PageAssembly}).
      */
     @Override
     public Uni<Served> page(String category, int limit, String cursor) {
-        String listing = CatalogReads.listing(category);
-        Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(listing, limit, c));
-        int size = PageSizes.canonical(limit);
-        String key = Keys.page(category, size, after.orElse(null));
-        Uni<Served> canonical = aggregates.versioned(key, Keys.ids(key), Tables.membership(listing),
-                Keys.members(listing),
-                generation -> members.page(category, size, after)
+        return pageSizes.page(category, limit, cursor, at -> aggregates.versioned(at.key(), Keys.ids(at.key()),
+                Tables.membership(at.listing()), Keys.members(at.listing()),
+                generation -> members.page(category, at.size(), at.after())
                         .map(found -> assembly.ids(category, found.entries(), found.more()
-                                ? cursors.issue(listing, size, found.entries().get(size - 1).id())
+                                ? cursors.issue(at.listing(), at.size(), found.entries().get(at.size() - 1).id())
                                 : null,
                                 found.label(generation.sequence()))))
-                .chain(ids -> assembly.assemble(category, ids, this::product));
-        return size == limit ? canonical : canonical.map(served -> pageSizes.slice(served, listing, limit));
+                .chain(ids -> assembly.assemble(category, ids, this::product)));
     }
 
     /** From what Redis maintains ({@link SummaryReads}). */

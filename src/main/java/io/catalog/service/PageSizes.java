@@ -4,12 +4,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.Served;
+import io.catalog.model.Keys;
 import io.catalog.support.Json;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Canonical page sizes. A page's cache key would otherwise include the requested {@code limit} (1 to 100), so a
@@ -40,6 +44,31 @@ public class PageSizes {
             }
         }
         throw new IllegalArgumentException("limit above " + CANONICAL.get(CANONICAL.size() - 1) + ": " + limit);
+    }
+
+    /**
+     * Where a requested page is cut from: its canonical page's listing, size, position and cache key. The key names
+     * the listing, the canonical size and the position, never the requested limit or the cursor's text, so a client
+     * cannot mint cache keys.
+     *
+     * @param after the id the page starts after, from the request's cursor (empty: the first page)
+     */
+    public record Position(String listing, int size, Optional<String> after, String key) {
+    }
+
+    /**
+     * A page of {@code limit} items: the canonical page at the request's position, as {@code canonical} computes it,
+     * cut to {@code limit} when that is not a canonical size.
+     *
+     * @param cursor a cursor this service issued for this listing and {@code limit}, or {@code null}
+     */
+    public Uni<Served> page(String category, int limit, String cursor, Function<Position, Uni<Served>> canonical) {
+        String listing = CatalogReads.listing(category);
+        Optional<String> after = Optional.ofNullable(cursor).flatMap(c -> cursors.open(listing, limit, c));
+        int size = canonical(limit);
+        Uni<Served> page = canonical.apply(new Position(listing, size, after,
+                Keys.page(category, size, after.orElse(null))));
+        return size == limit ? page : page.map(served -> slice(served, listing, limit));
     }
 
     /**
