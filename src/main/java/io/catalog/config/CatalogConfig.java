@@ -244,6 +244,17 @@ public interface CatalogConfig {
         @Min(1)
         int writeConcurrency();
 
+        /**
+         * Event sequences a pod takes from the counters table at once. A write takes the next one of its pod's block
+         * (no round trip); a new block is taken when the block runs out, or when the product, its categories or the
+         * listings it changes were changed with a sequence beyond the block (docs/COHERENCE.md, "Sequences"). Larger
+         * blocks write the shared counter less often and skip more numbers when a pod stops.
+         */
+        @WithDefault("1000")
+        @Min(value = 1, message = "must be between 1 and 1000000")
+        @Max(value = 1_000_000, message = "must be between 1 and 1000000")
+        int sequenceBlock();
+
         /** Rounds of a strongly consistent BatchGetItem (checkout) while DynamoDB leaves keys unprocessed. */
         @WithDefault("5")
         @Min(value = 1, message = "must be at least 1")

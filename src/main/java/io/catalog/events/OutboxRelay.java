@@ -25,6 +25,7 @@ import io.catalog.model.ProductUpdated;
 import io.catalog.store.CounterStore;
 import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
+import io.catalog.store.Sequences;
 import io.catalog.store.StoredProduct;
 import io.catalog.store.Tables;
 import io.catalog.summary.SummaryMaintainer;
@@ -41,12 +42,13 @@ import io.smallrye.mutiny.Uni;
 /**
  * Publishes the events held in product items' outboxes, in three steps per batch, each safe to repeat:
  * <ol>
- * <li>at once, both: raise the counters the events change ({@link #counters}: the generation of every category
- * they touched, the membership generation of every listing a product joined or left), so that aggregates
- * computed from now on carry a version at least as new as the events; and run {@link BeforePublish} (L2 markers or
- * write-through) so that no pod refills from a stale L2 after it hears of the event; then apply the events to the
- * category summaries in Redis ({@link SummaryMaintainer});</li>
- * <li>hand the events to every {@link EventSinks sink};</li>
+ * <li>at once, all three: raise the counters the events change ({@link #counters}: the generation of every category
+ * they touched, the membership generation of every listing a product joined or left), so that aggregates computed
+ * from now on carry a version at least as new as the events; run {@link BeforePublish} (L2 markers or write-through)
+ * so that no pod refills from a stale L2 after it hears of the event; and apply the events to the category summaries
+ * in Redis ({@link SummaryMaintainer}). None of them depends on another; each must be done before any pod hears of
+ * the events;</li>
+ * <li>hand the events to every {@link EventSinks sink} (the stream first: pods hear of them from there);</li>
  * <li>remove them from the outboxes: awaited by the sweep, not by a writer, whose acknowledgement needs the event
  * durable (it is, in the item) and published, not cleared (a clear that fails leaves the event to the sweep, which
  * publishes it again: sinks de-duplicate by sequence).</li>
@@ -65,6 +67,7 @@ public class OutboxRelay {
 
     private final ProductStore store;
     private final CounterStore counters;
+    private final Sequences sequences;
     private final boolean catalogGeneration;
     private final BeforePublish beforePublish;
     private final EventSinks sinks;
@@ -80,12 +83,14 @@ public class OutboxRelay {
     /** Spans of publishes when tracing is on. */
     private final EventSpans spans;
 
-    public OutboxRelay(ProductStore store, CounterStore counters, BeforePublish beforePublish, EventSinks sinks,
+    public OutboxRelay(ProductStore store, CounterStore counters, Sequences sequences, BeforePublish beforePublish,
+            EventSinks sinks,
             SummaryMaintainer summaries, Json json, CatalogConfig config, CacheDesign design,
             ScheduledExecutorService scheduler, Ticker ticker, EventSpans spans, MeterRegistry registry) {
         this.spans = spans;
         this.store = store;
         this.counters = counters;
+        this.sequences = sequences;
         this.catalogGeneration = !design.pagesFromEntries();
         this.beforePublish = beforePublish;
         this.sinks = sinks;
@@ -135,11 +140,10 @@ public class OutboxRelay {
                 .map(e -> new OutboundEvent(json.read(e.json(), ProductUpdated.class), e.json()))
                 .toList();
         Span span = spans == null ? null : spans.publish(events);
+        List<ProductUpdated> changes = events.stream().map(OutboundEvent::event).toList();
         Uni<Appended> sent = Uni.combine().all()
-                .unis(raise(events.stream().map(OutboundEvent::event).toList()), beforePublish.run(pending, events))
-                .discardItems()
-                .chain(() -> summaries.maintain(events.stream().map(OutboundEvent::event).toList()))
-                .map(states -> withSummaries(events, states))
+                .unis(raise(changes), beforePublish.run(pending, events), summaries.maintain(changes))
+                .with((raised, before, states) -> withSummaries(events, states))
                 .chain(sinks::publish)
                 .invoke(() -> published.increment(events.size()));
         Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clearLater(pending)))
@@ -184,7 +188,7 @@ public class OutboxRelay {
             return Uni.createFrom().voidItem();
         }
         return Multi.createFrom().iterable(newest.entrySet())
-                .onItem().transformToUniAndMerge(g -> counters.raise(g.getKey(), g.getValue()))
+                .onItem().transformToUniAndMerge(g -> counters.raise(g.getKey(), g.getValue(), sequences::above))
                 .collect().last().replaceWithVoid();
     }
 

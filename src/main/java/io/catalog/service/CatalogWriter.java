@@ -2,8 +2,6 @@ package io.catalog.service;
 
 import java.math.BigDecimal;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -12,62 +10,52 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
-import io.catalog.events.Appended;
-import io.catalog.events.OutboxRelay;
 import io.catalog.events.PodAcks;
 import io.catalog.model.ETags;
+import io.catalog.model.Keys;
 import io.catalog.model.Money;
 import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
 import io.catalog.service.ProductChange.Next;
 import io.catalog.service.WriteResult.Status;
-import io.catalog.store.CounterStore;
-import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
+import io.catalog.store.Sequences;
 import io.catalog.store.StoredProduct;
 import io.catalog.support.Json;
 import io.catalog.support.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Admin writes. Each one reads the item strongly consistent while it takes a global sequence number (two calls at
- * once), and writes the new state together with its ProductUpdated event in one conditional put (optimistic
- * concurrency on the item's sequence): the event is durable before the write is acknowledged. This pod then holds
- * the new version, the relay publishes the event, the writer waits until no other pod can answer the older version
- * ({@link PodAcks}: each applied it, or its lease ran out), and the write is acknowledged; the outbox is cleared
- * after. If Redis is down, the write is stored but not acknowledged (503): the relay publishes the event later.
+ * Admin writes. Each one takes a sequence from this pod's block ({@link Sequences}: no round trip while it lasts)
+ * and writes the new state together with its ProductUpdated event in one conditional write (optimistic concurrency
+ * on the item's sequence): the event is durable before the write is acknowledged. When this pod holds the product in
+ * L1 that is the write's only call to DynamoDB; otherwise, or when the item changed since, the item is read first.
+ * This pod then holds the new version, the relay publishes the event, the writer waits until no other pod can answer
+ * the older version ({@link PodAcks}: each applied it, or its lease ran out), and the write is acknowledged; the
+ * outbox is cleared after. If Redis is down, the write is stored but not acknowledged (503): the relay publishes the
+ * event later.
  */
 @ApplicationScoped
 public class CatalogWriter {
 
-    private static final Logger LOG = Logger.getLogger(CatalogWriter.class);
     static final int MAX_ATTEMPTS = 5;
-    static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
-    static final Duration PUBLISH_RETRY = Duration.ofMillis(50);
-    /** Publishes failed in a row after which a write's publish is tried once only. */
-    static final int FAILING = 3;
     /** Pending events an item holds at most (an item is limited to 400 KB; an event is about 300 bytes). */
     static final int MAX_PENDING = 32;
 
     private final ProductStore store;
-    private final CounterStore counters;
-    private final OutboxRelay relay;
-    private final PodAcks acks;
+    private final Sequences sequences;
+    private final WriteAcknowledgement acknowledgement;
     private final CacheCoherence coherence;
     private final Json json;
     private final ProductDocuments documents;
@@ -75,18 +63,16 @@ public class CatalogWriter {
     private final String currency;
     private final int concurrency;
     private final WriteMeters meters;
-    private final AtomicInteger failingPublishes = new AtomicInteger();
     /** The trace context events carry when tracing is on. */
     private final Tracing tracing;
 
-    public CatalogWriter(ProductStore store, CounterStore counters, OutboxRelay relay, PodAcks acks,
+    public CatalogWriter(ProductStore store, Sequences sequences, WriteAcknowledgement acknowledgement,
             CacheCoherence coherence, Json json, ProductDocuments documents, Clock clock, CatalogConfig config,
             Tracing tracing, MeterRegistry registry) {
         this.tracing = tracing;
         this.store = store;
-        this.counters = counters;
-        this.relay = relay;
-        this.acks = acks;
+        this.sequences = sequences;
+        this.acknowledgement = acknowledgement;
         this.coherence = coherence;
         this.json = json;
         this.documents = documents;
@@ -116,51 +102,106 @@ public class CatalogWriter {
         return documents.etag(product);
     }
 
+    /**
+     * A write of a product this pod holds in L1 (the usual case: it serves it, or applied its last change) takes no
+     * read: one conditional UpdateItem assumes what L1 holds and checks it ({@link #withoutRead}). Otherwise, or when
+     * the item changed since, the item is read first ({@link #attempt}).
+     */
     private Uni<WriteResult> change(String id, String ifMatch, ProductChange change) {
+        long epoch = coherence.l1().epoch();
+        long started = System.nanoTime();
+        Optional<Product> known = documents.product(coherence.l1().get(Keys.product(id)));
+        if (known.isPresent() && (ifMatch == null || ETags.matchesStrongly(ifMatch, etag(known.get())))) {
+            Optional<Next> next = change.decide(known);
+            if (next.isPresent()) {
+                return withoutRead(id, ifMatch, change, known.get(), next.get(), epoch, started);
+            }
+        }
+        meters.cold().increment();
         return attempt(id, ifMatch, change, 1);
     }
 
     /**
-     * One attempt: the strongly consistent read and the sequence reservation run at once (a sequence wasted on a 404,
-     * a 412 or a lost race is harmless: sequences are unique and increasing, never contiguous), then the conditional
-     * put, then the publish. A sequence reserved before a concurrent write took a newer one, whose result the read
-     * already shows, is not used: a product's sequence only ever rises.
+     * The write without a read: a sequence above what this pod knows of the keys the change touches (no round trip
+     * while the pod's block lasts), then one conditional UpdateItem that sets the new state and appends the event to
+     * the outbox only if the item is still at the sequence L1 holds (so If-Match, checked against L1, is exact) and
+     * its outbox has room; it returns the item as written. If the condition fails, the write reads the item and
+     * starts again.
+     */
+    private Uni<WriteResult> withoutRead(String id, String ifMatch, ProductChange change, Product known, Next next,
+            long epoch, long started) {
+        Optional<Product> live = Optional.of(known);
+        return sequences.above(bound(known.sequence(), id, live, next)).chain(sequence -> {
+            long sequenced = System.nanoTime();
+            meters.readStep().record(sequenced - started, TimeUnit.NANOSECONDS);
+            Product product = product(id, live, next, sequence);
+            String event = tracing.attach(json.write(next.event(product, live)));
+            return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING).chain(written -> {
+                meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
+                if (written.isEmpty()) {
+                    meters.changed().increment();
+                    return attempt(id, ifMatch, change, 1);
+                }
+                meters.unread().increment();
+                return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
+                        .replaceWith(result(live, written.get()));
+            });
+        });
+    }
+
+    /**
+     * One attempt with a read: the item read strongly consistent, a sequence above its own and above what this pod
+     * knows of the keys the change touches, then the conditional put (the item must still be as read), then the
+     * publish. A put that loses to a concurrent write is tried again with a new read.
      */
     private Uni<WriteResult> attempt(String id, String ifMatch, ProductChange change, int attempt) {
         long epoch = coherence.l1().epoch();
         long started = System.nanoTime();
-        return Uni.combine().all().unis(store.read(id, true), counters.reserve(1)).asTuple().chain(both -> {
-            long read = System.nanoTime();
-            meters.readStep().record(read - started, TimeUnit.NANOSECONDS);
-            Optional<StoredProduct> current = both.getItem1();
-            if (current.isPresent() && both.getItem2() <= current.get().product().sequence()) {
-                // reserved before a concurrent write that the read already shows took a newer sequence: writing with
-                // this one would move the product's sequence backwards (every tier would keep the other write's
-                // version as the newer); take a new sequence
-                return attempt < MAX_ATTEMPTS ? attempt(id, ifMatch, change, attempt + 1)
-                        : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
-            }
+        return store.read(id, true).chain(current -> {
             Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
-            if (ifMatch != null && !live.map(p -> ETags.matchesStrongly(ifMatch, etag(p))).orElse(false)) {
-                return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
-            }
             Optional<Next> next = change.decide(live);
-            if (next.isEmpty()) {
-                return Uni.createFrom().item(WriteResult.of(Status.NOT_FOUND));
+            boolean matches = ifMatch == null || live.map(p -> ETags.matchesStrongly(ifMatch, etag(p))).orElse(false);
+            if (next.isEmpty() || !matches) {
+                meters.readStep().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                return Uni.createFrom().item(WriteResult.of(ifMatch != null ? Status.PRECONDITION_FAILED
+                        : Status.NOT_FOUND));
             }
-            StoredProduct written = apply(id, current, next.get(), both.getItem2());
-            return write(written, current).chain(ok -> {
-                meters.putStep().record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
-                if (ok) {
-                    return published(List.of(written), epoch, meters.publishStep()).replaceWith(result(live, written));
-                }
-                if (ifMatch != null) {
-                    return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
-                }
-                return attempt < MAX_ATTEMPTS ? attempt(id, null, change, attempt + 1)
-                        : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
+            long sequenceNow = current.map(c -> c.product().sequence()).orElse(0L);
+            return sequences.above(bound(sequenceNow, id, live, next.get())).chain(sequence -> {
+                long read = System.nanoTime();
+                meters.readStep().record(read - started, TimeUnit.NANOSECONDS);
+                StoredProduct written = apply(id, current, next.get(), sequence);
+                return write(written, current).chain(ok -> {
+                    meters.putStep().record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
+                    if (ok) {
+                        return acknowledgement.published(List.of(written), epoch, meters.publishStep())
+                                .replaceWith(result(live, written));
+                    }
+                    if (ifMatch != null) {
+                        return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
+                    }
+                    return attempt < MAX_ATTEMPTS ? attempt(id, null, change, attempt + 1)
+                            : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
+                });
             });
         });
+    }
+
+    /**
+     * What a change's sequence must exceed: the product's current sequence, and the floors this pod heard of the
+     * categories and listings the change touches (not the whole catalog's, which every change raises: pods writing
+     * at once would then take a new block for nearly every write). A change then comes after every change of those
+     * keys its writer heard of, so that late arrivals are left to truly concurrent writers (docs/COHERENCE.md,
+     * "Sequences").
+     */
+    private long bound(long current, String id, Optional<Product> live, Next next) {
+        long bound = current;
+        for (String token : next.event(product(id, live, next, 0), live).tokens()) {
+            if (!Keys.ALL_PRODUCTS.equals(token)) {
+                bound = Math.max(bound, coherence.floors().of(token));
+            }
+        }
+        return bound;
     }
 
     /**
@@ -186,14 +227,13 @@ public class CatalogWriter {
     /** The item after a change, holding the change's event in its outbox. */
     StoredProduct apply(String id, Optional<StoredProduct> current, Next next, long sequence) {
         Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        long version = live.map(p -> p.version() + 1).orElse(1L);
-        Product product = new Product(id, next.name(), next.category(), next.price(), currency, version, now, sequence);
-        String previousCategory = live.map(Product::category).filter(c -> !c.equals(next.category())).orElse(null);
-        ProductUpdated event = ProductUpdated.of(product, live.map(Product::price).orElse(null), next.deleted(),
-                previousCategory);
+        Product product = product(id, live, next, sequence);
         StoredProduct base = current.orElseGet(() -> new StoredProduct(product, false, List.of()));
-        return base.with(product, next.deleted(), tracing.attach(json.write(event)));
+        return base.with(product, next.deleted(), tracing.attach(json.write(next.event(product, live))));
+    }
+
+    private Product product(String id, Optional<Product> live, Next next, long sequence) {
+        return next.product(id, live, sequence, clock.instant().truncatedTo(ChronoUnit.MILLIS), currency);
     }
 
     /**
@@ -217,7 +257,12 @@ public class CatalogWriter {
                 meters.refused().increment();
                 return Uni.createFrom().failure(new OutboxFull(full.get().id(), MAX_PENDING));
             }
-            return counters.reserve(known.size()).chain(first -> writeAll(known, found, first, epoch))
+            long bound = known.stream().mapToLong(u -> {
+                Product p = found.get(u.id()).product();
+                return bound(p.sequence(), p.id(), Optional.of(p),
+                        new Next(p.name(), p.category(), Money.normalize(u.price()), false));
+            }).max().orElse(0);
+            return sequences.above(bound, known.size()).chain(first -> writeAll(known, found, first, epoch))
                     .map(written -> results(updates, written));
         });
     }
@@ -231,7 +276,7 @@ public class CatalogWriter {
                         publishable, results))
                 .merge(concurrency)
                 .collect().last()
-                .chain(() -> published(publishable, epoch, null))
+                .chain(() -> acknowledgement.published(publishable, epoch, null))
                 .replaceWith(results);
     }
 
@@ -260,50 +305,6 @@ public class CatalogWriter {
 
     private static boolean isLive(StoredProduct stored) {
         return stored != null && stored.live();
-    }
-
-    /**
-     * Publishes what was written and waits until no other pod can answer the older version ({@link PodAcks#await}:
-     * every other live pod applied it, or its lease ran out), so that a read sent after the acknowledgement, to any
-     * pod, gets it or newer. A publish that fails is tried again until {@link #PUBLISH_WAIT} has passed; then the write
-     * is not acknowledged ({@link ChangeNotConfirmed}: 503) though it is stored: the relay publishes it later, and only
-     * then could the other pods know of it.
-     *
-     * @param step the timer of the publish step ({@code catalog.write.steps}), or {@code null} for a batch
-     */
-    private Uni<Void> published(List<StoredProduct> written, long epoch, Timer step) {
-        if (written.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        for (StoredProduct item : written) {
-            PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
-            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
-                    documents.of(item.id(), Optional.of(item)), epoch);
-        }
-        long started = System.nanoTime();
-        Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
-        if (failingPublishes.get() < FAILING) {
-            // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
-            // attempt each: a fast 503, no queue of retrying writers
-            publish = publish.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
-                    .expireIn(PUBLISH_WAIT.toMillis());
-        }
-        return publish
-                .invoke(() -> failingPublishes.set(0))
-                .onFailure().invoke(() -> failingPublishes.incrementAndGet())
-                .onTermination().invoke(() -> {
-                    if (step != null) {
-                        step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    }
-                })
-                .ifNoItem().after(PUBLISH_WAIT).fail()
-                .onFailure().transform(f -> {
-                    meters.unconfirmed().increment();
-                    LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
-                            written.size(), f.toString());
-                    return new ChangeNotConfirmed(f);
-                })
-                .chain(appended -> acks.await(appended));
     }
 
     /** One price of a batch. */

@@ -1,5 +1,7 @@
 package io.catalog.service;
 
+import java.math.BigDecimal;
+import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +10,8 @@ import io.catalog.cache.CachedValue;
 import io.catalog.cache.ProductValues;
 import io.catalog.model.Product;
 import io.catalog.store.StoredProduct;
+import io.catalog.support.Json;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * A product's public representation from the store: the bytes, ETag, version and purge keys that every tier caches
@@ -18,8 +22,11 @@ public class ProductDocuments {
 
     private final ProductValues values;
 
-    public ProductDocuments(ProductValues values) {
+    private final Json json;
+
+    public ProductDocuments(ProductValues values, Json json) {
         this.values = values;
+        this.json = json;
     }
 
     /** The cacheable value of product {@code id}: its document, or a negative entry when absent or deleted. */
@@ -34,6 +41,25 @@ public class ProductDocuments {
     /** The value of a live product. */
     public CachedValue of(Product product) {
         return values.of(product);
+    }
+
+    /**
+     * The live product a cached value shows, with the sequence the value carries beside its document; empty for no
+     * value or a negative entry. A writer assumes it, and its conditional write checks it.
+     */
+    public Optional<Product> product(CachedValue cached) {
+        if (cached == null || !cached.exists()) {
+            return Optional.empty();
+        }
+        Shown p = json.read(cached.body(), Shown.class);
+        return Optional.of(new Product(p.id(), p.name(), p.category(), p.price(), p.currency(), p.version(),
+                p.updatedAt(), cached.version()));
+    }
+
+    /** A product's public document: a {@link Product} without its sequence, which tiers keep beside it. */
+    @RegisterForReflection
+    record Shown(String id, String name, String category, BigDecimal price, String currency, long version,
+            Instant updatedAt) {
     }
 
     /** The ETag of a live product's representation, as the public GET serves it. */

@@ -8,6 +8,7 @@ import static io.catalog.support.Futures.uni;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,11 +37,12 @@ public class CounterStore {
     }
 
     /**
-     * Reserves {@code count} sequence numbers in one atomic step.
+     * Reserves {@code count} sequence numbers in one atomic step: above every sequence reserved before, by any pod
+     * (the counter is their high-water mark). Writes take theirs from blocks ({@link Sequences}).
      *
      * @return the first of them; the others follow it
      */
-    public Uni<Long> reserve(int count) {
+    public Uni<Long> reserve(long count) {
         UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key(Tables.EVENT_SEQUENCE))
                 .updateExpression("ADD #v :n")
                 .expressionAttributeNames(Map.of("#v", COUNTER_VALUE))
@@ -53,16 +55,16 @@ public class CounterStore {
 
     /**
      * Raises a generation to {@code sequence}. A generation must name a new value for every change it versions, also
-     * for a change that arrives late (its sequence was reserved before that of a change already counted, as two
-     * concurrent writers' can be): an aggregate cached at the current generation, computed before the late change was
-     * stored, would otherwise stay cached as if it included it. So when the generation is already beyond
-     * {@code sequence}, it moves to a freshly reserved sequence instead; when it already is {@code sequence} (the same
-     * event published twice), nothing changes.
+     * for a change that arrives late (its sequence is below that of a change already counted, as two concurrent
+     * writers' can be): an aggregate cached at the current generation, computed before the late change was stored,
+     * would otherwise stay cached as if it included it. So when the generation is already beyond {@code sequence}, it
+     * moves to a fresh sequence above it ({@code above}: {@link Sequences#above}) instead; when it already is
+     * {@code sequence} (the same event published twice), nothing changes.
      */
-    public Uni<Void> raise(String name, long sequence) {
+    public Uni<Void> raise(String name, long sequence, LongFunction<Uni<Long>> above) {
         return raiseTo(name, sequence).chain(raised -> raised ? Uni.createFrom().voidItem()
                 : generation(name).chain(current -> current.sequence() == sequence ? Uni.createFrom().voidItem()
-                        : reserve(1).chain(fresh -> raiseTo(name, fresh)).replaceWithVoid()));
+                        : above.apply(current.sequence()).chain(fresh -> raiseTo(name, fresh)).replaceWithVoid()));
     }
 
     /** Sets the generation to {@code sequence} if it is below; whether it did. */

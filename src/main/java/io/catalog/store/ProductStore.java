@@ -1,11 +1,18 @@
 package io.catalog.store;
 
 import static io.catalog.store.Tables.CATEGORY;
+import static io.catalog.store.Tables.DELETED;
+import static io.catalog.store.Tables.DELETED_CATEGORY;
+import static io.catalog.store.Tables.EXPIRES_AT;
 import static io.catalog.store.Tables.ID;
+import static io.catalog.store.Tables.NAME;
 import static io.catalog.store.Tables.OUTBOX;
 import static io.catalog.store.Tables.OUTBOX_SEQ;
 import static io.catalog.store.Tables.OUTBOX_SHARD;
+import static io.catalog.store.Tables.PRICE;
 import static io.catalog.store.Tables.SEQUENCE;
+import static io.catalog.store.Tables.UPDATED_AT;
+import static io.catalog.store.Tables.VERSION;
 import static io.catalog.support.Futures.uni;
 
 import java.util.ArrayList;
@@ -19,6 +26,7 @@ import java.util.stream.IntStream;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.catalog.config.CatalogConfig;
+import io.catalog.model.Product;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -28,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -97,6 +106,69 @@ public class ProductStore {
         PutItemRequest built = request.build();
         return uni(() -> clients.writes().putItem(built)).replaceWith(true)
                 .onFailure(ConditionalCheckFailedException.class).recoverWithItem(false);
+    }
+
+    /**
+     * Writes a change of an item without reading it first, in one conditional UpdateItem: sets the product's new
+     * state and appends the change's event to the item's outbox, only if the item is still live at sequence
+     * {@code expected} (what the writer knows of it) and its outbox holds fewer than {@code maxPending} events.
+     *
+     * @param next the product after the change, with the change's sequence
+     * @param deleted whether the change deletes it (the item becomes its tombstone)
+     * @return the item as written (the outbox with every event it holds), or empty when the condition failed: the
+     *         item changed since, is gone, is a tombstone, or its outbox is full; the writer then reads it
+     */
+    public Uni<Optional<StoredProduct>> update(Product next, boolean deleted, long expected, String eventJson,
+            int maxPending) {
+        Map<String, String> names = new HashMap<>();
+        Map<String, AttributeValue> values = new HashMap<>();
+        List<String> set = new ArrayList<>();
+        assign(set, names, values, NAME, AttributeValue.fromS(next.name()));
+        assign(set, names, values, PRICE, AttributeValue.fromN(next.price().toPlainString()));
+        assign(set, names, values, VERSION, n(next.version()));
+        assign(set, names, values, UPDATED_AT, AttributeValue.fromS(next.updatedAt().toString()));
+        assign(set, names, values, SEQUENCE, n(next.sequence()));
+        assign(set, names, values, OUTBOX_SHARD, AttributeValue.fromS(Tables.outboxShard(next.id())));
+        assign(set, names, values, OUTBOX_SEQ, n(next.sequence()));
+        names.put("#o", OUTBOX);
+        names.put("#k", Long.toString(next.sequence()));
+        values.put(":event", AttributeValue.fromS(eventJson));
+        set.add("#o.#k = :event");
+        names.put("#c", CATEGORY);
+        names.put("#deleted", DELETED);
+        String remove = "";
+        if (deleted) {
+            assign(set, names, values, DELETED_CATEGORY, AttributeValue.fromS(next.category()));
+            assign(set, names, values, EXPIRES_AT, n(StoredProduct.expiresAt(next.updatedAt())));
+            set.add("#deleted = :true");
+            values.put(":true", AttributeValue.fromBool(true));
+            remove = " REMOVE #c";
+        } else {
+            set.add("#c = :c");
+            values.put(":c", AttributeValue.fromS(next.category()));
+        }
+        names.put("#seqNow", SEQUENCE);
+        values.put(":expected", n(expected));
+        values.put(":max", n(maxPending));
+        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key(next.id()))
+                .updateExpression("SET " + String.join(", ", set) + remove)
+                .conditionExpression("#seqNow = :expected AND size(#o) < :max AND attribute_not_exists(#deleted)")
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .build();
+        return uni(() -> clients.writes().updateItem(request))
+                .map(r -> Optional.of(StoredProduct.from(r.attributes(), currency)))
+                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty());
+    }
+
+    private static void assign(List<String> set, Map<String, String> names, Map<String, AttributeValue> values,
+            String attribute, AttributeValue value) {
+        String name = "#a" + names.size();
+        String placeholder = ":a" + values.size();
+        names.put(name, attribute);
+        values.put(placeholder, value);
+        set.add(name + " = " + placeholder);
     }
 
     /**
@@ -225,10 +297,10 @@ public class ProductStore {
     public Uni<Void> clearOutbox(String id, List<Long> published) {
         long newest = published.stream().mapToLong(Long::longValue).max().orElseThrow();
         UpdateItemRequest all = UpdateItemRequest.builder().tableName(table).key(key(id))
-                .updateExpression("REMOVE #o, #shard, #oseq")
+                .updateExpression("SET #o = :none REMOVE #shard, #oseq")
                 .conditionExpression("#oseq = :newest")
                 .expressionAttributeNames(Map.of("#o", OUTBOX, "#shard", OUTBOX_SHARD, "#oseq", OUTBOX_SEQ))
-                .expressionAttributeValues(Map.of(":newest", n(newest)))
+                .expressionAttributeValues(Map.of(":newest", n(newest), ":none", AttributeValue.fromM(Map.of())))
                 .build();
         return uni(() -> clients.writes().updateItem(all)).replaceWithVoid()
                 .onFailure(ConditionalCheckFailedException.class).recoverWithUni(() -> clearSome(id, published));

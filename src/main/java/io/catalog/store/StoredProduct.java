@@ -85,14 +85,21 @@ public record StoredProduct(Product product, boolean deleted, List<PendingEvent>
         item.put(SEQUENCE, n(product.sequence()));
         if (deleted) {
             item.put(DELETED, AttributeValue.fromBool(true));
-            item.put(EXPIRES_AT, n(product.updatedAt().plus(TOMBSTONE_RETENTION).getEpochSecond()));
+            item.put(EXPIRES_AT, n(expiresAt(product.updatedAt())));
         }
+        // an empty outbox is an empty map, never absent: a later write appends its event to it in place
+        // (ProductStore#update)
+        item.put(OUTBOX, PendingEvent.toAttribute(outbox));
         if (!outbox.isEmpty()) {
-            item.put(OUTBOX, PendingEvent.toAttribute(outbox));
             item.put(OUTBOX_SHARD, s(Tables.outboxShard(product.id())));
             item.put(OUTBOX_SEQ, n(product.sequence()));
         }
         return item;
+    }
+
+    /** When a tombstone written at {@code deletedAt} expires (DynamoDB TTL, epoch seconds). */
+    static long expiresAt(Instant deletedAt) {
+        return deletedAt.plus(TOMBSTONE_RETENTION).getEpochSecond();
     }
 
     private static AttributeValue s(String value) {

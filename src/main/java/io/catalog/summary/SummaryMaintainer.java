@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.catalog.config.CacheDesign;
 import io.catalog.model.ProductUpdated;
 import io.catalog.model.SummaryState;
-import io.catalog.store.CounterStore;
+import io.catalog.store.Sequences;
 import io.catalog.summary.RedisSummaries.Change;
 import io.catalog.summary.RedisSummaries.Outcome;
 import io.catalog.summary.RedisSummaries.Status;
@@ -22,11 +22,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The relay's step that keeps the category summaries in Redis ({@link RedisSummaries}) up to date, after the L2
- * markers and before the sinks: when a pod hears an event, Redis already includes it, and a writer's
+ * The relay's step that keeps the category summaries in Redis ({@link RedisSummaries}) up to date, beside the
+ * counters and the L2 markers and before the sinks: when a pod hears an event, Redis already includes it, and a writer's
  * acknowledgement (which waits for the publish) implies that the summary includes the write. One script call per
  * category touched by the batch; idempotent, so the sweep may publish again. An event that arrived late (another
- * pod's relay published a newer one of the same category first) is applied under a freshly reserved sequence
+ * pod's relay published a newer one of the same category first) is applied under a fresh sequence above the summary's
  * (counted: {@code catalog.summaries.relabels}). The summaries after application travel in the stream entries
  * (field {@code summaries}), and go into this pod's L1 at once.
  */
@@ -37,15 +37,15 @@ public class SummaryMaintainer {
 
     private final RedisSummaries summaries;
     private final SummaryCoherence local;
-    private final CounterStore counters;
+    private final Sequences sequences;
     private final boolean enabled;
     private final Counter relabels;
 
-    public SummaryMaintainer(RedisSummaries summaries, SummaryCoherence local, CounterStore counters,
+    public SummaryMaintainer(RedisSummaries summaries, SummaryCoherence local, Sequences sequences,
             CacheDesign design, MeterRegistry registry) {
         this.summaries = summaries;
         this.local = local;
-        this.counters = counters;
+        this.sequences = sequences;
         this.enabled = design.summariesInRedis();
         this.relabels = Counter.builder("catalog.summaries.relabels")
                 .description("Summaries given a fresh version because an event reached Redis after a newer one")
@@ -92,7 +92,7 @@ public class SummaryMaintainer {
     private Uni<SummaryState> apply(String category, List<Change> changes, long relabel, int attempt) {
         return summaries.apply(category, changes, relabel).chain(outcome -> {
             if (outcome.status() == Status.RELABEL && attempt < MAX_RELABELS) {
-                return counters.reserve(1).invoke(() -> relabels.increment())
+                return sequences.above(outcome.needed()).invoke(() -> relabels.increment())
                         .chain(fresh -> apply(category, changes, fresh, attempt + 1));
             }
             if (outcome.status() == Status.RELABEL) {

@@ -131,13 +131,24 @@ final class CatalogClient {
         return write(pod, "PATCH", "/admin/products/" + id + "/price", "{\"price\":" + price + "}", status);
     }
 
+    /** A change acknowledged with 200: the product's version and the sequence of its event (X-Cache-Version). */
+    record Written(long version, long sequence) {
+    }
+
+    /** A PATCH of the price that must answer 200; what it wrote. */
+    Written patchPriceWritten(Pod pod, String id, String price) {
+        HttpResponse<String> response = exchange(pod, "PATCH", "/admin/products/" + id + "/price",
+                "{\"price\":" + price + "}");
+        if (response.statusCode() != 200) {
+            throw new AssertionError("PATCH of " + id + " on " + pod + " answered " + response.statusCode() + ": "
+                    + response.body());
+        }
+        return new Written(parse(response.body()).path("version").asLong(),
+                Long.parseLong(response.headers().firstValue("X-Cache-Version").orElseThrow()));
+    }
+
     private JsonNode write(Pod pod, String method, String path, String body, int... expected) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(pod.uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = pod.send(request.build());
+        HttpResponse<String> response = exchange(pod, method, path, body);
         for (int status : expected) {
             if (response.statusCode() == status) {
                 return response.body().isEmpty() ? null : parse(response.body());
@@ -145,6 +156,15 @@ final class CatalogClient {
         }
         throw new AssertionError(method + " " + path + " on " + pod + " answered " + response.statusCode() + ": "
                 + response.body());
+    }
+
+    private HttpResponse<String> exchange(Pod pod, String method, String path, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(pod.uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        return pod.send(request.build());
     }
 
     static JsonNode parse(String body) {

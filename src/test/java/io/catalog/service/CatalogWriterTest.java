@@ -53,6 +53,9 @@ class CatalogWriterTest {
     CounterStore counters;
 
     @Inject
+    io.catalog.cache.CacheCoherence coherence;
+
+    @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
     private static <T> T await(Uni<T> uni) {
@@ -131,6 +134,62 @@ class CatalogWriterTest {
                 .as("the ETag of a representation that was replaced").isEqualTo(Status.PRECONDITION_FAILED);
         assertThat(await(writer.put(uniqueId("absent"), "N", "office", exact("1.00"), current)).status())
                 .as("If-Match on a product that does not exist").isEqualTo(Status.PRECONDITION_FAILED);
+    }
+
+    private double reads(String outcome) {
+        return registry.get("catalog.writes.reads").tag("outcome", outcome).counter().count();
+    }
+
+    /** A product this pod holds (it applied its last change) is written with no read: one call to DynamoDB. */
+    @Test
+    void aWriteOfAProductThisPodHoldsTakesNoRead() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(coherence::l1Trusted);
+        String id = uniqueId("unread");
+        Product created = await(writer.put(id, "Desk", "office", exact("10.00"), null)).product();
+        double none = reads("none");
+        double cold = reads("cold");
+
+        WriteResult first = await(writer.patchPrice(id, exact("11.00"), writer.etag(created)));
+        WriteResult second = await(writer.patchPrice(id, exact("12.00"), null));
+
+        assertThat(reads("none")).isEqualTo(none + 2);
+        assertThat(reads("cold")).isEqualTo(cold);
+        assertThat(first.status()).isEqualTo(Status.UPDATED);
+        assertThat(second.product().version()).isEqualTo(3);
+        assertThat(second.product().sequence()).isGreaterThan(first.product().sequence())
+                .isGreaterThan(created.sequence());
+        StoredProduct item = stored(id);
+        assertThat(item.product()).isEqualTo(second.product());
+        assertThat(item.outbox()).as("the event is appended to what is pending, never in place of it")
+                .allMatch(e -> e.sequence() <= second.product().sequence());
+    }
+
+    /**
+     * What L1 holds is only assumed: when the item changed behind this pod's back, the write's condition fails, it
+     * reads the item and lands on the current state (its version follows the current one), and an If-Match naming
+     * what L1 holds, no longer current, is refused.
+     */
+    @Test
+    void aWriteThatAssumedAnOutdatedCopyReadsTheItemAndFollowsTheCurrentState() {
+        String id = uniqueId("outdated");
+        Product held = await(writer.put(id, "Chair", "office", exact("1.00"), null)).product();
+        StoredProduct before = stored(id);
+        long behind = await(counters.reserve(1));
+        Product changed = new Product(id, held.name(), held.category(), exact("2.00"), held.currency(), 7,
+                held.updatedAt(), behind);
+        assertThat(await(store.write(new StoredProduct(changed, false, List.of()), Optional.of(before)))).isTrue();
+        double changedBefore = reads("changed");
+
+        assertThat(await(writer.patchPrice(id, exact("3.00"), writer.etag(held))).status())
+                .as("If-Match names what L1 held, replaced since").isEqualTo(Status.PRECONDITION_FAILED);
+        assertThat(stored(id).product()).isEqualTo(changed);
+        assertThat(reads("changed")).isEqualTo(changedBefore + 1);
+
+        WriteResult result = await(writer.patchPrice(id, exact("4.00"), null));
+        assertThat(result.status()).isEqualTo(Status.UPDATED);
+        assertThat(result.product().version()).isEqualTo(8);
+        assertThat(result.product().sequence()).isGreaterThan(behind);
+        assertThat(stored(id).product()).isEqualTo(result.product());
     }
 
     @Test

@@ -106,7 +106,7 @@ class SummaryReadsTest {
             };
             CounterStore counters = new CounterStore(clients, tables, clock) {
                 @Override
-                public Uni<Long> reserve(int count) {
+                public Uni<Long> reserve(long count) {
                     storeCalls.incrementAndGet();
                     return super.reserve(count);
                 }

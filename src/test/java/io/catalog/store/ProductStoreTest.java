@@ -135,4 +135,55 @@ class ProductStoreTest {
         assertThat(afterAll.product().price()).isEqualTo(new BigDecimal("2.00"));
         assertThat(await(store.pendingIds(100))).doesNotContain("outbox");
     }
+
+    /**
+     * The write without a read: one UpdateItem that lands only on the state the writer assumed, appends its event to
+     * what the outbox holds, and answers the item as written; anything else (the item moved on, a tombstone, a full
+     * outbox, an item written before outboxes were always present) answers empty and changes nothing.
+     */
+    @Test
+    void anUpdateLandsOnlyOnTheAssumedStateAndAppendsItsEvent() {
+        StoredProduct base = item("assumed", "c-assumed", "1.00", 1);
+        StoredProduct pending = base.with(base.product(), false, "{\"e\":1}");
+        assertThat(await(store.write(pending, Optional.empty()))).isTrue();
+        long assumed = base.product().sequence();
+
+        Product next = new Product("assumed", "Renamed", "c-other", new BigDecimal("2.50"), "USD", 2,
+                Instant.parse("2026-01-02T00:00:00Z"), ++sequence);
+        Optional<StoredProduct> written = await(store.update(next, false, assumed, "{\"e\":2}", 32));
+
+        assertThat(written).isPresent();
+        StoredProduct read = await(store.read("assumed", true)).orElseThrow();
+        assertThat(written.get()).isEqualTo(read);
+        assertThat(read.product()).isEqualTo(next);
+        assertThat(read.live()).isTrue();
+        assertThat(read.outbox()).extracting(PendingEvent::json).containsExactly("{\"e\":1}", "{\"e\":2}");
+        assertThat(await(store.pendingIds(100))).contains("assumed");
+        assertThat(await(store.allInCategory("c-other"))).extracting(StoredProduct::id).contains("assumed");
+
+        Product stale = next.withPrice(new BigDecimal("9.00"), ++sequence, next.updatedAt());
+        assertThat(await(store.update(stale, false, assumed, "{\"e\":3}", 32)))
+                .as("assumed a sequence the item has left").isEmpty();
+        assertThat(await(store.update(stale, false, next.sequence(), "{\"e\":3}", 2)))
+                .as("the outbox already holds the most it may").isEmpty();
+        assertThat(await(store.read("assumed", true)).orElseThrow()).isEqualTo(read);
+
+        Product gone = next.withPrice(next.price(), ++sequence, next.updatedAt());
+        StoredProduct tombstone = await(store.update(gone, true, next.sequence(), "{\"e\":4}", 32)).orElseThrow();
+        assertThat(tombstone.live()).isFalse();
+        assertThat(tombstone.product().category()).isEqualTo("c-other");
+        assertThat(await(store.allInCategory("c-other"))).extracting(StoredProduct::id).doesNotContain("assumed");
+        assertThat(await(store.update(gone.withPrice(gone.price(), ++sequence, gone.updatedAt()), false,
+                gone.sequence(), "{\"e\":5}", 32))).as("a tombstone is never assumed live").isEmpty();
+    }
+
+    @Test
+    void anItemWithoutAnOutboxAttributeIsNeverUpdatedBlind() {
+        StoredProduct legacy = written(item("legacy", "c-legacy", "1.00", 1));
+        fixture.removeOutboxAttribute("legacy");
+        Product next = legacy.product().withPrice(new BigDecimal("2.00"), ++sequence, legacy.product().updatedAt());
+
+        assertThat(await(store.update(next, false, legacy.product().sequence(), "{}", 32))).isEmpty();
+        assertThat(await(store.read("legacy", true)).orElseThrow().product()).isEqualTo(legacy.product());
+    }
 }

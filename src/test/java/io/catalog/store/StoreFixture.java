@@ -48,6 +48,13 @@ public final class StoreFixture implements AutoCloseable {
         return new ProductStore(clients, tables, config);
     }
 
+    /** Makes an item look as one written before every item held an outbox attribute. */
+    public void removeOutboxAttribute(String id) {
+        dynamodb.updateItem(b -> b.tableName(tables.products())
+                .key(java.util.Map.of(Tables.ID, software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(id)))
+                .updateExpression("REMOVE #o").expressionAttributeNames(java.util.Map.of("#o", Tables.OUTBOX))).join();
+    }
+
     @Override
     public void close() {
         dynamodb.close();

@@ -1,0 +1,104 @@
+package io.catalog.service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.catalog.cache.CacheCoherence;
+import io.catalog.events.Appended;
+import io.catalog.events.OutboxRelay;
+import io.catalog.events.PodAcks;
+import io.catalog.model.ProductUpdated;
+import io.catalog.store.PendingEvent;
+import io.catalog.store.StoredProduct;
+import io.catalog.support.Json;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * What a stored write waits for before it is acknowledged: this pod holds the new version at once, the relay
+ * publishes the event, and every other pod applied it or can no longer answer ({@link PodAcks}).
+ */
+@ApplicationScoped
+public class WriteAcknowledgement {
+
+    private static final Logger LOG = Logger.getLogger(WriteAcknowledgement.class);
+    static final Duration PUBLISH_WAIT = Duration.ofSeconds(2);
+    static final Duration PUBLISH_RETRY = Duration.ofMillis(50);
+    /** Publishes failed in a row after which a write's publish is tried once only. */
+    static final int FAILING = 3;
+
+    private final OutboxRelay relay;
+    private final PodAcks acks;
+    private final CacheCoherence coherence;
+    private final Json json;
+    private final ProductDocuments documents;
+    private final AtomicInteger failingPublishes = new AtomicInteger();
+    private final Counter unconfirmed;
+
+    public WriteAcknowledgement(OutboxRelay relay, PodAcks acks, CacheCoherence coherence, Json json,
+            ProductDocuments documents, MeterRegistry registry) {
+        this.relay = relay;
+        this.acks = acks;
+        this.coherence = coherence;
+        this.json = json;
+        this.documents = documents;
+        this.unconfirmed = Counter.builder("catalog.writes.unconfirmed")
+                .description("Writes stored but not acknowledged (503) because their publish failed or ran past"
+                        + " its time (Redis or EventBridge down or slow): the relay publishes them later")
+                .register(registry);
+    }
+
+    /**
+     * Publishes what was written and waits until no other pod can answer the older version ({@link PodAcks#await}:
+     * every other live pod applied it, or its lease ran out), so that a read sent after the acknowledgement, to any
+     * pod, gets it or newer. A publish that fails is tried again until {@link #PUBLISH_WAIT} has passed; then the write
+     * is not acknowledged ({@link ChangeNotConfirmed}: 503) though it is stored: the relay publishes it later, and only
+     * then could the other pods know of it.
+     *
+     * @param step the timer of the publish step ({@code catalog.write.steps}), or {@code null} for a batch
+     */
+    public Uni<Void> published(List<StoredProduct> written, long epoch, Timer step) {
+        if (written.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        for (StoredProduct item : written) {
+            PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
+            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
+                    documents.of(item.id(), Optional.of(item)), epoch);
+        }
+        long started = System.nanoTime();
+        Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
+        if (failingPublishes.get() < FAILING) {
+            // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
+            // attempt each: a fast 503, no queue of retrying writers
+            publish = publish.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
+                    .expireIn(PUBLISH_WAIT.toMillis());
+        }
+        return publish
+                .invoke(() -> failingPublishes.set(0))
+                .onFailure().invoke(() -> failingPublishes.incrementAndGet())
+                .onTermination().invoke(() -> {
+                    if (step != null) {
+                        step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    }
+                })
+                .ifNoItem().after(PUBLISH_WAIT).fail()
+                .onFailure().transform(f -> {
+                    unconfirmed.increment();
+                    LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
+                            written.size(), f.toString());
+                    return new ChangeNotConfirmed(f);
+                })
+                .chain(appended -> acks.await(appended));
+    }
+
+}
