@@ -81,8 +81,10 @@ public final class WriteBench {
                             writers == 1 ? "" : "s"), bare, writers, warmup, duration));
                     String name = String.format(Locale.ROOT, "PATCH, %d pod%s, %d writer%s", pods,
                             pods == 1 ? "" : "s", writers, writers == 1 ? "" : "s");
+                    long[] before = counts(cluster, pod);
                     outcomes.add(run(name, patch, writers, warmup, duration));
-                    steps.add(steps(name, pod));
+                    long[] after = counts(cluster, pod);
+                    steps.add(steps(name, pod, before, after));
                 }
                 if (pods > 1 && !Boolean.getBoolean("bench.skipStalled")) {
                     outcomes.add(stalled(started.get(pods - 1), patch, duration));
@@ -112,7 +114,7 @@ public final class WriteBench {
      * Where a PATCH's time went on the written pod, from its own timers' medians over their recent window (Micrometer
      * keeps about the last two minutes): the steps of {@code catalog.write.steps} and the acknowledgement wait.
      */
-    private static String steps(String name, Pod pod) {
+    private static String steps(String name, Pod pod, long[] before, long[] after) {
         Map<String, Double> medians = new java.util.TreeMap<>();
         for (String line : pod.get("/q/metrics").body().lines().toList()) {
             if (!line.contains("quantile=\"0.5\"")) {
@@ -126,8 +128,32 @@ public final class WriteBench {
                 medians.put("ack wait", ms);
             }
         }
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |", name, ms(medians.get("read")),
-                ms(medians.get("put")), ms(medians.get("publish")), ms(medians.get("ack wait")));
+        // the counts span the warm-up too: per write of the whole run, warm-up included
+        double writes = Math.max(1, after[2] - before[2]);
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %.3f |", name,
+                ms(medians.get("read")), ms(medians.get("put")), ms(medians.get("publish")),
+                ms(medians.get("ack wait")), (after[0] - before[0]) / writes, (after[1] - before[1]) / writes);
+    }
+
+    /**
+     * Redis commands run so far (every pod's, from {@code INFO commandstats}), sequence blocks the written pod took,
+     * and the PATCHes it answered ({@code catalog_write_steps_seconds_count{step="put"}}).
+     */
+    private static long[] counts(PodCluster cluster, Pod pod) {
+        long commands = 0;
+        for (String line : cluster.redis().command("INFO", "commandstats").lines().toList()) {
+            int at = line.indexOf("calls=");
+            if (line.startsWith("cmdstat_") && at > 0) {
+                commands += Long.parseLong(line.substring(at + 6, line.indexOf(',', at)));
+            }
+        }
+        return new long[] { commands, (long) metric(pod, "catalog_sequence_blocks_total"),
+                (long) metric(pod, "catalog_write_steps_seconds_count{step=\"put\"") };
+    }
+
+    private static double metric(Pod pod, String prefix) {
+        return pod.get("/q/metrics").body().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).orElse(0.0);
     }
 
     private static String ms(Double value) {
@@ -261,9 +287,13 @@ public final class WriteBench {
                     o.quantileMs(0.99), o.quantileMs(1)));
         }
         out.append("\nWhere a PATCH's time goes, medians of the written pod's own timers at the end of each run"
-                + " (`catalog_write_steps_seconds`: the strongly consistent read with the sequence reservation, the"
-                + " conditional put, the publish; `catalog_events_ack_wait_seconds`: the wait for the other pods):\n\n");
-        out.append("| run | read | put | publish | ack wait |\n|---|---|---|---|---|\n");
+                + " (`catalog_write_steps_seconds`: knowing the item (L1, or a strongly consistent read) with its"
+                + " sequence, the conditional write, the publish; `catalog_events_ack_wait_seconds`: the wait for the"
+                + " other pods), and, per PATCH of the run (warm-up included), the Redis commands every pod ran (`INFO"
+                + " commandstats`: publishes, feed rounds, acknowledgements, reads) and the sequence blocks the"
+                + " written pod took from DynamoDB's counter:\n\n");
+        out.append("| run | read | put | publish | ack wait | Redis commands / write | blocks / write |\n"
+                + "|---|---|---|---|---|---|---|\n");
         steps.forEach(line -> out.append(line).append('\n'));
         out.append(ratios(outcomes));
         return out.toString();
