@@ -3,6 +3,7 @@ package io.catalog.edge;
 import static io.catalog.testing.TestCatalog.EDGE_CACHE;
 import static io.catalog.testing.TestCatalog.cachedAtTheEdge;
 import static io.catalog.testing.TestCatalog.create;
+import static io.catalog.testing.TestCatalog.edgePurgesCaughtUp;
 import static io.catalog.testing.TestCatalog.suffix;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +79,8 @@ class VarnishEdgeTest {
         create("edge-a-" + suffix, category, "10.00");
         create("edge-b-" + suffix, category, "20.00");
         create("edge-c-" + suffix, other, "30.00");
+        // the creations' own purges are done: none of them can evict what the edge caches below
+        edgePurgesCaughtUp();
         String product = "/products/edge-a-" + suffix;
         String summary = "/categories/" + category + "/summary";
         String untouched = "/products/edge-c-" + suffix;

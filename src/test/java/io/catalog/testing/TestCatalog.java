@@ -227,6 +227,43 @@ public final class TestCatalog {
                 r -> r.statusCode() == 200 && "HIT".equals(r.header(EDGE_CACHE)));
     }
 
+    /**
+     * Waits until the edge purge group (one consumer per pod, {@code catalog.edge.purge.group}) has purged and
+     * acknowledged every entry the events stream holds now: what earlier writes purge is off the edge, and no purge of
+     * theirs comes later to evict what is cached from now on.
+     */
+    public static void edgePurgesCaughtUp() {
+        String newest = null;
+        for (String line : LocalStackResource.redis().command("XREVRANGE", EVENTS_STREAM, "+", "-", "COUNT", "1")
+                .split("\r\n")) {
+            if (line.matches("\\d+-\\d+")) {
+                newest = line;
+                break;
+            }
+        }
+        if (newest == null) {
+            return;
+        }
+        String through = newest;
+        Awaitility.await("edge purges through " + through).atMost(Duration.ofSeconds(10)).until(() -> {
+            List<String> lines = List.of(LocalStackResource.redis().command("XINFO", "GROUPS", EVENTS_STREAM)
+                    .split("\r\n"));
+            int group = lines.indexOf("catalog-edge-purge");
+            long pending = -1;
+            String delivered = null;
+            for (int i = Math.max(0, group); group >= 0 && i < lines.size() - 2; i++) {
+                if (pending < 0 && lines.get(i).equals("pending")) {
+                    pending = Long.parseLong(lines.get(i + 1).substring(1));
+                }
+                if (delivered == null && lines.get(i).equals("last-delivered-id")) {
+                    delivered = lines.get(i + 2);
+                }
+            }
+            return pending == 0 && delivered != null
+                    && io.catalog.events.FeedPosition.compare(delivered, through) >= 0;
+        });
+    }
+
     // ---- events ----------------------------------------------------------------------------------------------
 
     /** The events of the stream (newest first, up to {@code count}), parsed. */
