@@ -49,10 +49,9 @@ import io.smallrye.mutiny.Uni;
  * in Redis ({@link SummaryMaintainer}). None of them depends on another; each must be done before any pod hears of
  * the events;</li>
  * <li>hand the events to every {@link EventSinks sink} (the stream first: pods hear of them from there);</li>
- * <li>remove them from the outboxes: awaited by the sweep; for a writer, whose acknowledgement needs the event
- * durable (it is, in the item) and published, not cleared, done later by {@link OutboxClears}, preferably by the
- * item's next write (a clear that fails leaves the event to the sweep, which publishes it again: sinks de-duplicate
- * by sequence).</li>
+ * <li>remove them from the outboxes: awaited by the sweep, not by a writer, whose acknowledgement needs the event
+ * durable (it is, in the item) and published, not cleared (a clear that fails leaves the event to the sweep, which
+ * publishes it again: sinks de-duplicate by sequence).</li>
  * </ol>
  * Writers call {@link #publish} right after their write; a periodic sweep of the outbox index publishes whatever
  * a Redis outage or a crash left behind, so an acknowledged write's event is never lost. The sweep is a
@@ -69,7 +68,6 @@ public class OutboxRelay {
     private final ProductStore store;
     private final CounterStore counters;
     private final Sequences sequences;
-    private final OutboxClears clears;
     private final boolean catalogGeneration;
     private final BeforePublish beforePublish;
     private final EventSinks sinks;
@@ -85,8 +83,7 @@ public class OutboxRelay {
     /** Spans of publishes when tracing is on. */
     private final EventSpans spans;
 
-    public OutboxRelay(ProductStore store, CounterStore counters, Sequences sequences, OutboxClears clears,
-            BeforePublish beforePublish,
+    public OutboxRelay(ProductStore store, CounterStore counters, Sequences sequences, BeforePublish beforePublish,
             EventSinks sinks,
             SummaryMaintainer summaries, Json json, CatalogConfig config, CacheDesign design,
             ScheduledExecutorService scheduler, Ticker ticker, EventSpans spans, MeterRegistry registry) {
@@ -94,7 +91,6 @@ public class OutboxRelay {
         this.store = store;
         this.counters = counters;
         this.sequences = sequences;
-        this.clears = clears;
         this.catalogGeneration = !design.pagesFromEntries();
         this.beforePublish = beforePublish;
         this.sinks = sinks;
@@ -102,7 +98,6 @@ public class OutboxRelay {
         this.json = json;
         this.interval = config.events().relayInterval();
         this.pace = new SweepPace(config.events().relayIdleInterval());
-        clears.whenClearFails(pace::raise);
         this.scheduler = scheduler;
         this.ticker = ticker;
         Gauge.builder("catalog.outbox.pending", pendingFound, AtomicInteger::get)
@@ -130,9 +125,8 @@ public class OutboxRelay {
     /**
      * Publishes the pending events of these items and clears them from their outboxes.
      *
-     * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes later
-     *        ({@link OutboxClears}: a writer's acknowledgement does not wait for it, and the item's next write may
-     *        do it)
+     * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes after
+     *        (a writer's acknowledgement does not wait for it)
      * @return where the newest of the events is in the stream (what a writer waits for the other pods to apply:
      *         {@link PodAcks#await}), or {@code null} when there was nothing to publish or that is not known
      */
@@ -152,7 +146,7 @@ public class OutboxRelay {
                 .with((raised, before, states) -> withSummaries(events, states))
                 .chain(sinks::publish)
                 .invoke(() -> published.increment(events.size()));
-        Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clears.published(pending)))
+        Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clearLater(pending)))
                 .onFailure().invoke(pace::raise)
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);
@@ -196,6 +190,14 @@ public class OutboxRelay {
         return Multi.createFrom().iterable(newest.entrySet())
                 .onItem().transformToUniAndMerge(g -> counters.raise(g.getKey(), g.getValue(), sequences::above))
                 .collect().last().replaceWithVoid();
+    }
+
+    private void clearLater(List<StoredProduct> items) {
+        clear(items).subscribe().with(done -> {
+        }, failure -> {
+            pace.raise();
+            LOG.debugf("Clearing published outboxes failed; the sweep publishes them again: %s", failure.toString());
+        });
     }
 
     private Uni<Void> clear(List<StoredProduct> items) {

@@ -17,7 +17,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
-import io.catalog.events.OutboxClears;
 import io.catalog.events.PodAcks;
 import io.catalog.model.ETags;
 import io.catalog.model.Keys;
@@ -44,8 +43,8 @@ import io.smallrye.mutiny.Uni;
  * L1 that is the write's only call to DynamoDB; otherwise, or when the item changed since, the item is read first.
  * This pod then holds the new version, the relay publishes the event, the writer waits until no other pod can answer
  * the older version ({@link PodAcks}: each applied it, or its lease ran out), and the write is acknowledged; the
- * outbox is cleared later ({@link OutboxClears}). If Redis is down, the write is stored but not acknowledged (503):
- * the relay publishes the event later.
+ * outbox is cleared after. If Redis is down, the write is stored but not acknowledged (503): the relay publishes the
+ * event later.
  */
 @ApplicationScoped
 public class CatalogWriter {
@@ -57,7 +56,6 @@ public class CatalogWriter {
     private final ProductStore store;
     private final Sequences sequences;
     private final WriteAcknowledgement acknowledgement;
-    private final OutboxClears clears;
     private final CacheCoherence coherence;
     private final Json json;
     private final ProductDocuments documents;
@@ -65,16 +63,16 @@ public class CatalogWriter {
     private final String currency;
     private final int concurrency;
     private final WriteMeters meters;
+    /** The trace context events carry when tracing is on. */
     private final Tracing tracing;
 
-    public CatalogWriter(ProductStore store, Sequences sequences, WriteAcknowledgement acknowledgement, OutboxClears clears,
+    public CatalogWriter(ProductStore store, Sequences sequences, WriteAcknowledgement acknowledgement,
             CacheCoherence coherence, Json json, ProductDocuments documents, Clock clock, CatalogConfig config,
             Tracing tracing, MeterRegistry registry) {
         this.tracing = tracing;
         this.store = store;
         this.sequences = sequences;
         this.acknowledgement = acknowledgement;
-        this.clears = clears;
         this.coherence = coherence;
         this.json = json;
         this.documents = documents;
@@ -99,7 +97,7 @@ public class CatalogWriter {
         return change(id, ifMatch, ProductChange.delete());
     }
 
-    /** The ETag of a product's representation, as the public GET serves it (If-Match is compared with it). */
+    /** The ETag of a product's representation, as the public GET serves it. */
     public String etag(Product product) {
         return documents.etag(product);
     }
@@ -127,8 +125,8 @@ public class CatalogWriter {
      * The write without a read: a sequence above what this pod knows of the keys the change touches (no round trip
      * while the pod's block lasts), then one conditional UpdateItem that sets the new state and appends the event to
      * the outbox only if the item is still at the sequence L1 holds (so If-Match, checked against L1, is exact) and
-     * its outbox has room, removing the item's events this pod published since ({@link OutboxClears}); it returns
-     * the item as written. If the condition fails, the write reads the item and starts again.
+     * its outbox has room; it returns the item as written. If the condition fails, the write reads the item and
+     * starts again.
      */
     private Uni<WriteResult> withoutRead(String id, String ifMatch, ProductChange change, Product known, Next next,
             long epoch, long started) {
@@ -138,20 +136,16 @@ public class CatalogWriter {
             meters.readStep().record(sequenced - started, TimeUnit.NANOSECONDS);
             Product product = product(id, live, next, sequence);
             String event = tracing.attach(json.write(next.event(product, live)));
-            List<Long> published = clears.take(id);
-            return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING, published)
-                    .onFailure().invoke(() -> clears.giveBack(id, published)).chain(written -> {
-                        meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
-                        if (written.isEmpty()) {
-                            clears.giveBack(id, published);
-                            meters.changed().increment();
-                            return attempt(id, ifMatch, change, 1);
-                        }
-                        clears.removedBy(published);
-                        meters.unread().increment();
-                        return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
-                                .replaceWith(result(live, written.get()));
-                    });
+            return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING).chain(written -> {
+                meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
+                if (written.isEmpty()) {
+                    meters.changed().increment();
+                    return attempt(id, ifMatch, change, 1);
+                }
+                meters.unread().increment();
+                return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
+                        .replaceWith(result(live, written.get()));
+            });
         });
     }
 
@@ -212,9 +206,10 @@ public class CatalogWriter {
 
     /**
      * The conditional put of an item and its outbox. An item holds at most {@link #MAX_PENDING} unpublished events
-     * (an item is limited to 400 KB); one more would drop an acknowledged change's event, which consumers (price
-     * history, audit) must never miss: such a write is refused before anything is stored ({@link OutboxFull}: 503
-     * with {@code Retry-After}); the relay empties the outbox as soon as the sinks answer.
+     * (an item is limited to 400 KB); one more would have to drop an acknowledged change's event, which consumers of
+     * the stream and EventBridge (price history, audit) must never miss. So a write to an item whose outbox is full is
+     * refused before anything is stored ({@link OutboxFull}: 503 with {@code Retry-After}); the relay empties the
+     * outbox as soon as the sinks answer.
      */
     private Uni<Boolean> write(StoredProduct full, Optional<StoredProduct> current) {
         if (full.outbox().size() > MAX_PENDING) {
@@ -251,10 +246,9 @@ public class CatalogWriter {
         List<String> ids = updates.stream().map(PriceUpdate::id).toList();
         long epoch = coherence.l1().epoch();
         return store.readConsistent(ids).chain(found -> {
-            List<PriceUpdate> known = updates.stream()
-                    .filter(u -> found.containsKey(u.id()) && found.get(u.id()).live()).toList();
+            List<PriceUpdate> known = updates.stream().filter(u -> isLive(found.get(u.id()))).toList();
             if (known.isEmpty()) {
-                return Uni.createFrom().item(BatchResult.of(updates, Map.of()));
+                return Uni.createFrom().item(results(updates, Map.of()));
             }
             Optional<StoredProduct> full = known.stream().map(u -> found.get(u.id()))
                     .filter(item -> item.outbox().size() >= MAX_PENDING).findFirst();
@@ -269,7 +263,7 @@ public class CatalogWriter {
                         new Next(p.name(), p.category(), Money.normalize(u.price()), false));
             }).max().orElse(0);
             return sequences.above(bound, known.size()).chain(first -> writeAll(known, found, first, epoch))
-                    .map(written -> BatchResult.of(updates, written));
+                    .map(written -> results(updates, written));
         });
     }
 
@@ -301,6 +295,18 @@ public class CatalogWriter {
         });
     }
 
+    private static List<BatchResult> results(List<PriceUpdate> updates, Map<String, WriteResult> written) {
+        return updates.stream().map(u -> {
+            WriteResult r = written.get(u.id());
+            return r == null || r.product() == null ? new BatchResult(u.id(), 404, null)
+                    : new BatchResult(u.id(), 200, r.product().version());
+        }).toList();
+    }
+
+    private static boolean isLive(StoredProduct stored) {
+        return stored != null && stored.live();
+    }
+
     /** One price of a batch. */
     public record PriceUpdate(String id, BigDecimal price) {
     }
@@ -308,13 +314,5 @@ public class CatalogWriter {
     /** One result of a batch: status 200 with the new version, or 404. */
     @RegisterForReflection
     public record BatchResult(String id, int status, @JsonInclude(JsonInclude.Include.NON_NULL) Long version) {
-
-        static List<BatchResult> of(List<PriceUpdate> updates, Map<String, WriteResult> written) {
-            return updates.stream().map(u -> {
-                WriteResult r = written.get(u.id());
-                return r == null || r.product() == null ? new BatchResult(u.id(), 404, null)
-                        : new BatchResult(u.id(), 200, r.product().version());
-            }).toList();
-        }
     }
 }

@@ -110,9 +110,8 @@ public class ProductStore {
 
     /**
      * Writes a change of an item without reading it first, in one conditional UpdateItem: sets the product's new
-     * state, appends the change's event to the item's outbox and removes from it the {@code published} events, only
-     * if the item is still live at sequence {@code expected} (what the writer knows of it) and its outbox holds fewer
-     * than {@code maxPending} events.
+     * state and appends the change's event to the item's outbox, only if the item is still live at sequence
+     * {@code expected} (what the writer knows of it) and its outbox holds fewer than {@code maxPending} events.
      *
      * @param next the product after the change, with the change's sequence
      * @param deleted whether the change deletes it (the item becomes its tombstone)
@@ -120,7 +119,7 @@ public class ProductStore {
      *         item changed since, is gone, is a tombstone, or its outbox is full; the writer then reads it
      */
     public Uni<Optional<StoredProduct>> update(Product next, boolean deleted, long expected, String eventJson,
-            int maxPending, List<Long> published) {
+            int maxPending) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> set = new ArrayList<>();
@@ -137,17 +136,13 @@ public class ProductStore {
         set.add("#o.#k = :event");
         names.put("#c", CATEGORY);
         names.put("#deleted", DELETED);
-        List<String> remove = new ArrayList<>();
-        for (int i = 0; i < published.size(); i++) {
-            names.put("#r" + i, Long.toString(published.get(i)));
-            remove.add("#o.#r" + i);
-        }
+        String remove = "";
         if (deleted) {
             assign(set, names, values, DELETED_CATEGORY, AttributeValue.fromS(next.category()));
             assign(set, names, values, EXPIRES_AT, n(StoredProduct.expiresAt(next.updatedAt())));
             set.add("#deleted = :true");
             values.put(":true", AttributeValue.fromBool(true));
-            remove.add("#c");
+            remove = " REMOVE #c";
         } else {
             set.add("#c = :c");
             values.put(":c", AttributeValue.fromS(next.category()));
@@ -156,8 +151,7 @@ public class ProductStore {
         values.put(":expected", n(expected));
         values.put(":max", n(maxPending));
         UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key(next.id()))
-                .updateExpression("SET " + String.join(", ", set)
-                        + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove)))
+                .updateExpression("SET " + String.join(", ", set) + remove)
                 .conditionExpression("#seqNow = :expected AND size(#o) < :max AND attribute_not_exists(#deleted)")
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)

@@ -150,7 +150,7 @@ class ProductStoreTest {
 
         Product next = new Product("assumed", "Renamed", "c-other", new BigDecimal("2.50"), "USD", 2,
                 Instant.parse("2026-01-02T00:00:00Z"), ++sequence);
-        Optional<StoredProduct> written = await(store.update(next, false, assumed, "{\"e\":2}", 32, List.of()));
+        Optional<StoredProduct> written = await(store.update(next, false, assumed, "{\"e\":2}", 32));
 
         assertThat(written).isPresent();
         StoredProduct read = await(store.read("assumed", true)).orElseThrow();
@@ -162,19 +162,19 @@ class ProductStoreTest {
         assertThat(await(store.allInCategory("c-other"))).extracting(StoredProduct::id).contains("assumed");
 
         Product stale = next.withPrice(new BigDecimal("9.00"), ++sequence, next.updatedAt());
-        assertThat(await(store.update(stale, false, assumed, "{\"e\":3}", 32, List.of())))
+        assertThat(await(store.update(stale, false, assumed, "{\"e\":3}", 32)))
                 .as("assumed a sequence the item has left").isEmpty();
-        assertThat(await(store.update(stale, false, next.sequence(), "{\"e\":3}", 2, List.of())))
+        assertThat(await(store.update(stale, false, next.sequence(), "{\"e\":3}", 2)))
                 .as("the outbox already holds the most it may").isEmpty();
         assertThat(await(store.read("assumed", true)).orElseThrow()).isEqualTo(read);
 
         Product gone = next.withPrice(next.price(), ++sequence, next.updatedAt());
-        StoredProduct tombstone = await(store.update(gone, true, next.sequence(), "{\"e\":4}", 32, List.of())).orElseThrow();
+        StoredProduct tombstone = await(store.update(gone, true, next.sequence(), "{\"e\":4}", 32)).orElseThrow();
         assertThat(tombstone.live()).isFalse();
         assertThat(tombstone.product().category()).isEqualTo("c-other");
         assertThat(await(store.allInCategory("c-other"))).extracting(StoredProduct::id).doesNotContain("assumed");
         assertThat(await(store.update(gone.withPrice(gone.price(), ++sequence, gone.updatedAt()), false,
-                gone.sequence(), "{\"e\":5}", 32, List.of()))).as("a tombstone is never assumed live").isEmpty();
+                gone.sequence(), "{\"e\":5}", 32))).as("a tombstone is never assumed live").isEmpty();
     }
 
     @Test
@@ -183,7 +183,7 @@ class ProductStoreTest {
         fixture.removeOutboxAttribute("legacy");
         Product next = legacy.product().withPrice(new BigDecimal("2.00"), ++sequence, legacy.product().updatedAt());
 
-        assertThat(await(store.update(next, false, legacy.product().sequence(), "{}", 32, List.of()))).isEmpty();
+        assertThat(await(store.update(next, false, legacy.product().sequence(), "{}", 32))).isEmpty();
         assertThat(await(store.read("legacy", true)).orElseThrow().product()).isEqualTo(legacy.product());
     }
 }
