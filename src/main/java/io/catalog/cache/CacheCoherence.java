@@ -42,6 +42,7 @@ public class CacheCoherence {
     private final long staleAfterNanos;
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private final AtomicLong lateMemberships = new AtomicLong();
+    private final AtomicLong highestHeard = new AtomicLong();
     private volatile long lastHeartbeat;
     private final long eventualLagNanos;
     /** From when (this pod's ticker) its floors hold every write appended to the stream; see {@link #covered}. */
@@ -257,6 +258,7 @@ public class CacheCoherence {
      * in L1: a version older than the event, from a replica or DAX that lags behind it, is then not cached.
      */
     public void remember(ProductUpdated event) {
+        highestHeard.accumulateAndGet(event.sequence(), Math::max);
         membership.heard(event); // before the floors: a listing labelled by a floor includes what the floor says
         for (String token : event.tokens()) {
             floors.raise(token, event.sequence());
@@ -290,8 +292,18 @@ public class CacheCoherence {
         return lateMemberships.get();
     }
 
+    /**
+     * The highest event sequence this pod has heard of (its own writes', the feed's, the start-up replay's): a
+     * writer's next sequence must exceed it ({@code Sequences}), so that every change comes after every change its
+     * writer heard of, whatever keys they touch.
+     */
+    public long highestHeard() {
+        return highestHeard.get();
+    }
+
     private void update(ProductUpdated event, CachedValue document, long epochBefore) {
         long seq = event.sequence();
+        highestHeard.accumulateAndGet(seq, Math::max);
         boolean late = lateForAListing(event);
         membership.heard(event); // before the floors: a listing labelled by a floor includes what the floor says
         for (String token : event.tokens()) {

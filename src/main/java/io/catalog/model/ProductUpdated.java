@@ -14,7 +14,8 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
  * The one event of the catalog: a product was created, changed or deleted (API.md section 4). {@code sequence}
- * is global and strictly increasing; it is the version stamp every cache tier compares.
+ * is unique across the catalog and above every sequence its writer had heard of (it rises with every change of a
+ * product); it is the version stamp every cache tier compares.
  *
  * Readers ignore fields they do not know, so that pods of an older version keep applying the events of a newer one.
  *

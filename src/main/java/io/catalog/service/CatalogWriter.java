@@ -166,8 +166,7 @@ public class CatalogWriter {
                 return Uni.createFrom().item(WriteResult.of(ifMatch != null ? Status.PRECONDITION_FAILED
                         : Status.NOT_FOUND));
             }
-            long sequenceNow = current.map(c -> c.product().sequence()).orElse(0L);
-            return sequences.above(bound(sequenceNow, id, live, next.get())).chain(sequence -> {
+            return sequenceFor(current, id, live, next.get()).chain(sequence -> {
                 long read = System.nanoTime();
                 meters.readStep().record(read - started, TimeUnit.NANOSECONDS);
                 StoredProduct written = apply(id, current, next.get(), sequence);
@@ -188,20 +187,28 @@ public class CatalogWriter {
     }
 
     /**
-     * What a change's sequence must exceed: the product's current sequence, and the floors this pod heard of the
-     * categories and listings the change touches (not the whole catalog's, which every change raises: pods writing
-     * at once would then take a new block for nearly every write). A change then comes after every change of those
-     * keys its writer heard of, so that late arrivals are left to truly concurrent writers (docs/COHERENCE.md,
+     * What a change's sequence must exceed: the product's current sequence, the floors this pod holds of every key
+     * the change touches, and the highest sequence it has heard of. A change then comes after every change its writer
+     * heard of (a Lamport clock over the pods' blocks), as it did with one counter per write; only changes made at
+     * once on different pods, before either heard of the other, can arrive in either order (docs/COHERENCE.md,
      * "Sequences").
      */
     private long bound(long current, String id, Optional<Product> live, Next next) {
-        long bound = current;
+        long bound = Math.max(current, coherence.highestHeard());
         for (String token : next.event(product(id, live, next, 0), live).tokens()) {
-            if (!Keys.ALL_PRODUCTS.equals(token)) {
-                bound = Math.max(bound, coherence.floors().of(token));
-            }
+            bound = Math.max(bound, coherence.floors().of(token));
         }
         return bound;
+    }
+
+    /**
+     * A sequence for a write that found no item at all: above every sequence ever handed out ({@link Sequences#fresh}),
+     * since a tombstone that expired took the product's last sequence with it, and structures that outlive it (the
+     * summaries' per-product sequences) must see the product's new life as newer.
+     */
+    private Uni<Long> sequenceFor(Optional<StoredProduct> current, String id, Optional<Product> live, Next next) {
+        return current.isEmpty() ? sequences.fresh()
+                : sequences.above(bound(current.get().product().sequence(), id, live, next));
     }
 
     /**

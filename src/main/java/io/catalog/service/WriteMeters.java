@@ -22,16 +22,16 @@ record WriteMeters(Counter refused, Counter unread, Counter cold, Counter change
                         + " sequence (from this pod's block: no round trip unless a new block is needed)", registry),
                 step("put", "building the new item and its event, and the conditional write of the item with the"
                         + " event in its outbox", registry),
-                step("publish", "the publish of one write's event: counters and the L2 marker at once, the"
-                        + " summaries' script, the stream append (the wait for the other pods after it:"
+                step("publish", "the publish of one write's event: counters, the L2 marker and the summaries' script"
+                        + " at once, then the stream append (the wait for the other pods after it:"
                         + " catalog.events.ack.wait; a batch's publish is not timed here)", registry));
     }
 
     private static Counter reads(String outcome, MeterRegistry registry) {
         return Counter.builder("catalog.writes.reads").tag("outcome", outcome)
                 .description("Admin writes by the read they needed: none (this pod's L1 held the item, unchanged since),"
-                        + " cold (L1 held nothing usable: the item was read first), changed (L1's copy was outdated: the"
-                        + " write read the item and started again)")
+                        + " cold (L1 held nothing usable: the item was read first), changed (L1's copy was outdated, or the"
+                        + " outbox full: the write read the item and started again)")
                 .register(registry);
     }
 

@@ -15,14 +15,12 @@ import io.smallrye.mutiny.Uni;
  * {@code catalog.dynamodb.sequence-block} sequences from the counters table in one atomic step
  * ({@link CounterStore#reserve}) and hands them out one by one with no round trip.
  * <p>
- * Sequences are unique (blocks never overlap) but, across pods, no longer in the order events happen: pod A may
- * still use 1,005 from its block after pod B wrote with 2,003. Nothing needs a global order; what needs an order is
- * per key, and {@link #above} provides it: the writer asks for a sequence above everything it knows of the keys an
- * event changes (the product's current sequence, and the floors of its categories and of the listings it joins or
- * leaves). When the block's next sequence is not above that bound, a new block is taken: the counter is the
- * high-water mark of every block ever taken, so a new block is above every sequence handed out before it, the bound
- * included. A product's sequence then rises with every change (its conditional write also checks the sequence it
- * replaces), and a writer that heard a change of a listing gives its own change of that listing a higher sequence.
+ * Sequences are unique (blocks never overlap), and ordered by {@link #above}: the writer asks for a sequence above
+ * everything it knows (the product's current sequence, its floors, the highest sequence its pod heard of). When the
+ * block's next sequence is not above that bound, a new block is taken: the counter is the high-water mark of every
+ * block ever taken, so a new block is above every sequence handed out before it, the bound included. So a change
+ * comes after every change its writer heard of, as with one counter per write (a Lamport clock over the blocks);
+ * {@link #fresh} is for a write that must be above every sequence ever handed out.
  * docs/COHERENCE.md, "Sequences", has the argument.
  */
 @ApplicationScoped
@@ -85,6 +83,11 @@ public class Sequences {
             }
         }
         return first;
+    }
+
+    /** One sequence above every sequence handed out so far, by any pod: straight from the counter (one call). */
+    public Uni<Long> fresh() {
+        return reserve.apply(1);
     }
 
     /** Blocks taken so far. */

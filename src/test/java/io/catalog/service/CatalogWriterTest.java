@@ -192,6 +192,37 @@ class CatalogWriterTest {
         assertThat(stored(id).product()).isEqualTo(result.product());
     }
 
+    /**
+     * Sequences come from this pod's block, but a change always comes after every change the pod heard of, on any key
+     * (another pod's block may be far above this one's): the Lamport bound that keeps floors, low-water marks and
+     * listings ordered as with one counter per write.
+     */
+    @Test
+    void aWriteComesAfterEveryChangeItsPodHeardOf() {
+        String id = uniqueId("lamport");
+        await(writer.put(id, "Lamp", "office", exact("1.00"), null));
+        long elsewhere = await(counters.reserve(1)) + 5_000;
+        Product other = new Product(uniqueId("elsewhere"), "Far", "garden", exact("9.00"), "USD", 1,
+                java.time.Instant.now(), elsewhere);
+        coherence.apply(ProductUpdated.of(other, null, false, null));
+
+        WriteResult result = await(writer.patchPrice(id, exact("2.00"), null));
+
+        assertThat(result.product().sequence()).isGreaterThan(elsewhere);
+    }
+
+    /** A product with no item at all (new, or its tombstone expired) takes a sequence above every one handed out. */
+    @Test
+    void aProductWithNoItemTakesASequenceAboveEveryOneHandedOut() {
+        await(writer.put(uniqueId("warm"), "Warm", "office", exact("1.00"), null)); // this pod holds a block
+        long handedOut = await(counters.reserve(1));
+
+        WriteResult created = await(writer.put(uniqueId("new"), "New", "office", exact("1.00"), null));
+
+        assertThat(created.status()).isEqualTo(Status.CREATED);
+        assertThat(created.product().sequence()).isGreaterThan(handedOut);
+    }
+
     @Test
     void concurrentWritesAreAllAppliedOneAfterTheOther() {
         String id = uniqueId("race");
