@@ -246,9 +246,9 @@ public interface CatalogConfig {
 
         /**
          * Event sequences a pod takes from the counters table at once. A write takes the next one of its pod's block
-         * (no round trip); a new block is taken when the block runs out, or when the product, its categories or the
-         * listings it changes were changed with a sequence beyond the block (docs/COHERENCE.md, "Sequences"). Larger
-         * blocks write the shared counter less often and skip more numbers when a pod stops.
+         * (no round trip); a new block is taken when the block runs out, or when the pod heard of a change with a
+         * sequence beyond the block (docs/COHERENCE.md, "Sequences"). Larger blocks write the shared counter less
+         * often and skip more numbers when a pod stops.
          */
         @WithDefault("1000")
         @Min(value = 1, message = "must be between 1 and 1000000")

@@ -111,11 +111,10 @@ public class CatalogWriter {
         long epoch = coherence.l1().epoch();
         long started = System.nanoTime();
         Optional<Product> known = documents.product(coherence.l1().get(Keys.product(id)));
-        if (known.isPresent() && (ifMatch == null || ETags.matchesStrongly(ifMatch, etag(known.get())))) {
-            Optional<Next> next = change.decide(known);
-            if (next.isPresent()) {
-                return withoutRead(id, ifMatch, change, known.get(), next.get(), epoch, started);
-            }
+        Optional<Next> next = known.filter(p -> ifMatch == null || ETags.matchesStrongly(ifMatch, etag(p)))
+                .flatMap(p -> change.decide(known));
+        if (next.isPresent()) {
+            return withoutRead(id, ifMatch, change, known.get(), next.get(), epoch, started);
         }
         meters.cold().increment();
         return attempt(id, ifMatch, change, 1);
@@ -187,11 +186,8 @@ public class CatalogWriter {
     }
 
     /**
-     * What a change's sequence must exceed: the product's current sequence, the floors this pod holds of every key
-     * the change touches, and the highest sequence it has heard of. A change then comes after every change its writer
-     * heard of (a Lamport clock over the pods' blocks), as it did with one counter per write; only changes made at
-     * once on different pods, before either heard of the other, can arrive in either order (docs/COHERENCE.md,
-     * "Sequences").
+     * What a change's sequence must exceed: the product's sequence, this pod's floors of the keys the change touches
+     * and the highest sequence it heard of; a Lamport clock over the blocks (docs/COHERENCE.md, "Sequences").
      */
     private long bound(long current, String id, Optional<Product> live, Next next) {
         long bound = Math.max(current, coherence.highestHeard());
@@ -202,9 +198,8 @@ public class CatalogWriter {
     }
 
     /**
-     * A sequence for a write that found no item at all: above every sequence ever handed out ({@link Sequences#fresh}),
-     * since a tombstone that expired took the product's last sequence with it, and structures that outlive it (the
-     * summaries' per-product sequences) must see the product's new life as newer.
+     * A write that found no item takes a sequence above every one handed out ({@link Sequences#fresh}): an expired
+     * tombstone took the product's last sequence with it, which the summaries still hold.
      */
     private Uni<Long> sequenceFor(Optional<StoredProduct> current, String id, Optional<Product> live, Next next) {
         return current.isEmpty() ? sequences.fresh()
