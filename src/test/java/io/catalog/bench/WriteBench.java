@@ -67,6 +67,7 @@ public final class WriteBench {
                 PodCluster.projectRoot().resolve("results/bench/writes.md").toString()));
         List<Outcome> outcomes = new ArrayList<>();
         List<String> steps = new ArrayList<>();
+        List<String> commands = new ArrayList<>();
         try (PodCluster cluster = PodCluster.startInfrastructure();
                 DynamoDbClient dynamo = client(cluster.dynalite().endpoint())) {
             IntFunction<Runnable> bare = bareWrites(dynamo);
@@ -82,9 +83,11 @@ public final class WriteBench {
                     String name = String.format(Locale.ROOT, "PATCH, %d pod%s, %d writer%s", pods,
                             pods == 1 ? "" : "s", writers, writers == 1 ? "" : "s");
                     long[] before = counts(cluster, pod);
+                    Map<String, Long> commandsBefore = commandStats(cluster);
                     outcomes.add(run(name, patch, writers, warmup, duration));
                     long[] after = counts(cluster, pod);
                     steps.add(steps(name, pod, before, after));
+                    commands.add(perWrite(name, commandsBefore, commandStats(cluster), after[2] - before[2]));
                 }
                 if (pods > 1 && !Boolean.getBoolean("bench.skipStalled")) {
                     outcomes.add(stalled(started.get(pods - 1), patch, duration));
@@ -92,7 +95,7 @@ public final class WriteBench {
             }
             cluster.stopPods();
         }
-        String report = report(outcomes, steps, writerCounts, podCounts, duration);
+        String report = report(outcomes, steps, commands, writerCounts, podCounts, duration);
         Files.createDirectories(output.getParent());
         Files.writeString(output, report);
         System.out.println(report);
@@ -140,15 +143,36 @@ public final class WriteBench {
      * and the PATCHes it answered ({@code catalog_write_steps_seconds_count{step="put"}}).
      */
     private static long[] counts(PodCluster cluster, Pod pod) {
-        long commands = 0;
+        long commands = commandStats(cluster).values().stream().mapToLong(Long::longValue).sum();
+        return new long[] { commands, (long) metric(pod, "catalog_sequence_blocks_total"),
+                (long) metric(pod, "catalog_write_steps_seconds_count{step=\"put\"") };
+    }
+
+    /** Calls per Redis command so far ({@code INFO commandstats}: commands that scripts run included). */
+    static Map<String, Long> commandStats(PodCluster cluster) {
+        Map<String, Long> calls = new java.util.TreeMap<>();
         for (String line : cluster.redis().command("INFO", "commandstats").lines().toList()) {
             int at = line.indexOf("calls=");
             if (line.startsWith("cmdstat_") && at > 0) {
-                commands += Long.parseLong(line.substring(at + 6, line.indexOf(',', at)));
+                calls.put(line.substring(8, line.indexOf(':')),
+                        Long.parseLong(line.substring(at + 6, line.indexOf(',', at))));
             }
         }
-        return new long[] { commands, (long) metric(pod, "catalog_sequence_blocks_total"),
-                (long) metric(pod, "catalog_write_steps_seconds_count{step=\"put\"") };
+        return calls;
+    }
+
+    /** The commands of a run per PATCH, most frequent first: where the Redis commands of a write go. */
+    static String perWrite(String name, Map<String, Long> before, Map<String, Long> after, long writes) {
+        StringBuilder out = new StringBuilder("| " + name + " |");
+        after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long> comparingByValue().reversed())
+                .limit(8)
+                .forEach(e -> out.append(String.format(Locale.ROOT, " %s %.1f,", e.getKey(),
+                        (double) e.getValue() / Math.max(1, writes))));
+        out.setLength(out.length() - 1);
+        return out.append(" |").toString();
     }
 
     private static double metric(Pod pod, String prefix) {
@@ -267,7 +291,8 @@ public final class WriteBench {
                 .build();
     }
 
-    private static String report(List<Outcome> outcomes, List<String> steps, List<Integer> writers,
+    private static String report(List<Outcome> outcomes, List<String> steps, List<String> commands,
+            List<Integer> writers,
             List<Integer> pods, Duration duration) {
         StringBuilder out = new StringBuilder("# Write path: PATCH against a bare conditional write\n\n");
         out.append("- Date: ").append(Instant.now()).append('\n');
@@ -295,6 +320,9 @@ public final class WriteBench {
         out.append("| run | read | put | publish | ack wait | Redis commands / write | blocks / write |\n"
                 + "|---|---|---|---|---|---|---|\n");
         steps.forEach(line -> out.append(line).append('\n'));
+        out.append("\nThe Redis commands per PATCH by command, the eight most frequent (scripts' own commands"
+                + " included: `eval` is one per script call):\n\n| run | commands per PATCH |\n|---|---|\n");
+        commands.forEach(line -> out.append(line).append('\n'));
         out.append(ratios(outcomes));
         return out.toString();
     }
