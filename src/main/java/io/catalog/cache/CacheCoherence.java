@@ -1,3 +1,5 @@
+// Longer than 320 lines on purpose: what this pod may trust (feed health, lease, floors, late memberships) is one
+// decision, and each part reads the others' state; split across files the trust rule would no longer read as one.
 package io.catalog.cache;
 
 import java.time.Duration;
@@ -292,11 +294,7 @@ public class CacheCoherence {
         return lateMemberships.get();
     }
 
-    /**
-     * The highest event sequence this pod has heard of (its own writes', the feed's, the start-up replay's): a
-     * writer's next sequence must exceed it ({@code Sequences}), so that every change comes after every change its
-     * writer heard of, whatever keys they touch.
-     */
+    /** The highest event sequence this pod heard of (own writes, feed, replay): a writer's next one exceeds it. */
     public long highestHeard() {
         return highestHeard.get();
     }

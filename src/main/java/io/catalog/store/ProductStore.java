@@ -1,3 +1,6 @@
+// Longer than 320 lines: every request to the products table (reads, the two conditional writes, pages, the
+// outbox index) sits here, so the item's layout and its expressions are read in one place; to split next by
+// moving the write without a read (update, assign, noOutboxPath) into a class of its own.
 package io.catalog.store;
 
 import static io.catalog.store.Tables.CATEGORY;
