@@ -1,21 +1,11 @@
-// Longer than 320 lines: every request to the products table (reads, the two conditional writes, pages, the
-// outbox index) sits here, so the item's layout and its expressions are read in one place; to split next by
-// moving the write without a read (update, assign, noOutboxPath) into a class of its own.
 package io.catalog.store;
 
 import static io.catalog.store.Tables.CATEGORY;
-import static io.catalog.store.Tables.DELETED;
-import static io.catalog.store.Tables.DELETED_CATEGORY;
-import static io.catalog.store.Tables.EXPIRES_AT;
 import static io.catalog.store.Tables.ID;
-import static io.catalog.store.Tables.NAME;
 import static io.catalog.store.Tables.OUTBOX;
 import static io.catalog.store.Tables.OUTBOX_SEQ;
 import static io.catalog.store.Tables.OUTBOX_SHARD;
-import static io.catalog.store.Tables.PRICE;
 import static io.catalog.store.Tables.SEQUENCE;
-import static io.catalog.store.Tables.UPDATED_AT;
-import static io.catalog.store.Tables.VERSION;
 import static io.catalog.support.Futures.uni;
 
 import java.util.ArrayList;
@@ -34,13 +24,11 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -113,9 +101,10 @@ public class ProductStore {
     }
 
     /**
-     * Writes a change of an item without reading it first, in one conditional UpdateItem: sets the product's new
-     * state and appends the change's event to the item's outbox, only if the item is still live at sequence
-     * {@code expected} (what the writer knows of it) and its outbox holds fewer than {@code maxPending} events.
+     * Writes a change of an item without reading it first, in one conditional UpdateItem (see {@link EventUpdate}):
+     * sets the product's new state and appends the change's event to the item's outbox, only if the item is still
+     * live at sequence {@code expected} (what the writer knows of it) and its outbox holds fewer than
+     * {@code maxPending} events.
      *
      * @param next the product after the change, with the change's sequence
      * @param deleted whether the change deletes it (the item becomes its tombstone)
@@ -124,63 +113,13 @@ public class ProductStore {
      */
     public Uni<Optional<StoredProduct>> update(Product next, boolean deleted, long expected, String eventJson,
             int maxPending) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        List<String> set = new ArrayList<>();
-        assign(set, names, values, NAME, AttributeValue.fromS(next.name()));
-        assign(set, names, values, PRICE, AttributeValue.fromN(next.price().toPlainString()));
-        assign(set, names, values, VERSION, n(next.version()));
-        assign(set, names, values, UPDATED_AT, AttributeValue.fromS(next.updatedAt().toString()));
-        assign(set, names, values, SEQUENCE, n(next.sequence()));
-        assign(set, names, values, OUTBOX_SHARD, AttributeValue.fromS(Tables.outboxShard(next.id())));
-        assign(set, names, values, OUTBOX_SEQ, n(next.sequence()));
-        names.put("#o", OUTBOX);
-        names.put("#k", Long.toString(next.sequence()));
-        values.put(":event", AttributeValue.fromS(eventJson));
-        set.add("#o.#k = :event");
-        names.put("#c", CATEGORY);
-        names.put("#deleted", DELETED);
-        String remove = "";
-        if (deleted) {
-            assign(set, names, values, DELETED_CATEGORY, AttributeValue.fromS(next.category()));
-            assign(set, names, values, EXPIRES_AT, n(StoredProduct.expiresAt(next.updatedAt())));
-            set.add("#deleted = :true");
-            values.put(":true", AttributeValue.fromBool(true));
-            remove = " REMOVE #c";
-        } else {
-            set.add("#c = :c");
-            values.put(":c", AttributeValue.fromS(next.category()));
-        }
-        names.put("#seqNow", SEQUENCE);
-        values.put(":expected", n(expected));
-        values.put(":max", n(maxPending));
-        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key(next.id()))
-                .updateExpression("SET " + String.join(", ", set) + remove)
-                .conditionExpression("#seqNow = :expected AND size(#o) < :max AND attribute_not_exists(#deleted)")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW)
-                .build();
+        UpdateItemRequest request = EventUpdate.request(table, next, deleted, expected, eventJson, maxPending);
         return uni(() -> clients.writes().updateItem(request))
                 .map(r -> Optional.of(StoredProduct.from(r.attributes(), currency)))
                 .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty())
                 // an item without an outbox map (written before every item held one) has no path to append to: the
                 // writer reads it and puts it whole, outbox map included
-                .onFailure(ProductStore::noOutboxPath).recoverWithItem(Optional.empty());
-    }
-
-    private static boolean noOutboxPath(Throwable failure) {
-        return failure instanceof DynamoDbException e && e.statusCode() == 400 && e.getMessage() != null
-                && e.getMessage().contains("document path");
-    }
-
-    private static void assign(List<String> set, Map<String, String> names, Map<String, AttributeValue> values,
-            String attribute, AttributeValue value) {
-        String name = "#a" + names.size();
-        String placeholder = ":a" + values.size();
-        names.put(name, attribute);
-        values.put(placeholder, value);
-        set.add(name + " = " + placeholder);
+                .onFailure(EventUpdate::noOutboxPath).recoverWithItem(Optional.empty());
     }
 
     /**

@@ -51,7 +51,8 @@ final class ChaosReport {
                 .append(" s of ").append(settings.writers()).append(" writers, ").append(settings.readers())
                 .append(" readers and a live-changes subscriber\n");
         out.append("- Checked as docs/COHERENCE.md, \"Proving it\", says: every read, page item, summary and quote"
-                + " sent after a write's acknowledgement shows it or newer; no acknowledged write is lost; the"
+                + " sent after a write's acknowledgement shows it or newer; no acknowledged write is lost; every"
+                + " stored change is published once the faults heal (no item keeps pending events); the"
                 + " subscriber ends at every product's final version\n\n");
 
         out.append("## Result\n\n**").append(violations.size()).append(" violation(s)** in ")

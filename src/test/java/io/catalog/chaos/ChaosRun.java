@@ -112,7 +112,9 @@ public final class ChaosRun {
             cluster.laggingStore();
             live.addAll(cluster.startPods(settings.pods(), POD_ENVIRONMENT));
             ExecutorService workers = Executors.newCachedThreadPool();
-            workers.submit(this::subscribe);
+            // the subscriber listens until the end of quiesce(), past the writers and readers
+            ExecutorService subscriber = Executors.newSingleThreadExecutor();
+            subscriber.submit(this::subscribe);
             seed();
             Random draw = new Random(settings.seed());
             List<Long> seeds = Stream.generate(draw::nextLong).limit(settings.writers() + settings.readers() + 1)
@@ -136,6 +138,7 @@ public final class ChaosRun {
             workers.shutdown();
             workers.awaitTermination(60, TimeUnit.SECONDS);
             quiesce();
+            subscriber.shutdownNow();
             HistoryChecker checker = new HistoryChecker(history);
             List<HistoryChecker.Violation> violations = checker.check();
             Path report = new ChaosReport(settings, history, violations, checker.unchecked(), faultCounts, stalls)
@@ -439,9 +442,11 @@ public final class ChaosRun {
     /** Waits until every stored change is published and delivered, then reads the stored states. */
     private void quiesce() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline && pendingOutboxes() > 0) {
+        int pending;
+        while ((pending = pendingOutboxes()) > 0 && System.nanoTime() < deadline) {
             Thread.sleep(500);
         }
+        history.unpublishedAtEnd.set(pending);
         Thread.sleep(3_000);
         for (History.Write write : history.writes) {
             stored(write.id());
@@ -449,9 +454,10 @@ public final class ChaosRun {
         listening = false;
     }
 
+    /** Items in the outbox index (every item holds an outbox map, empty once its events are published). */
     private int pendingOutboxes() {
         JsonNode answer = parse(cluster.dynalite().call("Scan", "{\"TableName\":\"catalog-products\","
-                + "\"ConsistentRead\":true,\"FilterExpression\":\"attribute_exists(outbox)\",\"Select\":\"COUNT\"}")
+                + "\"ConsistentRead\":true,\"FilterExpression\":\"attribute_exists(outboxShard)\",\"Select\":\"COUNT\"}")
                 .body());
         return answer.get("Count").asInt();
     }

@@ -69,6 +69,8 @@ final class History {
     static final long NOT_FOUND = Long.MIN_VALUE;
     /** The newest version of each product the live-changes subscriber saw (-1: its deletion; {@link #NOT_FOUND}). */
     final Map<String, Long> subscriberSaw = new ConcurrentHashMap<>();
+    /** Items whose outbox still held events when the run had been quiet for 90 s (each is a violation). */
+    final AtomicLong unpublishedAtEnd = new AtomicLong();
     /** Each product's state at the end, read strongly consistent once the run was quiet. */
     final Map<String, Item> finalState = new ConcurrentHashMap<>();
     /** What the subscriber did and heard, in order (connections, resets, each product event), for the report. */

@@ -66,6 +66,10 @@ final class HistoryChecker {
         history.quotes.forEach(this::quote);
         finalStates();
         subscriber();
+        if (history.unpublishedAtEnd.get() > 0) {
+            violate("unpublished", history.unpublishedAtEnd.get()
+                    + " item(s) still held unpublished events 90 s after the faults healed");
+        }
         return violations;
     }
 
