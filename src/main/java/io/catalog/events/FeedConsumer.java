@@ -155,7 +155,9 @@ public class FeedConsumer {
             applier.apply(decode(messages), epoch);
         }
         lastSuccess.set(System.nanoTime());
-        if (count < batch) {
+        // read to the end: fewer entries than asked for, or as many and none after them (a batch of exactly
+        // batch-size entries would otherwise wait for the next read's block timeout before it is acknowledged)
+        if (count < batch || position.atEnd()) {
             acknowledge(started);
         }
     }

@@ -41,6 +41,8 @@ public final class FeedPosition {
     /** Entries the stream had received up to and including {@link #lastId}; -1 when not known. */
     private long added;
     private String runId;
+    /** Whether the last {@link #observe} found the position at the stream's newest entry. */
+    private boolean atEnd;
 
     /**
      * @param tailId the id of the stream's newest entry when the pod starts ({@link #START} for an empty stream)
@@ -91,6 +93,7 @@ public final class FeedPosition {
      *         moves to the stream's newest entry
      */
     public boolean observe(StreamState state, String idBefore, long addedBefore) {
+        atEnd = state == null || lastId.equals(state.lastGeneratedId());
         if (state == null) {
             boolean gap = !START.equals(idBefore) || addedBefore > 0;
             lastId = START;
@@ -112,6 +115,14 @@ public final class FeedPosition {
             added = state.entriesAdded();
         }
         return false;
+    }
+
+    /**
+     * Whether the last {@link #observe} found nothing past the position: the read before it reached the stream's end
+     * (even one that returned as many entries as it asked for), so nothing older is left to read.
+     */
+    public boolean atEnd() {
+        return atEnd;
     }
 
     private boolean jump(StreamState state) {

@@ -1,6 +1,8 @@
 package io.catalog.events;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -54,7 +56,10 @@ import io.smallrye.mutiny.Uni;
  * publishes it again: sinks de-duplicate by sequence).</li>
  * </ol>
  * Writers call {@link #publish} right after their write; a periodic sweep of the outbox index publishes whatever
- * a Redis outage or a crash left behind, so an acknowledged write's event is never lost. The sweep is a
+ * a Redis outage or a crash left behind, so an acknowledged write's event is never lost. The sweep leaves an item to
+ * its writer while the item's oldest pending event is younger than {@link #SWEEP_GRACE} (the writer's publish and its
+ * clear are still under way), so that events are not published a second time for each sweep that overtakes the
+ * clears (a 1,000-item batch was published twice, and the other pods acknowledged after 2,000 entries). The sweep is a
  * fixed-delay task of Quarkus' scheduler that only starts an asynchronous sweep (never two at once) and is
  * cancelled when the application stops.
  */
@@ -64,6 +69,11 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     static final int SWEEP_BATCH = 100;
     static final Duration SWEEP_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * How old an item's oldest pending event must be (by its {@code occurredAt} and this pod's clock) before a sweep
+     * publishes it: longer than a writer's publish wait (2 s) and the clear that follows it.
+     */
+    static final Duration SWEEP_GRACE = Duration.ofSeconds(5);
 
     private final ProductStore store;
     private final CounterStore counters;
@@ -76,6 +86,7 @@ public class OutboxRelay {
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
+    private final Clock clock;
     private final AtomicInteger pendingFound = new AtomicInteger();
     private final SweepPace pace;
     private final Counter published;
@@ -86,7 +97,8 @@ public class OutboxRelay {
     public OutboxRelay(ProductStore store, CounterStore counters, Sequences sequences, BeforePublish beforePublish,
             EventSinks sinks,
             SummaryMaintainer summaries, Json json, CatalogConfig config, CacheDesign design,
-            ScheduledExecutorService scheduler, Ticker ticker, EventSpans spans, MeterRegistry registry) {
+            ScheduledExecutorService scheduler, Ticker ticker, Clock clock, EventSpans spans, MeterRegistry registry) {
+        this.clock = clock;
         this.spans = spans;
         this.store = store;
         this.counters = counters;
@@ -208,15 +220,44 @@ public class OutboxRelay {
                 .collect().last().replaceWithVoid();
     }
 
-    /** One sweep of the outbox index: publishes everything still pending. */
+    /**
+     * One sweep of the outbox index: publishes what is still pending {@link #SWEEP_GRACE} after it occurred.
+     *
+     * @return the events found pending, those left to their writers included
+     */
     public Uni<Integer> sweep() {
+        return sweep(SWEEP_GRACE);
+    }
+
+    /**
+     * As {@link #sweep()}: publishes the items whose oldest pending event did not occur within {@code grace} of now,
+     * either way (an event stamped further ahead than that comes from a pod whose clock is ahead: deferring it would
+     * defer it by the clocks' difference), so an event is deferred by at most twice the grace whatever the clocks say.
+     */
+    Uni<Integer> sweep(Duration grace) {
         return store.pendingIds(SWEEP_BATCH)
                 .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
                         : store.readConsistent(ids))
                 .chain(found -> {
+                    Instant now = clock.instant();
                     List<StoredProduct> items = List.copyOf(found.values());
-                    return publish(items).replaceWith(items.stream().mapToInt(i -> i.outbox().size()).sum());
+                    List<StoredProduct> stuck = items.stream()
+                            .filter(i -> !recent(i, now.minus(grace), now.plus(grace))).toList();
+                    return publish(stuck).replaceWith(items.stream().mapToInt(i -> i.outbox().size()).sum());
                 });
+    }
+
+    /** Whether the item's oldest pending event occurred after {@code from} and not after {@code to}. */
+    private boolean recent(StoredProduct item, Instant from, Instant to) {
+        if (item.outbox().isEmpty()) {
+            return true; // nothing to publish
+        }
+        try {
+            Instant occurred = json.read(item.outbox().get(0).json(), ProductUpdated.class).occurredAt();
+            return occurred != null && occurred.isAfter(from) && !occurred.isAfter(to);
+        } catch (RuntimeException unreadable) {
+            return false;
+        }
     }
 
     /**

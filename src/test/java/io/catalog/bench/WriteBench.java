@@ -1,6 +1,5 @@
 package io.catalog.bench;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * dynalite, side by side, in one run: for each pod count of {@code bench.pods} (default 1 and 3) and each writer count
  * of {@code bench.writers} (default 1 and 4), a bare run and a PATCH run, each writer in a closed loop on its own item
  * (no conflicts) for {@code bench.duration} after a warm-up; then, with several pods, one writer while another pod
- * freezes. Where the time goes comes from the written pod's step timers. Results are printed and written to
+ * freezes; with 3 pods, a 1,000-item batch ({@link BatchConvergence}). Where the time goes comes from the written pod's
+ * step timers. Results are printed and written to
  * {@code results/bench/writes.md} (or {@code -Dbench.output}) with the commit measured. Run by
  * {@code bin/bench --writes}.
  */
@@ -56,7 +56,7 @@ public final class WriteBench {
         }
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws Exception {
         List<Integer> writerCounts = Arrays.stream(System.getProperty("bench.writers", "1,4").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         List<Integer> podCounts = Arrays.stream(System.getProperty("bench.pods", "1,3").split(",")).map(String::trim)
@@ -68,13 +68,21 @@ public final class WriteBench {
         List<Outcome> outcomes = new ArrayList<>();
         List<String> steps = new ArrayList<>();
         List<String> commands = new ArrayList<>();
+        List<BatchConvergence.Result> batches = new ArrayList<>();
         try (PodCluster cluster = PodCluster.startInfrastructure();
-                DynamoDbClient dynamo = client(cluster.dynalite().endpoint())) {
+                DynamoDbClient dynamo = client(cluster.dynalite().endpoint());
+                BatchConvergence batch = new BatchConvergence()) {
             IntFunction<Runnable> bare = bareWrites(dynamo);
             List<Pod> started = new ArrayList<>();
             String token = cluster.adminToken();
             for (int pods : podCounts) {
-                started.addAll(cluster.startPods(pods - started.size(), Map.of()));
+                Map<String, String> podEnvironment = new java.util.HashMap<>(
+                        Map.of("CATALOG_EDGE_PURGE_VARNISH_URLS", batch.edge()));
+                String javaOptions = System.getProperty("bench.podJavaOptions");
+                if (javaOptions != null) {
+                    podEnvironment.put("JAVA_TOOL_OPTIONS", javaOptions);
+                }
+                started.addAll(cluster.startPods(pods - started.size(), podEnvironment));
                 Pod pod = started.get(0);
                 IntFunction<Runnable> patch = patches(pod, token);
                 for (int writers : writerCounts) {
@@ -92,10 +100,17 @@ public final class WriteBench {
                 if (pods > 1 && !Boolean.getBoolean("bench.skipStalled")) {
                     outcomes.add(stalled(started.get(pods - 1), patch, duration));
                 }
+                if (pods == 3 && !Boolean.getBoolean("bench.skipBatch")) {
+                    log("a batch of " + BatchConvergence.ITEMS + " price changes on " + pods + " pods");
+                    for (BatchConvergence.Result result : batch.run(started, token)) {
+                        batches.add(result);
+                        log("  " + BatchConvergence.report(result));
+                    }
+                }
             }
             cluster.stopPods();
         }
-        String report = report(outcomes, steps, commands, writerCounts, podCounts, duration);
+        String report = report(outcomes, steps, commands, batches, writerCounts, podCounts, duration);
         Files.createDirectories(output.getParent());
         Files.writeString(output, report);
         System.out.println(report);
@@ -275,7 +290,7 @@ public final class WriteBench {
         return new ArrayList<>(micros);
     }
 
-    private static void write(Pod pod, String token, String method, String path, String body) {
+    static void write(Pod pod, String token, String method, String path, String body) {
         HttpResponse<String> response = pod.send(HttpRequest.newBuilder(pod.uri(path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build());
@@ -292,7 +307,7 @@ public final class WriteBench {
     }
 
     private static String report(List<Outcome> outcomes, List<String> steps, List<String> commands,
-            List<Integer> writers,
+            List<BatchConvergence.Result> batches, List<Integer> writers,
             List<Integer> pods, Duration duration) {
         StringBuilder out = new StringBuilder("# Write path: PATCH against a bare conditional write\n\n");
         out.append("- Date: ").append(Instant.now()).append('\n');
@@ -324,6 +339,17 @@ public final class WriteBench {
                 + " included: `eval` is one per script call):\n\n| run | commands per PATCH |\n|---|---|\n");
         commands.forEach(line -> out.append(line).append('\n'));
         out.append(ratios(outcomes));
+        if (!batches.isEmpty()) {
+            out.append("\nA batch (`POST /admin/prices/batch`, 1,000 price changes) sent to the first pod once every pod"
+                    + " holds its items in L1, twice (the first runs the batch path for the first time in the pods'"
+                    + " JVMs): its acknowledgement (by then every live pod has applied its events), the"
+                    + " reads of its items on every pod sent after it that answered the older price, the purge requests"
+                    + " the edge received for it (the pods purge into a counting endpoint; each batch of keys is purged"
+                    + " twice, the second time once the settle has passed), and two readers' reads of 50 other products"
+                    + " on every pod meanwhile (200 reads/s in all):\n\n| pods | items | acknowledged after | older prices read after it |"
+                    + " purges | other reads | p50 | p99 | max |\n|---|---|---|---|---|---|---|---|---|\n");
+            batches.forEach(b -> out.append(BatchConvergence.report(b)).append('\n'));
+        }
         return out.toString();
     }
 

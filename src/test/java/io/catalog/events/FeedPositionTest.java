@@ -34,6 +34,22 @@ class FeedPositionTest {
         assertThat(position.added()).isEqualTo(101);
     }
 
+    /**
+     * A read that returned as many entries as it asked for, the last of them the stream's newest: the pod read to the
+     * end and acknowledges now, not after its next read's block timeout.
+     */
+    @Test
+    void aFullReadThatEndsAtTheNewestEntryIsAtTheEnd() {
+        FeedPosition position = new FeedPosition("100-0", 40);
+        position.advance("200-0", 500);
+        assertThat(position.observe(new StreamState(540, 540, "200-0", "0-0"), "100-0", 40)).isFalse();
+        assertThat(position.atEnd()).isTrue();
+
+        position.advance("300-0", 500);
+        assertThat(position.observe(new StreamState(1_100, 1_100, "400-0", "0-0"), "200-0", 540)).isFalse();
+        assertThat(position.atEnd()).as("60 entries after the position").isFalse();
+    }
+
     @Test
     void aTrimPastThePositionIsAGapEvenThoughNothingRecordsIt() {
         FeedPosition position = new FeedPosition("100-0", 40);
