@@ -93,7 +93,7 @@ public final class FeedPosition {
      *         moves to the stream's newest entry
      */
     public boolean observe(StreamState state, String idBefore, long addedBefore) {
-        atEnd = state == null || lastId.equals(state.lastGeneratedId());
+        atEnd = state != null && lastId.equals(state.lastGeneratedId()); // no stream: only a short read ends a round
         if (state == null) {
             boolean gap = !START.equals(idBefore) || addedBefore > 0;
             lastId = START;

@@ -48,6 +48,11 @@ class FeedPositionTest {
         position.advance("300-0", 500);
         assertThat(position.observe(new StreamState(1_100, 1_100, "400-0", "0-0"), "200-0", 540)).isFalse();
         assertThat(position.atEnd()).as("60 entries after the position").isFalse();
+
+        // the stream is gone (or XINFO failed): a full read may have been cut off, so it is not the end
+        position.advance("500-0", 500);
+        position.observe(null, "300-0", 1_040);
+        assertThat(position.atEnd()).isFalse();
     }
 
     @Test
