@@ -57,9 +57,10 @@ import io.smallrye.mutiny.Uni;
  * </ol>
  * Writers call {@link #publish} right after their write; a periodic sweep of the outbox index publishes whatever
  * a Redis outage or a crash left behind, so an acknowledged write's event is never lost. The sweep leaves an item to
- * its writer while the item's oldest pending event is younger than {@link #SWEEP_GRACE} (the writer's publish and its
- * clear are still under way), so that events are not published a second time for each sweep that overtakes the
- * clears (a 1,000-item batch was published twice, and the other pods acknowledged after 2,000 entries). The sweep is a
+ * its writer while the item's oldest pending event occurred within {@link #SWEEP_GRACE} of now (the writer's publish
+ * and its clear are still under way), so that a sweep that overtakes the clears does not publish them again (for a
+ * 1,000-item batch: every L2 marker, summary change and counter raise a second time; the stream's markers keep the
+ * entries from being appended twice). The sweep is a
  * fixed-delay task of Quarkus' scheduler that only starts an asynchronous sweep (never two at once) and is
  * cancelled when the application stops.
  */
