@@ -22,10 +22,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * What a stored write waits for before it is acknowledged: this pod holds the new version at once, the relay
- * publishes the event, and every other pod applied it or can no longer answer ({@link PodAcks}).
+ * What a stored write waits for before it is acknowledged: the relay publishes the event, this pod holds the new
+ * version, and every other pod applied it or can no longer answer ({@link PodAcks}).
  */
 @ApplicationScoped
 public class WriteAcknowledgement {
@@ -35,6 +36,8 @@ public class WriteAcknowledgement {
     static final Duration PUBLISH_RETRY = Duration.ofMillis(50);
     /** Publishes failed in a row after which a write's publish is tried once only. */
     static final int FAILING = 3;
+    /** Written items whose own events are applied on the calling thread; a larger batch goes to a worker. */
+    static final int APPLY_INLINE = 8;
 
     private final OutboxRelay relay;
     private final PodAcks acks;
@@ -70,11 +73,6 @@ public class WriteAcknowledgement {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        for (StoredProduct item : written) {
-            PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
-            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
-                    documents.of(item.id(), Optional.of(item)), epoch);
-        }
         long started = System.nanoTime();
         Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
         if (failingPublishes.get() < FAILING) {
@@ -98,7 +96,38 @@ public class WriteAcknowledgement {
                             written.size(), f.toString());
                     return new ChangeNotConfirmed(f);
                 })
-                .chain(appended -> acks.await(appended));
+                // this pod applies its own events while the other pods apply them from the stream, not before the
+                // publish: it must hold them before the write is acknowledged (or refused: 503), not before the
+                // others may hear of them; the lease is counted from the append
+                .onFailure().call(() -> appliedOwn(written, epoch))
+                .chain(appended -> {
+                    long appendedAt = acks.now();
+                    return appliedOwn(written, epoch).chain(() -> acks.await(appended, appendedAt));
+                });
+    }
+
+    /**
+     * Applies the newest event of each written item to this pod ({@link CacheCoherence#applyOwn}): on the calling
+     * thread for a few, on a worker thread for a batch (rendering a thousand documents takes the event loop away from
+     * the reads for most of a second).
+     */
+    private Uni<Void> appliedOwn(List<StoredProduct> written, long epoch) {
+        if (written.size() <= APPLY_INLINE) {
+            applyOwn(written, epoch);
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().item(() -> {
+            applyOwn(written, epoch);
+            return written;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
+    }
+
+    private void applyOwn(List<StoredProduct> written, long epoch) {
+        for (StoredProduct item : written) {
+            PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
+            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
+                    documents.of(item.id(), Optional.of(item)), epoch);
+        }
     }
 
 }

@@ -14,6 +14,7 @@ import static io.catalog.testing.TestCatalog.uniqueCategory;
 import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,6 +275,33 @@ class AdminWritesTest {
         assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
         assertThat(json(response.asString()).path("results").size()).isEqualTo(1000);
         assertUnchanged(id, "1.01", 2);
+    }
+
+    /**
+     * Read-your-writes on the writing pod for a batch: once it is acknowledged, this pod answers every new price at
+     * once, from L1 (where the old ones were), whatever its own feed has applied by then; read newest-first, the
+     * entries the feed applies last.
+     */
+    @Test
+    void theWritingPodServesABatchAsSoonAsItIsAcknowledged() {
+        String category = uniqueCategory("ryw");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            ids.add(createUnique("ryw", category, "1.00"));
+        }
+        ids.forEach(TestCatalog::read);
+        ids.forEach(TestCatalog::read); // the second read of each is an L1 hit: the old price is in L1
+        List<String[]> updates = ids.stream().map(id -> new String[] { id, "2.00" }).toList();
+        Response response = batch(batchBody(updates));
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        List<String> stale = new ArrayList<>();
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            JsonNode product = read(ids.get(i));
+            if (product.path("price").decimalValue().compareTo(new BigDecimal("2.00")) != 0) {
+                stale.add(ids.get(i) + " at " + product.path("price"));
+            }
+        }
+        assertThat(stale).as("products answered at their old price after the batch was acknowledged").isEmpty();
     }
 
     @Test
