@@ -278,11 +278,13 @@ public class CacheCoherence {
     /**
      * Whether this event changes the membership of a listing whose floor is already past its sequence: another
      * writer's change of that listing, with a higher sequence, was heard first (concurrent writers publish in any
-     * order). A duplicate (the writer's own apply, then the feed's) is not late.
+     * order). An event heard before (the writer's own apply and the feed's, in either order, with a newer change of
+     * the listing heard between them) is not late: it was checked when it was first heard.
      */
     private boolean lateForAListing(ProductUpdated event) {
         for (String listing : event.membershipListings()) {
-            if (event.sequence() < floors.of(Keys.members(listing))) {
+            if (event.sequence() < floors.of(Keys.members(listing))
+                    && !membership.heard(listing, event.productId(), event.sequence())) {
                 return true;
             }
         }

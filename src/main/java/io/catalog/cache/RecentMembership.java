@@ -90,6 +90,21 @@ public final class RecentMembership {
     }
 
     /**
+     * Whether a change of {@code productId}'s membership of {@code listing} at {@code sequence} or newer was heard
+     * within the window (false when the listing dropped changes to keep its bound: perhaps that one).
+     */
+    public boolean heard(String listing, String productId, long sequence) {
+        Listing heard = listings.getIfPresent(listing);
+        if (heard == null) {
+            return false;
+        }
+        synchronized (heard) {
+            Heard change = heard.changes.get(productId);
+            return heard.overflowedAt == null && change != null && change.change().sequence() >= sequence;
+        }
+    }
+
+    /**
      * The changes of {@code listing} heard within the window, by product id; {@code null} when some were dropped to
      * keep the bound (the listing changed too often to be corrected: read it another way).
      */

@@ -3,7 +3,6 @@ package io.catalog.events;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,8 +47,6 @@ import io.quarkus.runtime.StartupEvent;
 public class FeedConsumer {
 
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
-    /** How long a round waits for the stream's counts: the blocking data source's own limit (quarkus.redis.timeout). */
-    static final Duration INFO_TIMEOUT = Duration.ofSeconds(5);
 
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
@@ -128,8 +125,7 @@ public class FeedConsumer {
     }
 
     /**
-     * One round: a blocking read from the last id, the events applied while the stream's counts are read, a trim
-     * checked against them, and,
+     * One round: a blocking read from the last id, the stream's counts checked for a trim, the events applied, and,
      * when nothing older is left to read, an acknowledgement of the position to the other pods ({@link PodAcks})
      * before L1 is trusted again (from the read's start). A failure anywhere, the acknowledgement included, fails the
      * round: the feed counts as lost.
@@ -152,15 +148,11 @@ public class FeedConsumer {
         if (count > 0) {
             position.advance(messages.get(count - 1).id(), count);
         }
-        // the stream's counts travel while the events are applied: a gap they reveal is found before the round
-        // acknowledges and trusts anything, and drops what the apply put into L1 with the rest
-        CompletableFuture<FeedPosition.StreamState> info = StreamInfo.read(redis.getReactive(), stream)
-                .ifNoItem().after(INFO_TIMEOUT).fail().subscribeAsCompletionStage();
+        if (position.observe(StreamInfo.read(redis, stream), before, addedBefore)) {
+            gap("entries this pod had not read were removed from the stream");
+        }
         if (count > 0) {
             applier.apply(decode(messages), epoch);
-        }
-        if (position.observe(info.join(), before, addedBefore)) {
-            gap("entries this pod had not read were removed from the stream");
         }
         lastSuccess.set(System.nanoTime());
         // read to the end: fewer entries than asked for, or as many and none after them (a batch of exactly

@@ -181,11 +181,6 @@ public class PodAcks {
         return await(appended, readAt, true, meters.purgeTimeouts(), meters.purgeWaits());
     }
 
-    /** Now, by the ticker {@link #await(Appended, long)} counts leases with. */
-    public long now() {
-        return ticker.read();
-    }
-
     /** The lease between pods' L1 trust and the writers' wait. */
     public Lease lease() {
         return lease;

@@ -17,16 +17,16 @@ import io.catalog.events.PodAcks;
 import io.catalog.model.ProductUpdated;
 import io.catalog.store.PendingEvent;
 import io.catalog.store.StoredProduct;
+import io.catalog.support.Futures;
 import io.catalog.support.Json;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * What a stored write waits for before it is acknowledged: the relay publishes the event, this pod holds the new
- * version, and every other pod applied it or can no longer answer ({@link PodAcks}).
+ * What a stored write waits for before it is acknowledged: this pod holds the new version at once, the relay
+ * publishes the event, and every other pod applied it or can no longer answer ({@link PodAcks}).
  */
 @ApplicationScoped
 public class WriteAcknowledgement {
@@ -36,7 +36,7 @@ public class WriteAcknowledgement {
     static final Duration PUBLISH_RETRY = Duration.ofMillis(50);
     /** Publishes failed in a row after which a write's publish is tried once only. */
     static final int FAILING = 3;
-    /** Written items whose own events are applied on the calling thread; a larger batch goes to a worker. */
+    /** Written items whose own events are applied on the calling thread; more go to a worker thread. */
     static final int APPLY_INLINE = 8;
 
     private final OutboxRelay relay;
@@ -73,7 +73,6 @@ public class WriteAcknowledgement {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        long started = System.nanoTime();
         Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
         if (failingPublishes.get() < FAILING) {
             // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
@@ -81,45 +80,44 @@ public class WriteAcknowledgement {
             publish = publish.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
                     .expireIn(PUBLISH_WAIT.toMillis());
         }
-        return publish
-                .invoke(() -> failingPublishes.set(0))
-                .onFailure().invoke(() -> failingPublishes.incrementAndGet())
-                .onTermination().invoke(() -> {
-                    if (step != null) {
-                        step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                    }
-                })
-                .ifNoItem().after(PUBLISH_WAIT).fail()
-                .onFailure().transform(f -> {
-                    unconfirmed.increment();
-                    LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
-                            written.size(), f.toString());
-                    return new ChangeNotConfirmed(f);
-                })
-                // this pod applies its own events while the other pods apply them from the stream, not before the
-                // publish: it must hold them before the write is acknowledged (or refused: 503), not before the
-                // others may hear of them; the lease is counted from the append
-                .onFailure().call(() -> appliedOwn(written, epoch))
-                .chain(appended -> {
-                    long appendedAt = acks.now();
-                    return appliedOwn(written, epoch).chain(() -> acks.await(appended, appendedAt));
-                });
+        Uni<Appended> attempts = publish;
+        Uni<Appended> published = Uni.createFrom().deferred(() -> {
+            long started = System.nanoTime();
+            return attempts
+                    .invoke(() -> failingPublishes.set(0))
+                    .onFailure().invoke(() -> failingPublishes.incrementAndGet())
+                    .onTermination().invoke(() -> {
+                        if (step != null) {
+                            step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                        }
+                    })
+                    .ifNoItem().after(PUBLISH_WAIT).fail()
+                    .onFailure().transform(f -> {
+                        unconfirmed.increment();
+                        LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
+                                written.size(), f.toString());
+                        return new ChangeNotConfirmed(f);
+                    });
+        });
+        // this pod holds its own events before any other may hear of them (CacheCoherence.applyOwn)
+        return appliedOwn(written, epoch).chain(() -> published)
+                .chain(appended -> acks.await(appended));
     }
 
     /**
      * Applies the newest event of each written item to this pod ({@link CacheCoherence#applyOwn}): on the calling
-     * thread for a few, on a worker thread for a batch (rendering a thousand documents takes the event loop away from
-     * the reads for most of a second).
+     * thread for up to {@link #APPLY_INLINE} items, above that on a worker thread (rendering a thousand documents
+     * took the event loop away from the reads for most of a second), resuming on the caller's context.
      */
     private Uni<Void> appliedOwn(List<StoredProduct> written, long epoch) {
         if (written.size() <= APPLY_INLINE) {
             applyOwn(written, epoch);
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().item(() -> {
+        return Futures.onWorker(() -> {
             applyOwn(written, epoch);
             return written;
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
+        }).replaceWithVoid();
     }
 
     private void applyOwn(List<StoredProduct> written, long epoch) {
@@ -129,5 +127,4 @@ public class WriteAcknowledgement {
                     documents.of(item.id(), Optional.of(item)), epoch);
         }
     }
-
 }

@@ -53,6 +53,18 @@ public final class Futures {
 
     private static final Duration MIN_TIMER = Duration.ofMillis(1);
 
+    /**
+     * {@code work}, run at subscription on a worker thread (CPU work too long for an event loop), as a Uni that
+     * resumes where {@link #uni} would: a caller on an event loop continues on its own context.
+     */
+    public static <T> Uni<T> onWorker(Supplier<T> work) {
+        return Uni.createFrom().deferred(() -> {
+            Executor resume = resumeExecutor();
+            return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                    .emitOn(resume);
+        });
+    }
+
     /** Where a continuation of a call made now resumes. */
     static Executor resumeExecutor() {
         Context context = Vertx.currentContext();

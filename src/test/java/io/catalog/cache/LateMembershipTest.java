@@ -71,6 +71,19 @@ class LateMembershipTest {
     }
 
     @Test
+    void aChangeHeardAgainAfterANewerOneDropsNothing() {
+        coherence.applyOwn(created("n-1", 500), null, coherence.l1().epoch()); // this pod's own write
+        coherence.apply(created("n-2", 501)); // another writer's newer change of the listing, from the feed
+        coherence.l1().put(LIST, CachedValue.found("{\"ids\":[\"n-1\",\"n-2\"]}", coherence.floors().of(TOKEN),
+                TOKEN, List.of()), coherence.l1().epoch());
+
+        coherence.apply(created("n-1", 500)); // the feed brings the own write back: heard before, not late
+
+        assertThat(served()).as("the list, computed with both changes heard").isTrue();
+        assertThat(coherence.lateMemberships()).isZero();
+    }
+
+    @Test
     void aLatePriceChangeDropsNothing() {
         coherence.apply(created("n-2", 501));
         coherence.l1().put(LIST, listNow(), coherence.l1().epoch());
