@@ -73,16 +73,17 @@ public class WriteAcknowledgement {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
-        if (failingPublishes.get() < FAILING) {
-            // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
-            // attempt each: a fast 503, no queue of retrying writers
-            publish = publish.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
-                    .expireIn(PUBLISH_WAIT.toMillis());
-        }
-        Uni<Appended> attempts = publish;
         Uni<Appended> published = Uni.createFrom().deferred(() -> {
+            // assembled when the publish starts (after this pod applied its own events): the retries' deadline
+            // counts from here
             long started = System.nanoTime();
+            Uni<Appended> attempts = Uni.createFrom().deferred(() -> relay.publish(written, false));
+            if (failingPublishes.get() < FAILING) {
+                // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
+                // attempt each: a fast 503, no queue of retrying writers
+                attempts = attempts.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
+                        .expireIn(PUBLISH_WAIT.toMillis());
+            }
             return attempts
                     .invoke(() -> failingPublishes.set(0))
                     .onFailure().invoke(() -> failingPublishes.incrementAndGet())
