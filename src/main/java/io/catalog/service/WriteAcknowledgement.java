@@ -73,36 +73,36 @@ public class WriteAcknowledgement {
         if (written.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Appended> published = Uni.createFrom().deferred(() -> {
-            // assembled when the publish starts (after this pod applied its own events): the retries' deadline
-            // counts from here
-            long started = System.nanoTime();
-            Uni<Appended> attempts = Uni.createFrom().deferred(() -> relay.publish(written, false));
-            if (failingPublishes.get() < FAILING) {
-                // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
-                // attempt each: a fast 503, no queue of retrying writers
-                attempts = attempts.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
-                        .expireIn(PUBLISH_WAIT.toMillis());
-            }
-            return attempts
-                    .invoke(() -> failingPublishes.set(0))
-                    .onFailure().invoke(() -> failingPublishes.incrementAndGet())
-                    .onTermination().invoke(() -> {
-                        if (step != null) {
-                            step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                        }
-                    })
-                    .ifNoItem().after(PUBLISH_WAIT).fail()
-                    .onFailure().transform(f -> {
-                        unconfirmed.increment();
-                        LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
-                                written.size(), f.toString());
-                        return new ChangeNotConfirmed(f);
-                    });
-        });
-        // this pod holds its own events before any other may hear of them (CacheCoherence.applyOwn)
-        return appliedOwn(written, epoch).chain(() -> published)
-                .chain(appended -> acks.await(appended));
+        // this pod holds its own events before any other may hear of them (CacheCoherence.applyOwn); the publish is
+        // assembled once they are applied, so its retries' deadline counts from its start
+        return appliedOwn(written, epoch).chain(() -> publish(written, step)).chain(acks::await);
+    }
+
+    /** The publish of {@code written}, retried within {@link #PUBLISH_WAIT}; a failure is {@link ChangeNotConfirmed}. */
+    private Uni<Appended> publish(List<StoredProduct> written, Timer step) {
+        long started = System.nanoTime();
+        Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
+        if (failingPublishes.get() < FAILING) {
+            // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
+            // attempt each: a fast 503, no queue of retrying writers
+            publish = publish.onFailure().retry().withBackOff(PUBLISH_RETRY, PUBLISH_RETRY.multipliedBy(8))
+                    .expireIn(PUBLISH_WAIT.toMillis());
+        }
+        return publish
+                .invoke(() -> failingPublishes.set(0))
+                .onFailure().invoke(() -> failingPublishes.incrementAndGet())
+                .onTermination().invoke(() -> {
+                    if (step != null) {
+                        step.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    }
+                })
+                .ifNoItem().after(PUBLISH_WAIT).fail()
+                .onFailure().transform(f -> {
+                    unconfirmed.increment();
+                    LOG.warnf("Publishing %d event(s) failed; not acknowledged, the relay will publish them: %s",
+                            written.size(), f.toString());
+                    return new ChangeNotConfirmed(f);
+                });
     }
 
     /**
@@ -115,10 +115,7 @@ public class WriteAcknowledgement {
             applyOwn(written, epoch);
             return Uni.createFrom().voidItem();
         }
-        return Futures.onWorker(() -> {
-            applyOwn(written, epoch);
-            return written;
-        }).replaceWithVoid();
+        return Futures.onWorker(() -> applyOwn(written, epoch));
     }
 
     private void applyOwn(List<StoredProduct> written, long epoch) {

@@ -57,10 +57,10 @@ public final class Futures {
      * {@code work}, run at subscription on a worker thread (CPU work too long for an event loop), as a Uni that
      * resumes where {@link #uni} would: a caller on an event loop continues on its own context.
      */
-    public static <T> Uni<T> onWorker(Supplier<T> work) {
+    public static Uni<Void> onWorker(Runnable work) {
         return Uni.createFrom().deferred(() -> {
             Executor resume = resumeExecutor();
-            return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+            return Uni.createFrom().voidItem().invoke(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .emitOn(resume);
         });
     }
