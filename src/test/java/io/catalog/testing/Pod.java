@@ -1,11 +1,15 @@
 package io.catalog.testing;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -72,8 +76,10 @@ public final class Pod implements AutoCloseable {
         Path root = LocalStackPaths.projectRoot();
         int port = FreePorts.find();
         int managementPort = management ? FreePorts.find() : 0;
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions());
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -82,6 +88,17 @@ public final class Pod implements AutoCloseable {
         }
         Path log = LocalStackPaths.logDir().resolve(name + ".log");
         return new Pod(name, port, managementPort, ChildProcess.start(name, builder, root, log), readyPath);
+    }
+
+    /**
+     * Extra JVM options of every pod, from the system property {@code pods.jvm-options} (space-separated). The test
+     * suite sets {@code -XX:TieredStopAtLevel=1} (pom.xml): pods of a test live for seconds, and C2's compilations of
+     * three pods starting together on two cores doubled the time they took to be ready (20 s against 10 s here).
+     * Benchmarks, {@code bin/lab} and {@code bin/chaos} leave it empty: their pods run as in production.
+     */
+    static List<String> jvmOptions() {
+        String options = System.getProperty("pods.jvm-options", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     public String name() {
@@ -97,7 +114,17 @@ public final class Pod implements AutoCloseable {
     void awaitReady(Duration timeout) {
         if (!Waits.untilReady(timeout, process::isAlive, this::isReady)) {
             throw new IllegalStateException(name + (process.isAlive() ? " not ready within " + timeout : " exited")
-                    + "; see " + process.log());
+                    + "; see " + process.log() + ", which ends with:\n" + logTail(40));
+        }
+    }
+
+    /** The last {@code lines} lines of the pod's log (appended to by every pod of this name): why it failed to start. */
+    private String logTail(int lines) {
+        try {
+            List<String> all = Files.readAllLines(process.log(), StandardCharsets.UTF_8);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(unreadable: " + e + ")";
         }
     }
 
@@ -116,7 +143,7 @@ public final class Pod implements AutoCloseable {
     public HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new java.io.UncheckedIOException(name + ": " + request.uri(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
