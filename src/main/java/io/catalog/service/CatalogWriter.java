@@ -105,7 +105,7 @@ public class CatalogWriter {
     /**
      * A write of a product this pod holds in L1 (the usual case: it serves it, or applied its last change) takes no
      * read: one conditional UpdateItem assumes what L1 holds and checks it ({@link #withoutRead}). Otherwise, or when
-     * the item changed since, the item is read first ({@link #attempt}).
+     * the item changed since, the item is read first ({@link #withRead}).
      */
     private Uni<WriteResult> change(String id, String ifMatch, ProductChange change) {
         long epoch = coherence.l1().epoch();
@@ -117,7 +117,7 @@ public class CatalogWriter {
             return withoutRead(id, ifMatch, change, known.get(), next.get(), epoch, started);
         }
         meters.cold().increment();
-        return attempt(id, ifMatch, change, 1);
+        return withRead(id, ifMatch, change);
     }
 
     /**
@@ -139,7 +139,7 @@ public class CatalogWriter {
                 meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
                 if (written.isEmpty()) {
                     meters.changed().increment();
-                    return attempt(id, ifMatch, change, 1);
+                    return withRead(id, ifMatch, change);
                 }
                 meters.unread().increment();
                 return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
@@ -148,12 +148,21 @@ public class CatalogWriter {
         });
     }
 
+    /** The write with a read: an {@link #attempt} that answers nothing is tried again, up to MAX_ATTEMPTS in all. */
+    private Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change) {
+        return Multi.createBy().repeating().uni(() -> attempt(id, ifMatch, change)).atMost(MAX_ATTEMPTS)
+                .filter(Optional::isPresent).map(Optional::get)
+                .toUni() // the first answer; no further attempt
+                .onItem().ifNull().continueWith(() -> WriteResult.of(Status.CONFLICT));
+    }
+
     /**
      * One attempt with a read: the item read strongly consistent, a sequence above its own and above what this pod
      * knows of the keys the change touches, then the conditional put (the item must still be as read), then the
-     * publish. A put that loses to a concurrent write is tried again with a new read.
+     * publish. Nothing when the put lost to a concurrent write, unless the client named the version it changes
+     * (If-Match): that version is gone, so the answer is {@code PRECONDITION_FAILED}.
      */
-    private Uni<WriteResult> attempt(String id, String ifMatch, ProductChange change, int attempt) {
+    private Uni<Optional<WriteResult>> attempt(String id, String ifMatch, ProductChange change) {
         long epoch = coherence.l1().epoch();
         long started = System.nanoTime();
         return store.read(id, true).chain(current -> {
@@ -162,10 +171,13 @@ public class CatalogWriter {
             boolean matches = ifMatch == null || live.map(p -> ETags.matchesStrongly(ifMatch, etag(p))).orElse(false);
             if (next.isEmpty() || !matches) {
                 meters.readStep().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-                return Uni.createFrom().item(WriteResult.of(ifMatch != null ? Status.PRECONDITION_FAILED
-                        : Status.NOT_FOUND));
+                Status status = ifMatch != null ? Status.PRECONDITION_FAILED : Status.NOT_FOUND;
+                return Uni.createFrom().item(Optional.of(WriteResult.of(status)));
             }
-            return sequenceFor(current, id, live, next.get()).chain(sequence -> {
+            // no item: above every sequence handed out (an expired tombstone took its last one, which summaries hold)
+            Uni<Long> sequenced = current.isEmpty() ? sequences.fresh()
+                    : sequences.above(bound(current.get().product().sequence(), id, live, next.get()));
+            return sequenced.chain(sequence -> {
                 long read = System.nanoTime();
                 meters.readStep().record(read - started, TimeUnit.NANOSECONDS);
                 StoredProduct written = apply(id, current, next.get(), sequence);
@@ -173,13 +185,10 @@ public class CatalogWriter {
                     meters.putStep().record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
                     if (ok) {
                         return acknowledgement.published(List.of(written), epoch, meters.publishStep())
-                                .replaceWith(result(live, written));
+                                .replaceWith(Optional.of(result(live, written)));
                     }
-                    if (ifMatch != null) {
-                        return Uni.createFrom().item(WriteResult.of(Status.PRECONDITION_FAILED));
-                    }
-                    return attempt < MAX_ATTEMPTS ? attempt(id, null, change, attempt + 1)
-                            : Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
+                    return Uni.createFrom().item(ifMatch != null ? Optional.of(WriteResult.of(Status.PRECONDITION_FAILED))
+                            : Optional.<WriteResult> empty());
                 });
             });
         });
@@ -195,15 +204,6 @@ public class CatalogWriter {
             bound = Math.max(bound, coherence.floors().of(token));
         }
         return bound;
-    }
-
-    /**
-     * A write that found no item takes a sequence above every one handed out ({@link Sequences#fresh}): an expired
-     * tombstone took the product's last sequence with it, which the summaries still hold.
-     */
-    private Uni<Long> sequenceFor(Optional<StoredProduct> current, String id, Optional<Product> live, Next next) {
-        return current.isEmpty() ? sequences.fresh()
-                : sequences.above(bound(current.get().product().sequence(), id, live, next));
     }
 
     /**
