@@ -55,9 +55,14 @@ public class DemoCatalog {
         int categories = Math.min(demo.categories(), CATEGORIES.size());
         int unconfirmed = load(demo.products(), i -> writer.put(id(i), name(random, i),
                 CATEGORIES.get(i % categories), price(random), null));
-        LOG.infof("Demo catalog: loaded %d products in %d categories in %d ms%s", demo.products(), categories,
-                (System.nanoTime() - start) / 1_000_000, unconfirmed == 0 ? ""
-                        : " (" + unconfirmed + " not acknowledged yet: the relay publishes their events)");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        if (unconfirmed == 0) {
+            LOG.infof("Demo catalog: loaded %d products in %d categories in %d ms", demo.products(), categories, millis);
+        } else {
+            LOG.warnf("Demo catalog: loaded %d products in %d categories in %d ms; %d not acknowledged (their publish"
+                    + " failed or ran past its time: Redis down or slow), the relay publishes them", demo.products(),
+                    categories, millis, unconfirmed);
+        }
     }
 
     /**
