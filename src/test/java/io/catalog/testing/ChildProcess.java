@@ -86,10 +86,15 @@ final class ChildProcess {
 
     /** Returns the last lines of the log, for error messages. */
     String logTail() {
+        return logTail(20);
+    }
+
+    /** Returns the last {@code count} lines of the log (appended to by every process of this name). */
+    String logTail(int count) {
         try {
             List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join(System.lineSeparator(),
-                    lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+                    lines.subList(Math.max(0, lines.size() - count), lines.size()));
         } catch (IOException e) {
             return "(log " + log + " unreadable: " + e.getMessage() + ")";
         }

@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,17 +112,7 @@ public final class Pod implements AutoCloseable {
     void awaitReady(Duration timeout) {
         if (!Waits.untilReady(timeout, process::isAlive, this::isReady)) {
             throw new IllegalStateException(name + (process.isAlive() ? " not ready within " + timeout : " exited")
-                    + "; see " + process.log() + ", which ends with:\n" + logTail(40));
-        }
-    }
-
-    /** The last {@code lines} lines of the pod's log (appended to by every pod of this name): why it failed to start. */
-    private String logTail(int lines) {
-        try {
-            List<String> all = Files.readAllLines(process.log(), StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | RuntimeException e) {
-            return "(unreadable: " + e + ")";
+                    + "; see " + process.log() + ", which ends with:" + System.lineSeparator() + process.logTail(40));
         }
     }
 
