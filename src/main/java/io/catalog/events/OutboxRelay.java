@@ -44,9 +44,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Publishes the events held in product items' outboxes, in three steps per batch, each safe to repeat:
  * <ol>
- * <li>at once, all three: raise the counters the events change ({@link #counters}: the generation of every category
- * they touched, the membership generation of every listing a product joined or left), so that aggregates computed
- * from now on carry a version at least as new as the events; run {@link BeforePublish} (L2 markers or write-through)
+ * <li>at once, all three: raise the counters the events change ({@link #counters}: the membership generation of every
+ * listing a product joined or left; a price change raises none), so that aggregates computed from now on carry a
+ * version at least as new as the events; run {@link BeforePublish} (L2 markers or write-through)
  * so that no pod refills from a stale L2 after it hears of the event; and apply the events to the category summaries
  * in Redis ({@link SummaryMaintainer}). None of them depends on another; each must be done before any pod hears of
  * the events;</li>
@@ -79,7 +79,8 @@ public class OutboxRelay {
     private final ProductStore store;
     private final CounterStore counters;
     private final Sequences sequences;
-    private final boolean catalogGeneration;
+    /** Whether aggregates are versioned by generations (the lab's TTL-only baselines), not by their items. */
+    private final boolean generations;
     private final BeforePublish beforePublish;
     private final EventSinks sinks;
     private final SummaryMaintainer summaries;
@@ -104,7 +105,7 @@ public class OutboxRelay {
         this.store = store;
         this.counters = counters;
         this.sequences = sequences;
-        this.catalogGeneration = !design.pagesFromEntries();
+        this.generations = !design.pagesFromEntries();
         this.beforePublish = beforePublish;
         this.sinks = sinks;
         this.summaries = summaries;
@@ -176,16 +177,22 @@ public class OutboxRelay {
     }
 
     /**
-     * The counters an event raises to its sequence: the generation of each category it touched (category
-     * summaries), the membership generation of each listing it made a product join or leave (list pages; a price
-     * change raises none), and, only where pages are still versioned by generations (the lab's TTL-only baselines),
-     * the whole catalog's generation. No other catalog-wide item is written per event.
+     * The counters an event raises to its sequence: the membership generation of each listing it made a product join
+     * or leave (list pages and the summaries' store fallback; a price change raises none), and, only where pages and
+     * summaries are still versioned by generations (the lab's TTL-only baselines), the generation of each category it
+     * touched and the whole catalog's. So a price change writes no counter: no item written per change caps a
+     * category's (or the catalog's) rate of changes.
      */
     public List<String> counters(ProductUpdated event) {
+        return counters(event, generations);
+    }
+
+    /** As {@link #counters(ProductUpdated)}; {@code generations}: where aggregates are versioned by generations. */
+    static List<String> counters(ProductUpdated event, boolean generations) {
         List<String> names = new ArrayList<>(5);
-        event.categories().forEach(c -> names.add(Tables.categoryGeneration(c)));
         event.membershipListings().forEach(l -> names.add(Tables.membership(l)));
-        if (catalogGeneration) {
+        if (generations) {
+            event.categories().forEach(c -> names.add(Tables.categoryGeneration(c)));
             names.add(Tables.catalogGeneration());
         }
         return names;

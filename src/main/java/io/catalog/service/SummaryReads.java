@@ -31,6 +31,7 @@ import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.CategorySummary;
 import io.catalog.model.Keys;
+import io.catalog.model.Product;
 import io.catalog.model.SummaryState;
 import io.catalog.model.SurrogateKeys;
 import io.catalog.store.CounterStore;
@@ -60,7 +61,7 @@ import io.smallrye.mutiny.Uni;
  * <li>query the category's index, and read every product it names and every product the structure holds strongly
  * consistent (the index may be behind: this corrects its stale entries and the structure's drift);</li>
  * <li>reserve a fresh sequence, the repaired summary's version: above every version served before (an empty
- * category takes its generation instead, so that reads of invented categories reserve nothing);</li>
+ * category takes its membership generation instead, so that reads of invented categories reserve nothing);</li>
  * <li>merge into Redis under the rule of the events (per product, the newer sequence wins), so a repair racing
  * with the relay loses nothing the relay applied.</li>
  * </ol>
@@ -71,7 +72,7 @@ import io.smallrye.mutiny.Uni;
  * ({@code catalog.summaries.repair-interval}, one pod a category via a Redis claim), never per change.
  * <p>
  * While this pod knows of a change that Redis may not include yet (its relay is publishing it, or failed to), or when
- * Redis fails, the summary is computed from the store and not cached, as before Redis maintained summaries.
+ * Redis fails, the summary is computed from the store and not cached.
  */
 @ApplicationScoped
 public class SummaryReads {
@@ -120,10 +121,6 @@ public class SummaryReads {
         this.known = Caffeine.newBuilder().maximumSize(MAXIMUM_KNOWN).expireAfterWrite(interval.multipliedBy(3))
                 .build();
         this.meters = new SummaryMeters(registry);
-    }
-
-    public boolean enabled() {
-        return enabled;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -218,26 +215,28 @@ public class SummaryReads {
     /**
      * A summary computed from the store, not cached: the category's members as {@link ListingMembers} knows them (the
      * index corrected with the changes this pod heard, or a consistent scan), each priced by a strongly consistent
-     * read, never by the eventually consistent index; labelled with the category's generation (raised by the relay
-     * before it publishes), and never below what this pod has served.
+     * read, never by the eventually consistent index. Labelled as a list page is, with the newest event it includes:
+     * the listing's membership generation (read first; the relay raises it before it publishes a join or a leave) and
+     * the sequences of the products it counts; never below what this pod has served.
      */
     private Uni<Served> fromStore(String category) {
         meters.fromStore().increment();
         String token = Keys.summary(category);
-        return counters.generation(Tables.categoryGeneration(category)).chain(generation -> members.all(category)
+        return counters.generation(Tables.membership(category)).chain(membership -> members.all(category)
                 .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
                         : products.readConsistent(ids))
                 .map(found -> {
-                    long version = Math.max(generation.sequence(), coherence.floors().of(token));
-                    List<String> keys = SurrogateKeys.listing(category);
-                    List<BigDecimal> prices = found.values().stream()
+                    List<Product> counted = found.values().stream()
                             .filter(p -> p.live() && category.equals(p.product().category()))
-                            .map(p -> p.product().price()).toList();
-                    if (prices.isEmpty()) {
-                        return new Served(CachedValue.absent(version, token, keys).uncacheable(), Tier.MISS);
-                    }
-                    String body = json.write(CategorySummary.of(category, prices, currency));
-                    return new Served(CachedValue.found(body, version, token, keys).uncacheable(), Tier.MISS);
+                            .map(StoredProduct::product).toList();
+                    long version = counted.stream().mapToLong(Product::sequence)
+                            .reduce(Math.max(membership.sequence(), coherence.floors().of(token)), Math::max);
+                    List<String> keys = SurrogateKeys.listing(category);
+                    List<BigDecimal> prices = counted.stream().map(Product::price).toList();
+                    CachedValue value = prices.isEmpty() ? CachedValue.absent(version, token, keys)
+                            : CachedValue.found(json.write(CategorySummary.of(category, prices, currency)), version,
+                                    token, keys);
+                    return new Served(value.uncacheable(), Tier.MISS);
                 }));
     }
 
@@ -258,11 +257,12 @@ public class SummaryReads {
     /**
      * The version of a repair: a freshly reserved sequence, above every version served before and every event the
      * repair read (an event below it that the repair did not include arrives late and is relabelled). A category
-     * with nothing to merge takes its generation instead, so that reads of invented categories reserve nothing.
+     * with nothing to merge takes its listing's membership generation instead (raised by the delete or move that
+     * emptied it), so that reads of invented categories reserve nothing.
      */
     private Uni<Long> label(String category, Function<Long, List<Change>> states) {
         return states.apply(0L).isEmpty()
-                ? counters.generation(Tables.categoryGeneration(category)).map(g -> Math.max(1, g.sequence()))
+                ? counters.generation(Tables.membership(category)).map(g -> Math.max(1, g.sequence()))
                 : counters.reserve(1);
     }
 

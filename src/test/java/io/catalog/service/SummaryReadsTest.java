@@ -230,6 +230,32 @@ class SummaryReadsTest {
         assertThat(other.coherence.l1().get(Keys.summary(category))).as("put once caught up").isNotNull();
     }
 
+    /**
+     * While a pod awaits its own change of a category (or Redis fails), the summary is computed from the store and
+     * labelled with the newest change it includes: a price change (no counter written for it) by its product's
+     * sequence, a delete by its listing's membership generation.
+     */
+    @Test
+    void aSummaryComputedFromTheStoreIsLabelledWithTheNewestChangeItIncludes() throws Exception {
+        String category = uniqueCategory("sum");
+        String a = create(category, "10.00");
+        String b = create(category, "20.00");
+        WriteResult patched = writer.patchPrice(a, new BigDecimal("30.00"), null).await().atMost(Duration.ofSeconds(10));
+        Pod other = new Pod();
+        other.summaries.await(category, Long.MAX_VALUE); // Redis may not include a change: the store answers
+
+        Served served = other.summary(category);
+        assertThat(served.tier()).isEqualTo(Tier.MISS);
+        assertThat(served.value().cacheable()).isFalse();
+        assertThat(body(served).path("avgPrice").decimalValue()).isEqualByComparingTo("25.00");
+        assertThat(served.value().version()).isEqualTo(patched.product().sequence());
+
+        long deleted = writer.delete(b, null).await().atMost(Duration.ofSeconds(10)).product().sequence();
+        Served after = other.summary(category);
+        assertThat(body(after).path("productCount").asLong()).isEqualTo(1);
+        assertThat(after.value().version()).isEqualTo(deleted);
+    }
+
     @Test
     void aLostStructureIsRepairedFromTheStore() throws Exception {
         String category = uniqueCategory("sum");
