@@ -125,10 +125,11 @@ public class FeedConsumer {
     }
 
     /**
-     * One round: a blocking read from the last id, the stream's counts checked for a trim, the events applied, and,
-     * when nothing older is left to read, an acknowledgement of the position to the other pods ({@link PodAcks})
-     * before L1 is trusted again (from the read's start). A failure anywhere, the acknowledgement included, fails the
-     * round: the feed counts as lost.
+     * One round: a blocking read from the last id, the events applied, then, in one script, the stream's counts
+     * checked for a trim and, when they show none and nothing older is left to read, an acknowledgement of the
+     * position to the other pods ({@link PodAcks#endRound}) before L1 is trusted again (from the read's start). After
+     * a gap, or where the script cannot tell, the round acknowledges on its own. A failure anywhere, the
+     * acknowledgement included, fails the round: the feed counts as lost.
      */
     private void poll() {
         long started = coherence.feedClock();
@@ -147,17 +148,24 @@ public class FeedConsumer {
         int count = messages == null ? 0 : messages.size();
         if (count > 0) {
             position.advance(messages.get(count - 1).id(), count);
-        }
-        if (position.observe(StreamInfo.read(redis, stream), before, addedBefore)) {
-            gap("entries this pod had not read were removed from the stream");
-        }
-        if (count > 0) {
             applier.apply(decode(messages), epoch);
         }
+        // the stream's counts and, unless they show a gap, the acknowledgement: one script, after the events applied
+        long sent = coherence.feedClock();
+        StreamInfo.RoundEnd end = acks.endRound(stream, before, addedBefore, position.lastId(), count < batch);
+        if (position.observe(end.state(), before, addedBefore)) {
+            if (end.acknowledged() != null) {
+                LOG.errorf("The round-end script acknowledged %s past a gap (its rule differs from FeedPosition's)",
+                        end.acknowledged());
+            }
+            gap("entries this pod had not read were removed from the stream");
+        }
         lastSuccess.set(System.nanoTime());
-        // read to the end: fewer entries than asked for, or as many and none after them (a batch of exactly
-        // batch-size entries would otherwise wait for the next read's block timeout before it is acknowledged)
-        if (count < batch || position.atEnd()) {
+        if (end.acknowledged() != null) {
+            trust(started, sent);
+        } else if (count < batch || position.atEnd()) {
+            // read to the end (fewer entries than asked for, or as many and none after them), past a gap, or where
+            // the script could not tell: acknowledged on its own
             acknowledge(started);
         }
     }
@@ -186,6 +194,11 @@ public class FeedConsumer {
     private void acknowledge(long started) {
         long sent = coherence.feedClock();
         acks.acknowledge(position.lastId());
+        trust(started, sent);
+    }
+
+    /** After an acknowledgement sent at {@code sent}: L1 trusted from {@code started}, unless it may be a rejoin. */
+    private void trust(long started, long sent) {
         if (!grants.acknowledged(sent, coherence.feedClock())) {
             LOG.debugf("Feed acknowledged after a start or a silence: L1 trusted from the next round");
             return;

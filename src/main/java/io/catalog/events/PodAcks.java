@@ -158,6 +158,22 @@ public class PodAcks {
     }
 
     /**
+     * The end of a feed round that applied every entry up to {@code position} ({@link StreamInfo#endRound}): the
+     * events stream's state and, unless it shows a gap, this pod's acknowledgement of the position, in one script
+     * (blocking: feed rounds). Without an acknowledgement in the answer, the round decides and calls
+     * {@link #acknowledge} itself.
+     */
+    StreamInfo.RoundEnd endRound(String stream, String before, long addedBefore, String position, boolean always) {
+        long started = System.nanoTime();
+        StreamInfo.RoundEnd end = StreamInfo.endRound(redis, stream, acks, before, addedBefore, position, always,
+                podId, MAX_LENGTH);
+        if (end.acknowledged() != null) {
+            meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        return end;
+    }
+
+    /**
      * Completes once no other pod can answer from L1 without having applied the events of {@code appended}: every
      * other live pod has acknowledged them, or, for those that did not, their lease has run out
      * ({@link Lease#writeWaitNanos()} after {@code appendedAt}, this pod's ticker read once the append had returned).

@@ -16,6 +16,18 @@ final class StreamInfo {
 
     /** KEYS[1] the stream: {entries-added, length, last-generated-id, max-deleted-entry-id}, or {} when missing. */
     static final String SCRIPT = LuaScripts.load("stream-info");
+    /** The state, as {@link #SCRIPT}, and the pod's acknowledgement unless the state shows a gap (the file says how). */
+    static final String ROUND_END = LuaScripts.load("feed-round-end");
+
+    /**
+     * The end of a feed round: the stream's state after the read, and the id of the acknowledgement sent with it.
+     *
+     * @param state as {@link #read}; {@code null} when the stream does not exist
+     * @param acknowledged the acknowledgement's id in the acks stream, or {@code null} when none was sent: the state
+     *        shows a gap or cannot tell, or the read left entries to read
+     */
+    record RoundEnd(StreamState state, String acknowledged) {
+    }
 
     private StreamInfo() {
     }
@@ -28,6 +40,21 @@ final class StreamInfo {
     /** As {@link #read}, without blocking. */
     static Uni<StreamState> read(ReactiveRedisDataSource redis, String stream) {
         return redis.execute("EVAL", SCRIPT, "1", stream).map(StreamInfo::state);
+    }
+
+    /**
+     * Reads the state of {@code stream} and, in the same script, acknowledges {@code position} on {@code acks} for
+     * {@code pod} unless the state shows that entries not read before {@code before} (with {@code addedBefore}
+     * entries received up to it) were removed; with {@code always} false, only if the position is the stream's
+     * newest entry. One round trip where the state and the acknowledgement took two. Redis failures propagate.
+     */
+    static RoundEnd endRound(RedisDataSource redis, String stream, String acks, String before, long addedBefore,
+            String position, boolean always, String pod, long maxLength) {
+        Response answer = redis.execute("EVAL", ROUND_END, "2", stream, acks, before, Long.toString(addedBefore),
+                position, always ? "1" : "0", pod, Long.toString(maxLength));
+        StreamState state = state(answer);
+        String acknowledged = state == null || answer.size() < 5 ? "" : answer.get(4).toString();
+        return new RoundEnd(state, acknowledged.isEmpty() ? null : acknowledged);
     }
 
     private static StreamState state(Response answer) {

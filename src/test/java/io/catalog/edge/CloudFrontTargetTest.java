@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.catalog.config.CatalogConfig.Edge.Cloudfront.InvalidateBy;
 import io.catalog.model.ProductUpdated;
+import io.catalog.testing.RedisDataSources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -43,7 +44,7 @@ class CloudFrontTargetTest {
 
     private static final String DISTRIBUTION = "E2RECORDED";
     private static final String BUDGET_PREFIX = "catalog:edge:cloudfront:paths:";
-    private static EdgeRedis redis;
+    private static RedisDataSources redis;
     private RecordedCloudFrontEndpoint endpoint;
     private SimpleMeterRegistry registry;
     private ScheduledExecutorService scheduler;
@@ -51,7 +52,7 @@ class CloudFrontTargetTest {
 
     @BeforeAll
     static void startRedis() {
-        redis = new EdgeRedis();
+        redis = new RedisDataSources();
     }
 
     @AfterAll

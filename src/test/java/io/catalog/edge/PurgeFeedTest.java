@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.catalog.events.StreamWorkers;
 import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
+import io.catalog.testing.RedisDataSources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.XGroupCreateArgs;
@@ -37,7 +38,7 @@ import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 class PurgeFeedTest {
 
     private static final String GROUP = "catalog-edge-purge";
-    private static EdgeRedis redis;
+    private static RedisDataSources redis;
     private static Json json;
     private static StreamCommands<String, String, String> streams;
     private static ScheduledExecutorService executor;
@@ -45,7 +46,7 @@ class PurgeFeedTest {
 
     @BeforeAll
     static void startRedis() {
-        redis = new EdgeRedis();
+        redis = new RedisDataSources();
         json = new Json(new ObjectMapper().findAndRegisterModules()
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS));
         streams = redis.blocking.stream(String.class, String.class, String.class);

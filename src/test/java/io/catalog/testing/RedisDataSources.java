@@ -1,8 +1,7 @@
-package io.catalog.edge;
+package io.catalog.testing;
 
 import java.time.Duration;
 
-import io.catalog.testing.RedisServer;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
@@ -13,15 +12,15 @@ import io.vertx.mutiny.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 
 /** A real {@code redis-server} and the Quarkus Redis data sources on it, for tests that run without Quarkus. */
-final class EdgeRedis implements AutoCloseable {
+public final class RedisDataSources implements AutoCloseable {
 
-    final RedisServer server;
-    final Vertx vertx;
-    final ReactiveRedisDataSource reactive;
-    final RedisDataSource blocking;
+    public final RedisServer server;
+    public final Vertx vertx;
+    public final ReactiveRedisDataSource reactive;
+    public final RedisDataSource blocking;
     private final Redis client;
 
-    EdgeRedis() {
+    public RedisDataSources() {
         this.server = RedisServer.start();
         this.vertx = Vertx.vertx();
         this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())
