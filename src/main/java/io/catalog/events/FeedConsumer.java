@@ -48,7 +48,6 @@ public class FeedConsumer {
 
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
 
-    private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
     private final FeedApplier applier;
@@ -71,7 +70,6 @@ public class FeedConsumer {
             CatalogConfig config, CacheDesign design, StreamWorkers workers, PodAcks acks, RedisIdentity identity,
             StartupReplay replay,
             Event<FeedGap> gaps, MeterRegistry registry) {
-        this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
         this.coherence = coherence;
         this.applier = applier;

@@ -240,15 +240,16 @@ public class CatalogWriter {
 
     /**
      * Sets many prices at once: one strongly consistent batch read, one block of sequence numbers, conditional
-     * writes with bounded concurrency, and one publish for the whole batch. Items written concurrently by someone
-     * else are retried one by one.
+     * writes with bounded concurrency (this pod holds each item's new version as its write returns), and one publish
+     * for the whole batch. Items written concurrently by someone else are retried one by one.
      */
     @WithSpan("catalog.write")
     public Uni<List<BatchResult>> batchPrices(List<PriceUpdate> updates) {
         List<String> ids = updates.stream().map(PriceUpdate::id).toList();
         long epoch = coherence.l1().epoch();
         return store.readConsistent(ids).chain(found -> {
-            List<PriceUpdate> known = updates.stream().filter(u -> isLive(found.get(u.id()))).toList();
+            List<PriceUpdate> known = updates.stream()
+                    .filter(u -> found.containsKey(u.id()) && found.get(u.id()).live()).toList();
             if (known.isEmpty()) {
                 return Uni.createFrom().item(results(updates, Map.of()));
             }
@@ -275,20 +276,22 @@ public class CatalogWriter {
         Map<String, WriteResult> results = new ConcurrentHashMap<>();
         return Multi.createFrom().range(0, known.size())
                 .onItem().transformToUni(i -> writeOne(known.get(i), found.get(known.get(i).id()), first + i,
-                        publishable, results))
+                        epoch, publishable, results))
                 .merge(concurrency)
                 .collect().last()
-                .chain(() -> acknowledgement.published(publishable, epoch, null))
+                .chain(() -> acknowledgement.publishedApplied(publishable, null))
                 .replaceWith(results);
     }
 
-    private Uni<Void> writeOne(PriceUpdate update, StoredProduct current, long sequence,
+    /** One write of a batch; this pod holds its event as soon as it is stored, while the others are in flight. */
+    private Uni<Void> writeOne(PriceUpdate update, StoredProduct current, long sequence, long epoch,
             List<StoredProduct> publishable, Map<String, WriteResult> results) {
         BigDecimal price = Money.normalize(update.price());
         StoredProduct written = apply(update.id(), Optional.of(current), ProductChange.price(price)
                 .decide(Optional.of(current.product())).orElseThrow(), sequence);
         return write(written, Optional.of(current)).chain(ok -> {
             if (ok) {
+                acknowledgement.applyOwn(written, epoch);
                 publishable.add(written);
                 results.put(update.id(), result(Optional.of(current.product()), written));
                 return Uni.createFrom().voidItem();
@@ -303,10 +306,6 @@ public class CatalogWriter {
             return r == null || r.product() == null ? new BatchResult(u.id(), 404, null)
                     : new BatchResult(u.id(), 200, r.product().version());
         }).toList();
-    }
-
-    private static boolean isLive(StoredProduct stored) {
-        return stored != null && stored.live();
     }
 
     /** One price of a batch. */

@@ -75,7 +75,25 @@ public class WriteAcknowledgement {
         }
         // this pod holds its own events before any other may hear of them (CacheCoherence.applyOwn); the publish is
         // assembled once they are applied, so its retries' deadline counts from its start
-        return appliedOwn(written, epoch).chain(() -> publish(written, step)).chain(acks::await);
+        return appliedOwn(written, epoch).chain(() -> publishedApplied(written, step));
+    }
+
+    /**
+     * As {@link #published}, for items whose newest events this pod already holds ({@link #applyOwn(StoredProduct,
+     * long)} as each write returned: a batch applies while its other writes are in flight).
+     */
+    public Uni<Void> publishedApplied(List<StoredProduct> applied, Timer step) {
+        if (applied.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return publish(applied, step).chain(acks::await);
+    }
+
+    /** This pod holds the newest event of {@code item}, written just now ({@link CacheCoherence#applyOwn}). */
+    public void applyOwn(StoredProduct item, long epoch) {
+        PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
+        coherence.applyOwn(json.read(newest.json(), ProductUpdated.class), documents.of(item.id(), Optional.of(item)),
+                epoch);
     }
 
     /** The publish of {@code written}, retried within {@link #PUBLISH_WAIT}; a failure is {@link ChangeNotConfirmed}. */
@@ -119,10 +137,6 @@ public class WriteAcknowledgement {
     }
 
     private void applyOwn(List<StoredProduct> written, long epoch) {
-        for (StoredProduct item : written) {
-            PendingEvent newest = item.outbox().get(item.outbox().size() - 1);
-            coherence.applyOwn(json.read(newest.json(), ProductUpdated.class),
-                    documents.of(item.id(), Optional.of(item)), epoch);
-        }
+        written.forEach(item -> applyOwn(item, epoch));
     }
 }
