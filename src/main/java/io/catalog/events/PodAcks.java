@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,6 +68,7 @@ public class PodAcks {
     static final int MAX_PODS = 1024;
     static final int MAX_WAITERS = 10_000;
     static final String REDIS_TIME = "return redis.call('TIME')";
+    private static final Pattern POSITION = Pattern.compile("\\d+(-\\d+)?");
 
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
@@ -294,7 +296,7 @@ public class PodAcks {
             return;
         }
         String position = fields.get("position");
-        if (position != null && position.matches("\\d+(-\\d+)?")) {
+        if (position != null && POSITION.matcher(position).matches()) {
             String before = timed && !podId.equals(pod) ? tracker.position(pod) : null;
             if (before != null && FeedPosition.compare(position, before) > 0) {
                 meters.lags().record(Math.max(0, System.currentTimeMillis() - FeedPosition.millis(position)),
