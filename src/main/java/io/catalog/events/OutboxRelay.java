@@ -84,6 +84,7 @@ public class OutboxRelay {
     private final BeforePublish beforePublish;
     private final EventSinks sinks;
     private final SummaryMaintainer summaries;
+    private final OutboxClears clears;
     private final Json json;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
@@ -97,7 +98,7 @@ public class OutboxRelay {
     private final EventSpans spans;
 
     public OutboxRelay(ProductStore store, CounterStore counters, Sequences sequences, BeforePublish beforePublish,
-            EventSinks sinks,
+            EventSinks sinks, OutboxClears clears,
             SummaryMaintainer summaries, Json json, CatalogConfig config, CacheDesign design,
             ScheduledExecutorService scheduler, Ticker ticker, Clock clock, EventSpans spans, MeterRegistry registry) {
         this.clock = clock;
@@ -109,6 +110,7 @@ public class OutboxRelay {
         this.beforePublish = beforePublish;
         this.sinks = sinks;
         this.summaries = summaries;
+        this.clears = clears;
         this.json = json;
         this.interval = config.events().relayInterval();
         this.pace = new SweepPace(config.events().relayIdleInterval());
@@ -140,7 +142,7 @@ public class OutboxRelay {
      * Publishes the pending events of these items and clears them from their outboxes.
      *
      * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes after
-     *        (a writer's acknowledgement does not wait for it)
+     *        ({@link OutboxClears}: deferred, or by the items' next writes; a writer's acknowledgement does not wait)
      * @return where the newest of the events is in the stream (what a writer waits for the other pods to apply:
      *         {@link PodAcks#await}), or {@code null} when there was nothing to publish or that is not known
      */
@@ -160,7 +162,7 @@ public class OutboxRelay {
                 .with((raised, before, states) -> withSummaries(events, states))
                 .chain(sinks::publish)
                 .invoke(() -> published.increment(events.size()));
-        Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clearLater(pending)))
+        Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clears.published(pending)))
                 .onFailure().invoke(pace::raise)
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);
@@ -210,14 +212,6 @@ public class OutboxRelay {
         return Multi.createFrom().iterable(newest.entrySet())
                 .onItem().transformToUniAndMerge(g -> counters.raise(g.getKey(), g.getValue(), sequences::above))
                 .collect().last().replaceWithVoid();
-    }
-
-    private void clearLater(List<StoredProduct> items) {
-        clear(items).subscribe().with(done -> {
-        }, failure -> {
-            pace.raise();
-            LOG.debugf("Clearing published outboxes failed; the sweep publishes them again: %s", failure.toString());
-        });
     }
 
     private Uni<Void> clear(List<StoredProduct> items) {

@@ -24,8 +24,9 @@ import jakarta.ws.rs.core.Response;
 import io.catalog.rest.AdminRequests.BatchBody;
 import io.catalog.rest.AdminRequests.PriceBody;
 import io.catalog.rest.AdminRequests.ProductBody;
+import io.catalog.service.BatchWriter;
+import io.catalog.service.BatchWriter.PriceUpdate;
 import io.catalog.service.CatalogWriter;
-import io.catalog.service.CatalogWriter.PriceUpdate;
 import io.catalog.service.WriteResult;
 import io.smallrye.mutiny.Uni;
 
@@ -42,9 +43,11 @@ public class AdminResource {
     public static final String ROLE = "catalog-admin";
 
     private final CatalogWriter writer;
+    private final BatchWriter batches;
 
-    public AdminResource(CatalogWriter writer) {
+    public AdminResource(CatalogWriter writer, BatchWriter batches) {
         this.writer = writer;
+        this.batches = batches;
     }
 
     @PUT
@@ -73,7 +76,7 @@ public class AdminResource {
 
     @POST
     @Path("/prices/batch")
-    public Uni<Map<String, List<CatalogWriter.BatchResult>>> batch(@Valid @NotNull BatchBody body) {
+    public Uni<Map<String, List<BatchWriter.BatchResult>>> batch(@Valid @NotNull BatchBody body) {
         Set<String> seen = new HashSet<>();
         for (var item : body.updates()) {
             if (!seen.add(item.id())) {
@@ -81,7 +84,7 @@ public class AdminResource {
             }
         }
         List<PriceUpdate> updates = body.updates().stream().map(u -> new PriceUpdate(u.id(), u.price())).toList();
-        return writer.batchPrices(updates).map(results -> Map.of("results", results));
+        return batches.batchPrices(updates).map(results -> Map.of("results", results));
     }
 
     private Response respond(WriteResult result) {

@@ -3,20 +3,16 @@ package io.catalog.service;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.OutboxClears;
 import io.catalog.events.PodAcks;
 import io.catalog.model.ETags;
 import io.catalog.model.Keys;
@@ -32,7 +28,6 @@ import io.catalog.support.Json;
 import io.catalog.support.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -43,7 +38,8 @@ import io.smallrye.mutiny.Uni;
  * L1 that is the write's only call to DynamoDB; otherwise, or when the item changed since, the item is read first.
  * This pod then holds the new version, the relay publishes the event, the writer waits until no other pod can answer
  * the older version ({@link PodAcks}: each applied it, or its lease ran out), and the write is acknowledged; the
- * outbox is cleared after. If Redis is down, the write is stored but not acknowledged (503): the relay publishes the
+ * outbox is cleared after ({@link OutboxClears}: by the item's next write from this pod, or a write of its own). If Redis is
+ * down, the write is stored but not acknowledged (503): the relay publishes the
  * event later.
  */
 @ApplicationScoped
@@ -54,6 +50,7 @@ public class CatalogWriter {
     static final int MAX_PENDING = 32;
 
     private final ProductStore store;
+    private final OutboxClears clears;
     private final Sequences sequences;
     private final WriteAcknowledgement acknowledgement;
     private final CacheCoherence coherence;
@@ -61,14 +58,14 @@ public class CatalogWriter {
     private final ProductDocuments documents;
     private final Clock clock;
     private final String currency;
-    private final int concurrency;
     private final WriteMeters meters;
     /** The trace context events carry when tracing is on. */
     private final Tracing tracing;
 
-    public CatalogWriter(ProductStore store, Sequences sequences, WriteAcknowledgement acknowledgement,
-            CacheCoherence coherence, Json json, ProductDocuments documents, Clock clock, CatalogConfig config,
-            Tracing tracing, MeterRegistry registry) {
+    public CatalogWriter(ProductStore store, OutboxClears clears, Sequences sequences,
+            WriteAcknowledgement acknowledgement, CacheCoherence coherence, Json json, ProductDocuments documents,
+            Clock clock, CatalogConfig config, Tracing tracing, MeterRegistry registry) {
+        this.clears = clears;
         this.tracing = tracing;
         this.store = store;
         this.sequences = sequences;
@@ -78,7 +75,6 @@ public class CatalogWriter {
         this.documents = documents;
         this.clock = clock;
         this.currency = config.currency();
-        this.concurrency = config.dynamodb().writeConcurrency();
         this.meters = new WriteMeters(registry);
     }
 
@@ -135,16 +131,19 @@ public class CatalogWriter {
             meters.readStep().record(sequenced - started, TimeUnit.NANOSECONDS);
             Product product = product(id, live, next, sequence);
             String event = tracing.attach(json.write(next.event(product, live)));
-            return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING).chain(written -> {
-                meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
-                if (written.isEmpty()) {
-                    meters.changed().increment();
-                    return withRead(id, ifMatch, change);
-                }
-                meters.unread().increment();
-                return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
-                        .replaceWith(result(live, written.get()));
-            });
+            Set<Long> published = clears.of(id); // cleared by this write, not by a write of their own
+            return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING, published)
+                    .chain(written -> {
+                        meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
+                        if (written.isEmpty()) {
+                            meters.changed().increment();
+                            return withRead(id, ifMatch, change);
+                        }
+                        clears.removed(id, published);
+                        meters.unread().increment();
+                        return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
+                                .replaceWith(result(live, written.get()));
+                    });
         });
     }
 
@@ -198,7 +197,7 @@ public class CatalogWriter {
      * What a change's sequence must exceed: the product's sequence, this pod's floors of the keys the change touches
      * and the highest sequence it heard of; a Lamport clock over the blocks (docs/COHERENCE.md, "Sequences").
      */
-    private long bound(long current, String id, Optional<Product> live, Next next) {
+    long bound(long current, String id, Optional<Product> live, Next next) {
         long bound = Math.max(current, coherence.highestHeard());
         for (String token : next.event(product(id, live, next, 0), live).tokens()) {
             bound = Math.max(bound, coherence.floors().of(token));
@@ -213,15 +212,17 @@ public class CatalogWriter {
      * refused before anything is stored ({@link OutboxFull}: 503 with {@code Retry-After}); the relay empties the
      * outbox as soon as the sinks answer.
      */
-    private Uni<Boolean> write(StoredProduct full, Optional<StoredProduct> current) {
-        if (full.outbox().size() > MAX_PENDING) {
-            meters.refused().increment();
-            return Uni.createFrom().failure(new OutboxFull(full.id(), MAX_PENDING));
-        }
-        return store.write(full, current);
+    Uni<Boolean> write(StoredProduct full, Optional<StoredProduct> current) {
+        return full.outbox().size() > MAX_PENDING ? refuse(full.id()) : store.write(full, current);
     }
 
-    private static WriteResult result(Optional<Product> before, StoredProduct written) {
+    /** A write refused because the outbox of item {@code id} is full ({@link OutboxFull}: 503). */
+    <T> Uni<T> refuse(String id) {
+        meters.refused().increment();
+        return Uni.createFrom().failure(new OutboxFull(id, MAX_PENDING));
+    }
+
+    static WriteResult result(Optional<Product> before, StoredProduct written) {
         Status status = !written.live() ? Status.DELETED : before.isPresent() ? Status.UPDATED : Status.CREATED;
         return new WriteResult(status, written.product());
     }
@@ -236,84 +237,5 @@ public class CatalogWriter {
 
     private Product product(String id, Optional<Product> live, Next next, long sequence) {
         return next.product(id, live, sequence, clock.instant().truncatedTo(ChronoUnit.MILLIS), currency);
-    }
-
-    /**
-     * Sets many prices at once: one strongly consistent batch read, one block of sequence numbers, conditional
-     * writes with bounded concurrency (this pod holds each item's new version as its write returns), and one publish
-     * for the whole batch. Items written concurrently by someone else are retried one by one.
-     */
-    @WithSpan("catalog.write")
-    public Uni<List<BatchResult>> batchPrices(List<PriceUpdate> updates) {
-        List<String> ids = updates.stream().map(PriceUpdate::id).toList();
-        long epoch = coherence.l1().epoch();
-        return store.readConsistent(ids).chain(found -> {
-            List<PriceUpdate> known = updates.stream()
-                    .filter(u -> found.containsKey(u.id()) && found.get(u.id()).live()).toList();
-            if (known.isEmpty()) {
-                return Uni.createFrom().item(results(updates, Map.of()));
-            }
-            Optional<StoredProduct> full = known.stream().map(u -> found.get(u.id()))
-                    .filter(item -> item.outbox().size() >= MAX_PENDING).findFirst();
-            if (full.isPresent()) {
-                // the whole batch is refused before anything is written: it either applies or changes nothing
-                meters.refused().increment();
-                return Uni.createFrom().failure(new OutboxFull(full.get().id(), MAX_PENDING));
-            }
-            long bound = known.stream().mapToLong(u -> {
-                Product p = found.get(u.id()).product();
-                return bound(p.sequence(), p.id(), Optional.of(p),
-                        new Next(p.name(), p.category(), Money.normalize(u.price()), false));
-            }).max().orElse(0);
-            return sequences.above(bound, known.size()).chain(first -> writeAll(known, found, first, epoch))
-                    .map(written -> results(updates, written));
-        });
-    }
-
-    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first,
-            long epoch) {
-        List<StoredProduct> publishable = Collections.synchronizedList(new ArrayList<>());
-        Map<String, WriteResult> results = new ConcurrentHashMap<>();
-        return Multi.createFrom().range(0, known.size())
-                .onItem().transformToUni(i -> writeOne(known.get(i), found.get(known.get(i).id()), first + i,
-                        epoch, publishable, results))
-                .merge(concurrency)
-                .collect().last()
-                .chain(() -> acknowledgement.publishedApplied(publishable, null))
-                .replaceWith(results);
-    }
-
-    /** One write of a batch; this pod holds its event as soon as it is stored, while the others are in flight. */
-    private Uni<Void> writeOne(PriceUpdate update, StoredProduct current, long sequence, long epoch,
-            List<StoredProduct> publishable, Map<String, WriteResult> results) {
-        BigDecimal price = Money.normalize(update.price());
-        StoredProduct written = apply(update.id(), Optional.of(current), ProductChange.price(price)
-                .decide(Optional.of(current.product())).orElseThrow(), sequence);
-        return write(written, Optional.of(current)).chain(ok -> {
-            if (ok) {
-                acknowledgement.applyOwn(written, epoch);
-                publishable.add(written);
-                results.put(update.id(), result(Optional.of(current.product()), written));
-                return Uni.createFrom().voidItem();
-            }
-            return patchPrice(update.id(), price, null).invoke(r -> results.put(update.id(), r)).replaceWithVoid();
-        });
-    }
-
-    private static List<BatchResult> results(List<PriceUpdate> updates, Map<String, WriteResult> written) {
-        return updates.stream().map(u -> {
-            WriteResult r = written.get(u.id());
-            return r == null || r.product() == null ? new BatchResult(u.id(), 404, null)
-                    : new BatchResult(u.id(), 200, r.product().version());
-        }).toList();
-    }
-
-    /** One price of a batch. */
-    public record PriceUpdate(String id, BigDecimal price) {
-    }
-
-    /** One result of a batch: status 200 with the new version, or 404. */
-    @RegisterForReflection
-    public record BatchResult(String id, int status, @JsonInclude(JsonInclude.Include.NON_NULL) Long version) {
     }
 }

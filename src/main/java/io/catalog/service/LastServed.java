@@ -60,7 +60,13 @@ public final class LastServed {
      * failing fast, as the class says.
      */
     public Uni<Served> guard(String key, Uni<Served> read) {
-        Uni<Served> remembered = read.invoke(served -> values.put(key, served.value()));
+        Uni<Served> remembered = read.invoke(served -> {
+            if (served.standsIn()) {
+                values.put(key, served.value());
+            } else {
+                values.invalidate(key);
+            }
+        });
         Uni<Served> bounded = remembered.ifNoItem().after(deadline).failWith(() -> new StoreUnavailable(
                 "read of " + key, new TimeoutException("no answer within " + deadline.toMillis() + " ms")));
         CachedValue last = values.getIfPresent(key);

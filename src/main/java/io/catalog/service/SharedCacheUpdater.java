@@ -22,7 +22,9 @@ import io.smallrye.mutiny.Uni;
  * becomes a version marker; in {@code write-through} mode it becomes the new document itself. Both are
  * compare-and-set on the version, so a late relay never rolls an entry back. Either fails the publish when Redis does
  * not confirm it (a timeout included): the relay retries, and the event is not appended before L2 holds the change.
- * Aggregates need nothing here: their keys carry the category generation, which the relay has already raised.
+ * Aggregates need nothing here: list pages' ids are keyed by their listing's membership generation, raised by the relay
+ * for every join and leave, pages and summaries are assembled from the product entries and Redis' summaries, and the
+ * lab's baselines key theirs by the category generation, which the relay raises for them.
  */
 @ApplicationScoped
 public class SharedCacheUpdater implements BeforePublish {

@@ -215,9 +215,10 @@ public class SummaryReads {
     /**
      * A summary computed from the store, not cached: the category's members as {@link ListingMembers} knows them (the
      * index corrected with the changes this pod heard, or a consistent scan), each priced by a strongly consistent
-     * read, never by the eventually consistent index. Labelled as a list page is, with the newest event it includes:
-     * the listing's membership generation (read first; the relay raises it before it publishes a join or a leave) and
-     * the sequences of the products it counts; never below what this pod has served.
+     * read, never by the eventually consistent index. Labelled with the listing's membership generation (read first;
+     * the relay raises it before it publishes a join or a leave) and the sequences of the products it counts, never
+     * below what this pod has served: a label that may pass a join neither the index nor this pod's feed shows yet, so
+     * such a summary never stands in for a hung store ({@link LastServed}).
      */
     private Uni<Served> fromStore(String category) {
         meters.fromStore().increment();
@@ -236,7 +237,7 @@ public class SummaryReads {
                     CachedValue value = prices.isEmpty() ? CachedValue.absent(version, token, keys)
                             : CachedValue.found(json.write(CategorySummary.of(category, prices, currency)), version,
                                     token, keys);
-                    return new Served(value.uncacheable(), Tier.MISS);
+                    return new Served(value.uncacheable(), Tier.MISS, false);
                 }));
     }
 

@@ -14,6 +14,7 @@ import static io.catalog.store.Tables.UPDATED_AT;
 import static io.catalog.store.Tables.VERSION;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,13 +27,16 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * The write without a read: one UpdateItem that sets a product's new state and appends its event to the item's
- * outbox, on the condition that the item is still live at the sequence the writer knows and its outbox has room.
+ * outbox, on the condition that the item is still live at the sequence the writer knows and its outbox has room. It
+ * also removes the events of the item that this pod has published and not cleared yet ({@code OutboxClears}), so that
+ * a product changed again and again takes one write per change.
  * <p>
- * The request, for a price change of product {@code p-1} from sequence 41 to 57:
+ * The request, for a price change of product {@code p-1} from sequence 41 (published) to 57:
  *
  * <pre>
  * SET name = :name, price = :price, version = :version, updatedAt = :at, seq = 57,
  *     outboxShard = :shard, outboxSeq = 57, outbox.#57 = :event, category = :c
+ * REMOVE outbox.#41
  * CONDITION seq = 41 AND size(outbox) &lt; 32 AND attribute_not_exists(deleted)
  * RETURN ALL_NEW
  * </pre>
@@ -49,7 +53,7 @@ final class EventUpdate {
     }
 
     static UpdateItemRequest request(String table, Product next, boolean deleted, long expected, String eventJson,
-            int maxPending) {
+            int maxPending, Collection<Long> published) {
         EventUpdate update = new EventUpdate();
         update.assign(NAME, AttributeValue.fromS(next.name()));
         update.assign(PRICE, AttributeValue.fromN(next.price().toPlainString()));
@@ -64,13 +68,18 @@ final class EventUpdate {
         update.set.add("#o.#k = :event");
         update.names.put("#c", CATEGORY);
         update.names.put("#deleted", DELETED);
-        String remove = "";
+        List<String> remove = new ArrayList<>();
+        for (long sequence : published) {
+            String name = "#p" + remove.size();
+            update.names.put(name, Long.toString(sequence));
+            remove.add("#o." + name);
+        }
         if (deleted) {
             update.assign(DELETED_CATEGORY, AttributeValue.fromS(next.category()));
             update.assign(EXPIRES_AT, ProductStore.n(StoredProduct.expiresAt(next.updatedAt())));
             update.set.add("#deleted = :true");
             update.values.put(":true", AttributeValue.fromBool(true));
-            remove = " REMOVE #c";
+            remove.add("#c");
         } else {
             update.set.add("#c = :c");
             update.values.put(":c", AttributeValue.fromS(next.category()));
@@ -79,7 +88,8 @@ final class EventUpdate {
         update.values.put(":expected", ProductStore.n(expected));
         update.values.put(":max", ProductStore.n(maxPending));
         return UpdateItemRequest.builder().tableName(table).key(ProductStore.key(next.id()))
-                .updateExpression("SET " + String.join(", ", update.set) + remove)
+                .updateExpression("SET " + String.join(", ", update.set)
+                        + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove)))
                 .conditionExpression("#seqNow = :expected AND size(#o) < :max AND attribute_not_exists(#deleted)")
                 .expressionAttributeNames(update.names)
                 .expressionAttributeValues(update.values)

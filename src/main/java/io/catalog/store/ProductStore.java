@@ -108,12 +108,14 @@ public class ProductStore {
      *
      * @param next the product after the change, with the change's sequence
      * @param deleted whether the change deletes it (the item becomes its tombstone)
+     * @param published sequences of events of the item that every sink received: removed from the outbox too
      * @return the item as written (the outbox with every event it holds), or empty when the condition failed: the
      *         item changed since, is gone, is a tombstone, or its outbox is full; the writer then reads it
      */
     public Uni<Optional<StoredProduct>> update(Product next, boolean deleted, long expected, String eventJson,
-            int maxPending) {
-        UpdateItemRequest request = EventUpdate.request(table, next, deleted, expected, eventJson, maxPending);
+            int maxPending, Collection<Long> published) {
+        UpdateItemRequest request = EventUpdate.request(table, next, deleted, expected, eventJson, maxPending,
+                published);
         return uni(() -> clients.writes().updateItem(request))
                 .map(r -> Optional.of(StoredProduct.from(r.attributes(), currency)))
                 .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty())

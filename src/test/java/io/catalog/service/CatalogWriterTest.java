@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import io.catalog.cache.ProductValues;
 import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
-import io.catalog.service.CatalogWriter.BatchResult;
-import io.catalog.service.CatalogWriter.PriceUpdate;
+import io.catalog.service.BatchWriter.BatchResult;
+import io.catalog.service.BatchWriter.PriceUpdate;
 import io.catalog.service.WriteResult.Status;
 import io.catalog.store.CounterStore;
 import io.catalog.store.PendingEvent;
@@ -36,6 +36,8 @@ class CatalogWriterTest {
 
     @Inject
     CatalogWriter writer;
+    @Inject
+    BatchWriter batches;
 
     @Inject
     ProductStore store;
@@ -91,6 +93,28 @@ class CatalogWriterTest {
                 .isEqualTo(Status.PRECONDITION_FAILED);
         assertThat(steps("read")).as("a refused write still read").isEqualTo(read + 2);
         assertThat(steps("put")).as("but put nothing").isEqualTo(put + 1);
+    }
+
+    /**
+     * A product changed again and again: each write removes the events its pod published before (no clear of their
+     * own), and what the last write left is cleared once {@code OutboxClears}' delay has passed.
+     */
+    @Test
+    void aWriteRemovesThePublishedEventsOfItsItemAndTheRestIsClearedAfterTheDelay() {
+        String id = uniqueId("clears");
+        await(writer.put(id, "Kettle", "kitchen", exact("10"), null));
+        double byWrite = registry.get("catalog.outbox.clears").tag("by", "write").counter().count();
+        long previous = 0;
+        for (int i = 1; i <= 3; i++) {
+            WriteResult written = await(writer.patchPrice(id, exact("1" + i), null));
+            assertThat(stored(id).outbox()).extracting(PendingEvent::sequence)
+                    .as("the outbox after write %d", i).doesNotContain(previous).contains(written.product().sequence());
+            previous = written.product().sequence();
+        }
+        assertThat(registry.get("catalog.outbox.clears").tag("by", "write").counter().count())
+                .as("events removed by the next write").isGreaterThanOrEqualTo(byWrite + 3);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(stored(id).outbox()).as("cleared after the delay").isEmpty());
     }
 
     @Test
@@ -337,7 +361,7 @@ class CatalogWriterTest {
         await(writer.put(a, "A", "office", exact("1.00"), null));
         await(writer.put(b, "B", "office", exact("2.00"), null));
 
-        List<BatchResult> results = await(writer.batchPrices(List.of(new PriceUpdate(a, exact("1.5")),
+        List<BatchResult> results = await(batches.batchPrices(List.of(new PriceUpdate(a, exact("1.5")),
                 new PriceUpdate(uniqueId("unknown"), exact("9.00")), new PriceUpdate(b, exact("2.50")))));
 
         assertThat(results).extracting(BatchResult::status).containsExactly(200, 404, 200);

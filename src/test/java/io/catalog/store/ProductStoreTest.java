@@ -137,6 +137,26 @@ class ProductStoreTest {
     }
 
     /**
+     * The events a writer's pod published and has not cleared yet leave the outbox with its next write (one write
+     * per change, no clear of its own); a sequence the outbox no longer holds (cleared meanwhile) changes nothing.
+     */
+    @Test
+    void anUpdateRemovesThePublishedEventsItNames() {
+        StoredProduct base = item("published", "c-published", "1.00", 1);
+        StoredProduct pending = base.with(base.product(), false, "{\"e\":1}");
+        assertThat(await(store.write(pending, Optional.empty()))).isTrue();
+        long first = base.product().sequence();
+
+        Product next = base.product().withPrice(new BigDecimal("2.00"), ++sequence, base.product().updatedAt());
+        StoredProduct written = await(store.update(next, false, first, "{\"e\":2}", 32, List.of(first, first - 1)))
+                .orElseThrow();
+
+        assertThat(written.outbox()).extracting(PendingEvent::json).containsExactly("{\"e\":2}");
+        assertThat(await(store.read("published", true)).orElseThrow().outbox()).extracting(PendingEvent::sequence)
+                .containsExactly(next.sequence());
+    }
+
+    /**
      * The write without a read: one UpdateItem that lands only on the state the writer assumed, appends its event to
      * what the outbox holds, and answers the item as written; anything else (the item moved on, a tombstone, a full
      * outbox, an item written before outboxes were always present) answers empty and changes nothing.
@@ -150,7 +170,7 @@ class ProductStoreTest {
 
         Product next = new Product("assumed", "Renamed", "c-other", new BigDecimal("2.50"), "USD", 2,
                 Instant.parse("2026-01-02T00:00:00Z"), ++sequence);
-        Optional<StoredProduct> written = await(store.update(next, false, assumed, "{\"e\":2}", 32));
+        Optional<StoredProduct> written = await(store.update(next, false, assumed, "{\"e\":2}", 32, List.of()));
 
         assertThat(written).isPresent();
         StoredProduct read = await(store.read("assumed", true)).orElseThrow();
@@ -162,19 +182,19 @@ class ProductStoreTest {
         assertThat(await(store.allInCategory("c-other"))).extracting(StoredProduct::id).contains("assumed");
 
         Product stale = next.withPrice(new BigDecimal("9.00"), ++sequence, next.updatedAt());
-        assertThat(await(store.update(stale, false, assumed, "{\"e\":3}", 32)))
+        assertThat(await(store.update(stale, false, assumed, "{\"e\":3}", 32, List.of())))
                 .as("assumed a sequence the item has left").isEmpty();
-        assertThat(await(store.update(stale, false, next.sequence(), "{\"e\":3}", 2)))
+        assertThat(await(store.update(stale, false, next.sequence(), "{\"e\":3}", 2, List.of())))
                 .as("the outbox already holds the most it may").isEmpty();
         assertThat(await(store.read("assumed", true)).orElseThrow()).isEqualTo(read);
 
         Product gone = next.withPrice(next.price(), ++sequence, next.updatedAt());
-        StoredProduct tombstone = await(store.update(gone, true, next.sequence(), "{\"e\":4}", 32)).orElseThrow();
+        StoredProduct tombstone = await(store.update(gone, true, next.sequence(), "{\"e\":4}", 32, List.of())).orElseThrow();
         assertThat(tombstone.live()).isFalse();
         assertThat(tombstone.product().category()).isEqualTo("c-other");
         assertThat(await(store.allInCategory("c-other"))).extracting(StoredProduct::id).doesNotContain("assumed");
         assertThat(await(store.update(gone.withPrice(gone.price(), ++sequence, gone.updatedAt()), false,
-                gone.sequence(), "{\"e\":5}", 32))).as("a tombstone is never assumed live").isEmpty();
+                gone.sequence(), "{\"e\":5}", 32, List.of()))).as("a tombstone is never assumed live").isEmpty();
     }
 
     @Test
@@ -183,7 +203,7 @@ class ProductStoreTest {
         fixture.removeOutboxAttribute("legacy");
         Product next = legacy.product().withPrice(new BigDecimal("2.00"), ++sequence, legacy.product().updatedAt());
 
-        assertThat(await(store.update(next, false, legacy.product().sequence(), "{}", 32))).isEmpty();
+        assertThat(await(store.update(next, false, legacy.product().sequence(), "{}", 32, List.of()))).isEmpty();
         assertThat(await(store.read("legacy", true)).orElseThrow().product()).isEqualTo(legacy.product());
     }
 }

@@ -1,0 +1,157 @@
+package io.catalog.events;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import io.catalog.store.ProductStore;
+import io.catalog.store.StoredProduct;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+
+/**
+ * The clearing of events a writer's publish handed to every sink, deferred by {@link #DELAY}: a write of the same item
+ * by this pod meanwhile removes them in its own conditional UpdateItem ({@link #of}, {@link #removed}), so a product
+ * changed again and again costs one DynamoDB write per change, not two. What no write took is cleared by a write of its
+ * own once the delay has passed, as every publish's clear was before. Only events this pod published are ever named
+ * here, so a write never removes an event that a sink has not received; a clear that fails, or a pod that stops before
+ * it, leaves the events to the relay's sweep, which publishes them again (sinks de-duplicate by sequence).
+ * <p>
+ * Bounded: beyond {@link #MAX_ITEMS} items waiting, a publish's events are cleared at once. Metric
+ * {@code catalog.outbox.clears}, tagged {@code by}: {@code write} (removed by the item's next write) or {@code clear}
+ * (a write of its own).
+ */
+@ApplicationScoped
+public class OutboxClears {
+
+    private static final Logger LOG = Logger.getLogger(OutboxClears.class);
+    static final Duration DELAY = Duration.ofMillis(500);
+    static final int MAX_ITEMS = 10_000;
+    static final int CONCURRENCY = 16;
+
+    /** Published sequences of one item waiting to be cleared, since this pod's ticker read {@code since}. */
+    record Waiting(Set<Long> sequences, long since) {
+    }
+
+    private final ProductStore store;
+    private final ScheduledExecutorService scheduler;
+    private final Ticker ticker;
+    private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    private final Counter byWrite;
+    private final Counter byClear;
+    private ScheduledFuture<?> flushes;
+
+    public OutboxClears(ProductStore store, ScheduledExecutorService scheduler, Ticker ticker, MeterRegistry registry) {
+        this.store = store;
+        this.scheduler = scheduler;
+        this.ticker = ticker;
+        this.byWrite = Counter.builder("catalog.outbox.clears").tag("by", "write")
+                .description("Published events removed from an outbox by the item's next write").register(registry);
+        this.byClear = Counter.builder("catalog.outbox.clears").tag("by", "clear")
+                .description("Published events removed from an outbox by a write of its own").register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        long period = DELAY.toNanos() / 2;
+        flushes = scheduler.scheduleWithFixedDelay(() -> flush(DELAY.toNanos()), period, period, TimeUnit.NANOSECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (flushes != null) {
+            flushes.cancel(false);
+        }
+        flush(0); // best effort: what is left goes to the sweep
+    }
+
+    /** The pending events of these items were handed to every sink: clear them (deferred). */
+    public void published(List<StoredProduct> items) {
+        long now = ticker.read();
+        for (StoredProduct item : items) {
+            Set<Long> sequences = new HashSet<>();
+            item.outbox().forEach(e -> sequences.add(e.sequence()));
+            if (sequences.isEmpty()) {
+                continue;
+            }
+            if (waiting.size() >= MAX_ITEMS && !waiting.containsKey(item.id())) {
+                clear(item.id(), sequences);
+                continue;
+            }
+            waiting.merge(item.id(), new Waiting(Set.copyOf(sequences), now), (held, added) -> {
+                Set<Long> union = new HashSet<>(held.sequences());
+                union.addAll(added.sequences());
+                return new Waiting(Set.copyOf(union), held.since());
+            });
+        }
+    }
+
+    /** The published events of item {@code id} that a write of it may remove along with its change. */
+    public Set<Long> of(String id) {
+        Waiting held = waiting.get(id);
+        return held == null ? Set.of() : held.sequences();
+    }
+
+    /** A write of item {@code id} removed these published events from its outbox. */
+    public void removed(String id, Set<Long> sequences) {
+        if (sequences.isEmpty()) {
+            return;
+        }
+        byWrite.increment(sequences.size());
+        waiting.computeIfPresent(id, (key, held) -> {
+            Set<Long> rest = new HashSet<>(held.sequences());
+            rest.removeAll(sequences);
+            return rest.isEmpty() ? null : new Waiting(Set.copyOf(rest), held.since());
+        });
+    }
+
+    /** Items waiting; for tests and the bound. */
+    int size() {
+        return waiting.size();
+    }
+
+    /** Clears, each with a write of its own, what has waited at least {@code delayNanos}. */
+    void flush(long delayNanos) {
+        long now = ticker.read();
+        List<Map.Entry<String, Waiting>> due = waiting.entrySet().stream()
+                .filter(e -> now - e.getValue().since() >= delayNanos).map(e -> Map.entry(e.getKey(), e.getValue()))
+                .toList();
+        List<Map.Entry<String, Waiting>> taken = due.stream()
+                .filter(e -> waiting.remove(e.getKey(), e.getValue())).toList();
+        if (taken.isEmpty()) {
+            return;
+        }
+        Multi.createFrom().iterable(taken)
+                .onItem().transformToUni(e -> store.clearOutbox(e.getKey(), List.copyOf(e.getValue().sequences()))
+                        .invoke(() -> byClear.increment(e.getValue().sequences().size()))
+                        .onFailure().recoverWithItem(failure -> {
+                            LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s",
+                                    e.getKey(), failure.toString());
+                            return null;
+                        }))
+                .merge(CONCURRENCY)
+                .collect().last()
+                .subscribe().with(done -> {
+                }, failure -> LOG.debugf("Clearing outboxes failed: %s", failure.toString()));
+    }
+
+    private void clear(String id, Set<Long> sequences) {
+        store.clearOutbox(id, List.copyOf(sequences)).subscribe().with(done -> byClear.increment(sequences.size()),
+                failure -> LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s", id,
+                        failure.toString()));
+    }
+}

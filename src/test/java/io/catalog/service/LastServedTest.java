@@ -1,0 +1,68 @@
+package io.catalog.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.CachedValue;
+import io.catalog.cache.Served;
+import io.catalog.cache.Tier;
+import io.catalog.store.StoreUnavailable;
+import io.catalog.testing.TestConfig;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@link LastServed}: what a pod served stands in for a read the hung store does not answer, unless it was served as
+ * no stand-in (a summary computed from the store, whose version may pass a join it does not include yet).
+ */
+class LastServedTest {
+
+    private static final Duration PATIENCE = Duration.ofMillis(50);
+    private static final Duration DEADLINE = Duration.ofMillis(300);
+    private static final String KEY = "s:tea";
+
+    private final CacheCoherence coherence = CacheCoherence.standalone(TestConfig.catalog(Map.of()),
+            Ticker.systemTicker());
+    private final LastServed lastServed = new LastServed(coherence, PATIENCE, DEADLINE);
+
+    private static Served summary(long version, boolean standsIn) {
+        CachedValue value = CachedValue.found("{\"category\":\"tea\"}", version, KEY, List.of("category-tea"));
+        return new Served(value.uncacheable(), Tier.MISS, standsIn);
+    }
+
+    private Served read(Uni<Served> read) {
+        return lastServed.guard(KEY, read).await().atMost(Duration.ofSeconds(5));
+    }
+
+    private static Uni<Served> hung() {
+        return Uni.createFrom().nothing();
+    }
+
+    @Test
+    void whatWasServedStandsInForAHungStore() {
+        coherence.heartbeat();
+        read(Uni.createFrom().item(summary(7, true)));
+
+        Served standIn = read(hung());
+
+        assertThat(standIn.tier()).isEqualTo(Tier.L1);
+        assertThat(standIn.value().version()).isEqualTo(7);
+    }
+
+    @Test
+    void aSummaryComputedFromTheStoreNeverStandsIn() {
+        coherence.heartbeat();
+        read(Uni.createFrom().item(summary(7, true)));
+        read(Uni.createFrom().item(summary(9, false)));
+
+        assertThatThrownBy(() -> read(hung())).isInstanceOf(StoreUnavailable.class);
+    }
+}
