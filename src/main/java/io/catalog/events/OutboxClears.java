@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The clearing of events a writer's publish handed to every sink, deferred by {@link #DELAY}: a write of the same item
@@ -83,13 +84,12 @@ public class OutboxClears {
     public void published(List<StoredProduct> items) {
         long now = ticker.read();
         for (StoredProduct item : items) {
-            Set<Long> sequences = new HashSet<>();
-            item.outbox().forEach(e -> sequences.add(e.sequence()));
+            Set<Long> sequences = sequences(item);
             if (sequences.isEmpty()) {
                 continue;
             }
             if (waiting.size() >= MAX_ITEMS && !waiting.containsKey(item.id())) {
-                clear(item.id(), sequences);
+                clearInBackground(List.of(Map.entry(item.id(), sequences)));
                 continue;
             }
             waiting.merge(item.id(), new Waiting(Set.copyOf(sequences), now), (held, added) -> {
@@ -119,39 +119,50 @@ public class OutboxClears {
         });
     }
 
-    /** Items waiting; for tests and the bound. */
-    int size() {
-        return waiting.size();
+    /**
+     * Clears the pending events of these items now, each with a write of its own (the relay's sweep, which waits for
+     * it); a failure fails the whole.
+     */
+    public Uni<Void> clear(List<StoredProduct> items) {
+        return clearAll(items.stream().map(i -> Map.entry(i.id(), sequences(i))).toList(), false);
     }
 
-    /** Clears, each with a write of its own, what has waited at least {@code delayNanos}. */
+    /** Clears, each with a write of its own, what has waited {@code delayNanos}; failures are left to the sweep. */
     void flush(long delayNanos) {
         long now = ticker.read();
-        List<Map.Entry<String, Waiting>> due = waiting.entrySet().stream()
-                .filter(e -> now - e.getValue().since() >= delayNanos).map(e -> Map.entry(e.getKey(), e.getValue()))
-                .toList();
-        List<Map.Entry<String, Waiting>> taken = due.stream()
-                .filter(e -> waiting.remove(e.getKey(), e.getValue())).toList();
-        if (taken.isEmpty()) {
-            return;
+        List<Map.Entry<String, Set<Long>>> taken = waiting.entrySet().stream()
+                .filter(e -> now - e.getValue().since() >= delayNanos)
+                .filter(e -> waiting.remove(e.getKey(), e.getValue()))
+                .map(e -> Map.entry(e.getKey(), e.getValue().sequences())).toList();
+        if (!taken.isEmpty()) {
+            clearInBackground(taken);
         }
-        Multi.createFrom().iterable(taken)
-                .onItem().transformToUni(e -> store.clearOutbox(e.getKey(), List.copyOf(e.getValue().sequences()))
-                        .invoke(() -> byClear.increment(e.getValue().sequences().size()))
-                        .onFailure().recoverWithItem(failure -> {
-                            LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s",
-                                    e.getKey(), failure.toString());
-                            return null;
-                        }))
-                .merge(CONCURRENCY)
-                .collect().last()
-                .subscribe().with(done -> {
-                }, failure -> LOG.debugf("Clearing outboxes failed: %s", failure.toString()));
     }
 
-    private void clear(String id, Set<Long> sequences) {
-        store.clearOutbox(id, List.copyOf(sequences)).subscribe().with(done -> byClear.increment(sequences.size()),
-                failure -> LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s", id,
-                        failure.toString()));
+    private void clearInBackground(List<Map.Entry<String, Set<Long>>> items) {
+        clearAll(items, true).subscribe().with(done -> {
+        }, failure -> LOG.debugf("Clearing outboxes failed: %s", failure.toString()));
+    }
+
+    /** One write per item, {@link #CONCURRENCY} at a time; {@code forgiving}: a failed one is logged and skipped. */
+    private Uni<Void> clearAll(List<Map.Entry<String, Set<Long>>> items, boolean forgiving) {
+        return Multi.createFrom().iterable(items)
+                .onItem().transformToUni(e -> {
+                    Uni<Void> cleared = store.clearOutbox(e.getKey(), List.copyOf(e.getValue()))
+                            .invoke(() -> byClear.increment(e.getValue().size()));
+                    return forgiving ? cleared.onFailure().recoverWithItem(failure -> {
+                        LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s", e.getKey(),
+                                failure.toString());
+                        return null;
+                    }) : cleared;
+                })
+                .merge(CONCURRENCY)
+                .collect().last().replaceWithVoid();
+    }
+
+    private static Set<Long> sequences(StoredProduct item) {
+        Set<Long> sequences = new HashSet<>();
+        item.outbox().forEach(e -> sequences.add(e.sequence()));
+        return sequences;
     }
 }

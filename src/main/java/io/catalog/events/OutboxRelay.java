@@ -162,7 +162,8 @@ public class OutboxRelay {
                 .with((raised, before, states) -> withSummaries(events, states))
                 .chain(sinks::publish)
                 .invoke(() -> published.increment(events.size()));
-        Uni<Appended> publish = (awaitClear ? sent.call(() -> clear(pending)) : sent.invoke(() -> clears.published(pending)))
+        Uni<Appended> publish = (awaitClear ? sent.call(() -> clears.clear(pending))
+                : sent.invoke(() -> clears.published(pending)))
                 .onFailure().invoke(pace::raise)
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);
@@ -211,14 +212,6 @@ public class OutboxRelay {
         }
         return Multi.createFrom().iterable(newest.entrySet())
                 .onItem().transformToUniAndMerge(g -> counters.raise(g.getKey(), g.getValue(), sequences::above))
-                .collect().last().replaceWithVoid();
-    }
-
-    private Uni<Void> clear(List<StoredProduct> items) {
-        return Multi.createFrom().iterable(items)
-                .onItem().transformToUni(i -> store.clearOutbox(i.id(),
-                        i.outbox().stream().map(PendingEvent::sequence).toList()))
-                .merge(16)
                 .collect().last().replaceWithVoid();
     }
 

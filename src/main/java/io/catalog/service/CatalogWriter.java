@@ -38,9 +38,8 @@ import io.smallrye.mutiny.Uni;
  * L1 that is the write's only call to DynamoDB; otherwise, or when the item changed since, the item is read first.
  * This pod then holds the new version, the relay publishes the event, the writer waits until no other pod can answer
  * the older version ({@link PodAcks}: each applied it, or its lease ran out), and the write is acknowledged; the
- * outbox is cleared after ({@link OutboxClears}: by the item's next write from this pod, or a write of its own). If Redis is
- * down, the write is stored but not acknowledged (503): the relay publishes the
- * event later.
+ * outbox is cleared after ({@link OutboxClears}: by the item's next write from this pod, or a write of its own). If
+ * Redis is down, the write is stored but not acknowledged (503): the relay publishes the event later.
  */
 @ApplicationScoped
 public class CatalogWriter {
