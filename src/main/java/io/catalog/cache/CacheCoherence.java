@@ -1,33 +1,25 @@
-// Longer than 320 lines on purpose: what this pod may trust (feed health, lease, floors, late memberships) is one
-// decision, and each part reads the others' state; split across files the trust rule would no longer read as one.
 package io.catalog.cache;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
 import io.quarkus.cache.Cache;
-import io.quarkus.cache.CacheName;
 import io.quarkus.cache.CaffeineCache;
 
 /**
  * What this pod may trust. L1 is trusted only while the invalidation feed is healthy: the feed consumer reports
  * each successful read ({@link #heartbeat()}); without one for {@code catalog.events.feed-stale-after}, or on any
  * feed failure ({@link #feedLost()}), L1 is bypassed, and on a lost feed it is dropped, until the consumer has
- * caught up again. Staleness therefore never waits for a TTL.
+ * caught up again. Staleness therefore never waits for a TTL. Produced at start-up by {@code lab.DesignWiring}.
  */
-@ApplicationScoped
 public class CacheCoherence {
 
     private static final Logger LOG = Logger.getLogger(CacheCoherence.class);
@@ -39,8 +31,6 @@ public class CacheCoherence {
     private final RecentMembership membership;
     private final HotKeys hotKeys = new HotKeys();
     private final Ticker ticker;
-    private final boolean l1Enabled;
-    private final boolean coordinated;
     private final long staleAfterNanos;
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private final AtomicLong lateMemberships = new AtomicLong();
@@ -51,13 +41,15 @@ public class CacheCoherence {
     private volatile long coveredSince;
     private volatile boolean coverageKnown;
 
-    @Inject
-    public CacheCoherence(CatalogConfig config, CacheDesign design, Ticker ticker,
-            @CacheName(L1Cache.NAME) Cache l1Cache) {
-        this(new L1Cache(l1Cache.as(CaffeineCache.class), config.l1().ttl(), config.l1().maximumSize(),
-                config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
-                design.l1(), design.feedDriven(), config.events().feedStaleAfter(),
-                eventualLag(config), ticker);
+    public CacheCoherence(CatalogConfig config, Ticker ticker, Cache l1Cache) {
+        this(config, new L1Cache(l1Cache.as(CaffeineCache.class), config.l1().ttl(), config.l1().maximumSize(),
+                config.l1().maximumWeight().asLongValue(), ticker), ticker);
+    }
+
+    /** With {@code l1} as this pod's L1, the other settings as configured. */
+    private CacheCoherence(CatalogConfig config, L1Cache l1, Ticker ticker) {
+        this(l1, config.l1().ttl(), config.l1().maximumFloors(), config.events().feedStaleAfter(), eventualLag(config),
+                ticker);
     }
 
     /**
@@ -73,35 +65,27 @@ public class CacheCoherence {
      * implementation built directly rather than the application's named cache.
      */
     public static CacheCoherence standalone(CatalogConfig config, Ticker ticker) {
-        CacheDesign design = CacheDesign.of(config);
-        return new CacheCoherence(new L1Cache(config.l1().ttl(), config.l1().maximumSize(),
-                config.l1().maximumWeight().asLongValue(), ticker), config.l1().ttl(), config.l1().maximumFloors(),
-                design.l1(), design.feedDriven(), config.events().feedStaleAfter(),
-                eventualLag(config), ticker);
+        return new CacheCoherence(config, new L1Cache(config.l1().ttl(), config.l1().maximumSize(),
+                config.l1().maximumWeight().asLongValue(), ticker), ticker);
     }
 
-    CacheCoherence(Duration ttl, long maximumSize, boolean l1Enabled, boolean coordinated, Duration staleAfter,
-            Ticker ticker) {
+    CacheCoherence(Duration ttl, long maximumSize, Duration staleAfter, Ticker ticker) {
         // a megabyte an entry: far above any entry's weight, so the entry count is the bound that applies
-        this(ttl, new Bounds(maximumSize, maximumSize * 1_000_000L, 100_000), l1Enabled, coordinated, staleAfter,
-                ticker);
+        this(ttl, new Bounds(maximumSize, maximumSize * 1_000_000L, 100_000), staleAfter, ticker);
     }
 
     /** Outside Quarkus (tests, JMH): L1 on the same quarkus-cache implementation, built directly. */
-    CacheCoherence(Duration ttl, Bounds bounds, boolean l1Enabled, boolean coordinated, Duration staleAfter,
-            Ticker ticker) {
-        this(new L1Cache(ttl, bounds.l1Entries(), bounds.l1Bytes(), ticker), ttl, bounds.floors(), l1Enabled,
-                coordinated, staleAfter, Duration.ZERO, ticker);
+    protected CacheCoherence(Duration ttl, Bounds bounds, Duration staleAfter, Ticker ticker) {
+        this(new L1Cache(ttl, bounds.l1Entries(), bounds.l1Bytes(), ticker), ttl, bounds.floors(), staleAfter,
+                Duration.ZERO, ticker);
     }
 
-    private CacheCoherence(L1Cache l1, Duration ttl, long maximumFloors, boolean l1Enabled, boolean coordinated,
-            Duration staleAfter, Duration eventualLag, Ticker ticker) {
+    private CacheCoherence(L1Cache l1, Duration ttl, long maximumFloors, Duration staleAfter, Duration eventualLag,
+            Ticker ticker) {
         this.ticker = ticker;
         this.l1 = l1;
         this.floors = new Floors(FLOOR_RETENTION.compareTo(ttl.multipliedBy(2)) > 0 ? FLOOR_RETENTION
                 : ttl.multipliedBy(2), maximumFloors, ticker);
-        this.l1Enabled = l1Enabled;
-        this.coordinated = coordinated;
         this.staleAfterNanos = staleAfter.toNanos();
         this.eventualLagNanos = eventualLag.toNanos();
         this.membership = new RecentMembership(Duration.ofSeconds(30).plus(eventualLag.multipliedBy(2)), ticker);
@@ -113,7 +97,7 @@ public class CacheCoherence {
     }
 
     /** How much per-key state this pod keeps: L1 entries and estimated bytes, and floors. */
-    record Bounds(long l1Entries, long l1Bytes, long floors) {
+    public record Bounds(long l1Entries, long l1Bytes, long floors) {
     }
 
     public L1Cache l1() {
@@ -136,12 +120,6 @@ public class CacheCoherence {
 
     /** Whether L1 may answer now. */
     public boolean l1Trusted() {
-        if (!l1Enabled) {
-            return false;
-        }
-        if (!coordinated) {
-            return true;
-        }
         return caughtUp.get() && ticker.read() - lastHeartbeat < staleAfterNanos;
     }
 
@@ -150,12 +128,9 @@ public class CacheCoherence {
      * only while this pod's feed is trusted and its floors hold every write of the last
      * {@link #eventualLag(CatalogConfig) eventual lag} (a key without a floor then last changed longer ago than any
      * replica lags, and a key with one is checked against it). Otherwise, after a start or a gap in the feed, the read
-     * is strongly consistent. The lab's TTL-only strategies have no feed and always read eventually consistent.
+     * is strongly consistent.
      */
     public boolean eventualReadsSafe() {
-        if (!l1Enabled || !coordinated) {
-            return true;
-        }
         return l1Trusted() && coverageKnown && ticker.read() - coveredSince >= eventualLagNanos;
     }
 
@@ -214,16 +189,13 @@ public class CacheCoherence {
      * Applies an event of this pod's own write as soon as the write is durable, before it is acknowledged and
      * without waiting for the feed to bring it back: a read on this pod after the acknowledgement never answers an
      * older version (read-your-writes on the writing pod, whatever the feed's latency). Floors only ever rise and L1
-     * never goes back to an older version, so applying it again from the feed changes nothing. Not done for the lab's
-     * TTL-only L1, which ignores events.
+     * never goes back to an older version, so applying it again from the feed changes nothing.
      *
      * @param document the value the write left the product at (see {@link #apply(ProductUpdated, CachedValue, long)})
      * @param epochBefore {@link L1Cache#epoch()} taken before the write read the item
      */
     public void applyOwn(ProductUpdated event, CachedValue document, long epochBefore) {
-        if (l1Enabled && coordinated) {
-            update(event, document, epochBefore);
-        }
+        update(event, document, epochBefore);
     }
 
     /** As {@link #applyOwn(ProductUpdated, CachedValue, long)}, invalidating only. */

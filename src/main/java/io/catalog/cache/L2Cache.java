@@ -5,12 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.jboss.logging.Logger;
 
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -26,8 +22,8 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>
  * Entry format: {@code version|kind|token|surrogate keys|body}, kind {@code D} (document), {@code N} (known
  * absent) or {@code I} (invalidated marker). Reads fail soft: when Redis is slow or down, a read is a miss.
+ * Produced at start-up by {@code lab.DesignWiring}.
  */
-@ApplicationScoped
 public class L2Cache {
 
     private static final Logger LOG = Logger.getLogger(L2Cache.class);
@@ -43,28 +39,26 @@ public class L2Cache {
 
     private final ReactiveRedisDataSource redis;
     private final String prefix;
-    private final boolean enabled;
     private final Duration timeout;
     private final double jitter;
     /** The key space of the current Redis incarnation, or {@code null} until it is known (then L2 is not used). */
     private volatile String keySpace;
 
-    @Inject
-    public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config, CacheDesign design) {
-        this(redis, config.l2().keyPrefix(), design.l2(), config.l2().timeout(), config.l2().jitter());
+    public L2Cache(ReactiveRedisDataSource redis, CatalogConfig config) {
+        this(redis, config.l2().keyPrefix(), config.l2().timeout(), config.l2().jitter());
     }
 
     /** Outside CDI (tests, benchmarks): the settings given directly. */
-    public L2Cache(ReactiveRedisDataSource redis, String prefix, boolean enabled, Duration timeout, double jitter) {
+    public L2Cache(ReactiveRedisDataSource redis, String prefix, Duration timeout, double jitter) {
         this.redis = redis;
         this.prefix = prefix;
-        this.enabled = enabled;
         this.timeout = timeout;
         this.jitter = jitter;
     }
 
+    /** Whether Redis serves as a cache: always here; not in the lab's designs without L2 ({@code lab.AbsentL2}). */
     public boolean enabled() {
-        return enabled;
+        return true;
     }
 
     /**
@@ -121,9 +115,6 @@ public class L2Cache {
 
     /** The entry or marker under {@code key}, or {@code null} on a miss or any Redis failure. */
     public Uni<Hit> get(String key) {
-        if (!enabled) {
-            return Uni.createFrom().nullItem();
-        }
         return Uni.createFrom().deferred(() -> redis.execute("EVAL", GET_WITH_TTL, "1", key(key)))
                 .ifNoItem().after(timeout).fail()
                 .map(L2Cache::hit)
@@ -163,9 +154,6 @@ public class L2Cache {
     }
 
     public Uni<Entry> peek(String key) {
-        if (!enabled) {
-            return Uni.createFrom().nullItem();
-        }
         return Uni.createFrom().deferred(() -> redis.execute("EVAL", GET_WITH_TTL, "1", key(key)))
                 .ifNoItem().after(timeout).fail()
                 .map(response -> response == null || response.size() < 2 ? null
@@ -183,8 +171,7 @@ public class L2Cache {
 
     /** Deletes the entry under {@code key} whatever it holds (the repair of an unreadable or corrupted entry). */
     public Uni<Void> evict(String key) {
-        return enabled ? Uni.createFrom().deferred(() -> redis.execute("DEL", key(key))).replaceWithVoid()
-                : Uni.createFrom().voidItem();
+        return Uni.createFrom().deferred(() -> redis.execute("DEL", key(key))).replaceWithVoid();
     }
 
     /**
@@ -201,7 +188,7 @@ public class L2Cache {
      * version for the rest of its TTL, longer than any floor or start-up replay remembers the change.
      */
     public Uni<Void> write(String key, CachedValue value, Duration ttl) {
-        if (!enabled || !value.cacheable()) {
+        if (!value.cacheable()) {
             return Uni.createFrom().voidItem();
         }
         return cas(key, value.version(), value.exists() ? "D" : "N", rest(value), ttl)
@@ -215,9 +202,6 @@ public class L2Cache {
      * set, because a lost marker would let a stale entry live until its TTL.
      */
     public Uni<Void> invalidate(String key, long version, Duration ttl) {
-        if (!enabled) {
-            return Uni.createFrom().voidItem();
-        }
         return cas(key, version, "I", key + "||", ttl).ifNoItem().after(timeout).fail().replaceWithVoid();
     }
 

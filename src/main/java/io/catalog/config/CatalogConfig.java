@@ -127,7 +127,7 @@ public interface CatalogConfig {
     }
 
     /**
-     * Switches of the staleness lab and the benchmarks: never for production. Read only by {@link CacheDesign}, which
+     * Switches of the staleness lab and the benchmarks: never for production. Read only by {@code lab.CacheDesign}, which
      * resolves them once at start-up.
      */
     @WithParentName

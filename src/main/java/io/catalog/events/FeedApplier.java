@@ -14,7 +14,6 @@ import org.jboss.logging.Logger;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.ProductValues;
-import io.catalog.config.CacheDesign;
 import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
 import io.catalog.model.SummaryState;
@@ -36,7 +35,6 @@ public class FeedApplier {
 
     private final CacheCoherence coherence;
     private final SummaryCoherence summaries;
-    private final boolean summariesMaintained;
     private final ProductValues values;
     private final Json json;
     private final Event<ProductUpdated> appliedEvents;
@@ -44,11 +42,10 @@ public class FeedApplier {
     private final FeedMeters meters;
 
     public FeedApplier(CacheCoherence coherence, SummaryCoherence summaries, ProductValues values, Json json,
-            CacheDesign design, @Applied Event<ProductUpdated> appliedEvents, EventSpans spans,
+            @Applied Event<ProductUpdated> appliedEvents, EventSpans spans,
             MeterRegistry registry) {
         this.coherence = coherence;
         this.summaries = summaries;
-        this.summariesMaintained = design.summariesInRedis();
         this.values = values;
         this.json = json;
         this.appliedEvents = appliedEvents;
@@ -69,9 +66,7 @@ public class FeedApplier {
             }
             Span span = spans == null ? null : spans.apply(event, entry.json());
             coherence.apply(event, values.of(event).orElse(null), epoch);
-            if (summariesMaintained) {
-                summaries.heard(event, entry.summaries(), epoch);
-            }
+            summaries.heard(event, entry.summaries(), epoch);
             if (span != null) {
                 span.end();
             }

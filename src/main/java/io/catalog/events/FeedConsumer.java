@@ -5,14 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.Json;
 import io.catalog.support.RedisFailure;
@@ -22,7 +19,6 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XReadArgs;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, as the rounds
@@ -42,8 +38,9 @@ import io.quarkus.runtime.StartupEvent;
  * drops L1, and the floors vouch for no write before it ({@link CacheCoherence#coverageLost}). A failed read (Redis
  * down, a killed connection) drops L1 too; the stream still holds what the pod has not read, so it reads on from its
  * position once Redis answers.
+ * <p>
+ * Produced at start-up by {@code lab.DesignWiring} and started by {@link FeedLifecycle}.
  */
-@ApplicationScoped
 public class FeedConsumer {
 
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
@@ -55,7 +52,6 @@ public class FeedConsumer {
     private final String stream;
     private final Duration block;
     private final int batch;
-    private final boolean enabled;
     private final AtomicLong lastSuccess = new AtomicLong(System.nanoTime());
     private final StreamWorker worker;
     private final PodAcks acks;
@@ -67,7 +63,7 @@ public class FeedConsumer {
     private FeedPosition position;
 
     public FeedConsumer(RedisDataSource redis, CacheCoherence coherence, FeedApplier applier, Json json,
-            CatalogConfig config, CacheDesign design, StreamWorkers workers, PodAcks acks, RedisIdentity identity,
+            CatalogConfig config, StreamWorkers workers, PodAcks acks, RedisIdentity identity,
             StartupReplay replay,
             Event<FeedGap> gaps, MeterRegistry registry) {
         this.streams = redis.stream(String.class, String.class, String.class);
@@ -82,7 +78,6 @@ public class FeedConsumer {
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
         this.grants = new TrustGrants(Lease.of(config));
-        this.enabled = design.coordinatedL1();
         this.worker = workers.create("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
         Gauge.builder("catalog.feed.healthy", this, c -> c.healthy ? 1 : 0)
                 .description("1 while this pod reads the invalidation feed").register(registry);
@@ -95,17 +90,19 @@ public class FeedConsumer {
      * start-up event first), then starts the feed's rounds. Redis down or slow at start: the first round tries again,
      * and until it succeeds L1 is not trusted and loads are strongly consistent.
      */
-    void onStart(@Observes StartupEvent event) {
-        if (enabled) {
-            applier.prime();
-            try {
-                begin(replay.run(stream));
-            } catch (RuntimeException e) {
-                LOG.infof("Recent events not replayed at start-up (the feed's first read will): %s",
-                        RedisFailure.of(e).detail());
-            }
-            worker.start();
+    public void start() {
+        applier.prime();
+        try {
+            begin(replay.run(stream));
+        } catch (RuntimeException e) {
+            LOG.infof("Recent events not replayed at start-up (the feed's first read will): %s",
+                    RedisFailure.of(e).detail());
         }
+        worker.start();
+    }
+
+    /** At shutdown: nothing more to do here, the stream workers stop with the application ({@link StreamWorkers}). */
+    public void stop() {
     }
 
     private void begin(StartupReplay.Start start) {

@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.EventSink.OutboundEvent;
 import io.catalog.model.ProductUpdated;
@@ -29,7 +28,6 @@ import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.Sequences;
 import io.catalog.store.StoredProduct;
-import io.catalog.store.Tables;
 import io.catalog.summary.SummaryMaintainer;
 import io.catalog.support.Json;
 import io.micrometer.core.instrument.Counter;
@@ -79,8 +77,7 @@ public class OutboxRelay {
     private final ProductStore store;
     private final CounterStore counters;
     private final Sequences sequences;
-    /** Whether aggregates are versioned by generations (the lab's TTL-only baselines), not by their items. */
-    private final boolean generations;
+    private final EventCounters eventCounters;
     private final BeforePublish beforePublish;
     private final EventSinks sinks;
     private final SummaryMaintainer summaries;
@@ -99,14 +96,14 @@ public class OutboxRelay {
 
     public OutboxRelay(ProductStore store, CounterStore counters, Sequences sequences, BeforePublish beforePublish,
             EventSinks sinks, OutboxClears clears,
-            SummaryMaintainer summaries, Json json, CatalogConfig config, CacheDesign design,
+            SummaryMaintainer summaries, Json json, CatalogConfig config, EventCounters eventCounters,
             ScheduledExecutorService scheduler, Ticker ticker, Clock clock, EventSpans spans, MeterRegistry registry) {
         this.clock = clock;
         this.spans = spans;
         this.store = store;
         this.counters = counters;
         this.sequences = sequences;
-        this.generations = !design.pagesFromEntries();
+        this.eventCounters = eventCounters;
         this.beforePublish = beforePublish;
         this.sinks = sinks;
         this.summaries = summaries;
@@ -179,26 +176,9 @@ public class OutboxRelay {
         return with;
     }
 
-    /**
-     * The counters an event raises to its sequence: the membership generation of each listing it made a product join
-     * or leave (list pages and the summaries' store fallback; a price change raises none), and, only where pages and
-     * summaries are still versioned by generations (the lab's TTL-only baselines), the generation of each category it
-     * touched and the whole catalog's. So a price change writes no counter: no item written per change caps a
-     * category's (or the catalog's) rate of changes.
-     */
+    /** The counters an event raises to its sequence ({@link EventCounters}). */
     public List<String> counters(ProductUpdated event) {
-        return counters(event, generations);
-    }
-
-    /** As {@link #counters(ProductUpdated)}; {@code generations}: where aggregates are versioned by generations. */
-    static List<String> counters(ProductUpdated event, boolean generations) {
-        List<String> names = new ArrayList<>(5);
-        event.membershipListings().forEach(l -> names.add(Tables.membership(l)));
-        if (generations) {
-            event.categories().forEach(c -> names.add(Tables.categoryGeneration(c)));
-            names.add(Tables.catalogGeneration());
-        }
-        return names;
+        return eventCounters.of(event);
     }
 
     /** Raises the {@link #counters} of these events, each once, to the newest sequence that changed it. */

@@ -7,17 +7,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.interceptor.Interceptor;
-
 import org.jboss.logging.Logger;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.Futures;
 import io.catalog.support.PodIdentity;
@@ -30,8 +24,6 @@ import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.stream.XReadArgs;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 
@@ -56,10 +48,11 @@ import io.vertx.mutiny.redis.client.Response;
  * entry was appended and every other live pod acknowledged the entry, or, at the latest, when the lease of those that
  * did not has run out ({@link Lease#writeWaitNanos()} after the append). A wait longer than
  * {@code catalog.events.ack-timeout} is counted ({@code catalog.events.ack.timeouts}); {@code catalog.events.ack.wait}
- * times every wait. It never blocks a thread and resumes where {@link Futures#uni} resumes. Not run for the lab's
- * TTL-only L1 (no feed). docs/COHERENCE.md, "The lease", has the argument.
+ * times every wait. It never blocks a thread and resumes where {@link Futures#uni} resumes. docs/COHERENCE.md, "The
+ * lease", has the argument.
+ * <p>
+ * Produced at start-up by {@code lab.DesignWiring} and started and stopped by {@link FeedLifecycle}.
  */
-@ApplicationScoped
 public class PodAcks {
 
     private static final Logger LOG = Logger.getLogger(PodAcks.class);
@@ -79,7 +72,6 @@ public class PodAcks {
     private final Duration timeout;
     private final Lease lease;
     private final Ticker ticker;
-    private final boolean sending;
     private final AckTracker tracker;
     private final StreamWorker listener;
     private final AckMeters meters;
@@ -87,7 +79,7 @@ public class PodAcks {
     /** This pod's caches, untrusted before it tells the others it leaves. */
     private final CacheCoherence coherence;
 
-    public PodAcks(RedisDataSource redis, CatalogConfig config, CacheDesign design, CacheCoherence coherence,
+    public PodAcks(RedisDataSource redis, CatalogConfig config, CacheCoherence coherence,
             StreamWorkers workers, Ticker ticker, MeterRegistry registry, PodIdentity identity) {
         this.coherence = coherence;
         this.redis = redis;
@@ -99,7 +91,6 @@ public class PodAcks {
         this.liveness = Duration.ofNanos(lease.livenessNanos());
         this.timeout = config.events().ackTimeout();
         this.ticker = ticker;
-        this.sending = design.coordinatedL1();
         this.tracker = new AckTracker(podId, liveness.toNanos(), MAX_PODS, MAX_WAITERS, ticker);
         this.listener = workers.create("acks", this::listen, failure -> listened = null);
         this.meters = new AckMeters(registry, tracker);
@@ -114,24 +105,19 @@ public class PodAcks {
      * Reads the recent acknowledgements before anything at start-up writes (the demo catalog), so that this pod's
      * first writes know the live pods and need not wait out their lease; then starts the listener.
      */
-    void onStart(@Observes @Priority(30) StartupEvent event) {
+    public void start() {
         LOG.infof("Pod id %s (acknowledgements on %s; writes wait up to %s for the other pods, counted past %s)",
-                podId, acks, sending ? Duration.ofNanos(lease.writeWaitNanos()) : "nothing", timeout);
-        if (sending) {
-            try {
-                listened = history();
-            } catch (RuntimeException e) {
-                LOG.infof("Acknowledgements not read at start-up (the listener will): %s", e.toString());
-            }
-            listener.start();
+                podId, acks, Duration.ofNanos(lease.writeWaitNanos()), timeout);
+        try {
+            listened = history();
+        } catch (RuntimeException e) {
+            LOG.infof("Acknowledgements not read at start-up (the listener will): %s", e.toString());
         }
+        listener.start();
     }
 
     /** After the stream workers stopped (the feed sends nothing more): the others forget this pod at once. */
-    void onStop(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER) ShutdownEvent event) {
-        if (!sending) {
-            return;
-        }
+    public void stop() {
         if (coherence != null) {
             // the others stop waiting for this pod: it must not answer from L1 any more (requests in flight)
             coherence.feedLost();
@@ -151,12 +137,10 @@ public class PodAcks {
 
     /** Tells the other pods that this one has applied every entry up to {@code position} (blocking: feed rounds). */
     void acknowledge(String position) {
-        if (sending) {
-            long started = System.nanoTime();
-            streams.xadd(acks, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
-                    Map.of("pod", podId, "position", position));
-            meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        }
+        long started = System.nanoTime();
+        streams.xadd(acks, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
+                Map.of("pod", podId, "position", position));
+        meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -206,7 +190,7 @@ public class PodAcks {
 
     private Uni<Void> await(Appended appended, long appendedAt, boolean includingSelf, Counter timeouts,
             Timer waits) {
-        if (!sending || appended == null || appended.entryId() == null) {
+        if (appended == null || appended.entryId() == null) {
             return Uni.createFrom().voidItem();
         }
         long started = ticker.read();

@@ -1,24 +1,16 @@
 package io.catalog.events;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.L2Cache;
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.support.LuaScripts;
 import io.catalog.support.RedisFailure;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -32,13 +24,14 @@ import io.vertx.mutiny.redis.client.Response;
  * stream's hash slot, so the same master on Redis Cluster): {@code run_id|millis}. A pod that finds another
  * {@code run_id} there (a promoted replica kept the old master's key) or none (a restart with empty data) writes its
  * own. The feed checks at most once a second, within its rounds ({@link #checkIfDue()}), so that it sees a new
- * {@code run_id} before it trusts what it read; without a feed (the lab's TTL-only strategies) a timer does.
+ * {@code run_id} before it trusts what it read; without a feed (the lab's TTL-only strategies) a timer does
+ * ({@code lab.IdleFeed}).
  */
 @ApplicationScoped
 public class RedisIdentity {
 
     private static final Logger LOG = Logger.getLogger(RedisIdentity.class);
-    static final Duration CHECK_EVERY = Duration.ofSeconds(1);
+    public static final Duration CHECK_EVERY = Duration.ofSeconds(1);
     /** KEYS[1] the stream (for its slot), KEYS[2] the incarnation key: run_id, Redis' time (ms) and the incarnation's start. */
     static final String CHECK = LuaScripts.load("redis-identity");
 
@@ -62,49 +55,25 @@ public class RedisIdentity {
     private final L2Cache l2;
     private final String stream;
     private final String incarnationKey;
-    private final boolean ownTimer;
-    private final ScheduledExecutorService scheduler;
     private long clusterEpoch;
     private long checkedAt = System.nanoTime() - CHECK_EVERY.toNanos();
-    private ScheduledFuture<?> timer;
 
-    public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config, CacheDesign design,
-            ScheduledExecutorService scheduler) {
+    public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config) {
         this.redis = redis;
         this.l2 = l2;
         this.stream = config.events().stream();
         this.incarnationKey = RedisStreamSink.hashTag(stream) + ":incarnation";
-        this.ownTimer = !design.coordinatedL1();
-        this.scheduler = scheduler;
     }
 
     /**
      * Before the HTTP server takes requests, and before anything else at start-up writes (the demo catalog): L2 is
      * not used until its key space is known.
      */
-    void onStart(@Observes @Priority(20) StartupEvent event) {
+    void start() {
         try {
             check();
         } catch (RuntimeException e) {
             LOG.infof("Redis identity unknown at start-up (L2 unused until it is): %s", RedisFailure.of(e).detail());
-        }
-        if (ownTimer) {
-            timer = scheduler.scheduleWithFixedDelay(this::checkQuietly, CHECK_EVERY.toMillis(),
-                    CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    void onStop(@Observes ShutdownEvent event) {
-        if (timer != null) {
-            timer.cancel(false);
-        }
-    }
-
-    private void checkQuietly() {
-        try {
-            check();
-        } catch (RuntimeException e) {
-            LOG.debugf("Redis identity check failed: %s", RedisFailure.of(e).detail());
         }
     }
 

@@ -52,7 +52,7 @@ public class Aggregates {
      *
      * @param token the floor's token that the counter's changes raise (a category, or every product)
      */
-    Uni<Served> versioned(String key, String l2Key, String counter, String token,
+    public Uni<Served> versioned(String key, String l2Key, String counter, String token,
             Function<Generation, Uni<CachedValue>> compute) {
         return get(key, l2Key, counter, generation(counter, token), compute);
     }
@@ -61,7 +61,7 @@ public class Aggregates {
      * An aggregate with no version: it lives until its TTL (the lab's TTL-only baseline, where events invalidate
      * nothing in L2).
      */
-    Uni<Served> unversioned(String key, String l2Key, String counter, Function<Generation, Uni<CachedValue>> compute) {
+    public Uni<Served> unversioned(String key, String l2Key, String counter, Function<Generation, Uni<CachedValue>> compute) {
         return get(key, l2Key, counter, Uni.createFrom().item(Generation.NONE), compute);
     }
 
@@ -89,12 +89,12 @@ public class Aggregates {
     }
 
     /** The counter that versions a category's aggregates ({@code null}: the whole catalog's). */
-    static String generationCounter(String category) {
+    public static String generationCounter(String category) {
         return category == null ? Tables.catalogGeneration() : Tables.categoryGeneration(category);
     }
 
     /** The floor token a category's changes raise ({@code null}: every product's). */
-    static String token(String category) {
+    public static String token(String category) {
         return category == null ? Keys.ALL_PRODUCTS : Keys.category(category);
     }
 }

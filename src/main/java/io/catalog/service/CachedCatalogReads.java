@@ -18,7 +18,7 @@ import io.smallrye.mutiny.Uni;
  * {@link CatalogReads} through the tiered cache, the full design. Products are versioned by their own sequence; a
  * page is assembled from its cached ids (versioned by its listing's membership generation) and the product entries
  * ({@link PageAssembly}); summaries are what Redis maintains ({@link SummaryReads}). The lab's baselines read through
- * {@link BaselineCatalogReads} instead ({@link CatalogReadsProducer}).
+ * their own {@link CatalogReads} ({@code lab.BaselineCatalogReads}), chosen at start-up by {@code lab.DesignWiring}.
  */
 @ApplicationScoped
 @Typed(CachedCatalogReads.class)

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
 import io.catalog.cache.L2Cache;
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.config.CatalogConfig.WriteMode;
 import io.catalog.events.BeforePublish;
@@ -27,27 +27,23 @@ import io.smallrye.mutiny.Uni;
  * lab's baselines key theirs by the category generation, which the relay raises for them.
  */
 @ApplicationScoped
+@Typed(SharedCacheUpdater.class)
 public class SharedCacheUpdater implements BeforePublish {
 
     private final L2Cache l2;
     private final ProductDocuments documents;
     private final boolean writeThrough;
-    private final boolean invalidation;
     private final Duration ttl;
 
-    public SharedCacheUpdater(L2Cache l2, ProductDocuments documents, CatalogConfig config, CacheDesign design) {
+    public SharedCacheUpdater(L2Cache l2, ProductDocuments documents, CatalogConfig config) {
         this.l2 = l2;
         this.documents = documents;
         this.writeThrough = config.cache().writeMode() == WriteMode.WRITE_THROUGH;
-        this.invalidation = design.invalidation();
         this.ttl = config.l2().productTtl();
     }
 
     @Override
     public Uni<Void> run(List<StoredProduct> items, List<OutboundEvent> events) {
-        if (!invalidation && !writeThrough) {
-            return Uni.createFrom().voidItem();
-        }
         return Multi.createFrom().iterable(items)
                 .onItem().transformToUni(this::update).merge(32)
                 .collect().last().replaceWithVoid();

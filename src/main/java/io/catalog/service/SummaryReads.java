@@ -27,7 +27,6 @@ import io.catalog.cache.Served;
 import io.catalog.cache.SingleFlight;
 import io.catalog.cache.Tier;
 import io.catalog.cache.TieredCache;
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.CategorySummary;
 import io.catalog.model.Keys;
@@ -92,7 +91,6 @@ public class SummaryReads {
     private final String currency;
     private final Duration settle;
     private final Duration interval;
-    private final boolean enabled;
     private final SingleFlight<Served> flights = new SingleFlight<>();
     private final SingleFlight<Outcome> repairsInFlight = new SingleFlight<>();
     private final Cache<String, Boolean> known;
@@ -103,7 +101,7 @@ public class SummaryReads {
 
     public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, TieredCache tiers,
             ProductStore products, CounterStore counters, Json json, ScheduledExecutorService scheduler,
-            CatalogConfig config, CacheDesign design, ListingMembers members, MeterRegistry registry) {
+            CatalogConfig config, ListingMembers members, MeterRegistry registry) {
         this.members = members;
         this.redis = redis;
         this.tiers = tiers;
@@ -117,18 +115,16 @@ public class SummaryReads {
         this.currency = config.currency();
         this.settle = config.cache().indexSettle();
         this.interval = config.summaries().repairInterval();
-        this.enabled = design.summariesInRedis();
         this.known = Caffeine.newBuilder().maximumSize(MAXIMUM_KNOWN).expireAfterWrite(interval.multipliedBy(3))
                 .build();
         this.meters = new SummaryMeters(registry);
     }
 
+    /** Repairs, every {@code catalog.summaries.repair-interval}, the summaries this pod served lately (none else). */
     void onStart(@Observes StartupEvent event) {
-        if (enabled) {
-            long millis = interval.toMillis();
-            long first = millis + ThreadLocalRandom.current().nextLong(millis / 10 + 1);
-            schedule = scheduler.scheduleWithFixedDelay(this::repairKnown, first, millis, TimeUnit.MILLISECONDS);
-        }
+        long millis = interval.toMillis();
+        long first = millis + ThreadLocalRandom.current().nextLong(millis / 10 + 1);
+        schedule = scheduler.scheduleWithFixedDelay(this::repairKnown, first, millis, TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {

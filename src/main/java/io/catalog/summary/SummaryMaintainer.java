@@ -7,9 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import io.catalog.config.CacheDesign;
 import io.catalog.model.ProductUpdated;
 import io.catalog.model.SummaryState;
 import io.catalog.store.Sequences;
@@ -28,9 +25,8 @@ import io.smallrye.mutiny.Uni;
  * category touched by the batch; idempotent, so the sweep may publish again. An event that arrived late (another
  * pod's relay published a newer one of the same category first) is applied under a fresh sequence above the summary's
  * (counted: {@code catalog.summaries.relabels}). The summaries after application travel in the stream entries
- * (field {@code summaries}), and go into this pod's L1 at once.
+ * (field {@code summaries}), and go into this pod's L1 at once. Produced at start-up by {@code lab.DesignWiring}.
  */
-@ApplicationScoped
 public class SummaryMaintainer {
 
     static final int MAX_RELABELS = 5;
@@ -38,15 +34,13 @@ public class SummaryMaintainer {
     private final RedisSummaries summaries;
     private final SummaryCoherence local;
     private final Sequences sequences;
-    private final boolean enabled;
     private final Counter relabels;
 
     public SummaryMaintainer(RedisSummaries summaries, SummaryCoherence local, Sequences sequences,
-            CacheDesign design, MeterRegistry registry) {
+            MeterRegistry registry) {
         this.summaries = summaries;
         this.local = local;
         this.sequences = sequences;
-        this.enabled = design.summariesInRedis();
         this.relabels = Counter.builder("catalog.summaries.relabels")
                 .description("Summaries given a fresh version because an event reached Redis after a newer one")
                 .register(registry);
@@ -59,7 +53,7 @@ public class SummaryMaintainer {
      *         (field {@code summaries}), or {@code null} when there are none
      */
     public Uni<List<String>> maintain(List<ProductUpdated> events) {
-        if (!enabled || events.isEmpty()) {
+        if (events.isEmpty()) {
             return Uni.createFrom().item(Collections.nCopies(events.size(), (String) null));
         }
         Map<String, List<Change>> changes = changes(events);

@@ -15,7 +15,8 @@ import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
  * The packages depend downward only: {@code model}, {@code support} and {@code config} at the bottom; the store and
  * the cache tiers and the rate limiter on them; the category summaries Redis maintains on those; the event machinery
  * next; the edge purge and the services on top of that; the HTTP resources and health checks last. Nothing depends on the top,
- * and no two packages depend on each other.
+ * and no two packages depend on each other. Beside them, the {@code lab} package wires the design this pod runs: it
+ * may use every layer below the web, and nothing depends on it, so no production class knows the lab's baselines.
  */
 class LayeringTest {
 
@@ -34,19 +35,21 @@ class LayeringTest {
             .layer("edge").definedBy("io.catalog.edge..")
             .layer("service").definedBy("io.catalog.service..")
             .layer("web").definedBy("io.catalog.rest..", "io.catalog.health..", "io.catalog.ui..")
+            .layer("lab").definedBy("io.catalog.lab..")
 
+            .whereLayer("lab").mayNotBeAccessedByAnyLayer()
             .whereLayer("web").mayNotBeAccessedByAnyLayer()
-            .whereLayer("service").mayOnlyBeAccessedByLayers("web")
+            .whereLayer("service").mayOnlyBeAccessedByLayers("web", "lab")
             .whereLayer("edge").mayOnlyBeAccessedByLayers("web")
-            .whereLayer("events").mayOnlyBeAccessedByLayers("edge", "service", "web")
-            .whereLayer("summary").mayOnlyBeAccessedByLayers("events", "service", "web")
-            .whereLayer("cache").mayOnlyBeAccessedByLayers("summary", "events", "edge", "service", "web")
-            .whereLayer("store").mayOnlyBeAccessedByLayers("summary", "events", "service", "web")
+            .whereLayer("events").mayOnlyBeAccessedByLayers("edge", "service", "web", "lab")
+            .whereLayer("summary").mayOnlyBeAccessedByLayers("events", "service", "web", "lab")
+            .whereLayer("cache").mayOnlyBeAccessedByLayers("summary", "events", "edge", "service", "web", "lab")
+            .whereLayer("store").mayOnlyBeAccessedByLayers("summary", "events", "service", "web", "lab")
             .whereLayer("ratelimit").mayOnlyBeAccessedByLayers("web")
             .whereLayer("model").mayOnlyBeAccessedByLayers("support", "store", "cache", "summary", "events", "edge",
-                    "service", "web")
+                    "service", "web", "lab")
             .whereLayer("config").mayOnlyBeAccessedByLayers("support", "store", "cache", "summary", "ratelimit", "events",
-                    "edge", "service", "web");
+                    "edge", "service", "web", "lab");
 
     /** Model is the bottom: it knows nothing of the service around it but its JSON codec. */
     static final ArchRule MODEL_IS_THE_BOTTOM = ArchRuleDefinition.noClasses()
@@ -57,11 +60,12 @@ class LayeringTest {
                     "io.catalog.health..", "io.catalog.config..");
 
     /**
-     * The lab's switches are read in one place, {@code CacheDesign}, resolved once at start-up; no production class
-     * reads them, so none holds a branch that only the lab takes without saying which design it serves.
+     * The lab's switches are read in one place, {@code CacheDesign}, resolved once at start-up and asked only by the
+     * {@code lab} package's wiring (the layer rule: nothing depends on {@code lab}); no production class reads them,
+     * so none holds a branch that only the lab takes.
      */
     static final ArchRule LAB_SWITCHES_READ_ONCE = ArchRuleDefinition.noClasses()
-            .that().doNotHaveFullyQualifiedName("io.catalog.config.CacheDesign")
+            .that().doNotHaveFullyQualifiedName("io.catalog.lab.CacheDesign")
             .should().callMethod("io.catalog.config.CatalogConfig", "lab");
 
     /** Dependencies arrive through constructors only: a class's constructor lists everything it needs. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.catalog.lab.AbsentL2;
 import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -33,8 +34,8 @@ class BoundedStateTest {
     @BeforeEach
     void setUp() {
         coherence = new CacheCoherence(Duration.ofSeconds(30), new CacheCoherence.Bounds(L1_ENTRIES, L1_BYTES, FLOORS),
-                true, true, Duration.ofSeconds(2), ticker);
-        cache = new TieredCache(coherence, new L2Cache(null, "t:", false, Duration.ofMillis(100), 0),
+                Duration.ofSeconds(2), ticker);
+        cache = new TieredCache(coherence, new AbsentL2("t:"),
                 new SimpleMeterRegistry());
         coherence.heartbeat();
     }

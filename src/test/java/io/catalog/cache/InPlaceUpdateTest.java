@@ -19,6 +19,8 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.cache.TieredCacheTest.Product;
+import io.catalog.lab.AbsentL2;
+import io.catalog.lab.UncoordinatedCoherence;
 import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -36,8 +38,8 @@ class InPlaceUpdateTest {
 
     @BeforeEach
     void setUp() {
-        coherence = new CacheCoherence(TieredCacheTest.TTL, 1000, true, true, TieredCacheTest.STALE_AFTER, ticker);
-        cache = new TieredCache(coherence, new L2Cache(null, "t:", false, Duration.ofMillis(100), 0), registry);
+        coherence = new CacheCoherence(TieredCacheTest.TTL, 1000, TieredCacheTest.STALE_AFTER, ticker);
+        cache = new TieredCache(coherence, new AbsentL2("t:"), registry);
         coherence.heartbeat();
     }
 
@@ -181,8 +183,7 @@ class InPlaceUpdateTest {
 
     @Test
     void theLabsTtlOnlyL1IgnoresItsOwnEvents() {
-        CacheCoherence ttlOnly = new CacheCoherence(TieredCacheTest.TTL, 1000, true, false,
-                TieredCacheTest.STALE_AFTER, ticker);
+        CacheCoherence ttlOnly = new UncoordinatedCoherence(TieredCacheTest.TTL, 1000, ticker, true);
         ttlOnly.applyOwn(event(2), Product.value(2), ttlOnly.l1().epoch());
 
         assertThat(ttlOnly.l1().get("p:a")).isNull();

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
+import io.catalog.lab.AbsentL2;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;
 
@@ -39,9 +40,9 @@ public class L1LookupBenchmark {
 
     @Setup
     public void setUp() {
-        coherence = new CacheCoherence(Duration.ofSeconds(30), 50_000, true, true, Duration.ofHours(1),
+        coherence = new CacheCoherence(Duration.ofSeconds(30), 50_000, Duration.ofHours(1),
                 com.github.benmanes.caffeine.cache.Ticker.systemTicker());
-        L2Cache l2 = new L2Cache(null, "b:", false, Duration.ofMillis(250), 0);
+        L2Cache l2 = new AbsentL2("b:");
         cache = new TieredCache(coherence, l2, new SimpleMeterRegistry());
         coherence.heartbeat();
         CachedValue value = CachedValue.found("{\"id\":\"sku-00001\",\"price\":103.62,\"version\":1}", 7,

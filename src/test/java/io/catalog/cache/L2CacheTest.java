@@ -104,7 +104,7 @@ class L2CacheTest {
      */
     @Test
     void anL2WhoseRedisEpochIsNotKnownYetNeitherReadsNorWrites() {
-        L2Cache starting = new L2Cache(redis, "epochless:", true, Duration.ofSeconds(2), 0);
+        L2Cache starting = new L2Cache(redis, "epochless:", Duration.ofSeconds(2), 0);
         String key = key();
         LocalStackResource.redis().command("SET", "epochless:" + key, "5|D|p:x|product-x|{\"v\":5}");
         starting.put(key, version(6), TTL).await().indefinitely();

@@ -28,7 +28,7 @@ class LateMembershipTest {
 
     @BeforeEach
     void setUp() {
-        coherence = new CacheCoherence(TieredCacheTest.TTL, 1000, true, true, TieredCacheTest.STALE_AFTER, ticker);
+        coherence = new CacheCoherence(TieredCacheTest.TTL, 1000, TieredCacheTest.STALE_AFTER, ticker);
         coherence.heartbeat();
     }
 

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.catalog.lab.AbsentL2;
 import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,8 +35,8 @@ class TieredCacheTest {
 
     @BeforeEach
     void setUp() {
-        coherence = new CacheCoherence(TTL, 1000, true, true, STALE_AFTER, ticker);
-        L2Cache l2 = new L2Cache(null, "t:", false, Duration.ofMillis(100), 0);
+        coherence = new CacheCoherence(TTL, 1000, STALE_AFTER, ticker);
+        L2Cache l2 = new AbsentL2("t:");
         cache = new TieredCache(coherence, l2, new SimpleMeterRegistry());
         coherence.heartbeat();
     }
@@ -161,7 +162,7 @@ class TieredCacheTest {
     void l1IsNoLongerTrustedAfterFeedSilenceWhateverTheTickersOrigin() {
         // System.nanoTime's origin is arbitrary: its values may be negative
         Ticker negative = () -> ticker.read() - 10_000_000_000_000L;
-        CacheCoherence onNegative = new CacheCoherence(TTL, 1000, true, true, STALE_AFTER, negative);
+        CacheCoherence onNegative = new CacheCoherence(TTL, 1000, STALE_AFTER, negative);
         onNegative.heartbeat();
         assertThat(onNegative.l1Trusted()).isTrue();
 

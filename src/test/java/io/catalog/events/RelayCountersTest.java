@@ -7,12 +7,13 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import io.catalog.lab.GenerationCounters;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
 import io.catalog.store.Tables;
 
 /**
- * Which counters the relay raises per event ({@link OutboxRelay#counters}): in the full design only the membership
+ * Which counters the relay raises per event ({@link EventCounters}): in the full design only the membership
  * generations of the listings a change joins or leaves, so a price change writes no item besides its own; the lab's
  * baselines, whose pages and summaries are versioned by generations, raise the category's and the catalog's too.
  */
@@ -27,25 +28,25 @@ class RelayCountersTest {
 
     @Test
     void aPriceChangeRaisesNoCounterInTheFullDesign() {
-        assertThat(OutboxRelay.counters(change(2, "tea", null, false), false)).isEmpty();
-        assertThat(OutboxRelay.counters(change(2, "tea", "tea", false), false)).isEmpty();
+        assertThat(EventCounters.MEMBERSHIP.of(change(2, "tea", null, false))).isEmpty();
+        assertThat(EventCounters.MEMBERSHIP.of(change(2, "tea", "tea", false))).isEmpty();
     }
 
     @Test
     void membershipChangesRaiseTheirListingsGenerations() {
-        assertThat(OutboxRelay.counters(change(1, "tea", null, false), false)).as("a creation")
+        assertThat(EventCounters.MEMBERSHIP.of(change(1, "tea", null, false))).as("a creation")
                 .containsExactly(Tables.membership("tea"), Tables.membership(Keys.EVERY_LISTING));
-        assertThat(OutboxRelay.counters(change(3, "tea", null, true), false)).as("a delete")
+        assertThat(EventCounters.MEMBERSHIP.of(change(3, "tea", null, true))).as("a delete")
                 .containsExactly(Tables.membership("tea"), Tables.membership(Keys.EVERY_LISTING));
-        assertThat(OutboxRelay.counters(change(3, "tea", "coffee", false), false)).as("a move")
+        assertThat(EventCounters.MEMBERSHIP.of(change(3, "tea", "coffee", false))).as("a move")
                 .containsExactly(Tables.membership("tea"), Tables.membership("coffee"));
     }
 
     @Test
     void theLabsBaselinesRaiseTheGenerationsTheirAggregatesAreVersionedBy() {
-        assertThat(OutboxRelay.counters(change(2, "tea", null, false), true))
+        assertThat(new GenerationCounters().of(change(2, "tea", null, false)))
                 .containsExactly(Tables.categoryGeneration("tea"), Tables.catalogGeneration());
-        assertThat(OutboxRelay.counters(change(3, "tea", "coffee", false), true)).containsExactly(
+        assertThat(new GenerationCounters().of(change(3, "tea", "coffee", false))).containsExactly(
                 Tables.membership("tea"), Tables.membership("coffee"), Tables.categoryGeneration("tea"),
                 Tables.categoryGeneration("coffee"), Tables.catalogGeneration());
     }

@@ -27,7 +27,6 @@ import io.catalog.cache.L2Cache;
 import io.catalog.cache.Served;
 import io.catalog.cache.Tier;
 import io.catalog.cache.TieredCache;
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
@@ -118,7 +117,7 @@ class SummaryReadsTest {
                 }
             };
             reads = new SummaryReads(redis, summaries, coherence, new TieredCache(coherence, l2, registry), products,
-                    counters, json, scheduler, config, CacheDesign.of(config), new ListingMembers(products, coherence),
+                    counters, json, scheduler, config, new ListingMembers(products, coherence),
                     registry);
             coherence.heartbeat();
             position = tail();

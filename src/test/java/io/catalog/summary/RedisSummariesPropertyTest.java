@@ -75,7 +75,7 @@ class RedisSummariesPropertyTest {
     /** A pod's summaries over {@code client}, with the key prefix its L2 uses (pods of one deployment share it). */
     static RedisSummaries summaries(Redis client, String prefix) {
         ReactiveRedisDataSourceImpl redis = new ReactiveRedisDataSourceImpl(vertx, client, RedisAPI.api(client));
-        L2Cache l2 = new L2Cache(redis, prefix, true, Duration.ofSeconds(5), 0);
+        L2Cache l2 = new L2Cache(redis, prefix, Duration.ofSeconds(5), 0);
         l2.keySpace("");
         return new RedisSummaries(redis, l2, Duration.ofSeconds(5), Duration.ofMinutes(5));
     }

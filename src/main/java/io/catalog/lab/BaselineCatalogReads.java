@@ -1,4 +1,4 @@
-package io.catalog.service;
+package io.catalog.lab;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -11,13 +11,18 @@ import jakarta.enterprise.inject.Typed;
 
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.Served;
-import io.catalog.config.CacheDesign;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.CategorySummary;
 import io.catalog.model.Keys;
 import io.catalog.model.Product;
 import io.catalog.model.ProductPage;
 import io.catalog.model.SurrogateKeys;
+import io.catalog.service.Aggregates;
+import io.catalog.service.CachedCatalogReads;
+import io.catalog.service.CatalogReads;
+import io.catalog.service.Cursors;
+import io.catalog.service.PageSizes;
+import io.catalog.service.SummaryReads;
 import io.catalog.store.CounterStore.Generation;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
@@ -28,7 +33,7 @@ import io.smallrye.mutiny.Uni;
  * {@link CatalogReads} of the lab's baselines ({@link CacheDesign} other than the full design): products as in the
  * full design ({@link CachedCatalogReads}); a page is one cached value versioned by its category's generation, or not
  * at all without invalidation, as in the seed; a summary is computed from the category's index unless Redis maintains
- * summaries. So the baselines measure what they always did. Never used in production ({@link CatalogReadsProducer}).
+ * summaries. So the baselines measure what they always did. Never used in production ({@link DesignWiring}).
  */
 @ApplicationScoped
 @Typed(BaselineCatalogReads.class)
