@@ -11,8 +11,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
-import io.quarkus.cache.Cache;
-import io.quarkus.cache.CaffeineCache;
 
 /**
  * What this pod may trust. L1 is trusted only while the invalidation feed is healthy: the feed consumer reports
@@ -41,13 +39,8 @@ public class CacheCoherence {
     private volatile long coveredSince;
     private volatile boolean coverageKnown;
 
-    public CacheCoherence(CatalogConfig config, Ticker ticker, Cache l1Cache) {
-        this(config, new L1Cache(l1Cache.as(CaffeineCache.class), config.l1().ttl(), config.l1().maximumSize(),
-                config.l1().maximumWeight().asLongValue(), ticker), ticker);
-    }
-
-    /** With {@code l1} as this pod's L1, the other settings as configured. */
-    private CacheCoherence(CatalogConfig config, L1Cache l1, Ticker ticker) {
+    /** With {@code l1} as this pod's L1 ({@link L1Cache#of}), the other settings as configured. */
+    public CacheCoherence(CatalogConfig config, L1Cache l1, Ticker ticker) {
         this(l1, config.l1().ttl(), config.l1().maximumFloors(), config.events().feedStaleAfter(), eventualLag(config),
                 ticker);
     }
@@ -65,8 +58,7 @@ public class CacheCoherence {
      * implementation built directly rather than the application's named cache.
      */
     public static CacheCoherence standalone(CatalogConfig config, Ticker ticker) {
-        return new CacheCoherence(config, new L1Cache(config.l1().ttl(), config.l1().maximumSize(),
-                config.l1().maximumWeight().asLongValue(), ticker), ticker);
+        return new CacheCoherence(config, L1Cache.standalone(config, ticker), ticker);
     }
 
     CacheCoherence(Duration ttl, long maximumSize, Duration staleAfter, Ticker ticker) {

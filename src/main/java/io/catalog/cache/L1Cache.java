@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 
+import io.catalog.config.CatalogConfig;
+import io.quarkus.cache.Cache;
 import io.quarkus.cache.CaffeineCache;
 import io.quarkus.cache.runtime.caffeine.CaffeineCacheImpl;
 import io.quarkus.cache.runtime.caffeine.CaffeineCacheInfo;
@@ -66,6 +68,18 @@ public final class L1Cache {
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new Object();
         }
+    }
+
+    /** L1 on the application's named cache {@code entries}, with the configured bounds. */
+    public static L1Cache of(Cache entries, CatalogConfig config, Ticker ticker) {
+        return new L1Cache(entries.as(CaffeineCache.class), config.l1().ttl(), config.l1().maximumSize(),
+                config.l1().maximumWeight().asLongValue(), ticker);
+    }
+
+    /** L1 outside Quarkus (tests, a second pod in one JVM): the same quarkus-cache implementation and settings. */
+    public static L1Cache standalone(CatalogConfig config, Ticker ticker) {
+        return new L1Cache(config.l1().ttl(), config.l1().maximumSize(), config.l1().maximumWeight().asLongValue(),
+                ticker);
     }
 
     /**

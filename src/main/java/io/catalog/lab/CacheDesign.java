@@ -5,8 +5,9 @@ import io.catalog.config.CatalogConfig;
 /**
  * The cache design this pod runs, resolved once at start-up from the lab's switches ({@link CatalogConfig.Lab}).
  * Production runs {@link #FULL}; the staleness lab and the benchmarks turn parts of it off to measure what each buys
- * (docs/BENCHMARKS.md). Only {@link DesignWiring} asks it, to choose the parts that differ; no other class reads the
- * lab's switches or depends on this package (LayeringTest).
+ * (docs/BENCHMARKS.md). Only this package asks it: {@link DesignWiring}, to choose the parts that differ, and the
+ * baselines' own page reads ({@link BaselineCatalogReads}); no class outside it reads the lab's switches or depends on
+ * this package (LayeringTest).
  *
  * @param l1 whether L1 holds anything ({@code catalog.l1.enabled})
  * @param feedDriven whether L1 follows the invalidation feed (floors, acknowledgements, the lease), rather than

@@ -44,8 +44,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The one place that knows which {@link CacheDesign} this pod runs: resolved once at start-up, it chooses the parts
  * that differ between the production design and the lab's baselines. Production gets its own classes; a baseline
- * gets, for each part it turns off, a class of this package that does without it. No other class asks the design
- * (LayeringTest).
+ * gets, for each part it turns off, a class of this package that does without it. No class outside this package
+ * asks the design (LayeringTest).
  */
 public class DesignWiring {
 
@@ -67,8 +67,12 @@ public class DesignWiring {
     @Singleton
     CacheCoherence coherence(CacheDesign design, CatalogConfig config, Ticker ticker,
             @CacheName(L1Cache.NAME) Cache l1) {
-        return design.coordinatedL1() ? new CacheCoherence(config, ticker, l1)
-                : new UncoordinatedCoherence(config, ticker, l1, design.l1());
+        return coherence(design, config, L1Cache.of(l1, config, ticker), ticker);
+    }
+
+    static CacheCoherence coherence(CacheDesign design, CatalogConfig config, L1Cache l1, Ticker ticker) {
+        return design.coordinatedL1() ? new CacheCoherence(config, l1, ticker)
+                : new UncoordinatedCoherence(config, l1, ticker, design.l1());
     }
 
     @Produces

@@ -6,9 +6,9 @@ import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
+import io.catalog.cache.L1Cache;
 import io.catalog.config.CatalogConfig;
 import io.catalog.model.ProductUpdated;
-import io.quarkus.cache.Cache;
 
 /**
  * An L1 that does not follow the invalidation feed: the lab's "seed's fix" (a TTL-only L1 trusted whatever the feed
@@ -21,8 +21,8 @@ public class UncoordinatedCoherence extends CacheCoherence {
     private final boolean l1;
 
     /** {@code l1}: whether L1 answers at all (until its TTL), or never. */
-    public UncoordinatedCoherence(CatalogConfig config, Ticker ticker, Cache cache, boolean l1) {
-        super(config, ticker, cache);
+    public UncoordinatedCoherence(CatalogConfig config, L1Cache cache, Ticker ticker, boolean l1) {
+        super(config, cache, ticker);
         this.l1 = l1;
     }
 

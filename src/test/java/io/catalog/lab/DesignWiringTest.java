@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
+import io.catalog.cache.L1Cache;
 import io.catalog.cache.L2Cache;
 import io.catalog.config.CatalogConfig;
 import io.catalog.events.BeforePublish;
@@ -28,7 +29,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 /**
  * The one place that knows the design chooses, part by part, production's class for the full design and the lab's
  * for a baseline; the lab's parts do without what their baseline turns off (no Redis reached without L2, L1 trusted
- * by its TTL without a feed, no summaries maintained without invalidation).
+ * by its TTL without a feed, no summaries maintained without invalidation). The parts that need Redis to be built
+ * (the feed, the acknowledgements) and the page reads are checked by StalenessLabIT, whose baselines' pods run them.
  */
 class DesignWiringTest {
 
@@ -70,14 +72,20 @@ class DesignWiringTest {
 
     @Test
     void aTtlOnlyL1IsTrustedWithoutAFeedWhereTheFullDesignWaitsForOne() {
-        CacheCoherence full = CacheCoherence.standalone(config, ticker);
-        CacheCoherence ttlOnly = new UncoordinatedCoherence(Duration.ofSeconds(30), 100, ticker, true);
+        CacheCoherence full = coherence(CacheDesign.FULL);
+        CacheCoherence ttlOnly = coherence(TTL_ONLY_L1);
+        CacheCoherence none = coherence(SEED);
 
+        assertThat(full).isExactlyInstanceOf(CacheCoherence.class);
         assertThat(full.l1Trusted()).as("the full design, before its feed's first round").isFalse();
         assertThat(ttlOnly.l1Trusted()).isTrue();
         assertThat(ttlOnly.eventualReadsSafe()).isTrue();
-        assertThat(new UncoordinatedCoherence(Duration.ofSeconds(30), 100, ticker, false).l1Trusted())
-                .as("no L1").isFalse();
+        assertThat(none.l1Trusted()).as("no L1").isFalse();
+        assertThat(none.eventualReadsSafe()).isTrue();
+    }
+
+    private CacheCoherence coherence(CacheDesign design) {
+        return DesignWiring.coherence(design, config, L1Cache.standalone(config, ticker), ticker);
     }
 
     @Test
