@@ -61,13 +61,14 @@ public class CacheCoherence {
         return new CacheCoherence(config, L1Cache.standalone(config, ticker), ticker);
     }
 
-    CacheCoherence(Duration ttl, long maximumSize, Duration staleAfter, Ticker ticker) {
+    /** Outside Quarkus (tests): an L1 of {@code maximumSize} entries. */
+    protected CacheCoherence(Duration ttl, long maximumSize, Duration staleAfter, Ticker ticker) {
         // a megabyte an entry: far above any entry's weight, so the entry count is the bound that applies
         this(ttl, new Bounds(maximumSize, maximumSize * 1_000_000L, 100_000), staleAfter, ticker);
     }
 
     /** Outside Quarkus (tests, JMH): L1 on the same quarkus-cache implementation, built directly. */
-    protected CacheCoherence(Duration ttl, Bounds bounds, Duration staleAfter, Ticker ticker) {
+    CacheCoherence(Duration ttl, Bounds bounds, Duration staleAfter, Ticker ticker) {
         this(new L1Cache(ttl, bounds.l1Entries(), bounds.l1Bytes(), ticker), ttl, bounds.floors(), staleAfter,
                 Duration.ZERO, ticker);
     }
@@ -89,7 +90,7 @@ public class CacheCoherence {
     }
 
     /** How much per-key state this pod keeps: L1 entries and estimated bytes, and floors. */
-    public record Bounds(long l1Entries, long l1Bytes, long floors) {
+    record Bounds(long l1Entries, long l1Bytes, long floors) {
     }
 
     public L1Cache l1() {

@@ -28,7 +28,7 @@ public class UncoordinatedCoherence extends CacheCoherence {
 
     /** Outside Quarkus (tests): an L1 of {@code maximumSize} entries, trusted until its TTL or ({@code !l1}) never. */
     public UncoordinatedCoherence(Duration ttl, long maximumSize, Ticker ticker, boolean l1) {
-        super(ttl, new Bounds(maximumSize, maximumSize * 1_000_000L, 100_000), Duration.ofDays(1), ticker);
+        super(ttl, maximumSize, Duration.ofDays(1), ticker);
         this.l1 = l1;
     }
 
