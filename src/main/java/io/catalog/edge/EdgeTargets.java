@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.catalog.config.CatalogConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.vertx.mutiny.core.Vertx;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudfront.CloudFrontAsyncClient;
@@ -33,11 +34,11 @@ public class EdgeTargets {
     private final List<EdgeTarget> targets;
 
     public EdgeTargets(CatalogConfig config, ReactiveRedisDataSource redis, Clock clock,
-            ScheduledExecutorService scheduler, MeterRegistry registry) {
+            ScheduledExecutorService scheduler, Vertx vertx, MeterRegistry registry) {
         List<EdgeTarget> all = new ArrayList<>();
         CatalogConfig.Edge.Purge purge = config.edge().purge();
         purge.varnishUrls().filter(urls -> !urls.isEmpty())
-                .ifPresent(urls -> all.add(new VarnishTarget(urls, purge.timeout(), registry)));
+                .ifPresent(urls -> all.add(new VarnishTarget(urls, purge.timeout(), vertx, registry)));
         CatalogConfig.Edge.Cloudfront cloudfront = config.edge().cloudfront();
         cloudfront.distributionId().ifPresent(id -> all.add(new CloudFrontTarget(client(cloudfront), id,
                 cloudfront.invalidateBy(), redis,

@@ -1,9 +1,6 @@
 package io.catalog.edge;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.catalog.model.SurrogateKeys;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.http.HttpClient;
 
 /**
  * Purges Varnish (or any cache speaking the same dialect) with {@code PURGE /} and a {@code Surrogate-Key} header
@@ -22,8 +24,10 @@ import io.smallrye.mutiny.Uni;
  * (Varnish refuses request headers above {@code http_req_hdr_len}, 8 KB by default).
  *
  * <p>
- * Requests go through the JDK's asynchronous HTTP client: nothing blocks, and the answers arrive on the client's
- * own threads. A retry of the same batch only repeats the requests that have not succeeded yet.
+ * Requests go through Vert.x's HTTP client, on the application's event loops: nothing blocks and no thread is
+ * started. (The JDK's asynchronous client started one thread per request where the common {@code ForkJoinPool} is
+ * off, on 2 CPUs or fewer: {@code cache.L1Cache}, "No thread per update", has the cause.) A retry of the same batch
+ * only repeats the requests that have not succeeded yet.
  */
 public class VarnishTarget implements EdgeTarget {
 
@@ -33,16 +37,19 @@ public class VarnishTarget implements EdgeTarget {
      */
     static final int MAX_HEADER_CHARS = 7000;
 
+    static final HttpMethod PURGE = HttpMethod.valueOf("PURGE");
+
     private final List<URI> urls;
     private final Duration timeout;
     private final HttpClient client;
     private final PurgeMetrics metrics;
 
-    public VarnishTarget(List<String> baseUrls, Duration timeout, MeterRegistry registry) {
+    public VarnishTarget(List<String> baseUrls, Duration timeout, Vertx vertx, MeterRegistry registry) {
         this.urls = baseUrls.stream().map(String::trim).filter(u -> !u.isEmpty())
                 .map(u -> URI.create(u).resolve("/")).toList();
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout).build();
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
         this.metrics = new PurgeMetrics(registry, name());
     }
 
@@ -53,7 +60,7 @@ public class VarnishTarget implements EdgeTarget {
 
     @Override
     public Uni<Void> purge(Set<String> keys) {
-        Set<HttpRequest> remaining = ConcurrentHashMap.newKeySet();
+        Set<RequestOptions> remaining = ConcurrentHashMap.newKeySet();
         for (String header : headers(keys)) {
             urls.forEach(url -> remaining.add(request(url, header)));
         }
@@ -77,12 +84,12 @@ public class VarnishTarget implements EdgeTarget {
         return headers;
     }
 
-    private HttpRequest request(URI url, String header) {
-        return HttpRequest.newBuilder(url).timeout(timeout).header(SurrogateKeys.HEADER, header)
-                .method("PURGE", HttpRequest.BodyPublishers.noBody()).build();
+    private RequestOptions request(URI url, String header) {
+        return new RequestOptions().setAbsoluteURI(url.toString()).setMethod(PURGE)
+                .putHeader(SurrogateKeys.HEADER, header).setIdleTimeout(timeout.toMillis());
     }
 
-    private Uni<Void> sendAll(Set<HttpRequest> remaining) {
+    private Uni<Void> sendAll(Set<RequestOptions> remaining) {
         if (remaining.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
@@ -91,16 +98,20 @@ public class VarnishTarget implements EdgeTarget {
         return Uni.join().all(sends).andCollectFailures().replaceWithVoid();
     }
 
-    private Uni<Void> send(HttpRequest request) {
-        return Uni.createFrom().completionStage(() -> client.sendAsync(request, HttpResponse.BodyHandlers.discarding()))
-                .onItemOrFailure().transformToUni((response, failure) -> {
-                    if (failure == null && response.statusCode() / 100 == 2) {
+    /** One request, its answer's status once its body (if any) was read; within the timeout, connection included. */
+    private Uni<Void> send(RequestOptions request) {
+        return Uni.createFrom().deferred(() -> client.request(request))
+                .chain(r -> r.send())
+                .chain(response -> response.body().replaceWith(response.statusCode()))
+                .ifNoItem().after(timeout).fail()
+                .onItemOrFailure().transformToUni((status, failure) -> {
+                    if (failure == null && status / 100 == 2) {
                         metrics.count(PurgeMetrics.SUCCESS);
                         return Uni.createFrom().voidItem();
                     }
                     metrics.count(PurgeMetrics.FAILURE);
                     return Uni.createFrom().failure(failure != null ? failure
-                            : new IllegalStateException("PURGE " + request.uri() + " answered " + response.statusCode()));
+                            : new IllegalStateException("PURGE " + request.getURI() + " answered " + status));
                 });
     }
 }

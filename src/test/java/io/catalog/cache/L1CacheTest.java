@@ -3,6 +3,7 @@ package io.catalog.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 
@@ -87,5 +88,24 @@ class L1CacheTest {
 
         ticker.advance(Duration.ofSeconds(2));
         assertThat(l1.get("k")).isNull();
+    }
+
+    /**
+     * Caffeine tells an asynchronous cache of a replaced value with two asynchronous stages on the common pool, which
+     * {@code CompletableFuture} replaces with a new thread per stage where that pool is off (2 CPUs or fewer, as on
+     * CI): an update must not replace. Where the common pool is on, no thread is started either way.
+     */
+    @Test
+    void updatingAnEntryStartsNoThread() {
+        l1.put("k", FloorsTest.value("p:k", 1), l1.epoch());
+        long before = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount();
+
+        for (int version = 2; version <= 500; version++) {
+            l1.put("k", FloorsTest.value("p:k", version), l1.epoch());
+        }
+
+        long started = ManagementFactory.getThreadMXBean().getTotalStartedThreadCount() - before;
+        assertThat(started).as("threads started by 499 updates").isLessThan(20);
+        assertThat(l1.get("k").version()).isEqualTo(500);
     }
 }
