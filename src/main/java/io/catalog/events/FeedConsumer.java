@@ -11,19 +11,27 @@ import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
+import io.catalog.support.Futures;
 import io.catalog.support.Json;
 import io.catalog.support.RedisFailure;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.StreamCommands;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XReadArgs;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Each pod's reader of the ProductUpdated stream: blocking reads from the last id it saw, in batches, as the rounds
- * of a {@link StreamWorker} (which retries a failed read with backoff and stops with the application). A stream
- * (unlike pub/sub) lets a pod that was briefly away read what it missed.
+ * Each pod's reader of the ProductUpdated stream: blocking reads ({@code XREAD BLOCK}) from the last id it saw, in
+ * batches, as the asynchronous rounds of a {@link StreamWorker} (which retries a failed read with backoff and stops
+ * with the application). A stream (unlike pub/sub) lets a pod that was briefly away read what it missed.
+ * <p>
+ * <b>Threads.</b> A round runs on the event loop that receives Redis' answers: the read, the events applied, the
+ * round's end script and the trust that follows, with no hand-over to a worker thread between them (each one is a
+ * thread to wake on busy cores, on the path of every write's acknowledgement). Only what could hold the event loop
+ * runs on a worker thread: a batch of more than {@link #APPLY_INLINE} entries (decoded and applied there), the
+ * start-up replay, and the check of Redis' identity (at most once a second).
  * <p>
  * <b>Trust.</b> A round that read the stream to its end acknowledges its position to the other pods
  * ({@link PodAcks}) and then lets the pod trust its L1 for {@code feed-stale-after} from the round's start: the
@@ -44,8 +52,10 @@ import io.quarkus.redis.datasource.stream.XReadArgs;
 public class FeedConsumer {
 
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
+    /** Entries a round decodes and applies on the event loop; a larger batch goes to a worker thread. */
+    static final int APPLY_INLINE = 8;
 
-    private final StreamCommands<String, String, String> streams;
+    private final ReactiveStreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
     private final FeedApplier applier;
     private final Json json;
@@ -66,7 +76,7 @@ public class FeedConsumer {
             CatalogConfig config, StreamWorkers workers, PodAcks acks, RedisIdentity identity,
             StartupReplay replay,
             Event<FeedGap> gaps, MeterRegistry registry) {
-        this.streams = redis.stream(String.class, String.class, String.class);
+        this.streams = redis.getReactive().stream(String.class, String.class, String.class);
         this.coherence = coherence;
         this.applier = applier;
         this.json = json;
@@ -78,7 +88,7 @@ public class FeedConsumer {
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
         this.grants = new TrustGrants(Lease.of(config));
-        this.worker = workers.create("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
+        this.worker = workers.createAsync("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
         Gauge.builder("catalog.feed.healthy", this, c -> c.healthy ? 1 : 0)
                 .description("1 while this pod reads the invalidation feed").register(registry);
         Gauge.builder("catalog.feed.lag", this, FeedConsumer::lagSeconds).baseUnit("seconds")
@@ -126,8 +136,16 @@ public class FeedConsumer {
      * a gap, or where the script cannot tell, the round acknowledges on its own. A failure anywhere, the
      * acknowledgement included, fails the round: the feed counts as lost.
      */
-    private void poll() {
+    private Uni<Void> poll() {
         long started = coherence.feedClock();
+        if (position == null || identity.due()) {
+            return Futures.onWorker(this::prepare).chain(() -> read(started));
+        }
+        return read(started);
+    }
+
+    /** Before a read, on a worker thread: the start-up replay if it has not run, and Redis' identity when due. */
+    private void prepare() {
         if (position == null) {
             begin(replay.run(stream));
         }
@@ -135,34 +153,48 @@ public class FeedConsumer {
         if (current != null && position.observeRunId(current.runId())) {
             gap("Redis restarted or failed over (run_id changed)");
         }
+    }
+
+    private Uni<Void> read(long started) {
         String before = position.lastId();
         long addedBefore = position.added();
         long epoch = coherence.l1().epoch();
-        List<StreamMessage<String, String, String>> messages = streams.xread(stream, before,
-                new XReadArgs().block(block).count(batch));
-        int count = messages == null ? 0 : messages.size();
-        if (count > 0) {
-            position.advance(messages.get(count - 1).id(), count);
-            applier.apply(decode(messages), epoch);
-        }
-        // the stream's counts and, unless they show a gap, the acknowledgement: one script, after the events applied
-        long sent = coherence.feedClock();
-        StreamInfo.RoundEnd end = acks.endRound(stream, before, addedBefore, position.lastId(), count < batch);
-        if (position.observe(end.state(), before, addedBefore)) {
-            gap("entries this pod had not read were removed from the stream");
-            if (end.acknowledged() != null) {
-                // cannot happen while the script's rule is FeedPosition's (RoundEndScriptTest); if it did, no trust
-                throw new IllegalStateException("the round-end script acknowledged past a gap");
+        return streams.xread(stream, before, new XReadArgs().block(block).count(batch)).chain(messages -> {
+            int count = messages == null ? 0 : messages.size();
+            if (count == 0) {
+                return end(started, before, addedBefore, 0);
             }
-        }
-        lastSuccess.set(System.nanoTime());
-        if (end.acknowledged() != null) {
-            trust(started, sent);
-        } else if (count < batch || position.atEnd()) {
-            // read to the end (fewer entries than asked for, or as many and none after them), past a gap, or where
-            // the script could not tell: acknowledged on its own
-            acknowledge(started);
-        }
+            position.advance(messages.get(count - 1).id(), count);
+            if (count <= APPLY_INLINE) {
+                applier.apply(decode(messages), epoch);
+                return end(started, before, addedBefore, count);
+            }
+            return Futures.onWorker(() -> applier.apply(decode(messages), epoch))
+                    .chain(() -> end(started, before, addedBefore, count));
+        });
+    }
+
+    /** The round's end, once what it read is applied: the stream's counts and, unless they show a gap, the ack. */
+    private Uni<Void> end(long started, String before, long addedBefore, int count) {
+        long sent = coherence.feedClock();
+        return acks.endRound(stream, before, addedBefore, position.lastId(), count < batch).chain(end -> {
+            if (position.observe(end.state(), before, addedBefore)) {
+                gap("entries this pod had not read were removed from the stream");
+                if (end.acknowledged() != null) {
+                    // cannot happen while the script's rule is FeedPosition's (RoundEndScriptTest); if it did, no trust
+                    throw new IllegalStateException("the round-end script acknowledged past a gap");
+                }
+            }
+            lastSuccess.set(System.nanoTime());
+            if (end.acknowledged() != null) {
+                trust(started, sent);
+            } else if (count < batch || position.atEnd()) {
+                // read to the end (fewer entries than asked for, or as many and none after them), past a gap, or
+                // where the script could not tell: acknowledged on its own
+                return acknowledge(started);
+            }
+            return Uni.createFrom().voidItem();
+        });
     }
 
     /**
@@ -186,20 +218,24 @@ public class FeedConsumer {
      * Tells the other pods where this one is, and trusts L1 from {@code started} unless this acknowledgement may follow
      * a time when they forgot this pod ({@link Lease#rejoinGapNanos()}).
      */
-    private void acknowledge(long started) {
+    private Uni<Void> acknowledge(long started) {
         long sent = coherence.feedClock();
-        acks.acknowledge(position.lastId());
-        trust(started, sent);
+        return acks.acknowledge(position.lastId()).invoke(() -> trust(started, sent));
     }
 
-    /** After an acknowledgement sent at {@code sent}: L1 trusted from {@code started}, unless it may be a rejoin. */
+    /**
+     * After an acknowledgement sent at {@code sent}: L1 trusted from {@code started}, unless it may be a rejoin, or the
+     * application is stopping (this pod tells the others it leaves, and they stop waiting for it).
+     */
     private void trust(long started, long sent) {
         if (!grants.acknowledged(sent, coherence.feedClock())) {
             LOG.debugf("Feed acknowledged after a start or a silence: L1 trusted from the next round");
             return;
         }
-        healthy = true;
-        coherence.heartbeat(started);
+        worker.ifRunning(() -> {
+            healthy = true;
+            coherence.heartbeat(started);
+        });
     }
 
     /**

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.ReactiveStreamCommands;
 import io.quarkus.redis.datasource.stream.StreamCommands;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
@@ -39,10 +40,12 @@ import io.vertx.mutiny.redis.client.Response;
  * stream shares the events stream's hash slot ({@link RedisStreamSink#hashTag}: {@code {catalog}:events} gives
  * {@code {catalog}:acks}), hence the same master on Redis Cluster. A pod that stops cleanly sends {@code left}.
  * <p>
- * <b>Listening.</b> One {@link StreamWorker} round after another: a blocking read of the acks stream, each
- * acknowledgement recorded in the {@link AckTracker}, and, when the read returned less than a full batch, the pods
- * silent for the liveness period before the read started forgotten. The first round (and the first after a failure)
- * reads every acknowledgement of the liveness period, by Redis' own clock (the ids' time).
+ * <b>Listening.</b> One {@link StreamWorker} round after another, asynchronous (on the event loop that receives the
+ * answer, so a waiting writer is released there without a hand-over to a worker thread): a blocking read of the acks
+ * stream ({@code XREAD BLOCK}), each acknowledgement recorded in the {@link AckTracker}, and, when the read returned
+ * less than a full batch, the pods silent for the liveness period before the read started forgotten. The first round
+ * (and the first after a failure) reads, on a worker thread, every acknowledgement of the liveness period, by Redis'
+ * own clock (the ids' time).
  * <p>
  * <b>Waiting.</b> {@link #await} completes when the listener has read every acknowledgement sent before the write's
  * entry was appended and every other live pod acknowledged the entry, or, at the latest, when the lease of those that
@@ -65,6 +68,7 @@ public class PodAcks {
 
     private final RedisDataSource redis;
     private final StreamCommands<String, String, String> streams;
+    private final ReactiveStreamCommands<String, String, String> reactiveStreams;
     private final String podId;
     private final String acks;
     private final Duration block;
@@ -84,6 +88,7 @@ public class PodAcks {
         this.coherence = coherence;
         this.redis = redis;
         this.streams = redis.stream(String.class, String.class, String.class);
+        this.reactiveStreams = redis.getReactive().stream(String.class, String.class, String.class);
         this.podId = identity.id();
         this.acks = acksStream(config.events().stream());
         this.block = config.events().blockTimeout();
@@ -92,7 +97,7 @@ public class PodAcks {
         this.timeout = config.events().ackTimeout();
         this.ticker = ticker;
         this.tracker = new AckTracker(podId, liveness.toNanos(), MAX_PODS, MAX_WAITERS, ticker);
-        this.listener = workers.create("acks", this::listen, failure -> listened = null);
+        this.listener = workers.createAsync("acks", this::listen, failure -> listened = null);
         this.meters = new AckMeters(registry, tracker);
     }
 
@@ -135,28 +140,29 @@ public class PodAcks {
         return podId;
     }
 
-    /** Tells the other pods that this one has applied every entry up to {@code position} (blocking: feed rounds). */
-    void acknowledge(String position) {
+    /** Tells the other pods that this one has applied every entry up to {@code position} (feed rounds). */
+    Uni<Void> acknowledge(String position) {
         long started = System.nanoTime();
-        streams.xadd(acks, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
-                Map.of("pod", podId, "position", position));
-        meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        return reactiveStreams.xadd(acks, new XAddArgs().maxlen(MAX_LENGTH).nearlyExactTrimming(),
+                Map.of("pod", podId, "position", position))
+                .invoke(() -> meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS))
+                .replaceWithVoid();
     }
 
     /**
      * The end of a feed round that applied every entry up to {@code position} ({@link StreamInfo#endRound}): the
-     * events stream's state and, unless it shows a gap, this pod's acknowledgement of the position, in one script
-     * (blocking: feed rounds). Without an acknowledgement in the answer, the round decides and calls
-     * {@link #acknowledge} itself.
+     * events stream's state and, unless it shows a gap, this pod's acknowledgement of the position, in one script.
+     * Without an acknowledgement in the answer, the round decides and calls {@link #acknowledge} itself.
      */
-    StreamInfo.RoundEnd endRound(String stream, String before, long addedBefore, String position, boolean always) {
+    Uni<StreamInfo.RoundEnd> endRound(String stream, String before, long addedBefore, String position,
+            boolean always) {
         long started = System.nanoTime();
-        StreamInfo.RoundEnd end = StreamInfo.endRound(redis, stream, acks, before, addedBefore, position, always,
-                podId, MAX_LENGTH);
-        if (end.acknowledged() != null) {
-            meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        }
-        return end;
+        return StreamInfo.endRound(redis.getReactive(), stream, acks, before, addedBefore, position, always, podId,
+                MAX_LENGTH).invoke(end -> {
+                    if (end.acknowledged() != null) {
+                        meters.sends().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    }
+                });
     }
 
     /**
@@ -221,24 +227,26 @@ public class PodAcks {
         });
     }
 
-    /** One round of the listener: a blocking read of the acks stream (the recent history first). */
-    private void listen() {
+    /**
+     * One round of the listener: a blocking read of the acks stream, answered on an event loop (the recent history
+     * first, on a worker thread).
+     */
+    private Uni<Void> listen() {
         if (listened == null) {
-            listened = history();
-            return;
+            return Futures.onWorker(() -> listened = history());
         }
         long readStarted = ticker.read();
-        List<StreamMessage<String, String, String>> messages = streams.xread(acks, listened,
-                new XReadArgs().block(block).count(BATCH));
-        if (messages != null && !messages.isEmpty()) {
-            messages.forEach(message -> record(message, true));
-            listened = messages.get(messages.size() - 1).id();
-            tracker.listened(listened);
-        }
-        if (messages == null || messages.size() < BATCH) {
-            // every acknowledgement sent before this read started has been read: silence is silence
-            tracker.forgetSilent(readStarted);
-        }
+        return reactiveStreams.xread(acks, listened, new XReadArgs().block(block).count(BATCH)).invoke(messages -> {
+            if (messages != null && !messages.isEmpty()) {
+                messages.forEach(message -> record(message, true));
+                listened = messages.get(messages.size() - 1).id();
+                tracker.listened(listened);
+            }
+            if (messages == null || messages.size() < BATCH) {
+                // every acknowledgement sent before this read started has been read: silence is silence
+                tracker.forgetSilent(readStarted);
+            }
+        }).replaceWithVoid();
     }
 
     /**

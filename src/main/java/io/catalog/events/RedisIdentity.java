@@ -77,7 +77,13 @@ public class RedisIdentity {
         }
     }
 
+    /** Whether {@link #checkIfDue()} would ask Redis now. */
+    public synchronized boolean due() {
+        return System.nanoTime() - checkedAt >= CHECK_EVERY.toNanos();
+    }
+
     /** As {@link #check()}, at most once every {@link #CHECK_EVERY}; {@code null} when not due. */
+
     public synchronized Identity checkIfDue() {
         return System.nanoTime() - checkedAt < CHECK_EVERY.toNanos() ? null : check();
     }

@@ -48,10 +48,13 @@ final class StreamInfo {
      * entries received up to it) were removed; with {@code always} false, only if the position is the stream's
      * newest entry. One round trip where the state and the acknowledgement took two. Redis failures propagate.
      */
-    static RoundEnd endRound(RedisDataSource redis, String stream, String acks, String before, long addedBefore,
-            String position, boolean always, String pod, long maxLength) {
-        Response answer = redis.execute("EVAL", ROUND_END, "2", stream, acks, before, Long.toString(addedBefore),
-                position, always ? "1" : "0", pod, Long.toString(maxLength));
+    static Uni<RoundEnd> endRound(ReactiveRedisDataSource redis, String stream, String acks, String before,
+            long addedBefore, String position, boolean always, String pod, long maxLength) {
+        return redis.execute("EVAL", ROUND_END, "2", stream, acks, before, Long.toString(addedBefore), position,
+                always ? "1" : "0", pod, Long.toString(maxLength)).map(StreamInfo::roundEnd);
+    }
+
+    private static RoundEnd roundEnd(Response answer) {
         StreamState state = state(answer);
         String acknowledged = state == null || answer.size() < 5 ? "" : answer.get(4).toString();
         return new RoundEnd(state, acknowledged.isEmpty() ? null : acknowledged);

@@ -10,11 +10,21 @@ import org.jboss.logging.Logger;
 import io.catalog.support.RedisFailure;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /**
- * One long-running reader of a Redis stream, as a sequence of rounds on Quarkus' executor instead of a thread of its
- * own. A round is one blocking read (bounded by its {@code BLOCK} timeout) and what the reader does with it; when it
- * returns, the next round is handed to the executor at once, so no pool thread is held between rounds.
+ * One long-running reader of a Redis stream, as a sequence of rounds instead of a thread of its own. A round is one
+ * read (bounded by its {@code BLOCK} timeout) and what the reader does with it, in one of two forms:
+ * <ul>
+ * <li>a {@link Round}, which blocks a thread of Quarkus' executor while it runs; when it returns, the next round is
+ * handed to the executor at once, so no pool thread is held between rounds;</li>
+ * <li>an {@link AsyncRound}, which blocks no thread: its commands are asynchronous and it completes where their
+ * answers arrive, on a Vert.x event loop, and the next round starts right there. A Redis answer is then acted on by
+ * the thread that received it, with no hand-over to a worker thread and back for each command (on 2 busy cores each
+ * hand-over is a thread to wake and schedule, a good share of an acknowledgement's path between pods). The first
+ * round starts on the executor.</li>
+ * </ul>
  *
  * <p>
  * A round that fails is {@link RedisFailure classified} and reported to the reader (which, say, drops its L1 or
@@ -24,9 +34,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * timer in Quarkus), never a sleeping thread.
  *
  * <p>
- * {@link #stop()} stops scheduling rounds, interrupts the round in progress (a blocking read waits on a latch,
- * which gives up when interrupted) and waits for it to end, at most {@link #STOP_WAIT}. The interrupt can only
- * reach the thread while it runs a round: it is sent and cleared under the same lock.
+ * {@link #stop()} stops scheduling rounds, interrupts a blocking round in progress (a blocking read waits on a
+ * latch, which gives up when interrupted) and waits for the round in progress to end, at most {@link #STOP_WAIT}. The
+ * interrupt can only reach the thread while it runs a round: it is sent and cleared under the same lock. An
+ * asynchronous round still running then is cancelled (none of its later steps runs); a step that must not run once
+ * the worker stopped (trusting L1 again) runs {@link #ifRunning under the worker's lock}.
  *
  * <p>
  * Metrics, tagged with the worker's name: {@code catalog.stream.worker.failures} (tagged with the error code or
@@ -45,6 +57,12 @@ public final class StreamWorker {
         void run();
     }
 
+    /** One round that blocks no thread: it completes when its last asynchronous step has. */
+    @FunctionalInterface
+    public interface AsyncRound {
+        Uni<Void> run();
+    }
+
     /** What the reader does when a round failed, before the worker backs off. */
     @FunctionalInterface
     public interface OnFailure {
@@ -53,19 +71,33 @@ public final class StreamWorker {
 
     private final String name;
     private final Round round;
+    private final AsyncRound asyncRound;
     private final OnFailure onFailure;
     private final ScheduledExecutorService executor;
     private final MeterRegistry registry;
     private final Object lock = new Object();
     private boolean running;
     private Thread current;
+    /** The asynchronous round in progress, or {@code null}. */
+    private Pending pending;
     private Future<?> next;
     private volatile long backoffNanos;
 
     StreamWorker(String name, Round round, OnFailure onFailure, ScheduledExecutorService executor,
             MeterRegistry registry) {
+        this(name, round, null, onFailure, executor, registry);
+    }
+
+    StreamWorker(String name, AsyncRound round, OnFailure onFailure, ScheduledExecutorService executor,
+            MeterRegistry registry) {
+        this(name, null, round, onFailure, executor, registry);
+    }
+
+    private StreamWorker(String name, Round round, AsyncRound asyncRound, OnFailure onFailure,
+            ScheduledExecutorService executor, MeterRegistry registry) {
         this.name = name;
         this.round = round;
+        this.asyncRound = asyncRound;
         this.onFailure = onFailure;
         this.executor = executor;
         this.registry = registry;
@@ -83,6 +115,20 @@ public final class StreamWorker {
     public boolean running() {
         synchronized (lock) {
             return running;
+        }
+    }
+
+    /**
+     * Runs {@code step} under the worker's lock if the worker runs, and answers whether it ran: a step that must not
+     * happen once {@link #stop()} has begun (a round that ends while the application stops).
+     */
+    public boolean ifRunning(Runnable step) {
+        synchronized (lock) {
+            if (!running) {
+                return false;
+            }
+            step.run();
+            return true;
         }
     }
 
@@ -120,14 +166,18 @@ public final class StreamWorker {
         }
     }
 
-    /** Waits (at most {@link #STOP_WAIT}) until no round is in progress. */
+    /** Waits (at most {@link #STOP_WAIT}) until no round is in progress; an asynchronous one is cancelled then. */
     void awaitIdle() {
         synchronized (lock) {
             long deadline = System.nanoTime() + STOP_WAIT.toNanos();
-            while (current != null) {
+            while (current != null || pending != null) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     LOG.warnf("Stream worker %s: a round still runs after %s", name, STOP_WAIT);
+                    if (pending != null && pending.subscription != null) {
+                        pending.subscription.cancel();
+                        pending = null;
+                    }
                     return;
                 }
                 try {
@@ -147,6 +197,10 @@ public final class StreamWorker {
     }
 
     private void runRound() {
+        if (asyncRound != null) {
+            startAsync();
+            return;
+        }
         synchronized (lock) {
             if (!running || current != null) {
                 return;
@@ -169,6 +223,63 @@ public final class StreamWorker {
                 }
                 lock.notifyAll();
             }
+        }
+    }
+
+    /** An asynchronous round in progress: who subscribed to it, and its subscription once subscribe returned. */
+    private static final class Pending {
+        final Thread subscriber = Thread.currentThread();
+        boolean subscribed;
+        Cancellable subscription;
+    }
+
+    /**
+     * Starts an asynchronous round; its end starts the next one where it ended (on the executor when it ended
+     * within the subscription, so that rounds never nest).
+     */
+    private void startAsync() {
+        Pending round;
+        synchronized (lock) {
+            if (!running || pending != null) {
+                return;
+            }
+            round = new Pending();
+            pending = round;
+        }
+        Uni<Void> run;
+        try {
+            run = asyncRound.run();
+        } catch (RuntimeException e) {
+            run = Uni.createFrom().failure(e);
+        }
+        Cancellable subscription = run.subscribe().with(ignored -> asyncEnded(round, null),
+                failure -> asyncEnded(round, failure));
+        synchronized (lock) {
+            round.subscribed = true;
+            round.subscription = subscription;
+        }
+    }
+
+    private void asyncEnded(Pending round, Throwable failure) {
+        if (failure != null) {
+            failed(failure instanceof RuntimeException e ? e : new IllegalStateException(failure));
+        }
+        boolean inline;
+        synchronized (lock) {
+            if (pending != round) {
+                return; // cancelled by awaitIdle meanwhile
+            }
+            pending = null;
+            backoffNanos = failure == null ? 0 : nextBackoff(backoffNanos);
+            boolean nested = !round.subscribed && round.subscriber == Thread.currentThread();
+            inline = running && backoffNanos == 0 && !nested;
+            if (running && !inline) {
+                scheduleNext();
+            }
+            lock.notifyAll();
+        }
+        if (inline) {
+            startAsync();
         }
     }
 

@@ -36,6 +36,13 @@ public class StreamWorkers {
         return worker;
     }
 
+    /** A new worker of asynchronous rounds ({@link StreamWorker.AsyncRound}), not started yet. */
+    public StreamWorker createAsync(String name, StreamWorker.AsyncRound round, OnFailure onFailure) {
+        StreamWorker worker = new StreamWorker(name, round, onFailure, executor, registry);
+        workers.add(worker);
+        return worker;
+    }
+
     /** Stops every worker and waits for their rounds in progress. */
     public void stopAll() {
         workers.forEach(StreamWorker::halt);

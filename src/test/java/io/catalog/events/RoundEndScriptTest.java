@@ -60,8 +60,10 @@ class RoundEndScriptTest {
 
     /** A round that read from {@code before} (with {@code added} entries up to it) to {@code position}. */
     private static Round round(String before, long added, String position, int read, boolean always) {
-        StreamInfo.RoundEnd end = StreamInfo.endRound(redis.blocking, EVENTS, ACKS, before, added, position, always,
-                "pod-1", 1000);
+        StreamInfo.RoundEnd end = StreamInfo
+                .endRound(redis.blocking.getReactive(), EVENTS, ACKS, before, added, position, always,
+                        "pod-1", 1000)
+                .await().indefinitely();
         FeedPosition feed = new FeedPosition(before, added);
         feed.advance(position, read);
         boolean gap = feed.observe(end.state(), before, added);

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import io.catalog.support.RedisFailure;
 import io.catalog.testing.ManualScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.impl.types.ErrorType;
 
 /** The loop of {@link StreamWorker}: restart after a failure, backoff, stop. Time is virtual except in the stop test. */
@@ -138,6 +140,87 @@ class StreamWorkerTest {
             worker.start();
             await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() == 2);
             worker.stop();
+        } finally {
+            executor.shutdownNow();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * Asynchronous rounds: the next starts only once the previous one ended, on the thread where it ended (no hand-over
+     * to the executor); one that fails backs off as a blocking one does; one that ends within its own subscription
+     * hands the next to the executor instead of nesting it.
+     */
+    @Test
+    void asynchronousRoundsFollowEachOtherWhereTheyEnd() throws Exception {
+        ManualScheduler scheduler = new ManualScheduler();
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        List<String> rounds = new CopyOnWriteArrayList<>();
+        AtomicReference<StreamWorker> self = new AtomicReference<>();
+        Deque<java.util.function.Supplier<Uni<Void>>> script = new ArrayDeque<>();
+        script.add(() -> Uni.createFrom().completionStage(first));
+        script.add(() -> Uni.createFrom().failure(new CompletionException(ErrorType.create("LOADING loading"))));
+        script.add(() -> Uni.createFrom().voidItem()); // ends within its subscription
+        script.add(() -> {
+            self.get().halt();
+            return Uni.createFrom().voidItem();
+        });
+        StreamWorker worker = new StreamWorker("test", () -> {
+            rounds.add(Thread.currentThread().getName());
+            return script.poll().get();
+        }, failures::add, scheduler, registry);
+        self.set(worker);
+
+        worker.start();
+        scheduler.runDue();
+        assertThat(rounds).as("the first round, started on the executor").hasSize(1);
+        assertThat(scheduler.pending()).as("nothing more until it ends").isZero();
+
+        Thread receiver = new Thread(() -> first.complete(null), "event-loop");
+        receiver.start();
+        receiver.join(10_000);
+        assertThat(rounds).as("the second round started where the first ended").hasSize(2);
+        assertThat(rounds.get(1)).isEqualTo("event-loop");
+        assertThat(failures).hasSize(1);
+        assertThat(scheduler.delays).as("it failed: the backoff").containsExactly(Duration.ofMillis(50));
+
+        scheduler.advance(Duration.ofMillis(50));
+        assertThat(rounds).as("the third round ended at once; the fourth went to the executor").hasSize(4);
+        assertThat(worker.running()).isFalse();
+        assertThat(scheduler.pending()).isZero();
+    }
+
+    /**
+     * A stop waits for the asynchronous round in progress, and a step of that round meant for a running worker (the
+     * feed's trust in L1) does not run once the stop has begun.
+     */
+    @Test
+    void stopWaitsForTheAsynchronousRoundAndItsLastStepDoesNotRunAfterIt() throws Exception {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try {
+            CompletableFuture<Void> answer = new CompletableFuture<>();
+            CountDownLatch started = new CountDownLatch(1);
+            AtomicBoolean trusted = new AtomicBoolean();
+            AtomicReference<StreamWorker> self = new AtomicReference<>();
+            StreamWorker worker = new StreamWorker("test", () -> {
+                started.countDown();
+                return Uni.createFrom().completionStage(answer)
+                        .invoke(() -> self.get().ifRunning(() -> trusted.set(true)));
+            }, failures::add, executor, registry);
+            self.set(worker);
+
+            worker.start();
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread stopper = new Thread(worker::stop);
+            stopper.start();
+            stopper.join(200);
+            assertThat(stopper.isAlive()).as("the stop waits for the round in progress").isTrue();
+
+            answer.complete(null);
+            stopper.join(10_000);
+            assertThat(stopper.isAlive()).isFalse();
+            assertThat(trusted).as("no trust once the stop began").isFalse();
+            assertThat(failures).isEmpty();
         } finally {
             executor.shutdownNow();
             assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
