@@ -100,6 +100,7 @@ final class BatchConvergence implements AutoCloseable {
         int purgesBefore = purges.get();
         AtomicBoolean reading = new AtomicBoolean(true);
         ConcurrentLinkedQueue<Long> background = new ConcurrentLinkedQueue<>();
+        ExecutorService readerThreads = Executors.newFixedThreadPool(2); // never the common pool: see WriteBench.drive
         List<CompletableFuture<Void>> readers = IntStream.range(0, 2).mapToObj(r -> CompletableFuture.runAsync(() -> {
             long next = System.nanoTime();
             while (reading.get()) {
@@ -114,7 +115,7 @@ final class BatchConvergence implements AutoCloseable {
                     LockSupport.parkNanos(wait);
                 }
             }
-        })).toList();
+        }, readerThreads)).toList();
         Thread.sleep(500);
         StringBuilder body = new StringBuilder("{\"updates\":[");
         for (String id : items) {
@@ -138,6 +139,7 @@ final class BatchConvergence implements AutoCloseable {
         Thread.sleep(3_000);
         reading.set(false);
         CompletableFuture.allOf(readers.toArray(CompletableFuture[]::new)).join();
+        readerThreads.shutdown();
         List<Long> micros = new ArrayList<>(background);
         Collections.sort(micros);
         return new Result(pods.size(), acknowledged, stale.get(), purges.get() - purgesBefore, micros.size(),

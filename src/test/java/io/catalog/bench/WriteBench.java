@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
@@ -247,6 +249,7 @@ public final class WriteBench {
         String name = "PATCH, 1 writer, while another pod is frozen 3 s of every 5 s (the lease: ≤ 2.02 s + the write)";
         log(name);
         AtomicBoolean done = new AtomicBoolean();
+        ExecutorService freezing = Executors.newSingleThreadExecutor();
         CompletableFuture<Void> freezer = CompletableFuture.runAsync(() -> {
             while (!done.get()) {
                 frozen.signal("STOP");
@@ -254,7 +257,7 @@ public final class WriteBench {
                 frozen.signal("CONT");
                 sleep(2_000);
             }
-        });
+        }, freezing);
         try {
             List<Long> micros = drive(List.of(writerFactory.apply(100)), duration.multipliedBy(2));
             Collections.sort(micros);
@@ -265,6 +268,7 @@ public final class WriteBench {
         } finally {
             done.set(true);
             freezer.join();
+            freezing.shutdown();
             frozen.signal("CONT");
         }
     }
@@ -277,16 +281,26 @@ public final class WriteBench {
         }
     }
 
+    /**
+     * Runs each loop on a thread of its own until {@code duration} has passed: never on the common pool, whose
+     * parallelism (the CPUs minus one, and {@code bin/bench} sets it for the measuring JVM's HTTP client) would run
+     * fewer writers at once than asked for.
+     */
     private static List<Long> drive(List<Runnable> loops, Duration duration) {
         List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         long end = System.nanoTime() + duration.toNanos();
-        CompletableFuture.allOf(loops.stream().map(loop -> CompletableFuture.runAsync(() -> {
-            while (System.nanoTime() < end) {
-                long start = System.nanoTime();
-                loop.run();
-                micros.add((System.nanoTime() - start) / 1000);
-            }
-        })).toArray(CompletableFuture[]::new)).join();
+        ExecutorService threads = Executors.newFixedThreadPool(loops.size());
+        try {
+            CompletableFuture.allOf(loops.stream().map(loop -> CompletableFuture.runAsync(() -> {
+                while (System.nanoTime() < end) {
+                    long start = System.nanoTime();
+                    loop.run();
+                    micros.add((System.nanoTime() - start) / 1000);
+                }
+            }, threads)).toArray(CompletableFuture[]::new)).join();
+        } finally {
+            threads.shutdownNow();
+        }
         return new ArrayList<>(micros);
     }
 
