@@ -49,7 +49,10 @@ public class VarnishTarget implements EdgeTarget {
                 .map(u -> URI.create(u).resolve("/")).toList();
         this.timeout = timeout;
         this.client = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                // a batch's purges and their retries at once; idle connections closed before Varnish's timeout_idle
+                // (5 s) closes them under a request
+                .setMaxPoolSize(16).setKeepAliveTimeout(4));
         this.metrics = new PurgeMetrics(registry, name());
     }
 

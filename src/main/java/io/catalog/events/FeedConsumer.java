@@ -88,7 +88,7 @@ public class FeedConsumer {
         this.block = config.events().blockTimeout();
         this.batch = config.events().batchSize();
         this.grants = new TrustGrants(Lease.of(config));
-        this.worker = workers.createAsync("feed", this::poll, failure -> lost("read failed: " + failure.detail()));
+        this.worker = workers.createAsync("feed", this::poll, block, failure -> lost("read failed: " + failure.detail()));
         Gauge.builder("catalog.feed.healthy", this, c -> c.healthy ? 1 : 0)
                 .description("1 while this pod reads the invalidation feed").register(registry);
         Gauge.builder("catalog.feed.lag", this, FeedConsumer::lagSeconds).baseUnit("seconds")

@@ -97,7 +97,7 @@ public class PodAcks {
         this.timeout = config.events().ackTimeout();
         this.ticker = ticker;
         this.tracker = new AckTracker(podId, liveness.toNanos(), MAX_PODS, MAX_WAITERS, ticker);
-        this.listener = workers.createAsync("acks", this::listen, failure -> listened = null);
+        this.listener = workers.createAsync("acks", this::listen, block, failure -> listened = null);
         this.meters = new AckMeters(registry, tracker);
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
 
@@ -72,6 +73,8 @@ public final class StreamWorker {
     private final String name;
     private final Round round;
     private final AsyncRound asyncRound;
+    /** How long an asynchronous round may take before it fails (its commands have no deadline of their own). */
+    private final Duration roundTimeout;
     private final OnFailure onFailure;
     private final ScheduledExecutorService executor;
     private final MeterRegistry registry;
@@ -85,19 +88,25 @@ public final class StreamWorker {
 
     StreamWorker(String name, Round round, OnFailure onFailure, ScheduledExecutorService executor,
             MeterRegistry registry) {
-        this(name, round, null, onFailure, executor, registry);
+        this(name, round, null, null, onFailure, executor, registry);
     }
 
-    StreamWorker(String name, AsyncRound round, OnFailure onFailure, ScheduledExecutorService executor,
-            MeterRegistry registry) {
-        this(name, null, round, onFailure, executor, registry);
+    /**
+     * A worker of asynchronous rounds, each failed when it has not ended within {@code roundTimeout}: the reactive
+     * Redis client gives a command no deadline (the blocking API's {@code quarkus.redis.timeout} is its wait), so a
+     * reply lost to a half-open connection or a failover would otherwise leave the round, and the feed, hanging.
+     */
+    StreamWorker(String name, AsyncRound round, Duration roundTimeout, OnFailure onFailure,
+            ScheduledExecutorService executor, MeterRegistry registry) {
+        this(name, null, round, roundTimeout, onFailure, executor, registry);
     }
 
-    private StreamWorker(String name, Round round, AsyncRound asyncRound, OnFailure onFailure,
+    private StreamWorker(String name, Round round, AsyncRound asyncRound, Duration roundTimeout, OnFailure onFailure,
             ScheduledExecutorService executor, MeterRegistry registry) {
         this.name = name;
         this.round = round;
         this.asyncRound = asyncRound;
+        this.roundTimeout = roundTimeout;
         this.onFailure = onFailure;
         this.executor = executor;
         this.registry = registry;
@@ -246,14 +255,15 @@ public final class StreamWorker {
             round = new Pending();
             pending = round;
         }
-        Uni<Void> run;
+        Cancellable subscription;
         try {
-            run = asyncRound.run();
-        } catch (RuntimeException e) {
-            run = Uni.createFrom().failure(e);
+            subscription = asyncRound.run().ifNoItem().after(roundTimeout)
+                    .failWith(() -> new TimeoutException("round of stream worker " + name + " took over " + roundTimeout))
+                    .subscribe().with(ignored -> asyncEnded(round, null), failure -> asyncEnded(round, failure));
+        } catch (Throwable e) { // a round that could not start still ends: the next one is scheduled
+            asyncEnded(round, e);
+            return;
         }
-        Cancellable subscription = run.subscribe().with(ignored -> asyncEnded(round, null),
-                failure -> asyncEnded(round, failure));
         synchronized (lock) {
             round.subscribed = true;
             round.subscription = subscription;

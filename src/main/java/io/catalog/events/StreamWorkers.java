@@ -1,5 +1,6 @@
 package io.catalog.events;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +21,12 @@ import io.quarkus.runtime.ShutdownEvent;
 @ApplicationScoped
 public class StreamWorkers {
 
+    /**
+     * What an asynchronous round may take beyond its read's {@code BLOCK}: the blocking API's wait for one command
+     * ({@code quarkus.redis.timeout}, 5 s) was the bound of a blocking round's commands.
+     */
+    static final Duration ROUND_SLACK = Duration.ofSeconds(5);
+
     private final ScheduledExecutorService executor;
     private final MeterRegistry registry;
     private final List<StreamWorker> workers = new CopyOnWriteArrayList<>();
@@ -36,9 +43,12 @@ public class StreamWorkers {
         return worker;
     }
 
-    /** A new worker of asynchronous rounds ({@link StreamWorker.AsyncRound}), not started yet. */
-    public StreamWorker createAsync(String name, StreamWorker.AsyncRound round, OnFailure onFailure) {
-        StreamWorker worker = new StreamWorker(name, round, onFailure, executor, registry);
+    /**
+     * A new worker of asynchronous rounds ({@link StreamWorker.AsyncRound}), not started yet, each round failed when
+     * it has not ended within {@code block} (its read's {@code BLOCK}) and {@link #ROUND_SLACK}.
+     */
+    public StreamWorker createAsync(String name, StreamWorker.AsyncRound round, Duration block, OnFailure onFailure) {
+        StreamWorker worker = new StreamWorker(name, round, block.plus(ROUND_SLACK), onFailure, executor, registry);
         workers.add(worker);
         return worker;
     }

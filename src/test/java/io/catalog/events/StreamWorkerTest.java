@@ -160,15 +160,22 @@ class StreamWorkerTest {
         Deque<java.util.function.Supplier<Uni<Void>>> script = new ArrayDeque<>();
         script.add(() -> Uni.createFrom().completionStage(first));
         script.add(() -> Uni.createFrom().failure(new CompletionException(ErrorType.create("LOADING loading"))));
-        script.add(() -> Uni.createFrom().voidItem()); // ends within its subscription
+        AtomicBoolean insideRound3 = new AtomicBoolean();
+        AtomicBoolean nested = new AtomicBoolean();
+        script.add(() -> Uni.createFrom().emitter(e -> { // ends within its subscription
+            insideRound3.set(true);
+            e.complete(null);
+            insideRound3.set(false);
+        }));
         script.add(() -> {
+            nested.set(insideRound3.get());
             self.get().halt();
             return Uni.createFrom().voidItem();
         });
         StreamWorker worker = new StreamWorker("test", () -> {
             rounds.add(Thread.currentThread().getName());
             return script.poll().get();
-        }, failures::add, scheduler, registry);
+        }, Duration.ofSeconds(10), failures::add, scheduler, registry);
         self.set(worker);
 
         worker.start();
@@ -186,6 +193,7 @@ class StreamWorkerTest {
 
         scheduler.advance(Duration.ofMillis(50));
         assertThat(rounds).as("the third round ended at once; the fourth went to the executor").hasSize(4);
+        assertThat(nested).as("the fourth round did not start inside the third's subscription").isFalse();
         assertThat(worker.running()).isFalse();
         assertThat(scheduler.pending()).isZero();
     }
@@ -206,13 +214,14 @@ class StreamWorkerTest {
                 started.countDown();
                 return Uni.createFrom().completionStage(answer)
                         .invoke(() -> self.get().ifRunning(() -> trusted.set(true)));
-            }, failures::add, executor, registry);
+            }, Duration.ofSeconds(10), failures::add, executor, registry);
             self.set(worker);
 
             worker.start();
             assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
             Thread stopper = new Thread(worker::stop);
             stopper.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !worker.running()); // the stop has begun
             stopper.join(200);
             assertThat(stopper.isAlive()).as("the stop waits for the round in progress").isTrue();
 
@@ -221,6 +230,32 @@ class StreamWorkerTest {
             assertThat(stopper.isAlive()).isFalse();
             assertThat(trusted).as("no trust once the stop began").isFalse();
             assertThat(failures).isEmpty();
+        } finally {
+            executor.shutdownNow();
+            assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * An asynchronous round whose answer never comes (a reply lost to a half-open connection) fails after the round
+     * timeout, the reader hears of it, and the next round starts after the backoff.
+     */
+    @Test
+    void anAsynchronousRoundThatNeverEndsFailsAfterTheRoundTimeout() throws Exception {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+        try {
+            AtomicInteger rounds = new AtomicInteger();
+            StreamWorker worker = new StreamWorker("test", () -> {
+                rounds.incrementAndGet();
+                return Uni.createFrom().nothing();
+            }, Duration.ofMillis(100), failures::add, executor, registry);
+
+            worker.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> rounds.get() >= 2);
+            worker.stop();
+
+            assertThat(failures).as("each round that hung failed").isNotEmpty();
+            assertThat(failures.get(0).detail()).contains("took over");
         } finally {
             executor.shutdownNow();
             assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
