@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Arc;
 import io.restassured.RestAssured;
 import io.restassured.config.HttpClientConfig;
 import io.restassured.config.JsonConfig;
@@ -53,6 +55,20 @@ public final class TestCatalog {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private TestCatalog() {
+    }
+
+    /** Events this pod's feed has applied so far ({@code catalog.events.applied}), in a {@code @QuarkusTest}. */
+    public static double appliedEvents() {
+        return Arc.container().instance(MeterRegistry.class).get().get("catalog.events.applied").counter().count();
+    }
+
+    /**
+     * Waits until this pod's own feed has applied {@code events} more events than {@code before} counted: a write
+     * does not wait for its own pod's feed, which applies the event too, at a time of its own, and puts the version
+     * into L1 again; a test that flushes L1 to see a miss flushes after that.
+     */
+    public static void awaitApplied(double before, int events) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> appliedEvents() >= before + events);
     }
 
     // ---- ids -------------------------------------------------------------------------------------------------
