@@ -30,7 +30,7 @@ import io.smallrye.mutiny.Uni;
  * <b>Threads.</b> A round runs on the event loop that receives Redis' answers: the read, the events applied, the
  * round's end script and the trust that follows, with no hand-over to a worker thread between them (each one is a
  * thread to wake on busy cores, on the path of every write's acknowledgement). Only what could hold the event loop
- * runs on a worker thread: a batch of more than {@link #APPLY_INLINE} entries (decoded and applied there), the
+ * runs on a worker thread: a batch of more than {@link Futures#EVENT_LOOP_ITEMS} entries (decoded and applied there), the
  * start-up replay, and the check of Redis' identity (at most once a second).
  * <p>
  * <b>Trust.</b> A round that read the stream to its end acknowledges its position to the other pods
@@ -52,8 +52,6 @@ import io.smallrye.mutiny.Uni;
 public class FeedConsumer {
 
     private static final Logger LOG = Logger.getLogger(FeedConsumer.class);
-    /** Entries a round decodes and applies on the event loop; a larger batch goes to a worker thread. */
-    static final int APPLY_INLINE = 8;
 
     private final ReactiveStreamCommands<String, String, String> streams;
     private final CacheCoherence coherence;
@@ -165,7 +163,7 @@ public class FeedConsumer {
                 return end(started, before, addedBefore, 0);
             }
             position.advance(messages.get(count - 1).id(), count);
-            if (count <= APPLY_INLINE) {
+            if (count <= Futures.EVENT_LOOP_ITEMS) {
                 applier.apply(decode(messages), epoch);
                 return end(started, before, addedBefore, count);
             }

@@ -85,7 +85,7 @@ public class RedisIdentity {
     /** As {@link #check()}, at most once every {@link #CHECK_EVERY}; {@code null} when not due. */
 
     public synchronized Identity checkIfDue() {
-        return System.nanoTime() - checkedAt < CHECK_EVERY.toNanos() ? null : check();
+        return due() ? check() : null;
     }
 
     /** Asks Redis now (blocking) and moves L2 to the key space of what it answered. Redis failures propagate. */

@@ -36,8 +36,6 @@ public class WriteAcknowledgement {
     static final Duration PUBLISH_RETRY = Duration.ofMillis(50);
     /** Publishes failed in a row after which a write's publish is tried once only. */
     static final int FAILING = 3;
-    /** Written items whose own events are applied on the calling thread; more go to a worker thread. */
-    static final int APPLY_INLINE = 8;
 
     private final OutboxRelay relay;
     private final PodAcks acks;
@@ -125,11 +123,11 @@ public class WriteAcknowledgement {
 
     /**
      * Applies the newest event of each written item to this pod ({@link CacheCoherence#applyOwn}): on the calling
-     * thread for up to {@link #APPLY_INLINE} items, above that on a worker thread (rendering a thousand documents
+     * thread for up to {@link Futures#EVENT_LOOP_ITEMS} items, above that on a worker thread (rendering a thousand documents
      * took the event loop away from the reads for most of a second), resuming on the caller's context.
      */
     private Uni<Void> appliedOwn(List<StoredProduct> written, long epoch) {
-        if (written.size() <= APPLY_INLINE) {
+        if (written.size() <= Futures.EVENT_LOOP_ITEMS) {
             applyOwn(written, epoch);
             return Uni.createFrom().voidItem();
         }

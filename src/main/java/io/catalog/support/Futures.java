@@ -31,6 +31,13 @@ public final class Futures {
         }
     });
 
+    /**
+     * Items of CPU work (events applied, documents rendered) done on an event loop at once; more go to a worker
+     * thread ({@link #onWorker}): rendering a thousand documents took an event loop away from the reads for most of a
+     * second.
+     */
+    public static final int EVENT_LOOP_ITEMS = 8;
+
     private Futures() {
     }
 
