@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.runtime.Startup;
 
@@ -37,6 +38,17 @@ public class Json {
             return mapper.readValue(json, type);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read " + type.getSimpleName(), e);
+        }
+    }
+
+    /** {@code json}, an object, with its number field {@code field} set to {@code value}; every other field as it was. */
+    public String withNumber(String json, String field, long value) {
+        try {
+            ObjectNode node = (ObjectNode) mapper.readTree(json);
+            node.put(field, value);
+            return mapper.writeValueAsString(node);
+        } catch (IOException | ClassCastException e) {
+            throw new IllegalArgumentException("Cannot set " + field + " of " + json, e);
         }
     }
 }

@@ -188,4 +188,71 @@ class OutboxRelayTest {
         assertThat(read(id).outbox()).isEmpty();
         assertThat(pendingInIndex(id)).isFalse();
     }
+
+    /** The sequences of every event in the stream, in stream order. */
+    private List<Long> streamedSequences() {
+        return redis.stream(String.class, String.class, String.class).xrange(STREAM, StreamRange.of("-", "+")).stream()
+                .map(m -> json.read(m.payload().get("event"), ProductUpdated.class).sequence()).toList();
+    }
+
+    /**
+     * Two changes made at once on two pods: the one with the lower sequence (from its pod's block) reaches the stream
+     * after the higher one. The stream refuses it; the relay moves it above, in the item too, and appends it: the
+     * stream's sequences strictly increase, the product's version is unchanged and its sequence is the one streamed.
+     * Seen red with the append script's high-water check removed: the stream held the lower sequence after the higher.
+     */
+    @Test
+    void aChangeWhoseSequenceIsBelowOneAppendedBeforeMovesAboveIt() {
+        String category = uniqueCategory("cat");
+        String lower = uniqueId("relay");
+        String higher = uniqueId("relay");
+        long low = sequence();
+        long high = sequence();
+        StoredProduct late = writePending(lower, category, low, Optional.empty());
+        relay.publish(List.of(writePending(higher, category, high, Optional.empty()))).await().atMost(WAIT);
+
+        OutboxRelay.Publication publication = relay.publish(List.of(late), false).await().atMost(WAIT);
+
+        long moved = publication.items().get(0).product().sequence();
+        assertThat(moved).as("moved above the sequence appended before").isGreaterThan(high);
+        assertThat(streamed(lower)).containsExactly(moved);
+        assertThat(streamedSequences()).as("the stream's sequences, in stream order").isSorted().doesNotHaveDuplicates();
+        StoredProduct stored = read(lower);
+        assertThat(stored.product().sequence()).isEqualTo(moved);
+        assertThat(stored.product().version()).as("the version counts changes, and this is the same change")
+                .isEqualTo(1);
+        assertThat(stored.outbox()).extracting(PendingEvent::sequence).containsExactly(moved);
+        assertThat(json.read(stored.outbox().get(0).json(), ProductUpdated.class).sequence()).isEqualTo(moved);
+        assertThat(publication.newest()).as("where the moved event is, for the writer to wait for").isNotNull();
+    }
+
+    /**
+     * A product with two pending changes whose first is late: the second, though above what was appended, is held
+     * back with it, so that the product's changes reach the stream in their order (an event carries the product's
+     * document: the older one after the newer would put the older price back). Both move above, in order.
+     */
+    @Test
+    void aLateChangeHoldsBackTheLaterChangesOfItsProduct() {
+        String category = uniqueCategory("cat");
+        String id = uniqueId("relay");
+        long first = sequence();
+        StoredProduct once = writePending(id, category, first, Optional.empty());
+        long high = sequence();
+        long second = sequence();
+        StoredProduct twice = writePending(id, category, second, Optional.of(once));
+        relay.publish(List.of(writePending(uniqueId("relay"), category, high, Optional.empty()))).await()
+                .atMost(WAIT);
+
+        relay.publish(List.of(twice), false).await().atMost(WAIT);
+
+        List<Long> sequences = streamed(id);
+        assertThat(sequences).hasSize(2).isSorted().allSatisfy(s -> assertThat(s).isGreaterThan(second));
+        List<Long> versions = redis.stream(String.class, String.class, String.class)
+                .xrange(STREAM, StreamRange.of("-", "+")).stream()
+                .map(m -> json.read(m.payload().get("event"), ProductUpdated.class))
+                .filter(e -> e.productId().equals(id)).map(ProductUpdated::version).toList();
+        assertThat(versions).as("the product's changes in their order").containsExactly(1L, 2L);
+        assertThat(read(id).product().sequence()).isEqualTo(sequences.get(1));
+        assertThat(streamedSequences()).isSorted().doesNotHaveDuplicates();
+    }
 }
