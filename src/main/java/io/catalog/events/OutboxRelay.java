@@ -145,6 +145,8 @@ public class OutboxRelay {
 
     /** Rounds of a publish: the first, and those that publish again events the stream refused as late. */
     static final int PUBLISH_ROUNDS = 4;
+    /** Items whose events move to new sequences at once. */
+    static final int RESEQUENCE_CONCURRENCY = 16;
 
     /**
      * Publishes the pending events of these items and clears them from their outboxes. Events the stream refuses as
@@ -211,25 +213,31 @@ public class OutboxRelay {
      * consistent) as it now is, and published as such. Answers the items to publish again.
      */
     private Uni<List<StoredProduct>> resequence(List<StoredProduct> items, Set<Long> late, long highWater) {
-        return Multi.createFrom().iterable(items)
-                .onItem().transformToUniAndMerge(item -> {
-                    List<PendingEvent> moving = item.outbox().stream().filter(e -> late.contains(e.sequence()))
-                            .sorted(Comparator.comparingLong(PendingEvent::sequence)).toList();
-                    // above the stream's and the item's own: the product's sequence rises, as with every change
-                    long bound = Math.max(highWater, item.product().sequence());
-                    return sequences.above(bound, moving.size()).chain(first -> {
-                        Map<Long, PendingEvent> moves = new LinkedHashMap<>();
-                        for (int i = 0; i < moving.size(); i++) {
-                            PendingEvent event = moving.get(i);
-                            moves.put(event.sequence(), new PendingEvent(first + i,
-                                    json.withNumber(event.json(), "sequence", first + i)));
-                        }
-                        return store.resequence(item.id(), item.product().sequence(), moves);
-                    }).chain(moved -> moved.isPresent() ? Uni.createFrom().item(moved)
-                            : store.read(item.id(), true)); // changed since: publish what it holds now
-                })
-                .filter(Optional::isPresent).map(Optional::get)
-                .collect().asList();
+        List<List<PendingEvent>> moving = items.stream().map(item -> item.outbox().stream()
+                .filter(e -> late.contains(e.sequence())).sorted(Comparator.comparingLong(PendingEvent::sequence))
+                .toList()).toList();
+        int count = moving.stream().mapToInt(List::size).sum();
+        // above the stream's and each item's own (a product's sequence rises, as with every change); one run from the
+        // counter for all of them, above every sequence handed out, so that no block another pod holds overtakes it
+        long bound = Math.max(highWater, items.stream().mapToLong(i -> i.product().sequence()).max().orElse(0));
+        return sequences.freshRun(bound, count).chain(first -> {
+            List<Uni<Optional<StoredProduct>>> moves = new ArrayList<>();
+            long next = first;
+            for (int i = 0; i < items.size(); i++) {
+                StoredProduct item = items.get(i);
+                Map<Long, PendingEvent> moved = new LinkedHashMap<>();
+                for (PendingEvent event : moving.get(i)) {
+                    moved.put(event.sequence(), new PendingEvent(next, json.withNumber(event.json(), "sequence", next)));
+                    next++;
+                }
+                moves.add(Uni.createFrom().deferred(() -> store.resequence(item.id(), item.product().sequence(), moved))
+                        .chain(written -> written.isPresent() ? Uni.createFrom().item(written)
+                                : store.read(item.id(), true))); // changed since: publish what it holds now
+            }
+            return Multi.createFrom().iterable(moves).onItem().transformToUni(u -> u).merge(RESEQUENCE_CONCURRENCY)
+                    .filter(Optional::isPresent).map(Optional::get)
+                    .collect().asList();
+        });
     }
 
     private static boolean holdsAny(StoredProduct item, Set<Long> sequences) {
