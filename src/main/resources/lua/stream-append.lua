@@ -2,7 +2,8 @@
 -- KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3] the stream's high-water mark (the highest sequence appended),
 -- KEYS[4..] the events' markers; ARGV[1] the stream's length, ARGV[2] the markers' life in seconds, then each event's
 -- JSON, then each event's summaries ('' for none), then each event's sequence, then each event's product id; the
--- events in ascending order of sequence. Answers, per event:
+-- events in ascending order of sequence; then '1' to append the events late or not (the relay's last round), or '0'.
+-- Answers, per event:
 -- - <entry id>|<newest acks id when it was appended>: appended now, or what its marker holds;
 -- - late|<high-water mark>: not appended because its sequence is not above the highest appended (a change made at
 --   once on another pod took a higher sequence and was appended first), and so every later event of the same
@@ -32,7 +33,7 @@ for i = 1, n do
   if not id then
     if (lastMarked[product] or 0) > i then
       id = 'expired'
-    elseif refused[product] or sequence <= high then
+    elseif ARGV[3 + 4 * n] ~= '1' and (refused[product] or sequence <= high) then
       refused[product] = true
       id = 'late|' .. string.format('%d', high)
     else
@@ -46,7 +47,9 @@ for i = 1, n do
       fields[#fields + 1] = acks
       id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields)) .. '|' .. acks
       redis.call('SET', KEYS[i + 3], id, 'EX', ARGV[2])
-      high = sequence
+      if sequence > high then
+        high = sequence
+      end
     end
   end
   ids[i] = id

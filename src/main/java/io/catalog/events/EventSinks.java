@@ -36,10 +36,10 @@ public class EventSinks {
     /**
      * Publishes to every sink in turn, the Redis stream first; fails if any sink fails. The other sinks get the events
      * the stream took: not those it refused as late ({@link RedisStreamSink#append}), which are published again under
-     * new sequences. Answers what the stream did.
+     * new sequences ({@code late}: appended all the same). Answers what the stream did.
      */
-    public Uni<RedisStreamSink.Appending> publish(List<EventSink.OutboundEvent> events) {
-        return stream.append(events).call(appending -> {
+    public Uni<RedisStreamSink.Appending> publish(List<EventSink.OutboundEvent> events, boolean late) {
+        return stream.append(events, late).call(appending -> {
             List<EventSink.OutboundEvent> taken = appending.late().isEmpty() ? events
                     : events.stream().filter(e -> !appending.late().contains(e.event().sequence())).toList();
             return Multi.createFrom().iterable(others)

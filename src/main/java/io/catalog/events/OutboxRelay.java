@@ -94,6 +94,7 @@ public class OutboxRelay {
     private final SweepPace pace;
     private final Counter published;
     private final Counter resequenced;
+    private final Counter appendedLate;
     private ScheduledFuture<?> sweeps;
     /** Spans of publishes when tracing is on. */
     private final EventSpans spans;
@@ -125,6 +126,10 @@ public class OutboxRelay {
                 .description("Events the stream refused because a change made at once on another pod took a higher"
                         + " sequence and was appended first: moved to new sequences and published again")
                 .register(registry);
+        this.appendedLate = Counter.builder("catalog.events.appended.late")
+                .description("Events of a publish's last round, appended whatever the stream held: their sequence may"
+                        + " be below one appended before them (they lost the race to other pods' events round after round)")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -152,9 +157,10 @@ public class OutboxRelay {
      * Publishes the pending events of these items and clears them from their outboxes. Events the stream refuses as
      * late (a change made at once on another pod took a higher sequence and was appended first:
      * {@link RedisStreamSink#append}) are moved to new sequences above the stream's, in the item
-     * ({@link ProductStore#resequence}), and published again, up to {@link #PUBLISH_ROUNDS} rounds in all: so the
-     * sequences of the stream's entries, and the versions of the pages and summaries made from them, strictly
-     * increase.
+     * ({@link ProductStore#resequence}), and published again, up to {@link #PUBLISH_ROUNDS} rounds in all; the last
+     * appends them whatever the stream holds (counted: {@code catalog_events_appended_late_total}), so that writers
+     * that keep racing each other are not refused for it. So the sequences of the stream's entries, and the versions
+     * of the pages and summaries made from them, strictly increase, but for those.
      *
      * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes after
      *        ({@link OutboxClears}: deferred, or by the items' next writes; a writer's acknowledgement does not wait)
@@ -180,9 +186,12 @@ public class OutboxRelay {
         Uni<Publication> publish = Uni.combine().all()
                 .unis(raise(changes), beforePublish.run(pending, events), summaries.maintain(changes))
                 .with((raised, before, states) -> withSummaries(events, states))
-                .chain(sinks::publish)
+                .chain(withSummaries -> sinks.publish(withSummaries, rounds <= 1))
                 .chain(appending -> {
                     published.increment(events.size() - appending.late().size());
+                    if (rounds <= 1 && rounds < PUBLISH_ROUNDS) {
+                        appendedLate.increment(events.size());
+                    }
                     List<StoredProduct> done = pending.stream().filter(i -> !holdsAny(i, appending.late())).toList();
                     Uni<Void> cleared = awaitClear ? clears.clear(done)
                             : Uni.createFrom().voidItem().invoke(
@@ -192,10 +201,6 @@ public class OutboxRelay {
                     }
                     List<StoredProduct> late = pending.stream().filter(i -> holdsAny(i, appending.late())).toList();
                     resequenced.increment(appending.late().size());
-                    if (rounds <= 1) {
-                        return cleared.chain(() -> Uni.createFrom().<Publication> failure(new IllegalStateException(
-                                "Events still late after " + PUBLISH_ROUNDS + " rounds: " + appending.late())));
-                    }
                     return cleared.chain(() -> resequence(late, appending.late(), appending.highWater()))
                             .chain(moved -> publish(moved, awaitClear, rounds - 1))
                             .map(again -> again.after(appending.newest(), items));

@@ -88,6 +88,14 @@ public class RedisStreamSink implements EventSink {
      * of them is in the stream (appended now or before) and which were refused ({@link Appending#late}).
      */
     public Uni<Appending> append(List<OutboundEvent> events) {
+        return append(events, false);
+    }
+
+    /**
+     * As {@link #append(List)}; with {@code late} true, the events are appended even below the highest appended (the
+     * relay's last round, after its events lost the race to other pods' round after round).
+     */
+    public Uni<Appending> append(List<OutboundEvent> events, boolean late) {
         List<OutboundEvent> sorted = events.stream()
                 .sorted(Comparator.comparingLong((OutboundEvent e) -> e.event().sequence())).toList();
         List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(sorted.size() + 3), stream, acks,
@@ -99,6 +107,7 @@ public class RedisStreamSink implements EventSink {
         sorted.forEach(e -> args.add(e.summaries() == null ? "" : e.summaries()));
         sorted.forEach(e -> args.add(Long.toString(e.event().sequence())));
         sorted.forEach(e -> args.add(e.event().productId()));
+        args.add(late ? "1" : "0");
         return redis.execute("EVAL", args.toArray(String[]::new)).map(ids -> appending(sorted, ids));
     }
 
