@@ -222,10 +222,12 @@ public class OutboxRelay {
                 .filter(e -> late.contains(e.sequence())).sorted(Comparator.comparingLong(PendingEvent::sequence))
                 .toList()).toList();
         int count = moving.stream().mapToInt(List::size).sum();
-        // above the stream's and each item's own (a product's sequence rises, as with every change); one run from the
-        // counter for all of them, above every sequence handed out, so that no block another pod holds overtakes it
+        // above the stream's and each item's own (a product's sequence rises, as with every change), one run for all
+        // of them, from this pod's block while it lasts: most late events are this pod's own, whose concurrent writes
+        // returned out of order, and moving them costs no call to the counter (a run from the counter would put this
+        // pod's next writes above its block, and take a block per write)
         long bound = Math.max(highWater, items.stream().mapToLong(i -> i.product().sequence()).max().orElse(0));
-        return sequences.freshRun(bound, count).chain(first -> {
+        return sequences.above(bound, count).chain(first -> {
             List<Uni<Optional<StoredProduct>>> moves = new ArrayList<>();
             long next = first;
             for (int i = 0; i < items.size(); i++) {
