@@ -179,10 +179,9 @@ public class CacheCoherence {
     }
 
     /**
-     * Applies an event of this pod's own write once it is durable and in the stream (under the sequence it has there),
-     * before it is acknowledged and without waiting for the feed to bring it back: a read on this pod after the
-     * acknowledgement never answers an older version (read-your-writes on the writing pod, whatever the feed's
-     * latency). Floors only ever rise and L1
+     * Applies an event of this pod's own write as soon as the write is durable, before it is acknowledged and
+     * without waiting for the feed to bring it back: a read on this pod after the acknowledgement never answers an
+     * older version (read-your-writes on the writing pod, whatever the feed's latency). Floors only ever rise and L1
      * never goes back to an older version, so applying it again from the feed changes nothing.
      *
      * @param document the value the write left the product at (see {@link #apply(ProductUpdated, CachedValue, long)})

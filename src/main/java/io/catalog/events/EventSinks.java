@@ -34,18 +34,13 @@ public class EventSinks {
     }
 
     /**
-     * Publishes to every sink in turn, the Redis stream first; fails if any sink fails. The other sinks get the events
-     * the stream took: not those it refused as late ({@link RedisStreamSink#append}), which are published again under
-     * new sequences ({@code late}: appended all the same). Answers what the stream did.
+     * Publishes to every sink in turn, the Redis stream first; fails if any sink fails. Answers where the newest of the
+     * events is in the stream ({@link RedisStreamSink#append}), or {@code null} when it is not known.
      */
-    public Uni<RedisStreamSink.Appending> publish(List<EventSink.OutboundEvent> events, boolean late) {
-        return stream.append(events, late).call(appending -> {
-            List<EventSink.OutboundEvent> taken = appending.late().isEmpty() ? events
-                    : events.stream().filter(e -> !appending.late().contains(e.event().sequence())).toList();
-            return Multi.createFrom().iterable(others)
-                    .onItem().transformToUniAndConcatenate(sink -> sink.publish(taken))
-                    .collect().last();
-        });
+    public Uni<Appended> publish(List<EventSink.OutboundEvent> events) {
+        return stream.append(events).call(id -> Multi.createFrom().iterable(others)
+                .onItem().transformToUniAndConcatenate(sink -> sink.publish(events))
+                .collect().last());
     }
 
     @PreDestroy

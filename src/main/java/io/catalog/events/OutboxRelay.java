@@ -6,11 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,8 +90,6 @@ public class OutboxRelay {
     private final AtomicInteger pendingFound = new AtomicInteger();
     private final SweepPace pace;
     private final Counter published;
-    private final Counter resequenced;
-    private final Counter appendedLate;
     private ScheduledFuture<?> sweeps;
     /** Spans of publishes when tracing is on. */
     private final EventSpans spans;
@@ -122,14 +117,6 @@ public class OutboxRelay {
                 .description("Events the last outbox sweep of this pod found unpublished").register(registry);
         this.published = Counter.builder("catalog.events.published").description("Events handed to every sink")
                 .register(registry);
-        this.resequenced = Counter.builder("catalog.events.resequenced")
-                .description("Events the stream refused because a change made at once on another pod took a higher"
-                        + " sequence and was appended first: moved to new sequences and published again")
-                .register(registry);
-        this.appendedLate = Counter.builder("catalog.events.appended.late")
-                .description("Events of a publish's last round, appended whatever the stream held: their sequence may"
-                        + " be below one appended before them (they lost the race to other pods' events round after round)")
-                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -148,34 +135,18 @@ public class OutboxRelay {
         return publish(items, true).replaceWithVoid();
     }
 
-    /** Rounds of a publish: the first, and those that publish again events the stream refused as late. */
-    static final int PUBLISH_ROUNDS = 4;
-    /** Items whose events move to new sequences at once. */
-    static final int RESEQUENCE_CONCURRENCY = 16;
-
     /**
-     * Publishes the pending events of these items and clears them from their outboxes. Events the stream refuses as
-     * late (a change made at once on another pod took a higher sequence and was appended first:
-     * {@link RedisStreamSink#append}) are moved to new sequences above the stream's, in the item
-     * ({@link ProductStore#resequence}), and published again, up to {@link #PUBLISH_ROUNDS} rounds in all; the last
-     * appends them whatever the stream holds (counted: {@code catalog_events_appended_late_total}), so that writers
-     * that keep racing each other are not refused for it. So the sequences of the stream's entries, and the versions
-     * of the pages and summaries made from them, strictly increase, but for those.
+     * Publishes the pending events of these items and clears them from their outboxes.
      *
      * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes after
      *        ({@link OutboxClears}: deferred, or by the items' next writes; a writer's acknowledgement does not wait)
      * @return where the newest of the events is in the stream (what a writer waits for the other pods to apply:
-     *         {@link PodAcks#await}; {@code null} when there was nothing to publish or that is not known), and the
-     *         items as published: those whose events moved, as moved
+     *         {@link PodAcks#await}), or {@code null} when there was nothing to publish or that is not known
      */
-    public Uni<Publication> publish(List<StoredProduct> items, boolean awaitClear) {
-        return publish(items, awaitClear, PUBLISH_ROUNDS);
-    }
-
-    private Uni<Publication> publish(List<StoredProduct> items, boolean awaitClear, int rounds) {
+    public Uni<Appended> publish(List<StoredProduct> items, boolean awaitClear) {
         List<StoredProduct> pending = items.stream().filter(i -> !i.outbox().isEmpty()).toList();
         if (pending.isEmpty()) {
-            return Uni.createFrom().item(new Publication(null, items));
+            return Uni.createFrom().nullItem();
         }
         List<OutboundEvent> events = pending.stream().flatMap(i -> i.outbox().stream())
                 .sorted(Comparator.comparingLong(PendingEvent::sequence))
@@ -183,91 +154,17 @@ public class OutboxRelay {
                 .toList();
         Span span = spans == null ? null : spans.publish(events);
         List<ProductUpdated> changes = events.stream().map(OutboundEvent::event).toList();
-        Uni<Publication> publish = Uni.combine().all()
+        Uni<Appended> sent = Uni.combine().all()
                 .unis(raise(changes), beforePublish.run(pending, events), summaries.maintain(changes))
                 .with((raised, before, states) -> withSummaries(events, states))
-                .chain(withSummaries -> sinks.publish(withSummaries, rounds <= 1))
-                .chain(appending -> {
-                    published.increment(events.size() - appending.late().size());
-                    if (rounds <= 1 && rounds < PUBLISH_ROUNDS) {
-                        appendedLate.increment(events.size());
-                    }
-                    List<StoredProduct> done = pending.stream().filter(i -> !holdsAny(i, appending.late())).toList();
-                    Uni<Void> cleared = awaitClear ? clears.clear(done)
-                            : Uni.createFrom().voidItem().invoke(
-                                    () -> clears.published(done));
-                    if (appending.late().isEmpty()) {
-                        return cleared.replaceWith(new Publication(appending.newest(), items));
-                    }
-                    List<StoredProduct> late = pending.stream().filter(i -> holdsAny(i, appending.late())).toList();
-                    resequenced.increment(appending.late().size());
-                    return cleared.chain(() -> resequence(late, appending.late(), appending.highWater()))
-                            .chain(moved -> publish(moved, awaitClear, rounds - 1))
-                            .map(again -> again.after(appending.newest(), items));
-                })
+                .chain(sinks::publish)
+                .invoke(() -> published.increment(events.size()));
+        Uni<Appended> publish = (awaitClear ? sent.call(() -> clears.clear(pending))
+                : sent.invoke(() -> clears.published(pending)))
                 .onFailure().invoke(pace::raise)
                 // a writer that stopped waiting (its publish wait ran out) cancels this: sweep again at once
                 .onCancellation().invoke(pace::raise);
         return span == null ? publish : publish.onTermination().invoke(span::end);
-    }
-
-    /**
-     * Moves the late events of these items ({@code late}: every event of an item from its first late one on) to new
-     * sequences above {@code highWater} and the item's own, keeping their order; an item that changed since is read again
-     * (strongly
-     * consistent) as it now is, and published as such. Answers the items to publish again.
-     */
-    private Uni<List<StoredProduct>> resequence(List<StoredProduct> items, Set<Long> late, long highWater) {
-        List<List<PendingEvent>> moving = items.stream().map(item -> item.outbox().stream()
-                .filter(e -> late.contains(e.sequence())).sorted(Comparator.comparingLong(PendingEvent::sequence))
-                .toList()).toList();
-        int count = moving.stream().mapToInt(List::size).sum();
-        // above the stream's and each item's own (a product's sequence rises, as with every change), one run for all
-        // of them, from this pod's block while it lasts: most late events are this pod's own, whose concurrent writes
-        // returned out of order, and moving them costs no call to the counter (a run from the counter would put this
-        // pod's next writes above its block, and take a block per write)
-        long bound = Math.max(highWater, items.stream().mapToLong(i -> i.product().sequence()).max().orElse(0));
-        return sequences.above(bound, count).chain(first -> {
-            List<Uni<Optional<StoredProduct>>> moves = new ArrayList<>();
-            long next = first;
-            for (int i = 0; i < items.size(); i++) {
-                StoredProduct item = items.get(i);
-                Map<Long, PendingEvent> moved = new LinkedHashMap<>();
-                for (PendingEvent event : moving.get(i)) {
-                    moved.put(event.sequence(), new PendingEvent(next, json.withNumber(event.json(), "sequence", next)));
-                    next++;
-                }
-                moves.add(Uni.createFrom().deferred(() -> store.resequence(item.id(), item.product().sequence(), moved))
-                        .chain(written -> written.isPresent() ? Uni.createFrom().item(written)
-                                : store.read(item.id(), true))); // changed since: publish what it holds now
-            }
-            return Multi.createFrom().iterable(moves).onItem().transformToUni(u -> u).merge(RESEQUENCE_CONCURRENCY)
-                    .filter(Optional::isPresent).map(Optional::get)
-                    .collect().asList();
-        });
-    }
-
-    private static boolean holdsAny(StoredProduct item, Set<Long> sequences) {
-        return item.outbox().stream().anyMatch(e -> sequences.contains(e.sequence()));
-    }
-
-    /**
-     * What a publish did.
-     *
-     * @param newest where the newest of the events is in the stream, or {@code null} when not known
-     * @param items the items as published: an item whose events moved to new sequences, as moved
-     */
-    public record Publication(Appended newest, List<StoredProduct> items) {
-
-        /** This publication, of items that moved, after one whose newest entry was {@code before}, of {@code all}. */
-        Publication after(Appended before, List<StoredProduct> all) {
-            Map<String, StoredProduct> moved = new HashMap<>();
-            items.forEach(i -> moved.put(i.id(), i));
-            List<StoredProduct> merged = all.stream().map(i -> moved.getOrDefault(i.id(), i)).toList();
-            Appended latest = newest == null ? before
-                    : before == null || FeedPosition.compare(newest.entryId(), before.entryId()) > 0 ? newest : before;
-            return new Publication(latest, merged);
-        }
     }
 
     private static List<OutboundEvent> withSummaries(List<OutboundEvent> events, List<String> summaries) {

@@ -1,10 +1,7 @@
 package io.catalog.events;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,10 +35,13 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class RedisStreamSink implements EventSink {
 
-    /** The stream-append script ({@code lua/stream-append.lua}, which says what it takes and answers). */
+    /**
+     * KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3..] the events' markers; ARGV[1] the stream's length,
+     * ARGV[2] the markers' life in seconds, then each event's JSON, then each event's summaries ('' for none). Answers,
+     * per event, {@code <entry id>|<newest acks id when it was appended>}: appended now, or what its marker holds.
+     */
     static final String APPEND = LuaScripts.load("stream-append");
     static final String DEDUPLICATION_SECONDS = "86400";
-    private static final String LATE = "late";
     private static final Pattern ENTRY_ID = Pattern.compile("\\d+-\\d+");
 
     private final ReactiveRedisDataSource redis;
@@ -49,7 +49,6 @@ public class RedisStreamSink implements EventSink {
     private final String maxLength;
     private final String markers;
     private final String acks;
-    private final String highWater;
 
     public RedisStreamSink(ReactiveRedisDataSource redis, CatalogConfig config) {
         this.redis = redis;
@@ -57,12 +56,6 @@ public class RedisStreamSink implements EventSink {
         this.maxLength = Long.toString(config.events().streamMaxLength());
         this.markers = markerPrefix(stream);
         this.acks = PodAcks.acksStream(stream);
-        this.highWater = highWaterKey(stream);
-    }
-
-    /** The key of the highest sequence appended to the stream, in the stream's hash slot. */
-    static String highWaterKey(String stream) {
-        return hashTag(stream) + ":published-high";
     }
 
     /** The prefix of the stream's per-sequence markers, in the stream's hash slot. */
@@ -83,67 +76,34 @@ public class RedisStreamSink implements EventSink {
     }
 
     /**
-     * Appends, in ascending order of sequence, the events not appended before whose sequence is above the highest
-     * appended (and above that of an event of the same product refused in this call), and answers where the newest
-     * of them is in the stream (appended now or before) and which were refused ({@link Appending#late}).
+     * Appends the events not appended before, and answers where the newest of them is in the stream (appended now or
+     * before), or {@code null} when that is not known (markers of an older version).
      */
-    public Uni<Appending> append(List<OutboundEvent> events) {
-        return append(events, false);
-    }
-
-    /**
-     * As {@link #append(List)}; with {@code late} true, the events are appended even below the highest appended (the
-     * relay's last round, after its events lost the race to other pods' round after round).
-     */
-    public Uni<Appending> append(List<OutboundEvent> events, boolean late) {
-        List<OutboundEvent> sorted = events.stream()
-                .sorted(Comparator.comparingLong((OutboundEvent e) -> e.event().sequence())).toList();
-        List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(sorted.size() + 3), stream, acks,
-                highWater));
-        sorted.forEach(e -> args.add(markers + e.event().sequence()));
+    public Uni<Appended> append(List<OutboundEvent> events) {
+        List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(events.size() + 2), stream, acks));
+        events.forEach(e -> args.add(markers + e.event().sequence()));
         args.add(maxLength);
         args.add(DEDUPLICATION_SECONDS);
-        sorted.forEach(e -> args.add(e.json()));
-        sorted.forEach(e -> args.add(e.summaries() == null ? "" : e.summaries()));
-        sorted.forEach(e -> args.add(Long.toString(e.event().sequence())));
-        sorted.forEach(e -> args.add(e.event().productId()));
-        args.add(late ? "1" : "0");
-        return redis.execute("EVAL", args.toArray(String[]::new)).map(ids -> appending(sorted, ids));
+        events.forEach(e -> args.add(e.json()));
+        events.forEach(e -> args.add(e.summaries() == null ? "" : e.summaries()));
+        return redis.execute("EVAL", args.toArray(String[]::new)).map(RedisStreamSink::newest);
     }
 
-    static Appending appending(List<OutboundEvent> sorted, Response ids) {
+    static Appended newest(Response ids) {
         Appended newest = null;
-        Set<Long> late = new HashSet<>();
-        long highWater = 0;
-        int i = 0;
         for (Response id : ids) {
             String value = id == null ? null : id.toString();
-            long sequence = sorted.get(i++).event().sequence();
             if (value == null) {
                 continue;
             }
             int bar = value.indexOf('|');
             String entry = bar < 0 ? value : value.substring(0, bar);
-            String after = bar < 0 ? null : value.substring(bar + 1);
-            if (entry.equals(LATE)) {
-                late.add(sequence);
-                highWater = Math.max(highWater, Long.parseLong(after));
-            } else if (ENTRY_ID.matcher(entry).matches() && (after == null || ENTRY_ID.matcher(after).matches())
+            String acksAtAppend = bar < 0 ? null : value.substring(bar + 1);
+            if (ENTRY_ID.matcher(entry).matches() && (acksAtAppend == null || ENTRY_ID.matcher(acksAtAppend).matches())
                     && (newest == null || FeedPosition.compare(entry, newest.entryId()) > 0)) {
-                newest = new Appended(entry, after);
+                newest = new Appended(entry, acksAtAppend);
             }
         }
-        return new Appending(newest, Set.copyOf(late), highWater);
-    }
-
-    /**
-     * What an append did.
-     *
-     * @param newest where the newest of the appended events is in the stream (appended now or before), or
-     *        {@code null} when none was or that is not known (markers of an older version)
-     * @param late the sequences of the events not appended because a higher sequence was appended before them
-     * @param highWater the highest sequence appended when they were refused (0 when none was)
-     */
-    public record Appending(Appended newest, Set<Long> late, long highWater) {
+        return newest;
     }
 }

@@ -80,9 +80,7 @@ public class BatchWriter {
                 return writer.bound(p.sequence(), p.id(), Optional.of(p),
                         new Next(p.name(), p.category(), Money.normalize(u.price()), false));
             }).max().orElse(0);
-            // a run of its own above every sequence handed out: a change made meanwhile on another pod, from the block it
-            // holds, is lower and appended first, rather than the whole batch refused as late after it (OutboxRelay)
-            return sequences.freshRun(bound, known.size()).chain(first -> writeAll(known, found, first, epoch))
+            return sequences.above(bound, known.size()).chain(first -> writeAll(known, found, first, epoch))
                     .map(written -> results(updates, written));
         });
     }
@@ -96,7 +94,7 @@ public class BatchWriter {
                         epoch, publishable, results))
                 .merge(concurrency)
                 .collect().last()
-                .chain(() -> acknowledgement.publishedApplied(List.copyOf(publishable), epoch))
+                .chain(() -> acknowledgement.publishedApplied(publishable, null))
                 .replaceWith(results);
     }
 

@@ -21,7 +21,6 @@ import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
 import io.catalog.service.ProductChange.Next;
 import io.catalog.service.WriteResult.Status;
-import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.Sequences;
 import io.catalog.store.StoredProduct;
@@ -142,7 +141,7 @@ public class CatalogWriter {
                         clears.removed(id, published);
                         meters.unread().increment();
                         return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
-                                .map(as -> result(live, asPublished(written.get(), as)));
+                                .replaceWith(result(live, written.get()));
                     });
         });
     }
@@ -184,7 +183,7 @@ public class CatalogWriter {
                     meters.putStep().record(System.nanoTime() - read, TimeUnit.NANOSECONDS);
                     if (ok) {
                         return acknowledgement.published(List.of(written), epoch, meters.publishStep())
-                                .map(as -> Optional.of(result(live, asPublished(written, as))));
+                                .replaceWith(Optional.of(result(live, written)));
                     }
                     return Uni.createFrom().item(ifMatch != null ? Optional.of(WriteResult.of(Status.PRECONDITION_FAILED))
                             : Optional.<WriteResult> empty());
@@ -220,27 +219,6 @@ public class CatalogWriter {
     <T> Uni<T> refuse(String id) {
         meters.refused().increment();
         return Uni.createFrom().failure(new OutboxFull(id, MAX_PENDING));
-    }
-
-    /**
-     * The item this write left, with the sequence its event has in the stream: one the stream refused as late (a
-     * change made at once on another pod took a higher sequence and was appended first) moved above it
-     * ({@code OutboxRelay}). Found by the event's version in the item as published; when the item moved on and its
-     * outbox no longer holds it, the sequence the write took.
-     */
-    StoredProduct asPublished(StoredProduct written, List<StoredProduct> published) {
-        long version = written.product().version();
-        return published.stream().filter(i -> i.id().equals(written.id()))
-                .flatMap(i -> i.outbox().stream())
-                .filter(e -> json.read(e.json(), ProductUpdated.class).version() == version)
-                .mapToLong(PendingEvent::sequence).max()
-                .stream().filter(sequence -> sequence != written.product().sequence())
-                .mapToObj(sequence -> {
-                    Product p = written.product();
-                    return new StoredProduct(new Product(p.id(), p.name(), p.category(), p.price(), p.currency(),
-                            p.version(), p.updatedAt(), sequence), written.deleted(), written.outbox());
-                })
-                .findFirst().orElse(written);
     }
 
     static WriteResult result(Optional<Product> before, StoredProduct written) {

@@ -1,11 +1,8 @@
 package io.catalog.service;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,8 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.catalog.cache.CacheCoherence;
+import io.catalog.events.Appended;
 import io.catalog.events.OutboxRelay;
-import io.catalog.events.OutboxRelay.Publication;
 import io.catalog.events.PodAcks;
 import io.catalog.model.ProductUpdated;
 import io.catalog.store.PendingEvent;
@@ -62,43 +59,32 @@ public class WriteAcknowledgement {
     }
 
     /**
-     * Publishes what was written, has this pod hold it ({@link CacheCoherence#applyOwn}), and waits until no other pod
-     * can answer the older version ({@link PodAcks#await}: every other live pod applied it, or its lease ran out), so
-     * that a read sent after the acknowledgement, to any pod, gets it or newer. A publish that fails is tried again
-     * until {@link #PUBLISH_WAIT} has passed; then the write is not acknowledged ({@link ChangeNotConfirmed}: 503)
-     * though it is stored: the relay publishes it later, and only then could the other pods know of it. This pod
-     * applies the write once it is in the stream, under the sequence it has there: one refused as late moves to a new
-     * sequence first ({@link OutboxRelay#publish(List, boolean)}), and a page this pod shows never carries the lower.
+     * Publishes what was written and waits until no other pod can answer the older version ({@link PodAcks#await}:
+     * every other live pod applied it, or its lease ran out), so that a read sent after the acknowledgement, to any
+     * pod, gets it or newer. A publish that fails is tried again until {@link #PUBLISH_WAIT} has passed; then the write
+     * is not acknowledged ({@link ChangeNotConfirmed}: 503) though it is stored: the relay publishes it later, and only
+     * then could the other pods know of it.
      *
      * @param step the timer of the publish step ({@code catalog.write.steps}), or {@code null} for a batch
-     * @return the items as published (an item whose event moved to a new sequence, as moved)
      */
-    public Uni<List<StoredProduct>> published(List<StoredProduct> written, long epoch, Timer step) {
+    public Uni<Void> published(List<StoredProduct> written, long epoch, Timer step) {
         if (written.isEmpty()) {
-            return Uni.createFrom().item(written);
+            return Uni.createFrom().voidItem();
         }
-        return publish(written, step)
-                .call(publication -> appliedOwn(publication.items(), epoch))
-                .call(publication -> acks.await(publication.newest()))
-                .map(Publication::items);
+        // this pod holds its own events before any other may hear of them (CacheCoherence.applyOwn); the publish is
+        // assembled once they are applied, so its retries' deadline counts from its start
+        return appliedOwn(written, epoch).chain(() -> publishedApplied(written, step));
     }
 
     /**
      * As {@link #published}, for items whose newest events this pod already holds ({@link #applyOwn(StoredProduct,
-     * long)} as each write returned: a batch applies while its other writes are in flight); an item whose event moved
-     * to a new sequence is applied again, as moved.
+     * long)} as each write returned: a batch applies while its other writes are in flight).
      */
-    public Uni<Void> publishedApplied(List<StoredProduct> applied, long epoch) {
+    public Uni<Void> publishedApplied(List<StoredProduct> applied, Timer step) {
         if (applied.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return publish(applied, null)
-                .call(publication -> {
-                    Set<StoredProduct> before = Collections.newSetFromMap(new IdentityHashMap<>());
-                    before.addAll(applied);
-                    return appliedOwn(publication.items().stream().filter(i -> !before.contains(i)).toList(), epoch);
-                })
-                .chain(publication -> acks.await(publication.newest()));
+        return publish(applied, step).chain(acks::await);
     }
 
     /** This pod holds the newest event of {@code item}, written just now ({@link CacheCoherence#applyOwn}). */
@@ -109,9 +95,9 @@ public class WriteAcknowledgement {
     }
 
     /** The publish of {@code written}, retried within {@link #PUBLISH_WAIT}; a failure is {@link ChangeNotConfirmed}. */
-    private Uni<Publication> publish(List<StoredProduct> written, Timer step) {
+    private Uni<Appended> publish(List<StoredProduct> written, Timer step) {
         long started = System.nanoTime();
-        Uni<Publication> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
+        Uni<Appended> publish = Uni.createFrom().deferred(() -> relay.publish(written, false));
         if (failingPublishes.get() < FAILING) {
             // a blip (a Redis restart, a failover) is ridden out; while publishes keep failing (Redis down), one
             // attempt each: a fast 503, no queue of retrying writers
@@ -141,9 +127,6 @@ public class WriteAcknowledgement {
      * took the event loop away from the reads for most of a second), resuming on the caller's context.
      */
     private Uni<Void> appliedOwn(List<StoredProduct> written, long epoch) {
-        if (written.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
         if (written.size() <= Futures.EVENT_LOOP_ITEMS) {
             applyOwn(written, epoch);
             return Uni.createFrom().voidItem();
@@ -152,7 +135,6 @@ public class WriteAcknowledgement {
     }
 
     private void applyOwn(List<StoredProduct> written, long epoch) {
-        // an item read again after another writer moved and cleared its events holds none: nothing of its own to apply
-        written.stream().filter(item -> !item.outbox().isEmpty()).forEach(item -> applyOwn(item, epoch));
+        written.forEach(item -> applyOwn(item, epoch));
     }
 }

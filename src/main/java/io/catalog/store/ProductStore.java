@@ -29,7 +29,6 @@ import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
@@ -123,52 +122,6 @@ public class ProductStore {
                 // an item without an outbox map (written before every item held one) has no path to append to: the
                 // writer reads it and puts it whole, outbox map included
                 .onFailure(EventUpdate::noOutboxPath).recoverWithItem(Optional.empty());
-    }
-
-    /**
-     * Moves pending events of an item to new sequences, in one conditional UpdateItem: each event of {@code moves}
-     * (keyed by its sequence now) is removed from the outbox and put back under its new one, and the item's sequence
-     * becomes the newest of them, only if it is still {@code expected}. For an item whose events the stream refused
-     * because a higher sequence was appended first ({@code OutboxRelay}); the product's version and state do not
-     * change.
-     *
-     * @param moves each event's sequence now, and the event under its new sequence; the newest event of the item among
-     *        them
-     * @return the item as written, or empty when it changed since (or is gone)
-     */
-    public Uni<Optional<StoredProduct>> resequence(String id, long expected, Map<Long, PendingEvent> moves) {
-        Map<String, String> names = new HashMap<>();
-        Map<String, AttributeValue> values = new HashMap<>();
-        names.put("#o", OUTBOX);
-        names.put("#seq", SEQUENCE);
-        names.put("#oseq", OUTBOX_SEQ);
-        names.put("#shard", OUTBOX_SHARD);
-        values.put(":shard", AttributeValue.fromS(Tables.outboxShard(id)));
-        List<String> set = new ArrayList<>();
-        List<String> remove = new ArrayList<>();
-        long newest = 0;
-        for (Map.Entry<Long, PendingEvent> move : moves.entrySet()) {
-            int i = set.size();
-            names.put("#from" + i, Long.toString(move.getKey()));
-            names.put("#to" + i, Long.toString(move.getValue().sequence()));
-            values.put(":e" + i, AttributeValue.fromS(move.getValue().json()));
-            remove.add("#o.#from" + i);
-            set.add("#o.#to" + i + " = :e" + i);
-            newest = Math.max(newest, move.getValue().sequence());
-        }
-        values.put(":expected", n(expected));
-        values.put(":newest", n(newest));
-        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table).key(key(id))
-                .updateExpression("SET #seq = :newest, #oseq = :newest, #shard = :shard, " + String.join(", ", set)
-                        + " REMOVE " + String.join(", ", remove))
-                .conditionExpression("#seq = :expected")
-                .expressionAttributeNames(names)
-                .expressionAttributeValues(values)
-                .returnValues(ReturnValue.ALL_NEW)
-                .build();
-        return uni(() -> clients.writes().updateItem(request))
-                .map(r -> Optional.of(StoredProduct.from(r.attributes(), currency)))
-                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty());
     }
 
     /**

@@ -90,19 +90,6 @@ public class Sequences {
         return reserve.apply(1);
     }
 
-    /**
-     * {@code count} consecutive sequences above every sequence handed out so far, by any pod, and above {@code bound}:
-     * a run of its own from the counter (one call), outside this pod's block.
-     *
-     * @return the first of them
-     */
-    public Uni<Long> freshRun(long bound, int count) {
-        return reserve.apply(count).chain(first -> {
-            blocks.increment();
-            return first > bound ? Uni.createFrom().item(first) : above(bound, count);
-        });
-    }
-
     /** Blocks taken so far. */
     public long blocksTaken() {
         return (long) blocks.count();

@@ -150,22 +150,19 @@ public final class WriteBench {
         }
         // the counts span the warm-up too: per write of the whole run, warm-up included
         double writes = Math.max(1, after[2] - before[2]);
-        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %.3f | %.3f |", name,
+        return String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %.1f | %.3f |", name,
                 ms(medians.get("read")), ms(medians.get("put")), ms(medians.get("publish")),
-                ms(medians.get("ack wait")), (after[0] - before[0]) / writes, (after[1] - before[1]) / writes,
-                (after[3] - before[3]) / writes);
+                ms(medians.get("ack wait")), (after[0] - before[0]) / writes, (after[1] - before[1]) / writes);
     }
 
     /**
      * Redis commands run so far (every pod's, from {@code INFO commandstats}), sequence blocks the written pod took,
-     * the PATCHes it answered ({@code catalog_write_steps_seconds_count{step="put"}}) and the events it moved to new
-     * sequences because the stream had a higher one ({@code catalog_events_resequenced_total}).
+     * and the PATCHes it answered ({@code catalog_write_steps_seconds_count{step="put"}}).
      */
     private static long[] counts(PodCluster cluster, Pod pod) {
         long commands = commandStats(cluster).values().stream().mapToLong(Long::longValue).sum();
         return new long[] { commands, (long) metric(pod, "catalog_sequence_blocks_total"),
-                (long) metric(pod, "catalog_write_steps_seconds_count{step=\"put\""),
-                (long) metric(pod, "catalog_events_resequenced_total") };
+                (long) metric(pod, "catalog_write_steps_seconds_count{step=\"put\"") };
     }
 
     /** Calls per Redis command so far ({@code INFO commandstats}: commands that scripts run included). */
@@ -347,11 +344,10 @@ public final class WriteBench {
                 + " (`catalog_write_steps_seconds`: knowing the item (L1, or a strongly consistent read) with its"
                 + " sequence, the conditional write, the publish; `catalog_events_ack_wait_seconds`: the wait for the"
                 + " other pods), and, per PATCH of the run (warm-up included), the Redis commands every pod ran (`INFO"
-                + " commandstats`: publishes, feed rounds, acknowledgements, reads), the sequence blocks the"
-                + " written pod took from DynamoDB's counter and the events it moved to a new sequence because the"
-                + " stream had appended a higher one first (concurrent writes returning out of order):\n\n");
-        out.append("| run | read | put | publish | ack wait | Redis commands / write | blocks / write | moved / write |\n"
-                + "|---|---|---|---|---|---|---|---|\n");
+                + " commandstats`: publishes, feed rounds, acknowledgements, reads) and the sequence blocks the"
+                + " written pod took from DynamoDB's counter:\n\n");
+        out.append("| run | read | put | publish | ack wait | Redis commands / write | blocks / write |\n"
+                + "|---|---|---|---|---|---|---|\n");
         steps.forEach(line -> out.append(line).append('\n'));
         out.append("\nThe Redis commands per PATCH by command, the eight most frequent (scripts' own commands"
                 + " included: `eval` is one per script call):\n\n| run | commands per PATCH |\n|---|---|\n");
