@@ -48,7 +48,11 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 public final class WriteBench {
 
-    record Outcome(String name, int operations, double seconds, List<Long> micros) {
+    /**
+     * @param cpu CPU time per write of the measured phase, in milliseconds, by process: the written pod, the other pods
+     *        together, redis-server, dynalite, the load generator (this JVM)
+     */
+    record Outcome(String name, int operations, double seconds, List<Long> micros, double[] cpu) {
         double perSecond() {
             return operations / seconds;
         }
@@ -88,13 +92,14 @@ public final class WriteBench {
                 Pod pod = started.get(0);
                 IntFunction<Runnable> patch = patches(pod, token);
                 for (int writers : writerCounts) {
+                    Cpu cpu = new Cpu(cluster, started);
                     outcomes.add(run(String.format(Locale.ROOT, "bare conditional UpdateItem, %d writer%s", writers,
-                            writers == 1 ? "" : "s"), bare, writers, warmup, duration));
+                            writers == 1 ? "" : "s"), bare, writers, warmup, duration, cpu));
                     String name = String.format(Locale.ROOT, "PATCH, %d pod%s, %d writer%s", pods,
                             pods == 1 ? "" : "s", writers, writers == 1 ? "" : "s");
                     long[] before = counts(cluster, pod);
                     Map<String, Long> commandsBefore = commandStats(cluster);
-                    outcomes.add(run(name, patch, writers, warmup, duration));
+                    outcomes.add(run(name, patch, writers, warmup, duration, cpu));
                     long[] after = counts(cluster, pod);
                     steps.add(steps(name, pod, before, after));
                     commands.add(perWrite(name, commandsBefore, commandStats(cluster), after[2] - before[2]));
@@ -118,14 +123,41 @@ public final class WriteBench {
         System.out.println(report);
     }
 
-    /** Each writer PATCHes its own product on {@code pod}, created (or reset) when its loop is made. */
+    /**
+     * CPU time used so far by each process of a run, in nanoseconds: the written pod (the first), the other pods
+     * together, redis-server, dynalite and this JVM (the load generator). On 2 cores they all take turns on the same
+     * CPUs, so a write's latency under load follows what it costs all of them together.
+     */
+    record Cpu(PodCluster cluster, List<Pod> pods) {
+        static final String[] PROCESSES = { "written pod", "other pods", "redis-server", "dynalite",
+                "load generator" };
+
+        /** The CPU time the pods' JIT compilers used so far, in nanoseconds. */
+        long compiling() {
+            return pods.stream().mapToLong(p -> p.compilerCpu().toNanos()).sum();
+        }
+
+        long[] nanos() {
+            long others = pods.stream().skip(1).mapToLong(p -> p.cpu().toNanos()).sum();
+            long self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            return new long[] { pods.isEmpty() ? 0 : pods.get(0).cpu().toNanos(), others,
+                    cluster.redis().cpu().toNanos(), cluster.dynalite().cpu().toNanos(), self };
+        }
+    }
+
+    /**
+     * Each writer PATCHes its own product on {@code pod}, created (or reset) when its loop is made, on a connection of
+     * its own ({@link PlainHttp}: a blocking client, like the bare writes' URL connection client).
+     */
     private static IntFunction<Runnable> patches(Pod pod, String token) {
         return w -> {
             String id = "bench-w" + w;
             write(pod, token, "PUT", "/admin/products/" + id, "{\"name\":\"Bench\",\"category\":\"bench\","
                     + "\"price\":1.00}");
+            PlainHttp http = new PlainHttp(pod.uri("/"));
             int[] n = { 0 };
-            return () -> write(pod, token, "PATCH", "/admin/products/" + id + "/price",
+            return () -> http.send("PATCH", "/admin/products/" + id + "/price", token,
                     "{\"price\":" + (1 + (++n[0] % 9000)) + ".25}");
         };
     }
@@ -227,18 +259,49 @@ public final class WriteBench {
     }
 
     private static Outcome run(String name, IntFunction<Runnable> writerFactory, int writers, Duration warmup,
-            Duration duration) {
+            Duration duration, Cpu cpu) {
         List<Runnable> loops = IntStream.range(0, writers).mapToObj(writerFactory).toList();
-        log(name + ": warm-up " + warmup.toSeconds() + " s, then " + duration.toSeconds() + " s, " + writers
-                + " writers");
-        drive(loops, warmup);
+        log(name + ": warm-up " + warmup.toSeconds() + " s at least, then " + duration.toSeconds() + " s, "
+                + writers + " writers");
+        warmUp(loops, warmup, cpu);
+        long[] before = cpu.nanos();
         List<Long> micros = drive(loops, duration);
+        long[] after = cpu.nanos();
         Collections.sort(micros);
-        Outcome outcome = new Outcome(name, micros.size(), duration.toNanos() / 1e9, micros);
+        double[] perWrite = new double[before.length];
+        for (int i = 0; i < before.length; i++) {
+            perWrite[i] = (after[i] - before[i]) / 1e6 / Math.max(1, micros.size());
+        }
+        Outcome outcome = new Outcome(name, micros.size(), duration.toNanos() / 1e9, micros, perWrite);
         log(String.format(Locale.ROOT, "  %.1f writes/s, p50 %.1f ms, p99 %.1f ms", outcome.perSecond(),
                 outcome.quantileMs(0.5), outcome.quantileMs(0.99)));
         return outcome;
     }
+
+    /**
+     * Runs the loops for {@code minimum}, then in windows of {@link #WARM_WINDOW} until the pods' JIT compilers have
+     * settled (together they used at most {@link #SETTLED} of a window's CPU time), for at most {@link #WARM_MAX}: a
+     * freshly started pod compiles for a minute or more (on 2 cores of an AMD EPYC, after a 5-s warm-up a 3-pod PATCH
+     * cost 41.6 ms of CPU where after 150 s it cost 11.1 ms, and its p50 was 21.4 ms where after 150 s it was 7.4 ms),
+     * and a benchmark of the write path measures pods as they run for hours.
+     */
+    private static void warmUp(List<Runnable> loops, Duration minimum, Cpu cpu) {
+        drive(loops, minimum);
+        long deadline = System.nanoTime() + WARM_MAX.toNanos();
+        while (System.nanoTime() < deadline) {
+            long before = cpu.compiling();
+            drive(loops, WARM_WINDOW);
+            double share = (cpu.compiling() - before) / (double) WARM_WINDOW.toNanos();
+            log(String.format(Locale.ROOT, "  warming up: the JIT compilers took %.1f %% of a CPU", share * 100));
+            if (share <= SETTLED) {
+                return;
+            }
+        }
+    }
+
+    static final Duration WARM_WINDOW = Duration.ofSeconds(10);
+    static final Duration WARM_MAX = Duration.ofSeconds(180);
+    static final double SETTLED = 0.02;
 
     /**
      * One writer while another pod is frozen (SIGSTOP) for 3 s, then runs for 2 s, again and again: a write made while
@@ -261,7 +324,7 @@ public final class WriteBench {
         try {
             List<Long> micros = drive(List.of(writerFactory.apply(100)), duration.multipliedBy(2));
             Collections.sort(micros);
-            Outcome outcome = new Outcome(name, micros.size(), duration.multipliedBy(2).toNanos() / 1e9, micros);
+            Outcome outcome = new Outcome(name, micros.size(), duration.multipliedBy(2).toNanos() / 1e9, micros, null);
             log(String.format(Locale.ROOT, "  %.1f writes/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                     outcome.perSecond(), outcome.quantileMs(0.5), outcome.quantileMs(0.99), outcome.quantileMs(1)));
             return outcome;
@@ -352,6 +415,22 @@ public final class WriteBench {
         out.append("\nThe Redis commands per PATCH by command, the eight most frequent (scripts' own commands"
                 + " included: `eval` is one per script call):\n\n| run | commands per PATCH |\n|---|---|\n");
         commands.forEach(line -> out.append(line).append('\n'));
+        out.append("\nCPU time per write of each run's measured phase, by process (`ProcessHandle` totals, user and"
+                + " system; the load generator is the measuring JVM, with its HTTP client or the SDK's): on 2 cores"
+                + " every process takes turns on the same CPUs, so the total bounds the writes/s (2,000 ms of CPU per"
+                + " second) and adds to each write's latency under load:\n\n| run | "
+                + String.join(" | ", Cpu.PROCESSES) + " | total |\n|---|---|---|---|---|---|---|\n");
+        for (Outcome o : outcomes) {
+            if (o.cpu() != null) {
+                out.append("| ").append(o.name());
+                double total = 0;
+                for (double ms : o.cpu()) {
+                    out.append(String.format(Locale.ROOT, " | %.2f ms", ms));
+                    total += ms;
+                }
+                out.append(String.format(Locale.ROOT, " | %.2f ms |\n", total));
+            }
+        }
         out.append(ratios(outcomes));
         if (!batches.isEmpty()) {
             out.append("\nA batch (`POST /admin/prices/batch`, 1,000 price changes) sent to the first pod once every pod"

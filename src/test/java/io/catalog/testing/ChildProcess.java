@@ -55,6 +55,39 @@ final class ChildProcess {
         return process.pid();
     }
 
+    /** CPU time the process has used so far (user and system), zero when the system does not say. */
+    java.time.Duration cpu() {
+        return ProcessHandle.of(process.pid()).flatMap(h -> h.info().totalCpuDuration())
+                .orElse(java.time.Duration.ZERO);
+    }
+
+    /**
+     * CPU time used so far by the process' threads whose name starts with {@code prefix} (Linux' {@code /proc}, in
+     * clock ticks of 10 ms; zero elsewhere): for example a JVM's JIT compiler threads.
+     */
+    java.time.Duration threadCpu(String prefix) {
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : threads.toList()) {
+                try {
+                    if (!Files.readString(task.resolve("comm")).startsWith(prefix)) {
+                        continue;
+                    }
+                    String stat = Files.readString(task.resolve("stat"));
+                    // after the name in parentheses: state is field 3; utime and stime are fields 14 and 15
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                } catch (IOException | RuntimeException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException noProc) {
+            return java.time.Duration.ZERO;
+        }
+        return java.time.Duration.ofMillis(ticks * 10);
+    }
+
     Path log() {
         return log;
     }

@@ -64,6 +64,11 @@ public final class Dynalite implements AutoCloseable {
     }
 
     /** The TCP port on 127.0.0.1. */
+    /** CPU time the process has used so far (user and system): a benchmark's cost per operation. */
+    public java.time.Duration cpu() {
+        return process.cpu();
+    }
+
     public int port() {
         return port;
     }

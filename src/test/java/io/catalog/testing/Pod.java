@@ -99,6 +99,16 @@ public final class Pod implements AutoCloseable {
         return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
+    /** CPU time the pod's JVM has used so far (user and system): a benchmark's cost per operation. */
+    public java.time.Duration cpu() {
+        return process.cpu();
+    }
+
+    /** CPU time the pod's JIT compiler threads have used so far: a benchmark's warm-up is over when it stops rising. */
+    public java.time.Duration compilerCpu() {
+        return process.threadCpu("C1 Compiler").plus(process.threadCpu("C2 Compiler"));
+    }
+
     public String name() {
         return name;
     }

@@ -85,6 +85,12 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** The TCP port on 127.0.0.1. */
+    /** CPU time the process has used so far (user and system): a benchmark's cost per operation. */
+    public java.time.Duration cpu() {
+        ChildProcess current = process;
+        return current == null ? java.time.Duration.ZERO : current.cpu();
+    }
+
     public int port() {
         return port;
     }
