@@ -52,7 +52,7 @@ public final class WriteBench {
      * @param cpu CPU time per write of the measured phase, in milliseconds, by process: the written pod, the other pods
      *        together, redis-server, dynalite, the load generator (this JVM)
      */
-    record Outcome(String name, int operations, double seconds, List<Long> micros, double[] cpu) {
+    record Outcome(String name, int operations, double seconds, List<Long> micros, double[] cpu, String warmUp) {
         double perSecond() {
             return operations / seconds;
         }
@@ -263,7 +263,7 @@ public final class WriteBench {
         List<Runnable> loops = IntStream.range(0, writers).mapToObj(writerFactory).toList();
         log(name + ": warm-up " + warmup.toSeconds() + " s at least, then " + duration.toSeconds() + " s, "
                 + writers + " writers");
-        warmUp(loops, warmup, cpu);
+        String warmedUp = warmUp(loops, warmup, cpu);
         long[] before = cpu.nanos();
         List<Long> micros = drive(loops, duration);
         long[] after = cpu.nanos();
@@ -272,7 +272,7 @@ public final class WriteBench {
         for (int i = 0; i < before.length; i++) {
             perWrite[i] = (after[i] - before[i]) / 1e6 / Math.max(1, micros.size());
         }
-        Outcome outcome = new Outcome(name, micros.size(), duration.toNanos() / 1e9, micros, perWrite);
+        Outcome outcome = new Outcome(name, micros.size(), duration.toNanos() / 1e9, micros, perWrite, warmedUp);
         log(String.format(Locale.ROOT, "  %.1f writes/s, p50 %.1f ms, p99 %.1f ms", outcome.perSecond(),
                 outcome.quantileMs(0.5), outcome.quantileMs(0.99)));
         return outcome;
@@ -285,18 +285,22 @@ public final class WriteBench {
      * cost 41.6 ms of CPU where after 150 s it cost 11.1 ms, and its p50 was 21.4 ms where after 150 s it was 7.4 ms),
      * and a benchmark of the write path measures pods as they run for hours.
      */
-    private static void warmUp(List<Runnable> loops, Duration minimum, Cpu cpu) {
+    private static String warmUp(List<Runnable> loops, Duration minimum, Cpu cpu) {
+        long started = System.nanoTime();
         drive(loops, minimum);
-        long deadline = System.nanoTime() + WARM_MAX.toNanos();
+        long deadline = started + minimum.toNanos() + WARM_MAX.toNanos();
+        double share = Double.NaN;
         while (System.nanoTime() < deadline) {
             long before = cpu.compiling();
             drive(loops, WARM_WINDOW);
-            double share = (cpu.compiling() - before) / (double) WARM_WINDOW.toNanos();
+            share = (cpu.compiling() - before) / (double) WARM_WINDOW.toNanos();
             log(String.format(Locale.ROOT, "  warming up: the JIT compilers took %.1f %% of a CPU", share * 100));
             if (share <= SETTLED) {
-                return;
+                break;
             }
         }
+        return String.format(Locale.ROOT, "%d s, %.1f %%", Math.round((System.nanoTime() - started) / 1e9),
+                share * 100);
     }
 
     static final Duration WARM_WINDOW = Duration.ofSeconds(10);
@@ -324,7 +328,8 @@ public final class WriteBench {
         try {
             List<Long> micros = drive(List.of(writerFactory.apply(100)), duration.multipliedBy(2));
             Collections.sort(micros);
-            Outcome outcome = new Outcome(name, micros.size(), duration.multipliedBy(2).toNanos() / 1e9, micros, null);
+            Outcome outcome = new Outcome(name, micros.size(), duration.multipliedBy(2).toNanos() / 1e9, micros, null,
+                    null);
             log(String.format(Locale.ROOT, "  %.1f writes/s, p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                     outcome.perSecond(), outcome.quantileMs(0.5), outcome.quantileMs(0.99), outcome.quantileMs(1)));
             return outcome;
@@ -393,9 +398,13 @@ public final class WriteBench {
         out.append("- Machine: ").append(LabMachine.describe()).append('\n');
         out.append("- Command: `").append(System.getProperty("bench.command", "bin/bench --writes")).append("`\n");
         out.append("- Load: closed loops of ").append(writers).append(" writers, each on its own item, ")
-                .append(duration.toSeconds()).append(" s per run after a warm-up, with ").append(pods)
+                .append(duration.toSeconds()).append(" s per run after a warm-up (until the pods' JIT compilers"
+                        + " take at most 2 % of a CPU, for at most 3 min; the CPU table gives each run's), with ")
+                .append(pods)
                 .append(" pods (256 MB heap, serial GC): every PATCH goes to the first pod, which waits for the"
-                        + " others' acknowledgements; the bare write runs beside each PATCH run, on the same dynalite;"
+                        + " others' acknowledgements, sent by a blocking HTTP/1.1 client on a kept-alive connection"
+                        + " per writer; the bare write (the SDK's URL connection client) runs before each PATCH run, on"
+                        + " the same dynalite;"
                         + " one redis-server, one dynalite, the load generator and the pods on the same machine.\n\n");
         out.append("| run | writes | writes/s | p50 | p90 | p99 | max |\n|---|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
@@ -419,7 +428,8 @@ public final class WriteBench {
                 + " system; the load generator is the measuring JVM, with its HTTP client or the SDK's): on 2 cores"
                 + " every process takes turns on the same CPUs, so the total bounds the writes/s (2,000 ms of CPU per"
                 + " second) and adds to each write's latency under load:\n\n| run | "
-                + String.join(" | ", Cpu.PROCESSES) + " | total |\n|---|---|---|---|---|---|---|\n");
+                + String.join(" | ", Cpu.PROCESSES) + " | total | warm-up, the JIT's share of a CPU at its end |\n"
+                + "|---|---|---|---|---|---|---|---|\n");
         for (Outcome o : outcomes) {
             if (o.cpu() != null) {
                 out.append("| ").append(o.name());
@@ -428,7 +438,7 @@ public final class WriteBench {
                     out.append(String.format(Locale.ROOT, " | %.2f ms", ms));
                     total += ms;
                 }
-                out.append(String.format(Locale.ROOT, " | %.2f ms |\n", total));
+                out.append(String.format(Locale.ROOT, " | %.2f ms | %s |\n", total, o.warmUp()));
             }
         }
         out.append(ratios(outcomes));
