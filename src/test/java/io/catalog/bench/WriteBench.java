@@ -75,6 +75,7 @@ public final class WriteBench {
         List<String> steps = new ArrayList<>();
         List<String> commands = new ArrayList<>();
         List<BatchConvergence.Result> batches = new ArrayList<>();
+        List<Long> bareBatches = new ArrayList<>();
         try (PodCluster cluster = PodCluster.startInfrastructure();
                 DynamoDbClient dynamo = client(cluster.dynalite().endpoint());
                 BatchConvergence batch = new BatchConvergence()) {
@@ -113,11 +114,13 @@ public final class WriteBench {
                         batches.add(result);
                         log("  " + BatchConvergence.report(result));
                     }
+                    bareBatches.addAll(bareBatch(dynamo));
+                    log("  the bare reference: " + bareBatches + " ms");
                 }
             }
             cluster.stopPods();
         }
-        String report = report(outcomes, steps, commands, batches, writerCounts, podCounts, duration);
+        String report = report(outcomes, steps, commands, batches, bareBatches, writerCounts, podCounts, duration);
         Files.createDirectories(output.getParent());
         Files.writeString(output, report);
         System.out.println(report);
@@ -240,6 +243,11 @@ public final class WriteBench {
                         .attributeType(ScalarAttributeType.S).build())
                 .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
         dynamo.waiter().waitUntilTableExists(b -> b.tableName("bench-bare"));
+        return bareItems(dynamo);
+    }
+
+    /** A loop of conditional writes per writer number, each on an item of its own in the bare table. */
+    private static IntFunction<Runnable> bareItems(DynamoDbClient dynamo) {
         return w -> {
             String id = "bare-" + w;
             dynamo.putItem(b -> b.tableName("bench-bare").item(Map.of("id", AttributeValue.fromS(id),
@@ -256,6 +264,31 @@ public final class WriteBench {
                 seq[0] = next;
             };
         };
+    }
+
+    static final int BATCH_ITEMS = BatchConvergence.ITEMS;
+    static final int BATCH_CONCURRENCY = 32;
+
+    /**
+     * What the batch's writes alone take on this machine: {@link #BATCH_ITEMS} conditional UpdateItems (as the bare
+     * writes', one per item) with {@link #BATCH_CONCURRENCY} in flight, twice; the milliseconds of each round.
+     */
+    private static List<Long> bareBatch(DynamoDbClient dynamo) {
+        IntFunction<Runnable> items = bareItems(dynamo);
+        List<Runnable> writes = IntStream.range(0, BATCH_ITEMS).mapToObj(i -> items.apply(1_000 + i)).toList();
+        ExecutorService threads = Executors.newFixedThreadPool(BATCH_CONCURRENCY);
+        try {
+            List<Long> rounds = new ArrayList<>();
+            for (int round = 0; round < 2; round++) {
+                long start = System.nanoTime();
+                CompletableFuture.allOf(writes.stream().map(w -> CompletableFuture.runAsync(w, threads))
+                        .toArray(CompletableFuture[]::new)).join();
+                rounds.add((System.nanoTime() - start) / 1_000_000);
+            }
+            return rounds;
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     private static Outcome run(String name, IntFunction<Runnable> writerFactory, int writers, Duration warmup,
@@ -389,7 +422,7 @@ public final class WriteBench {
     }
 
     private static String report(List<Outcome> outcomes, List<String> steps, List<String> commands,
-            List<BatchConvergence.Result> batches, List<Integer> writers,
+            List<BatchConvergence.Result> batches, List<Long> bareBatches, List<Integer> writers,
             List<Integer> pods, Duration duration) {
         StringBuilder out = new StringBuilder("# Write path: PATCH against a bare conditional write\n\n");
         out.append("- Date: ").append(Instant.now()).append('\n');
@@ -452,6 +485,13 @@ public final class WriteBench {
                     + " on every pod meanwhile (200 reads/s in all):\n\n| pods | items | acknowledged after | older prices read after it |"
                     + " purges | other reads | p50 | p99 | max |\n|---|---|---|---|---|---|---|---|---|\n");
             batches.forEach(b -> out.append(BatchConvergence.report(b)).append('\n'));
+            if (!bareBatches.isEmpty()) {
+                out.append("\nThe same machine's floor for it, right after: " + BATCH_ITEMS + " bare conditional"
+                        + " UpdateItems on as many items of their own, " + BATCH_CONCURRENCY + " at once (the pods'"
+                        + " `catalog.dynamodb.write-concurrency`) from the load generator, twice: ")
+                        .append(bareBatches.stream().map(ms -> String.format(Locale.ROOT, "%,d ms", ms)).toList())
+                        .append(".\n");
+            }
         }
         return out.toString();
     }
