@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,22 +57,23 @@ final class ChildProcess {
     }
 
     /** CPU time the process has used so far (user and system), zero when the system does not say. */
-    java.time.Duration cpu() {
+    Duration cpu() {
         return ProcessHandle.of(process.pid()).flatMap(h -> h.info().totalCpuDuration())
-                .orElse(java.time.Duration.ZERO);
+                .orElse(Duration.ZERO);
     }
 
     /**
-     * CPU time used so far by the process' threads whose name starts with {@code prefix} (Linux' {@code /proc}, in
-     * clock ticks of 10 ms; zero elsewhere): for example a JVM's JIT compiler threads.
+     * CPU time used so far by the process' threads whose name starts with one of {@code prefixes} (Linux' {@code /proc},
+     * in clock ticks of 10 ms; zero elsewhere): for example a JVM's JIT compiler threads.
      */
-    java.time.Duration threadCpu(String prefix) {
+    Duration threadCpu(List<String> prefixes) {
         Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
         long ticks = 0;
         try (var threads = Files.list(tasks)) {
             for (Path task : threads.toList()) {
                 try {
-                    if (!Files.readString(task.resolve("comm")).startsWith(prefix)) {
+                    String name = Files.readString(task.resolve("comm"));
+                    if (prefixes.stream().noneMatch(name::startsWith)) {
                         continue;
                     }
                     String stat = Files.readString(task.resolve("stat"));
@@ -83,9 +85,9 @@ final class ChildProcess {
                 }
             }
         } catch (IOException noProc) {
-            return java.time.Duration.ZERO;
+            return Duration.ZERO;
         }
-        return java.time.Duration.ofMillis(ticks * 10);
+        return Duration.ofMillis(ticks * 10);
     }
 
     Path log() {

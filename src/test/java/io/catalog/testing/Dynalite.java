@@ -63,12 +63,12 @@ public final class Dynalite implements AutoCloseable {
         throw last;
     }
 
-    /** The TCP port on 127.0.0.1. */
     /** CPU time the process has used so far (user and system): a benchmark's cost per operation. */
-    public java.time.Duration cpu() {
+    public Duration cpu() {
         return process.cpu();
     }
 
+    /** The TCP port on 127.0.0.1. */
     public int port() {
         return port;
     }

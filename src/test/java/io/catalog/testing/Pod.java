@@ -100,13 +100,16 @@ public final class Pod implements AutoCloseable {
     }
 
     /** CPU time the pod's JVM has used so far (user and system): a benchmark's cost per operation. */
-    public java.time.Duration cpu() {
+    public Duration cpu() {
         return process.cpu();
     }
 
+    /** The names of HotSpot's JIT compiler threads begin so. */
+    private static final List<String> JIT_COMPILERS = List.of("C1 Compiler", "C2 Compiler");
+
     /** CPU time the pod's JIT compiler threads have used so far: a benchmark's warm-up is over when it stops rising. */
-    public java.time.Duration compilerCpu() {
-        return process.threadCpu("C1 Compiler").plus(process.threadCpu("C2 Compiler"));
+    public Duration compilerCpu() {
+        return process.threadCpu(JIT_COMPILERS);
     }
 
     public String name() {

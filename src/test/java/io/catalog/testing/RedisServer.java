@@ -84,13 +84,13 @@ public final class RedisServer implements AutoCloseable {
         throw last;
     }
 
-    /** The TCP port on 127.0.0.1. */
     /** CPU time the process has used so far (user and system): a benchmark's cost per operation. */
-    public java.time.Duration cpu() {
+    public Duration cpu() {
         ChildProcess current = process;
-        return current == null ? java.time.Duration.ZERO : current.cpu();
+        return current == null ? Duration.ZERO : current.cpu();
     }
 
+    /** The TCP port on 127.0.0.1. */
     public int port() {
         return port;
     }
