@@ -110,7 +110,7 @@ public class OutboxRelay {
         this.clears = clears;
         this.json = json;
         this.interval = config.events().relayInterval();
-        this.pace = new SweepPace(config.events().relayIdleInterval());
+        this.pace = new SweepPace(config.events().relayIdleInterval(), SWEEP_GRACE);
         this.scheduler = scheduler;
         this.ticker = ticker;
         Gauge.builder("catalog.outbox.pending", pendingFound, AtomicInteger::get)
@@ -195,12 +195,17 @@ public class OutboxRelay {
                 .collect().last().replaceWithVoid();
     }
 
-    /**
-     * One sweep of the outbox index: publishes what is still pending {@link #SWEEP_GRACE} after it occurred.
-     *
-     * @return the events found pending, those left to their writers included
-     */
-    public Uni<Integer> sweep() {
+    /** What a sweep found: events it published, and events it left to the writers still publishing them. */
+    public record Swept(int published, int leftToWriters) {
+
+        /** Every pending event the sweep found. */
+        public int pending() {
+            return published + leftToWriters;
+        }
+    }
+
+    /** One sweep of the outbox index: publishes what is still pending {@link #SWEEP_GRACE} after it occurred. */
+    public Uni<Swept> sweep() {
         return sweep(SWEEP_GRACE);
     }
 
@@ -209,7 +214,7 @@ public class OutboxRelay {
      * either way (an event stamped further ahead than that comes from a pod whose clock is ahead: deferring it would
      * defer it by the clocks' difference), so an event is deferred by at most twice the grace whatever the clocks say.
      */
-    Uni<Integer> sweep(Duration grace) {
+    Uni<Swept> sweep(Duration grace) {
         return store.pendingIds(SWEEP_BATCH)
                 .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
                         : store.readConsistent(ids))
@@ -218,8 +223,13 @@ public class OutboxRelay {
                     List<StoredProduct> items = List.copyOf(found.values());
                     List<StoredProduct> stuck = items.stream()
                             .filter(i -> !recent(i, now.minus(grace), now.plus(grace))).toList();
-                    return publish(stuck).replaceWith(items.stream().mapToInt(i -> i.outbox().size()).sum());
+                    int published = events(stuck);
+                    return publish(stuck).replaceWith(new Swept(published, events(items) - published));
                 });
+    }
+
+    private static int events(List<StoredProduct> items) {
+        return items.stream().mapToInt(i -> i.outbox().size()).sum();
     }
 
     /** Whether the item's oldest pending event occurred after {@code from} and not after {@code to}. */
@@ -244,11 +254,11 @@ public class OutboxRelay {
             return;
         }
         Uni.createFrom().deferred(this::sweep).ifNoItem().after(SWEEP_TIMEOUT).fail()
-                .subscribe().with(count -> {
-                    pendingFound.set(count);
-                    pace.finished(count);
-                    if (count > 0) {
-                        LOG.infof("Relay published %d pending event(s)", count);
+                .subscribe().with(swept -> {
+                    pendingFound.set(swept.pending());
+                    pace.finished(swept.published(), swept.leftToWriters());
+                    if (swept.published() > 0) {
+                        LOG.infof("Relay published %d pending event(s)", swept.published());
                     }
                 }, failure -> {
                     pace.failed();
