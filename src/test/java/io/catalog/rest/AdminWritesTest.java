@@ -20,12 +20,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.catalog.testing.AdminTokens;
 import io.catalog.testing.TestCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
@@ -35,6 +38,9 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 class AdminWritesTest {
+
+    @Inject
+    MeterRegistry registry;
 
     private static void assertNoStore(Response response) {
         assertThat(response.header("Cache-Control")).as("Cache-Control of a %s admin answer", response.statusCode())
@@ -383,6 +389,33 @@ class AdminWritesTest {
         Response delete = anyone().auth().oauth2(AdminTokens.withoutAdminGroup()).delete("/admin/products/{id}", id);
         assertProblem(delete, 403);
         assertUnchanged(id, "1.00", 1);
+    }
+
+    /**
+     * A token is verified once and recognised on the next requests ({@code VerifiedTokens}, in front of the JWT
+     * parser): the second write with the same token reuses the verification, and a refused token stays refused.
+     */
+    @Test
+    void aTokenIsVerifiedOnceAndRecognisedAfter() {
+        String id = createUnique("tok", uniqueCategory("tok"), "1.00");
+        String token = AdminTokens.admin();
+        double reused = tokens("reused");
+        double verified = tokens("verified");
+        for (String price : List.of("2.00", "3.00")) {
+            Response response = anyone().auth().oauth2(token).contentType("application/json").body(priceBody(price))
+                    .patch("/admin/products/{id}/price", id);
+            assertThat(response.statusCode()).as(response.asString()).isEqualTo(200);
+        }
+        assertThat(tokens("verified") - verified).as("verified once").isEqualTo(1);
+        assertThat(tokens("reused") - reused).as("recognised the second time").isEqualTo(1);
+        Response refused = anyone().auth().oauth2(AdminTokens.wronglySigned()).contentType("application/json")
+                .body(priceBody("4.00")).patch("/admin/products/{id}/price", id);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(read(id).path("price").decimalValue()).isEqualByComparingTo("3.00");
+    }
+
+    private double tokens(String result) {
+        return registry.counter("catalog.admin.tokens", "result", result).count();
     }
 
     @Test
