@@ -18,6 +18,8 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
  * Strict JSON: numbers are exact decimals, and a field of the wrong JSON type is rejected rather than coerced
  * ({@code "12.34"} as a price, {@code 123} as a name, {@code 1.5} as a quantity are all errors), and an object that
  * names a key twice is refused instead of "the last one wins" (which let a valid first value hide an invalid one).
+ * Instants are written and read as ISO-8601 text by {@link IsoInstants}, without the JDK's general formatter
+ * ({@link Instants}).
  */
 @Singleton
 public class JacksonSetup implements ObjectMapperCustomizer {
@@ -42,6 +44,24 @@ public class JacksonSetup implements ObjectMapperCustomizer {
     private static void refuse(ObjectMapper mapper, LogicalType target, CoercionInputShape... shapes) {
         for (CoercionInputShape shape : shapes) {
             mapper.coercionConfigFor(target).setCoercion(shape, CoercionAction.Fail);
+        }
+    }
+
+    /**
+     * Registers {@link IsoInstants} after Quarkus' own customizer has registered the JDK time module (a module
+     * registered later takes precedence for the types both handle): the lowest priority runs last.
+     */
+    @Singleton
+    public static class Instants implements ObjectMapperCustomizer {
+
+        @Override
+        public void customize(ObjectMapper mapper) {
+            mapper.registerModule(IsoInstants.module());
+        }
+
+        @Override
+        public int priority() {
+            return MINIMUM_PRIORITY;
         }
     }
 }
