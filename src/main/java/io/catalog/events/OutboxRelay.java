@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -110,7 +111,7 @@ public class OutboxRelay {
         this.clears = clears;
         this.json = json;
         this.interval = config.events().relayInterval();
-        this.pace = new SweepPace(config.events().relayIdleInterval(), SWEEP_GRACE);
+        this.pace = new SweepPace(config.events().relayIdleInterval());
         this.scheduler = scheduler;
         this.ticker = ticker;
         Gauge.builder("catalog.outbox.pending", pendingFound, AtomicInteger::get)
@@ -195,12 +196,21 @@ public class OutboxRelay {
                 .collect().last().replaceWithVoid();
     }
 
-    /** What a sweep found: events it published, and events it left to the writers still publishing them. */
-    public record Swept(int published, int leftToWriters) {
+    /**
+     * What a sweep found.
+     *
+     * @param published events it published
+     * @param leftToWriters events it left to the writers still publishing them (too recent)
+     * @param leftDue how long until the earliest of those becomes the sweep's, or {@code null} when it left none
+     * @param unreadable events it could not read, left to the pods that can (an event of a newer version of the
+     *        service, during a rolling upgrade): its other items are published all the same
+     * @param full whether it looked at as many items as a sweep takes: more may be pending beyond them
+     */
+    public record Swept(int published, int leftToWriters, Duration leftDue, int unreadable, boolean full) {
 
         /** Every pending event the sweep found. */
         public int pending() {
-            return published + leftToWriters;
+            return published + leftToWriters + unreadable;
         }
     }
 
@@ -212,36 +222,61 @@ public class OutboxRelay {
     /**
      * As {@link #sweep()}: publishes the items whose oldest pending event did not occur within {@code grace} of now,
      * either way (an event stamped further ahead than that comes from a pod whose clock is ahead: deferring it would
-     * defer it by the clocks' difference), so an event is deferred by at most twice the grace whatever the clocks say.
+     * defer it by the clocks' difference), so an event is deferred by at most twice the grace whatever the clocks say,
+     * plus a tick: the next sweep is due when the earliest event left becomes the sweep's ({@link SweepPace}).
      */
     Uni<Swept> sweep(Duration grace) {
         return store.pendingIds(SWEEP_BATCH)
-                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
+                .chain(ids -> (ids.isEmpty() ? Uni.createFrom().item(Map.<String, StoredProduct> of())
                         : store.readConsistent(ids))
-                .chain(found -> {
-                    Instant now = clock.instant();
-                    List<StoredProduct> items = List.copyOf(found.values());
-                    List<StoredProduct> stuck = items.stream()
-                            .filter(i -> !recent(i, now.minus(grace), now.plus(grace))).toList();
-                    int published = events(stuck);
-                    return publish(stuck).replaceWith(new Swept(published, events(items) - published));
-                });
+                        .chain(found -> sweep(found.values(), grace, ids.size() >= SWEEP_BATCH)));
+    }
+
+    private Uni<Swept> sweep(Collection<StoredProduct> items, Duration grace, boolean full) {
+        Instant now = clock.instant();
+        List<StoredProduct> stuck = new ArrayList<>();
+        int left = 0;
+        int unreadable = 0;
+        Duration leftDue = null;
+        for (StoredProduct item : items) {
+            if (item.outbox().isEmpty()) {
+                continue;
+            }
+            Instant occurred = oldestOccurred(item);
+            if (occurred == null) {
+                unreadable += item.outbox().size();
+            } else if (occurred.isAfter(now.minus(grace)) && !occurred.isAfter(now.plus(grace))) {
+                left += item.outbox().size();
+                Duration due = Duration.between(now, occurred.plus(grace));
+                leftDue = leftDue == null || due.compareTo(leftDue) < 0 ? due : leftDue;
+            } else {
+                stuck.add(item);
+            }
+        }
+        Swept swept = new Swept(events(stuck), left, leftDue, unreadable, full);
+        return publish(stuck).replaceWith(swept);
     }
 
     private static int events(List<StoredProduct> items) {
         return items.stream().mapToInt(i -> i.outbox().size()).sum();
     }
 
-    /** Whether the item's oldest pending event occurred after {@code from} and not after {@code to}. */
-    private boolean recent(StoredProduct item, Instant from, Instant to) {
-        if (item.outbox().isEmpty()) {
-            return true; // nothing to publish
-        }
+    /**
+     * When the item's oldest pending event occurred ({@link Instant#EPOCH} when it does not say), or {@code null} when
+     * one of its events cannot be read (the publish would fail on it).
+     */
+    private Instant oldestOccurred(StoredProduct item) {
+        Instant oldest = null;
         try {
-            Instant occurred = json.read(item.outbox().get(0).json(), ProductUpdated.class).occurredAt();
-            return occurred != null && occurred.isAfter(from) && !occurred.isAfter(to);
+            for (PendingEvent event : item.outbox()) {
+                Instant occurred = json.read(event.json(), ProductUpdated.class).occurredAt();
+                if (oldest == null) {
+                    oldest = occurred == null ? Instant.EPOCH : occurred;
+                }
+            }
+            return oldest;
         } catch (RuntimeException unreadable) {
-            return false;
+            return null;
         }
     }
 
@@ -256,9 +291,14 @@ public class OutboxRelay {
         Uni.createFrom().deferred(this::sweep).ifNoItem().after(SWEEP_TIMEOUT).fail()
                 .subscribe().with(swept -> {
                     pendingFound.set(swept.pending());
-                    pace.finished(swept.published(), swept.leftToWriters());
+                    pace.finished(swept.published() > 0 || swept.full(),
+                            swept.leftDue() == null ? -1 : swept.leftDue().toNanos(), ticker.read());
                     if (swept.published() > 0) {
                         LOG.infof("Relay published %d pending event(s)", swept.published());
+                    }
+                    if (swept.unreadable() > 0) {
+                        LOG.warnf("Relay left %d pending event(s) it cannot read to the pods that can (an event of"
+                                + " a newer version of the service?)", swept.unreadable());
                     }
                 }, failure -> {
                     pace.failed();

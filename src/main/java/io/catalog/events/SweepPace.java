@@ -6,36 +6,35 @@ import java.time.Duration;
  * When the outbox relay sweeps, on each tick of its timer:
  * <ul>
  * <li>on every tick while something may be pending here that no writer is publishing: the pod just started, a publish
- * failed, the last sweep failed or published events (more may be left beyond its batch);</li>
- * <li>once the grace has passed, when the last sweep only found events too recent to take from their writers
- * ({@link OutboxRelay#SWEEP_GRACE}): those become the sweep's if their writer stops, and not before. A catalog written
- * to all the time always has such events, and a sweep per tick on every pod would query the outbox index (and read
- * its items) for nothing;</li>
+ * failed, the last sweep failed, published events or found as many items as it looks at in one go (more may be
+ * left beyond its batch);</li>
+ * <li>when the events the last sweep left to their writers, because they were too recent
+ * ({@link OutboxRelay#SWEEP_GRACE}), become the sweep's: the first tick after the earliest of them is due. A catalog
+ * written to all the time always has such events, and a sweep per tick on every pod would query the outbox index (and
+ * read its items) for them, for nothing, while their writers publish them;</li>
  * <li>otherwise once per idle interval, so that events a crashed pod left behind are still published by the others
  * without every pod querying the outbox index every second for nothing.</li>
  * </ul>
  * Never while a sweep still runs. A publish that fails during a sweep keeps the pace urgent even if that sweep found
- * nothing (it may have looked before the failed write was indexed).
+ * nothing (it may have looked before the failed write was indexed). Times are a ticker's nanoseconds.
  */
 final class SweepPace {
 
     private final long idleNanos;
-    private final long graceNanos;
     private boolean urgent = true;
-    private boolean leftToWriters;
     private boolean raisedDuringSweep;
     private boolean sweeping;
     private long lastStart;
+    /** When the events the last sweep left to their writers become the sweep's, or {@link Long#MAX_VALUE}. */
+    private long leftDue = Long.MAX_VALUE;
 
-    SweepPace(Duration idle, Duration grace) {
+    SweepPace(Duration idle) {
         this.idleNanos = idle.toNanos();
-        this.graceNanos = grace.toNanos();
     }
 
     /** Whether a sweep starts now; if so, the caller must report its end. */
     synchronized boolean start(long nowNanos) {
-        long since = nowNanos - lastStart;
-        boolean due = urgent || since >= idleNanos || leftToWriters && since >= graceNanos;
+        boolean due = urgent || nowNanos - lastStart >= idleNanos || nowNanos - leftDue >= 0;
         if (sweeping || !due) {
             return false;
         }
@@ -46,13 +45,16 @@ final class SweepPace {
     }
 
     /**
-     * The sweep ended: it published {@code published} events, and left {@code leftToWriters} events to the writers
-     * still publishing them.
+     * The sweep ended at {@code nowNanos}.
+     *
+     * @param more it published events, or may not have seen every pending item: sweep again on the next tick
+     * @param leftDueInNanos how long until the earliest event it left to its writer becomes the sweep's (at most
+     *        twice the grace), or a negative number when it left none
      */
-    synchronized void finished(int published, int leftToWriters) {
+    synchronized void finished(boolean more, long leftDueInNanos, long nowNanos) {
         sweeping = false;
-        urgent = published > 0 || raisedDuringSweep;
-        this.leftToWriters = leftToWriters > 0;
+        urgent = more || raisedDuringSweep;
+        leftDue = leftDueInNanos < 0 ? Long.MAX_VALUE : nowNanos + leftDueInNanos;
     }
 
     /** The sweep failed: look again on the next tick. */

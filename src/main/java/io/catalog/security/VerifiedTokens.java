@@ -25,8 +25,8 @@ import io.smallrye.jwt.auth.principal.ParseException;
  * checked) cost about a tenth of the written pod's CPU per PATCH. A token is reused only as the exact string that was
  * verified, never past what the verifier itself would accept:
  * <ul>
- * <li>until its {@code exp}, and until {@code iat} plus {@code mp.jwt.verify.token.age} when that is set, without
- * the verifier's clock skew (stricter than the verifier by at most the skew);</li>
+ * <li>until its {@code exp} (without the verifier's clock skew: stricter by at most the skew), and until {@code iat}
+ * plus {@code mp.jwt.verify.token.age} when that is set (stricter by under a second);</li>
  * <li>at most {@link #MAX_REUSE} after its verification, which bounds how long a token still passes after its
  * signing key was rotated out of a remote key set.</li>
  * </ul>
@@ -66,15 +66,17 @@ public class VerifiedTokens {
         this.verified = Caffeine.newBuilder().maximumSize(MAX_TOKENS).expireAfterWrite(MAX_REUSE).ticker(ticker)
                 .build();
         this.reused = Counter.builder("catalog.admin.tokens").tag("result", "reused")
-                .description("Admin requests whose token had been verified before").register(registry);
+                .description("Bearer-token requests (the admin API) whose token had been verified before").register(registry);
         this.verifiedNow = Counter.builder("catalog.admin.tokens").tag("result", "verified")
-                .description("Admin requests whose token was verified").register(registry);
+                .description("Bearer-token requests (the admin API) whose token was verified").register(registry);
     }
 
     /** The token as {@code verifier} verified it now or earlier; fails as the verifier fails. */
     public JsonWebToken parse(String token, Verifier verifier) throws ParseException {
         if (token == null || token.length() > MAX_TOKEN_CHARS) {
-            return verifier.verify(token);
+            JsonWebToken jwt = verifier.verify(token);
+            verifiedNow.increment();
+            return jwt;
         }
         long now = clock.millis();
         Verified known = verified.getIfPresent(token);

@@ -2,11 +2,14 @@ package io.catalog.service;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,6 +27,7 @@ import io.catalog.service.WriteResult.Status;
 import io.catalog.store.ProductStore;
 import io.catalog.store.Sequences;
 import io.catalog.store.StoredProduct;
+import io.catalog.support.Futures;
 import io.catalog.support.Json;
 import io.catalog.support.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +48,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CatalogWriter {
 
-    static final int MAX_ATTEMPTS = 5;
+    static final int MAX_ATTEMPTS = 8;
+    /** The first pause between attempts that lost a race is up to this long, doubled after each, up to the cap. */
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(2);
+    static final Duration MAX_BACKOFF = Duration.ofMillis(16);
     /** Pending events an item holds at most (an item is limited to 400 KB; an event is about 300 bytes). */
     static final int MAX_PENDING = 32;
 
@@ -146,12 +153,33 @@ public class CatalogWriter {
         });
     }
 
-    /** The write with a read: an {@link #attempt} that answers nothing is tried again, up to MAX_ATTEMPTS in all. */
+    /**
+     * The write with a read: an {@link #attempt} that answers nothing (its put lost a race) is tried again, up to
+     * MAX_ATTEMPTS in all, after a pause drawn at random below {@link #backoff}: writers that lost to each other would
+     * otherwise read and write again in step, and lose again (six writers on three pods, two of them on the same product
+     * through the same pod, used up five immediate attempts now and then on Redis Cluster).
+     */
     private Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change) {
-        return Multi.createBy().repeating().uni(() -> attempt(id, ifMatch, change)).atMost(MAX_ATTEMPTS)
+        AtomicInteger attempts = new AtomicInteger();
+        return Multi.createBy().repeating().uni(() -> {
+            int lost = attempts.getAndIncrement();
+            Uni<Optional<WriteResult>> attempt = Uni.createFrom().deferred(() -> attempt(id, ifMatch, change));
+            return lost == 0 ? attempt : Futures.delay(jitter(backoff(lost))).chain(() -> attempt);
+        }).atMost(MAX_ATTEMPTS)
                 .filter(Optional::isPresent).map(Optional::get)
                 .toUni() // the first answer; no further attempt
                 .onItem().ifNull().continueWith(() -> WriteResult.of(Status.CONFLICT));
+    }
+
+    /** The bound of the pause before the attempt that follows {@code lost} lost ones: doubling, capped. */
+    static Duration backoff(int lost) {
+        Duration doubled = FIRST_BACKOFF.multipliedBy(1L << Math.min(lost - 1, 10));
+        return doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+    }
+
+    /** A pause drawn uniformly below {@code bound} (full jitter). */
+    private static Duration jitter(Duration bound) {
+        return Duration.ofNanos(ThreadLocalRandom.current().nextLong(bound.toNanos()));
     }
 
     /**

@@ -12,11 +12,13 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
+import com.fasterxml.jackson.datatype.jsr310.ser.InstantSerializer;
 
 /**
  * Instants in JSON as the JDK writes them ({@link Instant#toString()}: {@code 2026-12-07T00:47:30.123Z}), written and
@@ -27,9 +29,15 @@ import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
  * Writing gives exactly {@code Instant#toString()} (the fraction in groups of three digits; years 0 to 9999, others
  * through the JDK). Reading takes that form, with 0 to 9 fraction digits; anything else (an offset, a leap second,
  * a number, a malformed text) goes to Jackson's own {@link InstantDeserializer}, which accepts or rejects it as it
- * always did. {@code IsoInstantsTest} holds both to the JDK's on random instants.
+ * always did. A writer that asks for timestamps ({@code WRITE_DATES_AS_TIMESTAMPS}) gets Jackson's serializer.
+ * Per-field formats ({@code @JsonFormat} on an {@code Instant}) are not honoured: the service has none; one would
+ * need a contextual serializer here. {@code IsoInstantsTest} holds both to the JDK's on random instants.
  */
 public final class IsoInstants {
+
+    /** The first second of year 0 and of year 10000: the fast path's range. */
+    private static final long YEAR_0 = LocalDate.of(0, 1, 1).toEpochDay() * 86_400;
+    private static final long YEAR_10000 = LocalDate.of(10_000, 1, 1).toEpochDay() * 86_400;
 
     private IsoInstants() {
     }
@@ -43,10 +51,10 @@ public final class IsoInstants {
     /** {@code instant} as {@link Instant#toString()} gives it. */
     public static String format(Instant instant) {
         long seconds = instant.getEpochSecond();
-        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
-        if (t.getYear() < 0 || t.getYear() > 9999) {
-            return instant.toString();
+        if (seconds < YEAR_0 || seconds >= YEAR_10000) {
+            return instant.toString(); // a sign and more digits, beyond LocalDateTime's range too
         }
+        LocalDateTime t = LocalDateTime.ofEpochSecond(seconds, 0, ZoneOffset.UTC);
         StringBuilder s = new StringBuilder(30);
         digits(s, t.getYear(), 4).append('-');
         digits(s, t.getMonthValue(), 2).append('-');
@@ -136,7 +144,11 @@ public final class IsoInstants {
 
         @Override
         public void serialize(Instant value, JsonGenerator generator, SerializerProvider provider) throws IOException {
-            generator.writeString(format(value));
+            if (provider.isEnabled(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)) {
+                InstantSerializer.INSTANCE.serialize(value, generator, provider); // a writer that asked for numbers
+            } else {
+                generator.writeString(format(value));
+            }
         }
     }
 

@@ -10,46 +10,49 @@ import org.junit.jupiter.api.Test;
 class SweepPaceTest {
 
     private static final long SECOND = Duration.ofSeconds(1).toNanos();
-    private final SweepPace pace = new SweepPace(Duration.ofSeconds(10), Duration.ofSeconds(5));
+    private static final long NONE_LEFT = -1;
+    private final SweepPace pace = new SweepPace(Duration.ofSeconds(10));
 
     @Test
     void sweepsAtOnceAfterStartAndOnEveryTickWhileSweepsPublishEvents() {
         assertThat(pace.start(5 * SECOND)).as("the pod just started").isTrue();
-        pace.finished(3, 0);
-        assertThat(pace.start(6 * SECOND)).as("the last sweep published events").isTrue();
-        pace.finished(0, 0);
+        pace.finished(true, NONE_LEFT, 5 * SECOND);
+        assertThat(pace.start(6 * SECOND)).as("the last sweep published events, or took a full batch").isTrue();
+        pace.finished(false, NONE_LEFT, 6 * SECOND);
         assertThat(pace.start(7 * SECOND)).as("nothing found: idle").isFalse();
     }
 
     /**
-     * Events too recent to take from their writers are the sweep's only once the grace has passed: a catalog written
-     * all the time always has some, and must not make every pod sweep on every tick.
+     * Events too recent to take from their writers are the sweep's only once they are due (their writer's grace has
+     * passed): a catalog written all the time always has some, and must not make every pod sweep on every tick.
      */
     @Test
-    void eventsLeftToTheirWritersAreLookedAtAgainAfterTheGrace() {
+    void eventsLeftToTheirWritersAreLookedAtAgainWhenTheyAreDue() {
         assertThat(pace.start(0)).isTrue();
-        pace.finished(0, 4);
-        for (long tick = 1; tick < 5; tick++) {
-            assertThat(pace.start(tick * SECOND)).as("tick %d s: within the grace", tick).isFalse();
+        pace.finished(false, 3 * SECOND + 1, SECOND / 2); // due at 3.5 s
+        for (long tick = 1; tick <= 3; tick++) {
+            assertThat(pace.start(tick * SECOND)).as("tick %d s: not due yet", tick).isFalse();
         }
-        assertThat(pace.start(5 * SECOND)).as("the grace has passed").isTrue();
-        pace.finished(0, 0);
-        assertThat(pace.start(6 * SECOND)).as("nothing left: idle").isFalse();
-        assertThat(pace.start(14 * SECOND)).isFalse();
-        assertThat(pace.start(15 * SECOND)).isTrue();
-        pace.finished(2, 4);
-        assertThat(pace.start(16 * SECOND)).as("published some: more may be left beyond the batch").isTrue();
+        assertThat(pace.start(4 * SECOND)).as("due").isTrue();
+        pace.finished(false, NONE_LEFT, 4 * SECOND);
+        assertThat(pace.start(5 * SECOND)).as("nothing left: idle").isFalse();
+        assertThat(pace.start(13 * SECOND)).isFalse();
+        assertThat(pace.start(14 * SECOND)).isTrue();
+        pace.finished(true, 5 * SECOND, 14 * SECOND);
+        assertThat(pace.start(15 * SECOND)).as("published some: more may be left beyond the batch").isTrue();
+        pace.finished(false, 0, 15 * SECOND);
+        assertThat(pace.start(16 * SECOND)).as("left events that are due already").isTrue();
     }
 
     @Test
     void whenIdleSweepsOncePerIdleInterval() {
         assertThat(pace.start(0)).isTrue();
-        pace.finished(0, 0);
+        pace.finished(false, NONE_LEFT, 0);
         for (long tick = 1; tick < 10; tick++) {
             assertThat(pace.start(tick * SECOND)).as("tick %d s", tick).isFalse();
         }
         assertThat(pace.start(10 * SECOND)).isTrue();
-        pace.finished(0, 0);
+        pace.finished(false, NONE_LEFT, 0);
         assertThat(pace.start(11 * SECOND)).isFalse();
     }
 
@@ -65,13 +68,13 @@ class SweepPaceTest {
     @Test
     void aFailedPublishMakesTheNextTickSweepEvenIfTheRunningSweepFoundNothing() {
         assertThat(pace.start(0)).isTrue();
-        pace.finished(0, 0);
+        pace.finished(false, NONE_LEFT, 0);
         pace.raise();
         assertThat(pace.start(SECOND)).as("a publish failed while idle").isTrue();
         pace.raise(); // a writer's publish fails while this sweep runs, after it looked at the index
-        pace.finished(0, 0);
+        pace.finished(false, NONE_LEFT, 0);
         assertThat(pace.start(2 * SECOND)).isTrue();
-        pace.finished(0, 0);
+        pace.finished(false, NONE_LEFT, 0);
         assertThat(pace.start(3 * SECOND)).isFalse();
     }
 }

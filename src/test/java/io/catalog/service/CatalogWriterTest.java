@@ -263,6 +263,34 @@ class CatalogWriterTest {
     }
 
     /**
+     * As many concurrent writers of one product as a write has attempts: each attempt lost is a win of another writer,
+     * and each writer wins once, so every write lands (no 409), in some order. With five attempts and no pause between
+     * them, eight writers got a conflict now and then.
+     */
+    @Test
+    void asManyConcurrentWritersAsAttemptsAllLand() {
+        String id = uniqueId("race8");
+        await(writer.put(id, "Hot", "office", exact("1.00"), null));
+        List<Uni<WriteResult>> writes = new ArrayList<>();
+        for (int i = 0; i < CatalogWriter.MAX_ATTEMPTS; i++) {
+            writes.add(writer.patchPrice(id, exact((20 + i) + ".00"), null));
+        }
+        List<WriteResult> results = await(Uni.join().all(writes).andFailFast());
+
+        assertThat(results).extracting(WriteResult::status).containsOnly(Status.UPDATED);
+        assertThat(stored(id).product().version()).isEqualTo(1 + CatalogWriter.MAX_ATTEMPTS);
+    }
+
+    @Test
+    void aWriteThatLostWaitsARandomPauseThatDoublesUpToACap() {
+        assertThat(CatalogWriter.backoff(1)).isEqualTo(Duration.ofMillis(2));
+        assertThat(CatalogWriter.backoff(2)).isEqualTo(Duration.ofMillis(4));
+        assertThat(CatalogWriter.backoff(3)).isEqualTo(Duration.ofMillis(8));
+        assertThat(CatalogWriter.backoff(4)).isEqualTo(CatalogWriter.MAX_BACKOFF);
+        assertThat(CatalogWriter.backoff(40)).isEqualTo(CatalogWriter.MAX_BACKOFF);
+    }
+
+    /**
      * The race below made deterministic: the item already holds a newer sequence than the one the writer reserves
      * (what a concurrent write that reserved after it and put before its read leaves). The writer must take a new
      * sequence instead of moving the product's sequence backwards.

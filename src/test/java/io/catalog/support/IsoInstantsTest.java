@@ -84,6 +84,11 @@ class IsoInstantsTest {
         }
         assertThat(IsoInstants.format(Instant.parse("+12026-12-07T00:47:30Z"))).isEqualTo("+12026-12-07T00:47:30Z");
         assertThat(IsoInstants.format(Instant.parse("-0001-12-07T00:47:30Z"))).isEqualTo("-0001-12-07T00:47:30Z");
+        for (Instant edge : List.of(Instant.MIN, Instant.MAX, Instant.parse("9999-12-31T23:59:59.999999999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("-0001-12-31T23:59:59.999Z"), Instant.EPOCH)) {
+            assertThat(IsoInstants.format(edge)).isEqualTo(edge.toString());
+        }
     }
 
     record Stamped(Instant at) {
@@ -97,6 +102,10 @@ class IsoInstantsTest {
         for (int i = 0; i < 2_000; i++) {
             Stamped stamped = new Stamped(random(random));
             assertThat(service.writeValueAsString(stamped)).isEqualTo(jacksons.writeValueAsString(stamped));
+            assertThat(service.writer().with(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writeValueAsString(stamped))
+                    .as("numbers when a writer asks for them")
+                    .isEqualTo(jacksons.writer().with(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                            .writeValueAsString(stamped));
         }
         for (String accepted : List.of("\"2026-12-07T00:47:30.5Z\"", "\"2026-12-07T00:47:30+01:00\"", "1765068450")) {
             String json = "{\"at\":" + accepted + "}";
