@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.catalog.config.CatalogConfig.Edge.Cloudfront.InvalidateBy;
 import io.catalog.model.ProductUpdated;
+import io.catalog.testing.MutableClock;
 import io.catalog.testing.RedisDataSources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.mutiny.Uni;

@@ -3,72 +3,51 @@ package io.catalog.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.junit.jupiter.api.Test;
 
+import io.catalog.testing.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.jwt.auth.principal.ParseException;
 
 /** Tokens verified once and recognised after, never past what the verifier would accept; on virtual time. */
 class VerifiedTokensTest {
 
-    private static final long START = Instant.parse("2026-12-07T00:00:00Z").toEpochMilli();
-    private final AtomicLong nowMillis = new AtomicLong(START);
+    private static final Instant START = Instant.parse("2026-12-07T00:00:00Z");
+    private final MutableClock clock = new MutableClock(START);
     private final AtomicInteger verifications = new AtomicInteger();
 
     private VerifiedTokens tokens(Optional<Long> maxAgeSeconds) {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.ofEpochMilli(nowMillis.get());
-            }
-        };
-        return new VerifiedTokens(clock, () -> TimeUnit.MILLISECONDS.toNanos(nowMillis.get()), maxAgeSeconds,
-                new SimpleMeterRegistry());
+        return new VerifiedTokens(clock, clock.ticker(), maxAgeSeconds, new SimpleMeterRegistry());
     }
 
     /** A verifier that accepts a token until its {@code exp} (no skew), counting its calls. */
     private VerifiedTokens.Verifier verifier(long issuedAtSeconds, long expiresAtSeconds) {
         return token -> {
             verifications.incrementAndGet();
-            if (token.startsWith("bad") || nowMillis.get() >= expiresAtSeconds * 1000) {
+            if (token.startsWith("bad") || clock.millis() >= expiresAtSeconds * 1000) {
                 throw new ParseException("refused: " + token);
             }
             return jwt(issuedAtSeconds, expiresAtSeconds);
         };
     }
 
-    private void advance(Duration by) {
-        nowMillis.addAndGet(by.toMillis());
+    private VerifiedTokens.Verifier validForAnHour() {
+        return verifier(START.getEpochSecond(), START.getEpochSecond() + 3600);
     }
 
     @Test
     void aTokenIsVerifiedOnceThenRecognisedAsTheExactString() throws ParseException {
         VerifiedTokens tokens = tokens(Optional.empty());
-        VerifiedTokens.Verifier verifier = verifier(START / 1000, START / 1000 + 3600);
+        VerifiedTokens.Verifier verifier = validForAnHour();
         JsonWebToken first = tokens.parse("token-a", verifier);
         assertThat(tokens.parse("token-a", verifier)).isSameAs(first);
         assertThat(verifications).as("verified once").hasValue(1);
@@ -79,12 +58,12 @@ class VerifiedTokensTest {
     @Test
     void neverReusedPastItsExpiry() throws ParseException {
         VerifiedTokens tokens = tokens(Optional.empty());
-        VerifiedTokens.Verifier verifier = verifier(START / 1000, START / 1000 + 60);
+        VerifiedTokens.Verifier verifier = verifier(START.getEpochSecond(), START.getEpochSecond() + 60);
         tokens.parse("token-a", verifier);
-        advance(Duration.ofSeconds(59));
+        clock.advance(Duration.ofSeconds(59));
         tokens.parse("token-a", verifier);
         assertThat(verifications).hasValue(1);
-        advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         assertThatThrownBy(() -> tokens.parse("token-a", verifier)).as("expired: the verifier decides")
                 .isInstanceOf(ParseException.class);
         assertThat(verifications).hasValue(2);
@@ -93,13 +72,13 @@ class VerifiedTokensTest {
     @Test
     void neverReusedPastItsMaximumAge() throws ParseException {
         VerifiedTokens tokens = tokens(Optional.of(100L));
-        long issued = START / 1000 - 90; // issued 90 s ago, valid for an hour, at most 100 s old
+        long issued = START.getEpochSecond() - 90; // issued 90 s ago, valid for an hour, at most 100 s old
         VerifiedTokens.Verifier verifier = verifier(issued, issued + 3600);
         tokens.parse("token-a", verifier);
-        advance(Duration.ofSeconds(9));
+        clock.advance(Duration.ofSeconds(9));
         tokens.parse("token-a", verifier);
         assertThat(verifications).hasValue(1);
-        advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         tokens.parse("token-a", verifier);
         assertThat(verifications).as("100 s old: verified again").hasValue(2);
     }
@@ -107,12 +86,12 @@ class VerifiedTokensTest {
     @Test
     void reusedAtMostFiveMinutesAfterItsVerification() throws ParseException {
         VerifiedTokens tokens = tokens(Optional.empty());
-        VerifiedTokens.Verifier verifier = verifier(START / 1000, START / 1000 + 86_400);
+        VerifiedTokens.Verifier verifier = verifier(START.getEpochSecond(), START.getEpochSecond() + 86_400);
         tokens.parse("token-a", verifier);
-        advance(VerifiedTokens.MAX_REUSE.minusMillis(1));
+        clock.advance(VerifiedTokens.MAX_REUSE.minusMillis(1));
         tokens.parse("token-a", verifier);
         assertThat(verifications).hasValue(1);
-        advance(Duration.ofMillis(1));
+        clock.advance(Duration.ofMillis(1));
         tokens.parse("token-a", verifier);
         assertThat(verifications).as("a rotated-out key stops passing within the bound").hasValue(2);
     }
@@ -120,7 +99,7 @@ class VerifiedTokensTest {
     @Test
     void aRefusedTokenIsVerifiedEveryTime() {
         VerifiedTokens tokens = tokens(Optional.empty());
-        VerifiedTokens.Verifier verifier = verifier(START / 1000, START / 1000 + 3600);
+        VerifiedTokens.Verifier verifier = validForAnHour();
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> tokens.parse("bad-token", verifier)).isInstanceOf(ParseException.class);
         }
@@ -130,7 +109,7 @@ class VerifiedTokensTest {
     @Test
     void aTokenWithoutIssuedAtIsNotReusedWhenAnAgeIsConfigured() throws ParseException {
         VerifiedTokens tokens = tokens(Optional.of(3600L));
-        VerifiedTokens.Verifier verifier = verifier(0, START / 1000 + 3600);
+        VerifiedTokens.Verifier verifier = verifier(0, START.getEpochSecond() + 3600);
         tokens.parse("token-a", verifier);
         tokens.parse("token-a", verifier);
         assertThat(verifications).hasValue(2);
@@ -139,7 +118,7 @@ class VerifiedTokensTest {
     @Test
     void aVeryLongTokenIsVerifiedEveryTime() throws ParseException {
         VerifiedTokens tokens = tokens(Optional.empty());
-        VerifiedTokens.Verifier verifier = verifier(START / 1000, START / 1000 + 3600);
+        VerifiedTokens.Verifier verifier = validForAnHour();
         String huge = "t".repeat(VerifiedTokens.MAX_TOKEN_CHARS + 1);
         tokens.parse(huge, verifier);
         tokens.parse(huge, verifier);
