@@ -25,8 +25,9 @@ final class SweepPace {
     private boolean raisedDuringSweep;
     private boolean sweeping;
     private long lastStart;
-    /** When the events the last sweep left to their writers become the sweep's, or {@link Long#MAX_VALUE}. */
-    private long leftDue = Long.MAX_VALUE;
+    /** Whether the last sweep left events to their writers, and when they become the sweep's. */
+    private boolean leftWaiting;
+    private long leftDue;
 
     SweepPace(Duration idle) {
         this.idleNanos = idle.toNanos();
@@ -34,7 +35,7 @@ final class SweepPace {
 
     /** Whether a sweep starts now; if so, the caller must report its end. */
     synchronized boolean start(long nowNanos) {
-        boolean due = urgent || nowNanos - lastStart >= idleNanos || nowNanos - leftDue >= 0;
+        boolean due = urgent || nowNanos - lastStart >= idleNanos || leftWaiting && nowNanos - leftDue >= 0;
         if (sweeping || !due) {
             return false;
         }
@@ -54,7 +55,8 @@ final class SweepPace {
     synchronized void finished(boolean more, long leftDueInNanos, long nowNanos) {
         sweeping = false;
         urgent = more || raisedDuringSweep;
-        leftDue = leftDueInNanos < 0 ? Long.MAX_VALUE : nowNanos + leftDueInNanos;
+        leftWaiting = leftDueInNanos >= 0;
+        leftDue = nowNanos + Math.max(0, leftDueInNanos);
     }
 
     /** The sweep failed: look again on the next tick. */

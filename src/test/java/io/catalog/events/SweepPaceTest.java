@@ -44,6 +44,19 @@ class SweepPaceTest {
         assertThat(pace.start(16 * SECOND)).as("left events that are due already").isTrue();
     }
 
+    /** A ticker's nanoseconds may be negative (System.nanoTime has an arbitrary origin): no sign trick may decide. */
+    @Test
+    void aNegativeTickerTimeIsTimeLikeAnyOther() {
+        long start = -100 * SECOND;
+        assertThat(pace.start(start)).isTrue();
+        pace.finished(false, NONE_LEFT, start);
+        assertThat(pace.start(start + SECOND)).as("nothing left, nothing found: idle").isFalse();
+        assertThat(pace.start(start + 10 * SECOND)).isTrue();
+        pace.finished(false, 2 * SECOND, start + 10 * SECOND);
+        assertThat(pace.start(start + 11 * SECOND)).isFalse();
+        assertThat(pace.start(start + 12 * SECOND)).isTrue();
+    }
+
     @Test
     void whenIdleSweepsOncePerIdleInterval() {
         assertThat(pace.start(0)).isTrue();
