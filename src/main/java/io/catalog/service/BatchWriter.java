@@ -1,12 +1,13 @@
 package io.catalog.service;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,11 +16,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.catalog.cache.CacheCoherence;
 import io.catalog.config.CatalogConfig;
-import io.catalog.events.OutboxClears;
 import io.catalog.model.Money;
 import io.catalog.model.Product;
 import io.catalog.service.ProductChange.Next;
-import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.Sequences;
 import io.catalog.store.StoredProduct;
@@ -29,12 +28,16 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Sets many prices at once ({@code POST /admin/prices/batch}): one strongly consistent batch read, one block of
- * sequence numbers, conditional puts with bounded concurrency ({@code catalog.dynamodb.write-concurrency}), this pod
- * holding each item's new version as its put returns, and one publish and one wait for the other pods for the whole
- * batch. The batch is refused (503) before anything is written when an item's outbox is full; an item written
- * concurrently by someone else is written again on its own ({@link CatalogWriter#patchPrice}). Each put also drops the
- * item's events that this pod published and has not cleared yet ({@link OutboxClears}).
+ * Sets many prices at once ({@code POST /admin/prices/batch}) the way {@link CatalogWriter} sets one: the items this
+ * pod holds in L1 are not read (their sequence there is what each write's condition checks), the others are read in
+ * one strongly consistent batch read; then one block of sequence numbers, one conditional UpdateItem per item with
+ * bounded concurrency ({@code catalog.dynamodb.write-concurrency}), each setting the price and appending its event to
+ * the item's outbox (the same request a single PATCH sends), this pod holding each item's new version as its write
+ * returns, and one publish and one wait for the other pods for the whole batch. An item whose write finds it changed
+ * since (written concurrently by someone else, or L1 was behind) is written again on its own ({@link
+ * CatalogWriter#withRead}: read first). An item read with a full outbox refuses the batch (503) before anything is
+ * written; one held in L1 whose outbox turns out full refuses it when its write is refused, the items written before
+ * it stored and published by the relay (the batch can be sent again: it sets the same prices).
  */
 @ApplicationScoped
 public class BatchWriter {
@@ -42,81 +45,104 @@ public class BatchWriter {
     private final CatalogWriter writer;
     private final ProductStore store;
     private final Sequences sequences;
+    /**
+     * A batch publishes what it has written at least this often, well within the relay's sweep grace (5 s after an
+     * event occurred): a batch slowed down (a cold JIT, a loaded machine) must not leave its first events to the other
+     * pods' sweeps, which would publish and clear them a second time while it runs, and slow it down further (seen: a
+     * 1,000-item batch that took 6-11 s while both other pods swept it). A batch done within it publishes once.
+     */
+    static final Duration PUBLISH_EVERY = Duration.ofSeconds(1);
+
     private final WriteAcknowledgement acknowledgement;
     private final CacheCoherence coherence;
-    private final OutboxClears clears;
     private final int concurrency;
 
     public BatchWriter(CatalogWriter writer, ProductStore store, Sequences sequences,
-            WriteAcknowledgement acknowledgement, CacheCoherence coherence, OutboxClears clears, CatalogConfig config) {
+            WriteAcknowledgement acknowledgement, CacheCoherence coherence, CatalogConfig config) {
         this.writer = writer;
         this.store = store;
         this.sequences = sequences;
         this.acknowledgement = acknowledgement;
         this.coherence = coherence;
-        this.clears = clears;
         this.concurrency = config.dynamodb().writeConcurrency();
     }
 
     /** Sets every price of {@code updates}; per item, 200 with the new version or 404. */
     @WithSpan("catalog.write")
     public Uni<List<BatchResult>> batchPrices(List<PriceUpdate> updates) {
-        List<String> ids = updates.stream().map(PriceUpdate::id).toList();
         long epoch = coherence.l1().epoch();
-        return store.readConsistent(ids).chain(found -> {
-            List<PriceUpdate> known = updates.stream()
-                    .filter(u -> found.containsKey(u.id()) && found.get(u.id()).live()).toList();
+        Map<String, Product> held = new HashMap<>();
+        List<String> unheld = new ArrayList<>();
+        for (PriceUpdate update : updates) {
+            writer.held(update.id()).ifPresentOrElse(p -> held.put(p.id(), p), () -> unheld.add(update.id()));
+        }
+        writer.meters().unread().increment(held.size());
+        writer.meters().cold().increment(unheld.size());
+        Uni<Map<String, StoredProduct>> read = unheld.isEmpty() ? Uni.createFrom().item(Map.of())
+                : store.readConsistent(unheld);
+        return read.chain(found -> {
+            Optional<StoredProduct> full = found.values().stream()
+                    .filter(item -> item.live() && item.outbox().size() >= CatalogWriter.MAX_PENDING).findFirst();
+            if (full.isPresent()) {
+                // refused before anything is written
+                return writer.refuse(full.get().id());
+            }
+            Map<String, Product> current = new HashMap<>(held);
+            found.values().stream().filter(StoredProduct::live).forEach(item -> current.put(item.id(), item.product()));
+            List<PriceUpdate> known = updates.stream().filter(u -> current.containsKey(u.id())).toList();
             if (known.isEmpty()) {
                 return Uni.createFrom().item(results(updates, Map.of()));
             }
-            Optional<StoredProduct> full = known.stream().map(u -> found.get(u.id()))
-                    .filter(item -> item.outbox().size() >= CatalogWriter.MAX_PENDING).findFirst();
-            if (full.isPresent()) {
-                // the whole batch is refused before anything is written: it either applies or changes nothing
-                return writer.refuse(full.get().id());
-            }
             long bound = known.stream().mapToLong(u -> {
-                Product p = found.get(u.id()).product();
-                return writer.bound(p.sequence(), p.id(), Optional.of(p),
-                        new Next(p.name(), p.category(), Money.normalize(u.price()), false));
+                Product p = current.get(u.id());
+                return writer.bound(p.sequence(), p.id(), Optional.of(p), next(p, u));
             }).max().orElse(0);
-            return sequences.above(bound, known.size()).chain(first -> writeAll(known, found, first, epoch))
+            return sequences.above(bound, known.size()).chain(first -> writeAll(known, current, first, epoch))
                     .map(written -> results(updates, written));
         });
     }
 
-    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, StoredProduct> found, long first,
+    private static Next next(Product current, PriceUpdate update) {
+        return ProductChange.price(Money.normalize(update.price())).decide(Optional.of(current)).orElseThrow();
+    }
+
+    private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, Product> current, long first,
             long epoch) {
-        List<StoredProduct> publishable = Collections.synchronizedList(new ArrayList<>());
         Map<String, WriteResult> results = new ConcurrentHashMap<>();
+        PublishChunks chunks = new PublishChunks(PUBLISH_EVERY.toNanos(), System.nanoTime());
+        List<Uni<Void>> published = Collections.synchronizedList(new ArrayList<>());
         return Multi.createFrom().range(0, known.size())
-                .onItem().transformToUni(i -> writeOne(known.get(i), found.get(known.get(i).id()), first + i,
-                        epoch, publishable, results))
+                .onItem().transformToUni(i -> writeOne(known.get(i), current.get(known.get(i).id()), first + i,
+                        epoch, results).invoke(written -> written.ifPresent(item -> {
+                            List<StoredProduct> due = chunks.add(item, System.nanoTime());
+                            if (due != null) {
+                                published.add(acknowledgement.publishingApplied(due));
+                            }
+                        })))
                 .merge(concurrency)
                 .collect().last()
-                .chain(() -> acknowledgement.publishedApplied(publishable, null))
+                .chain(() -> {
+                    published.add(acknowledgement.publishedApplied(chunks.rest(), null));
+                    return Uni.join().all(List.copyOf(published)).andFailFast();
+                })
                 .replaceWith(results);
     }
 
-    /** One put of a batch; this pod holds its event as soon as it is stored, while the others are in flight. */
-    private Uni<Void> writeOne(PriceUpdate update, StoredProduct current, long sequence, long epoch,
-            List<StoredProduct> publishable, Map<String, WriteResult> results) {
-        BigDecimal price = Money.normalize(update.price());
-        Set<Long> published = clears.of(update.id());
-        List<PendingEvent> pending = current.outbox().stream().filter(e -> !published.contains(e.sequence())).toList();
-        StoredProduct base = new StoredProduct(current.product(), current.deleted(), pending);
-        StoredProduct written = writer.apply(update.id(), Optional.of(base), ProductChange.price(price)
-                .decide(Optional.of(current.product())).orElseThrow(), sequence);
-        return writer.write(written, Optional.of(current)).chain(ok -> {
-            if (ok) {
-                clears.removed(update.id(), published);
-                acknowledgement.applyOwn(written, epoch);
-                publishable.add(written);
-                results.put(update.id(), CatalogWriter.result(Optional.of(current.product()), written));
-                return Uni.createFrom().voidItem();
+    /**
+     * One write of a batch; this pod holds its event as soon as it is stored, while the others are in flight. The item
+     * as written, to publish, or nothing when it was written again on its own (which published it).
+     */
+    private Uni<Optional<StoredProduct>> writeOne(PriceUpdate update, Product current, long sequence, long epoch,
+            Map<String, WriteResult> results) {
+        return writer.update(update.id(), current, next(current, update), sequence).chain(written -> {
+            if (written.isPresent()) {
+                acknowledgement.applyOwn(written.get(), epoch);
+                results.put(update.id(), CatalogWriter.result(Optional.of(current), written.get()));
+                return Uni.createFrom().item(written);
             }
-            return writer.patchPrice(update.id(), price, null).invoke(r -> results.put(update.id(), r))
-                    .replaceWithVoid();
+            writer.meters().changed().increment();
+            return writer.withRead(update.id(), null, ProductChange.price(Money.normalize(update.price())))
+                    .invoke(r -> results.put(update.id(), r)).replaceWith(Optional.<StoredProduct> empty());
         });
     }
 

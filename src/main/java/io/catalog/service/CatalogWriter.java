@@ -112,7 +112,7 @@ public class CatalogWriter {
     private Uni<WriteResult> change(String id, String ifMatch, ProductChange change) {
         long epoch = coherence.l1().epoch();
         long started = System.nanoTime();
-        Optional<Product> known = documents.product(coherence.l1().get(Keys.product(id)));
+        Optional<Product> known = held(id);
         Optional<Next> next = known.filter(p -> ifMatch == null || ETags.matchesStrongly(ifMatch, etag(p)))
                 .flatMap(p -> change.decide(known));
         if (next.isPresent()) {
@@ -135,22 +135,46 @@ public class CatalogWriter {
         return sequences.above(bound(known.sequence(), id, live, next)).chain(sequence -> {
             long sequenced = System.nanoTime();
             meters.readStep().record(sequenced - started, TimeUnit.NANOSECONDS);
-            Product product = product(id, live, next, sequence);
-            String event = tracing.attach(json.write(next.event(product, live)));
-            Set<Long> published = clears.of(id); // cleared by this write, not by a write of their own
-            return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING, published)
-                    .chain(written -> {
-                        meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
-                        if (written.isEmpty()) {
-                            meters.changed().increment();
-                            return withRead(id, ifMatch, change);
-                        }
-                        clears.removed(id, published);
-                        meters.unread().increment();
-                        return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
-                                .replaceWith(result(live, written.get()));
-                    });
+            return update(id, known, next, sequence).chain(written -> {
+                meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
+                if (written.isEmpty()) {
+                    meters.changed().increment();
+                    return withRead(id, ifMatch, change);
+                }
+                meters.unread().increment();
+                return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
+                        .replaceWith(result(live, written.get()));
+            });
         });
+    }
+
+    /**
+     * The conditional UpdateItem of a change of {@code known} at {@code sequence}: the new state and its event appended
+     * to the outbox, together with the removal of the item's events this pod published ({@link OutboxClears}), only if
+     * the item is still live at {@code known}'s sequence and its outbox has room. The item as written, or nothing when
+     * the condition failed (the item changed since, is gone, or its outbox is full: the caller reads it).
+     */
+    Uni<Optional<StoredProduct>> update(String id, Product known, Next next, long sequence) {
+        Optional<Product> live = Optional.of(known);
+        Product product = product(id, live, next, sequence);
+        String event = tracing.attach(json.write(next.event(product, live)));
+        Set<Long> published = clears.of(id); // cleared by this write, not by a write of their own
+        return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING, published)
+                .invoke(written -> {
+                    if (written.isPresent()) {
+                        clears.removed(id, published);
+                    }
+                });
+    }
+
+    /** The counters and timers of writes, which a batch's writes count in too. */
+    WriteMeters meters() {
+        return meters;
+    }
+
+    /** The product this pod holds in L1, if it holds it live: what a write may assume without reading it. */
+    Optional<Product> held(String id) {
+        return documents.product(coherence.l1().get(Keys.product(id)));
     }
 
     /**
@@ -159,7 +183,7 @@ public class CatalogWriter {
      * otherwise read and write again in step, and lose again (six writers on three pods, two of them on the same product
      * through the same pod, used up five immediate attempts now and then on Redis Cluster).
      */
-    private Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change) {
+    Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change) {
         AtomicInteger attempts = new AtomicInteger();
         return Multi.createBy().repeating().uni(() -> {
             int lost = attempts.getAndIncrement();

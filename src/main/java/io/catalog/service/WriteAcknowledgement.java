@@ -87,6 +87,19 @@ public class WriteAcknowledgement {
         return publish(applied, step).chain(acks::await);
     }
 
+    /**
+     * As {@link #publishedApplied}, started at once: the publish and the wait that follows it run while the caller goes
+     * on (a batch publishes what it has written while its other writes are in flight). The answer fails as {@link
+     * #publishedApplied} does, and completes when the other pods have applied the events (or their lease ran out).
+     */
+    public Uni<Void> publishingApplied(List<StoredProduct> applied) {
+        Uni<Void> started = publishedApplied(applied, null).memoize().indefinitely();
+        started.subscribe().with(done -> {
+        }, failed -> {
+        }); // the answer, memoized, tells the caller
+        return started;
+    }
+
     /** This pod holds the newest event of {@code item}, written just now ({@link CacheCoherence#applyOwn}). */
     public void applyOwn(StoredProduct item, long epoch) {
         PendingEvent newest = item.outbox().get(item.outbox().size() - 1);

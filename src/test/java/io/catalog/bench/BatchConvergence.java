@@ -31,6 +31,12 @@ final class BatchConvergence implements AutoCloseable {
 
     static final int ITEMS = 1_000;
     static final int OTHERS = 50;
+    /**
+     * Batches sent one after the other: the first runs the batch path for the first time in the pods' JVMs, the
+     * following warm it the way a pod that has served batches for a while is (the JIT compiles its loops over many
+     * batches, not one); every one is reported.
+     */
+    static final int ROUNDS = Integer.getInteger("bench.batchRounds", 10);
     /** Each of the two background readers sends one read every 10 ms (200 reads/s in all), as other traffic would. */
     static final long READ_INTERVAL_NANOS = 10_000_000;
 
@@ -60,7 +66,7 @@ final class BatchConvergence implements AutoCloseable {
      * the reads of its items on every pod sent after the acknowledgement that answered an older price (0 is the
      * promise), the purge requests the edge received for it, and the other reads meanwhile.
      */
-    record Result(int pods, double acknowledgedMs, int staleAfterAck, int purges,
+    record Result(int round, int pods, double acknowledgedMs, double compilingMs, int staleAfterAck, int purges,
             int backgroundReads, double backgroundP50Ms, double backgroundP99Ms, double backgroundMaxMs) {
     }
 
@@ -81,8 +87,8 @@ final class BatchConvergence implements AutoCloseable {
             each(parallel, all, id -> WriteBench.write(writer, token, "PUT", "/admin/products/" + id,
                     "{\"name\":\"Batch " + id + "\",\"category\":\"batch-" + (id.hashCode() & 7) + "\",\"price\":1.00}"));
             List<Result> results = new ArrayList<>();
-            for (String price : List.of("2.50", "3.50")) {
-                results.add(round(pods, token, items, others, price, parallel));
+            for (int round = 1; round <= ROUNDS; round++) {
+                results.add(round(round, pods, token, items, others, (round + 1) + ".50", parallel));
             }
             return results;
         } finally {
@@ -90,7 +96,7 @@ final class BatchConvergence implements AutoCloseable {
         }
     }
 
-    private Result round(List<Pod> pods, String token, List<String> items, List<String> others, String price,
+    private Result round(int round, List<Pod> pods, String token, List<String> items, List<String> others, String price,
             ExecutorService parallel) throws Exception {
         for (Pod pod : pods) {
             each(parallel, items, id -> pod.get("/products/" + id));
@@ -123,9 +129,11 @@ final class BatchConvergence implements AutoCloseable {
         }
         body.setLength(body.length() - 1);
         body.append("]}");
+        long compiling = compiling(pods);
         long sent = System.nanoTime();
         WriteBench.write(pods.get(0), token, "POST", "/admin/prices/batch", body.toString());
         double acknowledged = (System.nanoTime() - sent) / 1e6;
+        double compiled = (compiling(pods) - compiling) / 1e6;
         AtomicInteger stale = new AtomicInteger();
         String shown = "\"price\":" + price.replaceAll("0+$", "");
         for (Pod pod : pods) {
@@ -142,8 +150,13 @@ final class BatchConvergence implements AutoCloseable {
         readerThreads.shutdown();
         List<Long> micros = new ArrayList<>(background);
         Collections.sort(micros);
-        return new Result(pods.size(), acknowledged, stale.get(), purges.get() - purgesBefore, micros.size(),
+        return new Result(round, pods.size(), acknowledged, compiled, stale.get(), purges.get() - purgesBefore, micros.size(),
                 quantile(micros, 0.5), quantile(micros, 0.99), quantile(micros, 1));
+    }
+
+    /** The CPU time the pods' JIT compilers used so far, in nanoseconds. */
+    private static long compiling(List<Pod> pods) {
+        return pods.stream().mapToLong(p -> p.compilerCpu().toNanos()).sum();
     }
 
     private static double quantile(List<Long> sortedMicros, double q) {
@@ -158,8 +171,10 @@ final class BatchConvergence implements AutoCloseable {
     }
 
     static String report(Result r) {
-        return String.format(Locale.ROOT, "| %d | %,d | %.0f ms | %d of %,d | %d | %,d | %.1f ms | %.1f ms | %.1f ms |",
-                r.pods(), ITEMS, r.acknowledgedMs(), r.staleAfterAck(), ITEMS * r.pods(), r.purges(),
+        return String.format(Locale.ROOT,
+                "| %d | %d | %,d | %.0f ms | %.0f ms | %d of %,d | %d | %,d | %.1f ms | %.1f ms | %.1f ms |",
+                r.round(), r.pods(), ITEMS, r.acknowledgedMs(), r.compilingMs(), r.staleAfterAck(), ITEMS * r.pods(),
+                r.purges(),
                 r.backgroundReads(), r.backgroundP50Ms(), r.backgroundP99Ms(), r.backgroundMaxMs());
     }
 

@@ -477,13 +477,16 @@ public final class WriteBench {
         out.append(ratios(outcomes));
         if (!batches.isEmpty()) {
             out.append("\nA batch (`POST /admin/prices/batch`, 1,000 price changes) sent to the first pod once every pod"
-                    + " holds its items in L1, twice (the first runs the batch path for the first time in the pods'"
-                    + " JVMs): its acknowledgement (by then every live pod has applied its events), the"
+                    + " holds its items in L1, " + BatchConvergence.ROUNDS + " times one after the other (the first runs"
+                    + " the batch path for the first time in the pods' JVMs; the JIT compiles its loops over several"
+                    + " batches, as in a pod that has served them for a while): its acknowledgement (by then every live"
+                    + " pod has applied its events), the CPU time the pods' JIT compilers took meanwhile, the"
                     + " reads of its items on every pod sent after it that answered the older price, the purge requests"
                     + " the edge received for it (the pods purge into a counting endpoint; each batch of keys is purged"
                     + " twice, the second time once the settle has passed), and two readers' reads of 50 other products"
-                    + " on every pod meanwhile (200 reads/s in all):\n\n| pods | items | acknowledged after | older prices read after it |"
-                    + " purges | other reads | p50 | p99 | max |\n|---|---|---|---|---|---|---|---|---|\n");
+                    + " on every pod meanwhile (200 reads/s in all):\n\n| batch | pods | items | acknowledged after |"
+                    + " JIT meanwhile | older prices read after it | purges | other reads | p50 | p99 | max |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|\n");
             batches.forEach(b -> out.append(BatchConvergence.report(b)).append('\n'));
             if (!bareBatches.isEmpty()) {
                 out.append("\nThe same machine's floor for it, right after: " + BATCH_ITEMS + " bare conditional"

@@ -382,6 +382,39 @@ class CatalogWriterTest {
         }
     }
 
+    /**
+     * A batch writes the products this pod holds without reading them, as a single write does, and one that changed
+     * behind the pod's back lands on its current state (written again on its own, read first).
+     */
+    @Test
+    void aBatchReadsOnlyWhatThisPodDoesNotHoldOrHoldsOutdated() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(coherence::l1Trusted);
+        String held = uniqueId("bheld");
+        String outdated = uniqueId("bout");
+        await(writer.put(held, "Held", "office", exact("1.00"), null));
+        Product old = await(writer.put(outdated, "Outdated", "office", exact("1.00"), null)).product();
+        long behind = await(counters.reserve(1));
+        Product changed = new Product(outdated, old.name(), old.category(), exact("2.00"), old.currency(), 7,
+                old.updatedAt(), behind);
+        assertThat(await(store.write(new StoredProduct(changed, false, List.of()), Optional.of(stored(outdated)))))
+                .isTrue();
+        double none = reads("none");
+        double cold = reads("cold");
+        double changedBefore = reads("changed");
+
+        List<BatchResult> results = await(batches.batchPrices(List.of(new PriceUpdate(held, exact("1.10")),
+                new PriceUpdate(outdated, exact("3.00")), new PriceUpdate(uniqueId("bnone"), exact("4.00")))));
+
+        assertThat(results).extracting(BatchResult::status).containsExactly(200, 200, 404);
+        assertThat(reads("none")).as("held: written without a read").isEqualTo(none + 2);
+        assertThat(reads("cold")).as("the unknown one: read").isEqualTo(cold + 1);
+        assertThat(reads("changed")).as("the outdated one: read after its write failed").isEqualTo(changedBefore + 1);
+        assertThat(stored(held).product().price()).isEqualTo(exact("1.10"));
+        assertThat(stored(outdated).product().price()).isEqualTo(exact("3.00"));
+        assertThat(stored(outdated).product().version()).as("follows the current state").isEqualTo(8);
+        assertThat(results.get(1).version()).isEqualTo(8);
+    }
+
     @Test
     void aBatchSetsTheKnownPricesAndNamesTheUnknownInOrder() {
         String a = uniqueId("ba");

@@ -1,0 +1,46 @@
+package io.catalog.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.catalog.model.Product;
+import io.catalog.store.StoredProduct;
+
+/** A batch publishes what it wrote at least every period, and once only when it is done within it. */
+class PublishChunksTest {
+
+    private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private static StoredProduct item(String id) {
+        return new StoredProduct(new Product(id, "Lamp", "office", new BigDecimal("1.00"), "USD", 1,
+                Instant.EPOCH, 1), false, List.of());
+    }
+
+    @Test
+    void aBatchDoneWithinThePeriodPublishesOnceAtItsEnd() {
+        PublishChunks chunks = new PublishChunks(SECOND, 0);
+        assertThat(chunks.add(item("a"), SECOND / 3)).isNull();
+        assertThat(chunks.add(item("b"), SECOND - 1)).isNull();
+        assertThat(chunks.rest()).extracting(StoredProduct::id).containsExactly("a", "b");
+        assertThat(chunks.rest()).isEmpty();
+    }
+
+    @Test
+    void aSlowBatchPublishesWhatItWroteEveryPeriod() {
+        long start = -5 * SECOND; // System.nanoTime's origin is arbitrary
+        PublishChunks chunks = new PublishChunks(SECOND, start);
+        assertThat(chunks.add(item("a"), start + SECOND / 2)).isNull();
+        assertThat(chunks.add(item("b"), start + SECOND)).extracting(StoredProduct::id).containsExactly("a", "b");
+        assertThat(chunks.add(item("c"), start + SECOND + SECOND / 2)).isNull();
+        assertThat(chunks.add(item("d"), start + 2 * SECOND + 1)).extracting(StoredProduct::id)
+                .containsExactly("c", "d");
+        assertThat(chunks.add(item("e"), start + 2 * SECOND + 2)).isNull();
+        assertThat(chunks.rest()).extracting(StoredProduct::id).containsExactly("e");
+    }
+}
