@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
@@ -43,7 +45,10 @@ import io.vertx.mutiny.redis.client.Response;
  * <b>Listening.</b> One {@link StreamWorker} round after another, asynchronous (on the event loop that receives the
  * answer, so a waiting writer is released there without a hand-over to a worker thread): a blocking read of the acks
  * stream ({@code XREAD BLOCK}), each acknowledgement recorded in the {@link AckTracker}, and, when the read returned
- * less than a full batch, the pods silent for the liveness period before the read started forgotten. The first round
+ * less than a full batch, the pods silent for the liveness period before the read started forgotten. A listener
+ * nobody waited on for {@link #IDLE} parks instead of reading: the next waiter wakes it, or after {@link #PARK} it reads
+ * what came meanwhile without blocking; so only a pod that writes (or purges) is woken by the acknowledgements. The
+ * first round
  * (and the first after a failure) reads, on a worker thread, every acknowledgement of the liveness period, by Redis'
  * own clock (the ids' time).
  * <p>
@@ -63,6 +68,14 @@ public class PodAcks {
     static final int BATCH = 1_000;
     static final int MAX_PODS = 1024;
     static final int MAX_WAITERS = 10_000;
+    /**
+     * A listener that nobody waited on for this long parks: it reads the acks stream only when a waiter comes, or
+     * {@link #PARK} after it parked, so a pod that is not writing is not woken by every other pod's acknowledgement
+     * (three per write on three pods).
+     */
+    static final Duration IDLE = Duration.ofMillis(50);
+    /** How long a parked listener waits for a waiter before it reads what came meanwhile. */
+    static final Duration PARK = Duration.ofMillis(250);
     static final String REDIS_TIME = "return redis.call('TIME')";
     private static final Pattern POSITION = Pattern.compile("\\d+(-\\d+)?");
 
@@ -80,6 +93,11 @@ public class PodAcks {
     private final StreamWorker listener;
     private final AckMeters meters;
     private String listened;
+    /** A parked listener's wake-up: completed by the next waiter ({@link #await}), or {@code null}. */
+    private final AtomicReference<CompletableFuture<Void>> parked = new AtomicReference<>();
+    /** This pod's ticker when a writer or the purge feed last waited for acknowledgements. */
+    private volatile long lastWaited;
+    private final AtomicLong wakes = new AtomicLong();
     /** This pod's caches, untrusted before it tells the others it leaves. */
     private final CacheCoherence coherence;
 
@@ -206,6 +224,8 @@ public class PodAcks {
             waits.record(Duration.ofNanos(ticker.read() - started));
             return Uni.createFrom().voidItem();
         }
+        lastWaited = ticker.read();
+        wake();
         long leaseLeft = Math.max(0, appendedAt + lease.writeWaitNanos() - started);
         Uni<Void> acknowledged = waiter == null ? Uni.createFrom().nullItem() : Futures.uni(() -> waiter);
         if (waiter == null) {
@@ -235,10 +255,47 @@ public class PodAcks {
         if (listened == null) {
             return Futures.onWorker(() -> listened = history());
         }
+        if (tracker.waiting() > 0 || ticker.read() - lastWaited < IDLE.toNanos()) {
+            return read(true);
+        }
+        CompletableFuture<Void> park = new CompletableFuture<>();
+        parked.set(park);
+        if (tracker.waiting() > 0) {
+            wake(); // a waiter came before the park was set
+        }
+        return Futures.uni(() -> park).ifNoItem().after(PARK).recoverWithItem((Void) null)
+                .invoke(() -> parked.compareAndSet(park, null))
+                .chain(() -> read(tracker.waiting() > 0));
+    }
+
+    /** Wakes a parked listener: a waiter came. */
+    private void wake() {
+        CompletableFuture<Void> park = parked.getAndSet(null);
+        if (park != null && park.complete(null)) {
+            wakes.incrementAndGet();
+        }
+    }
+
+    /** Whether the listener is parked. For tests. */
+    boolean parked() {
+        return parked.get() != null;
+    }
+
+    /** How many times a waiter woke the parked listener. For tests. */
+    long wakes() {
+        return wakes.get();
+    }
+
+    /**
+     * One read of the acks stream from where the listener is: blocking ({@code live}: for the acknowledgements a waiter
+     * needs, timed as they arrive), or only what came while it was parked.
+     */
+    private Uni<Void> read(boolean live) {
         long readStarted = ticker.read();
-        return reactiveStreams.xread(acks, listened, new XReadArgs().block(block).count(BATCH)).invoke(messages -> {
+        XReadArgs args = live ? new XReadArgs().block(block).count(BATCH) : new XReadArgs().count(BATCH);
+        return reactiveStreams.xread(acks, listened, args).invoke(messages -> {
             if (messages != null && !messages.isEmpty()) {
-                messages.forEach(message -> record(message, true));
+                messages.forEach(message -> record(message, live));
                 listened = messages.get(messages.size() - 1).id();
                 tracker.listened(listened);
             }

@@ -158,8 +158,16 @@ class PodAcksTest {
         return new Appended(entryId, null);
     }
 
+    /**
+     * Timed by a listener that reads live, for a waiter (a parked one reads late: its lag would be the park's); a
+     * pod that holds a waiter here keeps this pod's listener live.
+     */
     @Test
     void anotherPodsAcknowledgementIsTimedFromItsEntryOnlyWhenItMovesThatPod() {
+        String holder = uniqueId("holder");
+        ack(holder, entry());
+        CompletableFuture<Void> held = acks.await(appended(entry())).subscribeAsCompletionStage();
+        await("a waiter").atMost(WAIT).until(() -> waiting() >= 1);
         String b = uniqueId("timed");
         ack(b, entry());
         long before = lags().count();
@@ -172,6 +180,26 @@ class PodAcksTest {
         String newest = entry();
         ack(b, newest);
         assertThat(lags().count()).as("a repeated or older position is not timed again").isEqualTo(before + 3);
+        streams().xadd(ACKS, Map.of("pod", holder, "left", "1"));
+        await("the holder's waiter released").atMost(WAIT).until(held::isDone);
+    }
+
+    /**
+     * A listener nobody waits on parks (it reads what came only every {@link PodAcks#PARK}); a waiter wakes it at once,
+     * so a writer is released as soon as the acknowledgements come, not when the park ends.
+     */
+    @Test
+    void aParkedListenerIsWokenByAWaiter() {
+        noOtherPods();
+        String b = uniqueId("woken");
+        ack(b, entry());
+        await("parked: nobody waits").atMost(WAIT).until(acks::parked);
+        long wakes = acks.wakes();
+        String written = entry();
+        CompletableFuture<Void> acknowledged = acks.await(appended(written)).subscribeAsCompletionStage();
+        assertThat(acks.wakes()).as("the waiter woke the listener").isEqualTo(wakes + 1);
+        streams().xadd(ACKS, Map.of("pod", b, "position", written));
+        await("released").atMost(WAIT).until(acknowledged::isDone);
     }
 
     private io.micrometer.core.instrument.Timer lags() {
