@@ -73,7 +73,7 @@ public class PodAcks {
      * {@link #PARK} after it parked, so a pod that is not writing is not woken by every other pod's acknowledgement
      * (three per write on three pods).
      */
-    static final Duration IDLE = Duration.ofMillis(50);
+    static final Duration IDLE = Duration.ofMillis(10);
     /** How long a parked listener waits for a waiter before it reads what came meanwhile. */
     static final Duration PARK = Duration.ofMillis(250);
     static final String REDIS_TIME = "return redis.call('TIME')";
