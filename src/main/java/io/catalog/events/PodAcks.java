@@ -92,7 +92,9 @@ public class PodAcks {
     private final AckTracker tracker;
     private final StreamWorker listener;
     private final AckMeters meters;
-    private String listened;
+    private volatile String listened;
+    /** Whether the listener's last read was full: more is waiting. */
+    private volatile boolean behind;
     /** A parked listener's wake-up: completed by the next waiter ({@link #await}), or {@code null}. */
     private final AtomicReference<CompletableFuture<Void>> parked = new AtomicReference<>();
     /** This pod's ticker when a writer or the purge feed last waited for acknowledgements. */
@@ -255,7 +257,7 @@ public class PodAcks {
         if (listened == null) {
             return Futures.onWorker(() -> listened = history());
         }
-        if (tracker.waiting() > 0 || ticker.read() - lastWaited < IDLE.toNanos()) {
+        if (tracker.waiting() > 0 || behind || ticker.read() - lastWaited < IDLE.toNanos()) {
             return read(true);
         }
         CompletableFuture<Void> park = new CompletableFuture<>();
@@ -299,6 +301,8 @@ public class PodAcks {
                 listened = messages.get(messages.size() - 1).id();
                 tracker.listened(listened);
             }
+            // a full read leaves more to read: read on at once, never park behind a backlog
+            behind = messages != null && messages.size() >= BATCH;
             if (messages == null || messages.size() < BATCH) {
                 // every acknowledgement sent before this read started has been read: silence is silence
                 tracker.forgetSilent(readStarted);

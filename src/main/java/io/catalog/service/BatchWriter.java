@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,9 +36,10 @@ import io.smallrye.mutiny.Uni;
  * the item's outbox (the same request a single PATCH sends), this pod holding each item's new version as its write
  * returns, and one publish and one wait for the other pods for the whole batch. An item whose write finds it changed
  * since (written concurrently by someone else, or L1 was behind) is written again on its own ({@link
- * CatalogWriter#withRead}: read first). An item read with a full outbox refuses the batch (503) before anything is
- * written; one held in L1 whose outbox turns out full refuses it when its write is refused, the items written before
- * it stored and published by the relay (the batch can be sent again: it sets the same prices).
+ * CatalogWriter#withRead}: read first). An item read with a full outbox refuses the batch (503 {@code events-pending})
+ * before anything is written; one held in L1 whose outbox turns out full fails it when its write is refused, the items
+ * written before it published all the same (503, {@link ChangeNotConfirmed}: the batch can be sent again, it sets the
+ * same prices).
  */
 @ApplicationScoped
 public class BatchWriter {
@@ -76,10 +78,11 @@ public class BatchWriter {
         for (PriceUpdate update : updates) {
             writer.held(update.id()).ifPresentOrElse(p -> held.put(p.id(), p), () -> unheld.add(update.id()));
         }
-        writer.meters().unread().increment(held.size());
-        writer.meters().cold().increment(unheld.size());
         Uni<Map<String, StoredProduct>> read = unheld.isEmpty() ? Uni.createFrom().item(Map.of())
-                : store.readConsistent(unheld);
+                : Uni.createFrom().deferred(() -> {
+                    writer.meters().cold().increment(unheld.size());
+                    return store.readConsistent(unheld);
+                });
         return read.chain(found -> {
             Optional<StoredProduct> full = found.values().stream()
                     .filter(item -> item.live() && item.outbox().size() >= CatalogWriter.MAX_PENDING).findFirst();
@@ -106,21 +109,34 @@ public class BatchWriter {
         return ProductChange.price(Money.normalize(update.price())).decide(Optional.of(current)).orElseThrow();
     }
 
+    /**
+     * The writes, publishes and wait of a batch. A write refused because its item's outbox is full (a held item,
+     * whose outbox this pod did not read) fails the batch once others may be stored: those are published all the same
+     * and the answer is {@link ChangeNotConfirmed} (503: stored, not confirmed), never "nothing was changed".
+     */
     private Uni<Map<String, WriteResult>> writeAll(List<PriceUpdate> known, Map<String, Product> current, long first,
             long epoch) {
         Map<String, WriteResult> results = new ConcurrentHashMap<>();
         PublishChunks chunks = new PublishChunks(PUBLISH_EVERY.toNanos(), System.nanoTime());
         List<Uni<Void>> published = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stored = new AtomicBoolean();
         return Multi.createFrom().range(0, known.size())
                 .onItem().transformToUni(i -> writeOne(known.get(i), current.get(known.get(i).id()), first + i,
-                        epoch, results).invoke(written -> written.ifPresent(item -> {
-                            List<StoredProduct> due = chunks.add(item, System.nanoTime());
+                        epoch, results).invoke(written -> {
+                            WriteResult result = results.get(known.get(i).id());
+                            if (result != null && result.product() != null) {
+                                stored.set(true);
+                            }
+                            // a chunk is cut as items are written, and as items written again on their own return
+                            List<StoredProduct> due = chunks.add(written, System.nanoTime());
                             if (due != null) {
                                 published.add(acknowledgement.publishingApplied(due));
                             }
-                        })))
+                        }))
                 .merge(concurrency)
                 .collect().last()
+                .onFailure().call(() -> acknowledgement.publishingApplied(chunks.rest()).onFailure().recoverWithNull())
+                .onFailure(OutboxFull.class).transform(full -> stored.get() ? new ChangeNotConfirmed(full) : full)
                 .chain(() -> {
                     published.add(acknowledgement.publishedApplied(chunks.rest(), null));
                     return Uni.join().all(List.copyOf(published)).andFailFast();
@@ -136,6 +152,7 @@ public class BatchWriter {
             Map<String, WriteResult> results) {
         return writer.update(update.id(), current, next(current, update), sequence).chain(written -> {
             if (written.isPresent()) {
+                writer.meters().unread().increment();
                 acknowledgement.applyOwn(written.get(), epoch);
                 results.put(update.id(), CatalogWriter.result(Optional.of(current), written.get()));
                 return Uni.createFrom().item(written);

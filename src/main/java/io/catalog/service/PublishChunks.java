@@ -2,6 +2,7 @@ package io.catalog.service;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.catalog.store.StoredProduct;
 
@@ -22,10 +23,13 @@ final class PublishChunks {
         this.began = now;
     }
 
-    /** Adds {@code written} at {@code now}; the chunk to publish now, {@code written} included, or {@code null}. */
-    synchronized List<StoredProduct> add(StoredProduct written, long now) {
-        chunk.add(written);
-        if (now - began < every) {
+    /**
+     * Adds {@code written} (if present: an item written again on its own published itself) at {@code now}; the chunk
+     * to publish now, {@code written} included, or {@code null}.
+     */
+    synchronized List<StoredProduct> add(Optional<StoredProduct> written, long now) {
+        written.ifPresent(chunk::add);
+        if (now - began < every || chunk.isEmpty()) {
             return null;
         }
         List<StoredProduct> due = chunk;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -25,8 +26,8 @@ class PublishChunksTest {
     @Test
     void aBatchDoneWithinThePeriodPublishesOnceAtItsEnd() {
         PublishChunks chunks = new PublishChunks(SECOND, 0);
-        assertThat(chunks.add(item("a"), SECOND / 3)).isNull();
-        assertThat(chunks.add(item("b"), SECOND - 1)).isNull();
+        assertThat(chunks.add(Optional.of(item("a")), SECOND / 3)).isNull();
+        assertThat(chunks.add(Optional.of(item("b")), SECOND - 1)).isNull();
         assertThat(chunks.rest()).extracting(StoredProduct::id).containsExactly("a", "b");
         assertThat(chunks.rest()).isEmpty();
     }
@@ -35,12 +36,21 @@ class PublishChunksTest {
     void aSlowBatchPublishesWhatItWroteEveryPeriod() {
         long start = -5 * SECOND; // System.nanoTime's origin is arbitrary
         PublishChunks chunks = new PublishChunks(SECOND, start);
-        assertThat(chunks.add(item("a"), start + SECOND / 2)).isNull();
-        assertThat(chunks.add(item("b"), start + SECOND)).extracting(StoredProduct::id).containsExactly("a", "b");
-        assertThat(chunks.add(item("c"), start + SECOND + SECOND / 2)).isNull();
-        assertThat(chunks.add(item("d"), start + 2 * SECOND + 1)).extracting(StoredProduct::id)
+        assertThat(chunks.add(Optional.of(item("a")), start + SECOND / 2)).isNull();
+        assertThat(chunks.add(Optional.of(item("b")), start + SECOND)).extracting(StoredProduct::id).containsExactly("a", "b");
+        assertThat(chunks.add(Optional.of(item("c")), start + SECOND + SECOND / 2)).isNull();
+        assertThat(chunks.add(Optional.of(item("d")), start + 2 * SECOND + 1)).extracting(StoredProduct::id)
                 .containsExactly("c", "d");
-        assertThat(chunks.add(item("e"), start + 2 * SECOND + 2)).isNull();
+        assertThat(chunks.add(Optional.of(item("e")), start + 2 * SECOND + 2)).isNull();
         assertThat(chunks.rest()).extracting(StoredProduct::id).containsExactly("e");
+    }
+
+    @Test
+    void anItemWrittenAgainOnItsOwnCutsADueChunkButAddsNothing() {
+        PublishChunks chunks = new PublishChunks(SECOND, 0);
+        assertThat(chunks.add(Optional.of(item("a")), 1)).isNull();
+        assertThat(chunks.add(Optional.empty(), SECOND + 1)).extracting(StoredProduct::id).containsExactly("a");
+        assertThat(chunks.add(Optional.empty(), 3 * SECOND)).as("nothing to publish").isNull();
+        assertThat(chunks.rest()).isEmpty();
     }
 }
