@@ -258,7 +258,7 @@ public class PodAcks {
             return Futures.onWorker(() -> listened = history());
         }
         if (tracker.waiting() > 0 || behind || ticker.read() - lastWaited < IDLE.toNanos()) {
-            return read(true);
+            return read(true, true);
         }
         CompletableFuture<Void> park = new CompletableFuture<>();
         parked.set(park);
@@ -267,7 +267,7 @@ public class PodAcks {
         }
         return Futures.uni(() -> park).ifNoItem().after(PARK).recoverWithItem((Void) null)
                 .invoke(() -> parked.compareAndSet(park, null))
-                .chain(() -> read(tracker.waiting() > 0));
+                .chain(() -> read(tracker.waiting() > 0, false));
     }
 
     /** Wakes a parked listener: a waiter came. */
@@ -289,15 +289,16 @@ public class PodAcks {
     }
 
     /**
-     * One read of the acks stream from where the listener is: blocking ({@code live}: for the acknowledgements a waiter
-     * needs, timed as they arrive), or only what came while it was parked.
+     * One read of the acks stream from where the listener is: blocking (for the acknowledgements a waiter needs), or
+     * only what came while it was parked. {@code timed}: the acknowledgements read are timed as they arrive (not the
+     * first read after a park, which returns what came during it).
      */
-    private Uni<Void> read(boolean live) {
+    private Uni<Void> read(boolean blocking, boolean timed) {
         long readStarted = ticker.read();
-        XReadArgs args = live ? new XReadArgs().block(block).count(BATCH) : new XReadArgs().count(BATCH);
+        XReadArgs args = blocking ? new XReadArgs().block(block).count(BATCH) : new XReadArgs().count(BATCH);
         return reactiveStreams.xread(acks, listened, args).invoke(messages -> {
             if (messages != null && !messages.isEmpty()) {
-                messages.forEach(message -> record(message, live));
+                messages.forEach(message -> record(message, timed));
                 listened = messages.get(messages.size() - 1).id();
                 tracker.listened(listened);
             }
