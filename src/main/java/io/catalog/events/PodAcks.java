@@ -59,6 +59,10 @@ import io.vertx.mutiny.redis.client.Response;
  * times every wait. It never blocks a thread and resumes where {@link Futures#uni} resumes. docs/COHERENCE.md, "The
  * lease", has the argument.
  * <p>
+ * One class, longer than 320 lines: sending, listening (with its park) and waiting share the listener's position,
+ * the tracker and the lease, and the lease's argument (docs/COHERENCE.md) is checked against them side by side; the
+ * state they do not share is already apart ({@link AckTracker}, {@link Lease}, {@link StreamInfo}).
+ * <p>
  * Produced at start-up by {@code lab.DesignWiring} and started and stopped by {@link FeedLifecycle}.
  */
 public class PodAcks {

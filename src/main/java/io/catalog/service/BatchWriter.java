@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -119,14 +118,9 @@ public class BatchWriter {
         Map<String, WriteResult> results = new ConcurrentHashMap<>();
         PublishChunks chunks = new PublishChunks(PUBLISH_EVERY.toNanos(), System.nanoTime());
         List<Uni<Void>> published = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean stored = new AtomicBoolean();
         return Multi.createFrom().range(0, known.size())
                 .onItem().transformToUni(i -> writeOne(known.get(i), current.get(known.get(i).id()), first + i,
                         epoch, results).invoke(written -> {
-                            WriteResult result = results.get(known.get(i).id());
-                            if (result != null && result.product() != null) {
-                                stored.set(true);
-                            }
                             // a chunk is cut as items are written, and as items written again on their own return
                             List<StoredProduct> due = chunks.add(written, System.nanoTime());
                             if (due != null) {
@@ -136,7 +130,7 @@ public class BatchWriter {
                 .merge(concurrency)
                 .collect().last()
                 .onFailure().call(() -> acknowledgement.publishingApplied(chunks.rest()).onFailure().recoverWithNull())
-                .onFailure(OutboxFull.class).transform(full -> stored.get() ? new ChangeNotConfirmed(full) : full)
+                .onFailure(OutboxFull.class).transform(full -> stored(results) ? new ChangeNotConfirmed(full) : full)
                 .chain(() -> {
                     published.add(acknowledgement.publishedApplied(chunks.rest(), null));
                     return Uni.join().all(List.copyOf(published)).andFailFast();
@@ -161,6 +155,11 @@ public class BatchWriter {
             return writer.withRead(update.id(), null, ProductChange.price(Money.normalize(update.price())))
                     .invoke(r -> results.put(update.id(), r)).replaceWith(Optional.<StoredProduct> empty());
         });
+    }
+
+    /** Whether any item of the batch was stored (written, or written again on its own). */
+    private static boolean stored(Map<String, WriteResult> results) {
+        return results.values().stream().anyMatch(r -> r.product() != null);
     }
 
     private static List<BatchResult> results(List<PriceUpdate> updates, Map<String, WriteResult> written) {
