@@ -1,8 +1,11 @@
 -- RedisStreamSink.APPEND (sent by io.catalog.events.RedisStreamSink)
 -- KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3..] the events' markers; ARGV[1] the stream's length, ARGV[2]
 -- the markers' life in seconds, then each event's JSON, then each event's summaries ('' for none). Answers, per
--- event, <entry id>|<newest acks id when it was appended>: appended now, or what its marker holds.
+-- event, <entry id>|<newest acks id when it was appended>: appended now, or what its marker holds. Each entry holds
+-- 'at', Redis' clock at the append in microseconds (the id's time is whole milliseconds): the feed's delivery timer.
 local n = #KEYS - 2
+local time = redis.call('TIME')
+local at = time[1] .. string.format('%06d', tonumber(time[2]))
 local newest = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 local acks = newest[1] and newest[1][1] or '0-0'
 local ids = {}
@@ -17,6 +20,8 @@ for i = 1, n do
     end
     fields[#fields + 1] = 'acks'
     fields[#fields + 1] = acks
+    fields[#fields + 1] = 'at'
+    fields[#fields + 1] = at
     id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', unpack(fields)) .. '|' .. acks
     redis.call('SET', KEYS[i + 2], id, 'EX', ARGV[2])
   end

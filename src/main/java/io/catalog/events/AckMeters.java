@@ -36,6 +36,6 @@ record AckMeters(Counter timeouts, Counter purgeTimeouts, Timer purgeWaits, Time
     }
 
     private static Timer percentiles(Timer.Builder timer, MeterRegistry registry) {
-        return timer.publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        return timer.publishPercentiles(0.5, 0.9, 0.99).serviceLevelObjectives(FeedMeters.BOUNDS).register(registry);
     }
 }

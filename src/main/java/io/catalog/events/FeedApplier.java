@@ -59,6 +59,7 @@ public class FeedApplier {
      */
     void apply(List<FeedEntry> entries, long epoch) {
         Instant now = Instant.now();
+        long nowMicros = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
         for (FeedEntry entry : entries) {
             ProductUpdated event = entry.event();
             if (event == null) {
@@ -73,8 +74,7 @@ public class FeedApplier {
             announce(event);
             Duration delay = Duration.between(event.occurredAt(), now);
             meters.propagation().record(delay.isNegative() ? Duration.ZERO : delay);
-            meters.delivery().record(Math.max(0, now.toEpochMilli() - entry.appendedAtMillis()),
-                    TimeUnit.MILLISECONDS);
+            meters.delivery().record(Math.max(0, nowMicros - entry.appendedAtMicros()), TimeUnit.MICROSECONDS);
             meters.applied().increment();
         }
     }

@@ -17,12 +17,15 @@ import io.quarkus.redis.datasource.stream.StreamMessage;
  * @param summaries the category summaries' states after the event, as the append wrote them, or {@code null}
  * @param acks the newest entry of the acknowledgements stream when the event was appended ({@link Appended}), or
  *        {@code null}
+ * @param atMicros Redis' clock at the append in epoch microseconds, or 0 where the entry does not say (an entry
+ *        appended by an older version: {@link #appendedAtMicros()} falls back to the id's milliseconds)
  */
-public record FeedEntry(String id, ProductUpdated event, String json, String summaries, String acks) {
+public record FeedEntry(String id, ProductUpdated event, String json, String summaries, String acks, long atMicros) {
 
     static final String EVENT = "event";
     static final String SUMMARIES = "summaries";
     static final String ACKS = "acks";
+    static final String AT = "at";
 
     /** Decodes a stream message; an event this version cannot read gives an entry without one. */
     public static FeedEntry decode(StreamMessage<String, String, String> message, Json json) {
@@ -36,12 +39,33 @@ public record FeedEntry(String id, ProductUpdated event, String json, String sum
                 event = null;
             }
         }
-        return new FeedEntry(message.id(), event, payload, fields.get(SUMMARIES), fields.get(ACKS));
+        return new FeedEntry(message.id(), event, payload, fields.get(SUMMARIES), fields.get(ACKS),
+                micros(fields.get(AT)));
+    }
+
+    private static long micros(String at) {
+        if (at == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(at);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** Whether the entry holds an event this version could not read (it may have been an invalidation). */
     public boolean unreadable() {
         return json != null && event == null;
+    }
+
+    /** Redis' clock at the append, in epoch microseconds: the entry's {@code at}, else its id's milliseconds. */
+    public long appendedAtMicros() {
+        if (atMicros > 0) {
+            return atMicros;
+        }
+        long millis = appendedAtMillis();
+        return millis == Long.MAX_VALUE ? Long.MAX_VALUE : millis * 1000;
     }
 
     /** The time part of the entry's id: Redis' clock at the append, in epoch milliseconds. */

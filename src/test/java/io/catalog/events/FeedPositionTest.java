@@ -111,9 +111,20 @@ class FeedPositionTest {
 
     @Test
     void anEntryIdsTimeIsItsMillisecondPart() {
-        assertThat(new FeedEntry("1700000000123-7", null, null, null, null).appendedAtMillis()).isEqualTo(1_700_000_000_123L);
-        assertThat(new FeedEntry("42", null, null, null, null).appendedAtMillis()).isEqualTo(42L);
+        assertThat(new FeedEntry("1700000000123-7", null, null, null, null, 0).appendedAtMillis())
+                .isEqualTo(1_700_000_000_123L);
+        assertThat(new FeedEntry("42", null, null, null, null, 0).appendedAtMillis()).isEqualTo(42L);
         // an id that is not a time never makes a negative delay
-        assertThat(new FeedEntry("x-1", null, null, null, null).appendedAtMillis()).isEqualTo(Long.MAX_VALUE);
+        assertThat(new FeedEntry("x-1", null, null, null, null, 0).appendedAtMillis()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void anEntrysAppendTimeIsItsMicrosecondsWhereItHoldsThemElseItsIdsMilliseconds() {
+        assertThat(new FeedEntry("1700000000123-7", null, null, null, null, 1_700_000_000_123_456L).appendedAtMicros())
+                .isEqualTo(1_700_000_000_123_456L);
+        // an entry appended by an older version has no 'at'
+        assertThat(new FeedEntry("1700000000123-7", null, null, null, null, 0).appendedAtMicros())
+                .isEqualTo(1_700_000_000_123_000L);
+        assertThat(new FeedEntry("x-1", null, null, null, null, 0).appendedAtMicros()).isEqualTo(Long.MAX_VALUE);
     }
 }

@@ -215,4 +215,31 @@ class OutboxRelayTest {
         assertThat(read(id).outbox()).isEmpty();
         assertThat(pendingInIndex(id)).isFalse();
     }
+
+    /**
+     * Each entry holds Redis' clock at its append in microseconds ({@code at}), which the feed's delivery timer reads:
+     * the entry id's time is whole milliseconds, as coarse as the delivery it times.
+     */
+    @Test
+    void anAppendedEntryHoldsRedisClockInMicroseconds() {
+        String id = uniqueId("relay");
+        StoredProduct item = writePending(id, uniqueCategory("cat"), sequence(), Optional.empty());
+        long before = micros(Instant.now());
+
+        relay.publish(List.of(item)).await().atMost(WAIT);
+
+        FeedEntry entry = redis.stream(String.class, String.class, String.class).xrange(STREAM, StreamRange.of("-", "+"))
+                .stream().map(m -> FeedEntry.decode(m, json)).filter(e -> e.event() != null)
+                .filter(e -> e.event().productId().equals(id)).findFirst().orElseThrow();
+        assertThat(entry.atMicros()).as("Redis' clock and this JVM's are the same machine's")
+                .isBetween(before - 1_000_000, micros(Instant.now()) + 1_000_000);
+        assertThat(entry.appendedAtMicros()).as("the delivery timer reads 'at', not the id's whole milliseconds")
+                .isEqualTo(entry.atMicros());
+        assertThat(entry.atMicros() / 1000).as("the same clock as the id's").isBetween(entry.appendedAtMillis() - 2,
+                entry.appendedAtMillis() + 2);
+    }
+
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
+    }
 }
