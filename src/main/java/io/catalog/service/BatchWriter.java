@@ -152,7 +152,8 @@ public class BatchWriter {
                 return Uni.createFrom().item(written);
             }
             writer.meters().changed().increment();
-            return writer.withRead(update.id(), null, ProductChange.price(Money.normalize(update.price())))
+            return writer.withRead(update.id(), null, ProductChange.price(Money.normalize(update.price())),
+                    new CatalogWriter.Tried(sequence, Optional.of(current)))
                     .invoke(r -> results.put(update.id(), r)).replaceWith(Optional.<StoredProduct> empty());
         });
     }

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -139,7 +140,7 @@ public class CatalogWriter {
                 meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
                 if (written.isEmpty()) {
                     meters.changed().increment();
-                    return withRead(id, ifMatch, change);
+                    return withRead(id, ifMatch, change, new Tried(sequence, live));
                 }
                 meters.unread().increment();
                 return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
@@ -184,10 +185,19 @@ public class CatalogWriter {
      * through the same pod, used up five immediate attempts now and then on Redis Cluster).
      */
     Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change) {
+        return withRead(id, ifMatch, change, Tried.NONE);
+    }
+
+    /**
+     * As {@link #withRead(String, String, ProductChange)}, after a conditional write that failed: the first read tells
+     * whether that write landed all the same ({@link Tried}).
+     */
+    Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change, Tried failed) {
         AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<Tried> tried = new AtomicReference<>(failed);
         return Multi.createBy().repeating().uni(() -> {
             int lost = attempts.getAndIncrement();
-            Uni<Optional<WriteResult>> attempt = Uni.createFrom().deferred(() -> attempt(id, ifMatch, change));
+            Uni<Optional<WriteResult>> attempt = Uni.createFrom().deferred(() -> attempt(id, ifMatch, change, tried));
             return lost == 0 ? attempt : Futures.delay(jitter(backoff(lost))).chain(() -> attempt);
         }).atMost(MAX_ATTEMPTS)
                 .filter(Optional::isPresent).map(Optional::get)
@@ -207,15 +217,40 @@ public class CatalogWriter {
     }
 
     /**
+     * A conditional write whose condition failed: the sequence it took and the product as it assumed it. The condition
+     * also fails when the write itself landed and its answer was lost (an attempt that timed out, or failed after
+     * DynamoDB applied it): the SDK sends the same request again, which finds the item already changed, by this very
+     * write. The next read tells them apart: the sequence is this write's alone ({@link Sequences}), so an item that
+     * holds it holds this write, which is then answered as stored, once, and not written a second time (a second
+     * version of a price change, a 404 to a delete that deleted, a 412 to an If-Match that was met, an "updated" to a
+     * creation).
+     */
+    record Tried(long sequence, Optional<Product> before) {
+        static final Tried NONE = new Tried(0, Optional.empty());
+
+        /** Whether {@code current}, read after this write failed, holds this write. */
+        boolean landedIn(Optional<StoredProduct> current) {
+            return sequence > 0 && current.isPresent() && current.get().product().sequence() == sequence;
+        }
+    }
+
+    /**
      * One attempt with a read: the item read strongly consistent, a sequence above its own and above what this pod
      * knows of the keys the change touches, then the conditional put (the item must still be as read), then the
-     * publish. Nothing when the put lost to a concurrent write, unless the client named the version it changes
-     * (If-Match): that version is gone, so the answer is {@code PRECONDITION_FAILED}.
+     * publish. Nothing when the put's condition failed: the next attempt's read tells a concurrent write (the change is
+     * made again on what it wrote; with If-Match, that version is gone: {@code PRECONDITION_FAILED}) from this write's
+     * own, whose answer was lost ({@link Tried}).
      */
-    private Uni<Optional<WriteResult>> attempt(String id, String ifMatch, ProductChange change) {
+    private Uni<Optional<WriteResult>> attempt(String id, String ifMatch, ProductChange change,
+            AtomicReference<Tried> tried) {
         long epoch = coherence.l1().epoch();
         long started = System.nanoTime();
         return store.read(id, true).chain(current -> {
+            Tried failed = tried.getAndSet(Tried.NONE);
+            if (failed.landedIn(current)) {
+                meters.readStep().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                return landed(current.get(), failed, epoch).map(Optional::of);
+            }
             Optional<Product> live = current.filter(StoredProduct::live).map(StoredProduct::product);
             Optional<Next> next = change.decide(live);
             boolean matches = ifMatch == null || live.map(p -> ETags.matchesStrongly(ifMatch, etag(p))).orElse(false);
@@ -237,11 +272,26 @@ public class CatalogWriter {
                         return acknowledgement.published(List.of(written), epoch, meters.publishStep())
                                 .replaceWith(Optional.of(result(live, written)));
                     }
-                    return Uni.createFrom().item(ifMatch != null ? Optional.of(WriteResult.of(Status.PRECONDITION_FAILED))
-                            : Optional.<WriteResult> empty());
+                    tried.set(new Tried(sequence, live));
+                    return Uni.createFrom().item(Optional.<WriteResult> empty());
                 });
             });
         });
+    }
+
+    /**
+     * The answer to a write found stored by the read after its condition failed ({@link Tried}): published and waited
+     * for as any write. Its event is still in the item's outbox unless the relay's sweep published it already, which
+     * waits 5 s; then the write is stored but cannot be confirmed ({@link ChangeNotConfirmed}: 503).
+     */
+    private Uni<WriteResult> landed(StoredProduct item, Tried write, long epoch) {
+        meters.landed().increment();
+        if (item.outbox().stream().noneMatch(e -> e.sequence() == write.sequence())) {
+            return Uni.createFrom().failure(new ChangeNotConfirmed(new IllegalStateException(
+                    "the write of " + item.id() + " landed and its event was published by the relay")));
+        }
+        return acknowledgement.published(List.of(item), epoch, meters.publishStep())
+                .replaceWith(result(write.before(), item));
     }
 
     /**

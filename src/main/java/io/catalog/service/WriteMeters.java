@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.Timer;
  * ({@code catalog.writes.reads{outcome}}), and where a write's time goes
  * before its acknowledgement ({@code catalog.write.steps{step}}).
  */
-record WriteMeters(Counter refused, Counter unread, Counter cold, Counter changed, Timer readStep,
+record WriteMeters(Counter refused, Counter unread, Counter cold, Counter changed, Counter landed, Timer readStep,
         Timer putStep, Timer publishStep) {
 
     WriteMeters(MeterRegistry registry) {
@@ -18,6 +18,12 @@ record WriteMeters(Counter refused, Counter unread, Counter cold, Counter change
                         + " unpublished events it may (the sinks were down): no acknowledged change's event is dropped")
                 .register(registry),
                 reads("none", registry), reads("cold", registry), reads("changed", registry),
+                Counter.builder("catalog.writes.landed")
+                        .description("Writes whose conditional write DynamoDB applied though its answer was lost (an"
+                                + " attempt timed out or failed after the write): the SDK sent it again, its condition"
+                                + " failed on the write itself, and the next read found the write's own sequence;"
+                                + " answered as stored, once")
+                        .register(registry),
                 step("read", "knowing the item (what L1 holds of it, or a strongly consistent read) and taking a"
                         + " sequence (from this pod's block: no round trip unless a new block is needed)", registry),
                 step("put", "building the new item and its event, and the conditional write of the item with the"

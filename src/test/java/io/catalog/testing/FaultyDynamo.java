@@ -27,8 +27,10 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A small HTTP proxy in front of dynalite that can answer {@code BatchGetItem} the way a throttled DynamoDB does:
- * with every key left unprocessed, or with {@code ProvisionedThroughputExceededException}. Everything else is
- * forwarded as it is. The service under test talks to it as its DynamoDB endpoint.
+ * with every key left unprocessed, or with {@code ProvisionedThroughputExceededException}; and that can lose the
+ * answer to a write that dynalite applied ({@link #loseAnswers}: a 500 in its place, which the SDK retries, as after a
+ * timed-out attempt that DynamoDB applied all the same). Everything else is forwarded as it is. The service under
+ * test talks to it as its DynamoDB endpoint.
  */
 public final class FaultyDynamo implements AutoCloseable {
 
@@ -41,6 +43,8 @@ public final class FaultyDynamo implements AutoCloseable {
     static final String THROTTLED_BODY = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
             + "ProvisionedThroughputExceededException\",\"message\":\"The level of configured provisioned throughput "
             + "for the table was exceeded.\"}";
+    static final String LOST_BODY = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+            + "\"message\":\"Internal server error (the proxy lost dynalite's answer)\"}";
     private static final Set<String> NOT_FORWARDED = Set.of("host", "connection", "content-length", "expect",
             "upgrade", "transfer-encoding", "keep-alive");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,6 +59,10 @@ public final class FaultyDynamo implements AutoCloseable {
     private volatile Fault fault = Fault.UNPROCESSED;
     /** The item whose calls get the faults, or {@code null} for any call. */
     private volatile String faultedId;
+    private final AtomicInteger lostLeft = new AtomicInteger();
+    private final AtomicInteger lost = new AtomicInteger();
+    private volatile String lostOperation;
+    private volatile String lostId;
 
     private FaultyDynamo(URI target) throws IOException {
         this.target = target;
@@ -90,6 +98,23 @@ public final class FaultyDynamo implements AutoCloseable {
 
     public void clear() {
         faultsLeft.set(0);
+        lostLeft.set(0);
+    }
+
+    /**
+     * The next {@code times} calls of {@code operation} ({@code UpdateItem}, {@code PutItem}) on item {@code id} are
+     * forwarded, so dynalite applies them, and answered {@code 500 InternalServerError} instead of dynalite's answer.
+     */
+    public void loseAnswers(String operation, String id, int times) {
+        lostOperation = operation;
+        lostId = id;
+        lost.set(0);
+        lostLeft.set(times);
+    }
+
+    /** Answers lost since {@link #loseAnswers}. */
+    public int lost() {
+        return lost.get();
     }
 
     /** BatchGetItem calls received so far that asked for the item {@code id}. */
@@ -126,7 +151,14 @@ public final class FaultyDynamo implements AutoCloseable {
                     return;
                 }
             }
-            forward(exchange, body);
+            if (operation != null && lostLeft.get() > 0 && operation.endsWith("." + lostOperation)
+                    && lostId.equals(itemId(body)) && lostLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                forward(exchange, body, true);
+                lost.incrementAndGet();
+                send(exchange, 500, LOST_BODY.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            forward(exchange, body, false);
         } catch (RuntimeException | IOException e) {
             exchange.sendResponseHeaders(502, -1);
         }
@@ -153,7 +185,15 @@ public final class FaultyDynamo implements AutoCloseable {
         }
     }
 
-    private void forward(HttpExchange exchange, byte[] body) throws IOException {
+    /** The id of the item a write names ({@code Key} of an UpdateItem, {@code Item} of a PutItem). */
+    private static String itemId(byte[] body) throws IOException {
+        JsonNode request = JSON.readTree(body);
+        JsonNode key = request.has("Key") ? request.path("Key") : request.path("Item");
+        return key.path("id").path("S").asText();
+    }
+
+    /** Forwards the call; with {@code discard}, dynalite's answer is dropped and nothing is sent yet. */
+    private void forward(HttpExchange exchange, byte[] body, boolean discard) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
                 .timeout(Duration.ofSeconds(30))
                 .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
@@ -168,6 +208,9 @@ public final class FaultyDynamo implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
+        }
+        if (discard) {
+            return;
         }
         response.headers().map().forEach((name, values) -> {
             if (!NOT_FORWARDED.contains(name.toLowerCase()) && !name.startsWith(":")) {
