@@ -144,7 +144,8 @@ public class BatchWriter {
      */
     private Uni<Optional<StoredProduct>> writeOne(PriceUpdate update, Product current, long sequence, long epoch,
             Map<String, WriteResult> results) {
-        return writer.update(update.id(), current, next(current, update), sequence).chain(written -> {
+        return writer.update(update.id(), current, next(current, update), sequence).chain(updated -> {
+            Optional<StoredProduct> written = updated.written();
             if (written.isPresent()) {
                 writer.meters().unread().increment();
                 acknowledgement.applyOwn(written.get(), epoch);
@@ -153,7 +154,7 @@ public class BatchWriter {
             }
             writer.meters().changed().increment();
             return writer.withRead(update.id(), null, ProductChange.price(Money.normalize(update.price())),
-                    new CatalogWriter.Tried(sequence, Optional.of(current)))
+                    updated.tried())
                     .invoke(r -> results.put(update.id(), r)).replaceWith(Optional.<StoredProduct> empty());
         });
     }

@@ -25,6 +25,7 @@ import io.catalog.model.Product;
 import io.catalog.model.ProductUpdated;
 import io.catalog.service.ProductChange.Next;
 import io.catalog.service.WriteResult.Status;
+import io.catalog.store.PendingEvent;
 import io.catalog.store.ProductStore;
 import io.catalog.store.Sequences;
 import io.catalog.store.StoredProduct;
@@ -136,17 +137,24 @@ public class CatalogWriter {
         return sequences.above(bound(known.sequence(), id, live, next)).chain(sequence -> {
             long sequenced = System.nanoTime();
             meters.readStep().record(sequenced - started, TimeUnit.NANOSECONDS);
-            return update(id, known, next, sequence).chain(written -> {
+            return update(id, known, next, sequence).chain(updated -> {
                 meters.putStep().record(System.nanoTime() - sequenced, TimeUnit.NANOSECONDS);
-                if (written.isEmpty()) {
+                if (updated.written().isEmpty()) {
                     meters.changed().increment();
-                    return withRead(id, ifMatch, change, new Tried(sequence, live));
+                    return withRead(id, ifMatch, change, updated.tried());
                 }
                 meters.unread().increment();
-                return acknowledgement.published(written.stream().toList(), epoch, meters.publishStep())
-                        .replaceWith(result(live, written.get()));
+                return acknowledgement.published(updated.written().stream().toList(), epoch, meters.publishStep())
+                        .replaceWith(result(live, updated.written().get()));
             });
         });
+    }
+
+    /**
+     * The outcome of an {@link #update}: the item as written, or nothing when the condition failed, and then what the
+     * write tried (for the read that follows: {@link Tried}).
+     */
+    record Updated(Optional<StoredProduct> written, Tried tried) {
     }
 
     /**
@@ -155,16 +163,19 @@ public class CatalogWriter {
      * the item is still live at {@code known}'s sequence and its outbox has room. The item as written, or nothing when
      * the condition failed (the item changed since, is gone, or its outbox is full: the caller reads it).
      */
-    Uni<Optional<StoredProduct>> update(String id, Product known, Next next, long sequence) {
+    Uni<Updated> update(String id, Product known, Next next, long sequence) {
         Optional<Product> live = Optional.of(known);
         Product product = product(id, live, next, sequence);
         String event = tracing.attach(json.write(next.event(product, live)));
         Set<Long> published = clears.of(id); // cleared by this write, not by a write of their own
+        Tried tried = new Tried(live, new StoredProduct(product, next.deleted(), List.of(new PendingEvent(sequence,
+                event))), published);
         return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING, published)
-                .invoke(written -> {
+                .map(written -> {
                     if (written.isPresent()) {
                         clears.removed(id, published);
                     }
+                    return new Updated(written, tried);
                 });
     }
 
@@ -202,7 +213,21 @@ public class CatalogWriter {
         }).atMost(MAX_ATTEMPTS)
                 .filter(Optional::isPresent).map(Optional::get)
                 .toUni() // the first answer; no further attempt
-                .onItem().ifNull().continueWith(() -> WriteResult.of(Status.CONFLICT));
+                .onItem().ifNull().switchTo(() -> lastLook(id, tried.get()));
+    }
+
+    /**
+     * Every attempt lost: {@code CONFLICT}, unless the last one's write landed all the same (its answer lost), which
+     * one more read tells ({@link Tried}).
+     */
+    private Uni<WriteResult> lastLook(String id, Tried last) {
+        if (last == Tried.NONE) {
+            return Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
+        }
+        long epoch = coherence.l1().epoch();
+        return store.read(id, true).chain(current -> last.landedIn(current)
+                ? landed(current.get(), last, epoch)
+                : Uni.createFrom().item(WriteResult.of(Status.CONFLICT)));
     }
 
     /** The bound of the pause before the attempt that follows {@code lost} lost ones: doubling, capped. */
@@ -217,20 +242,40 @@ public class CatalogWriter {
     }
 
     /**
-     * A conditional write whose condition failed: the sequence it took and the product as it assumed it. The condition
+     * A conditional write whose condition failed: the product as it assumed it, what it tried to store (the new state
+     * with its event, alone in the outbox here) and the published events it removed from the outbox. The condition
      * also fails when the write itself landed and its answer was lost (an attempt that timed out, or failed after
      * DynamoDB applied it): the SDK sends the same request again, which finds the item already changed, by this very
-     * write. The next read tells them apart: the sequence is this write's alone ({@link Sequences}), so an item that
-     * holds it holds this write, which is then answered as stored, once, and not written a second time (a second
-     * version of a price change, a 404 to a delete that deleted, a 412 to an If-Match that was met, an "updated" to a
-     * creation).
+     * write. The next read tells them apart ({@link #landedIn}), and a write that landed is answered as stored, once,
+     * not written a second time (a second version of a price change, or an older price put back over a newer one), nor
+     * answered 404 (a delete that deleted), 412 (an If-Match that was met) or "updated" (a creation).
      */
-    record Tried(long sequence, Optional<Product> before) {
-        static final Tried NONE = new Tried(0, Optional.empty());
+    record Tried(Optional<Product> before, StoredProduct intended, Set<Long> published) {
 
-        /** Whether {@code current}, read after this write failed, holds this write. */
+        static final Tried NONE = new Tried(Optional.empty(), null, Set.of());
+
+        long sequence() {
+            return intended == null ? 0 : intended.product().sequence();
+        }
+
+        /**
+         * Whether {@code current}, read after this write failed, holds this write: its outbox still holds this write's
+         * event (its sequence and its very JSON, whatever was written on top of it since), or the item is at this
+         * write's sequence with this write's version and time (the relay published and cleared the event already). A
+         * sequence is one write's alone while the counter never goes back ({@link Sequences}); the event's JSON and
+         * the time tell this write from another one even if it did.
+         */
         boolean landedIn(Optional<StoredProduct> current) {
-            return sequence > 0 && current.isPresent() && current.get().product().sequence() == sequence;
+            if (intended == null || current.isEmpty()) {
+                return false;
+            }
+            PendingEvent event = intended.outbox().get(0);
+            StoredProduct item = current.get();
+            Product product = item.product();
+            return item.outbox().stream().anyMatch(e -> e.sequence() == event.sequence() && e.json().equals(event.json()))
+                    || product.sequence() == event.sequence() && product.version() == intended.product().version()
+                            && product.updatedAt().equals(intended.product().updatedAt())
+                            && item.deleted() == intended.deleted();
         }
     }
 
@@ -272,7 +317,9 @@ public class CatalogWriter {
                         return acknowledgement.published(List.of(written), epoch, meters.publishStep())
                                 .replaceWith(Optional.of(result(live, written)));
                     }
-                    tried.set(new Tried(sequence, live));
+                    PendingEvent event = written.outbox().get(written.outbox().size() - 1);
+                    tried.set(new Tried(live, new StoredProduct(written.product(), written.deleted(), List.of(event)),
+                            Set.of()));
                     return Uni.createFrom().item(Optional.<WriteResult> empty());
                 });
             });
@@ -280,18 +327,20 @@ public class CatalogWriter {
     }
 
     /**
-     * The answer to a write found stored by the read after its condition failed ({@link Tried}): published and waited
-     * for as any write. Its event is still in the item's outbox unless the relay's sweep published it already, which
-     * waits 5 s; then the write is stored but cannot be confirmed ({@link ChangeNotConfirmed}: 503).
+     * The answer to a write found stored by the read after its condition failed ({@link Tried#landedIn}): what it wrote,
+     * published and waited for as any write. The item is published as read when its outbox holds the write's event
+     * (with whatever was written on top of it since, which is then the newest this pod holds); otherwise the relay's
+     * sweep published and cleared it already, and the write's event is published again on its own (the stream's
+     * markers keep it from being appended twice, and consumers de-duplicate by sequence), so that the wait confirms it.
      */
     private Uni<WriteResult> landed(StoredProduct item, Tried write, long epoch) {
         meters.landed().increment();
-        if (item.outbox().stream().noneMatch(e -> e.sequence() == write.sequence())) {
-            return Uni.createFrom().failure(new ChangeNotConfirmed(new IllegalStateException(
-                    "the write of " + item.id() + " landed and its event was published by the relay")));
-        }
-        return acknowledgement.published(List.of(item), epoch, meters.publishStep())
-                .replaceWith(result(write.before(), item));
+        clears.removed(item.id(), write.published());
+        PendingEvent event = write.intended().outbox().get(0);
+        boolean pending = item.outbox().stream().anyMatch(e -> e.sequence() == event.sequence());
+        StoredProduct publish = pending ? item : write.intended();
+        return acknowledgement.published(List.of(publish), epoch, meters.publishStep())
+                .replaceWith(result(write.before(), write.intended()));
     }
 
     /**

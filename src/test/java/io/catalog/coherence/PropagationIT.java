@@ -143,11 +143,11 @@ class PropagationIT {
     /**
      * The measured changes alone, from the timers' buckets on every pod read before and after them (the warm-up and
      * the set-up left out): how many observations, the share within 1, 2 and 5 ms, and quantiles interpolated within
-     * the buckets (bounds at 0.5, 1, 2, 3, 4, 5, 7.5, 10, 20 ms and up: a quantile is only as exact as its bucket).
+     * the buckets (bounds at 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10, 20 ms and up: a quantile is only as exact as its bucket).
      */
     private static String measured(PodCluster cluster, List<Map<String, Histogram>> before) {
         StringBuilder out = new StringBuilder("The measured changes alone (every pod's timer buckets read before and"
-                + " after them; quantiles interpolated within buckets bounded at 0.5, 1, 2, 3, 4, 5, 7.5, 10, 20 ms):\n\n"
+                + " after them; quantiles interpolated within buckets bounded at 0.1, 0.25, 0.5, 1, 2, 3, 4, 5, 7.5, 10, 20 ms):\n\n"
                 + "| timer | observations | within 1 ms | within 2 ms | within 5 ms | p50 | p90 | p99 |\n"
                 + "|---|---|---|---|---|---|---|---|\n");
         List<Map<String, Histogram>> after = cluster.pods().stream().map(PropagationIT::histograms).toList();

@@ -14,13 +14,17 @@ import static io.catalog.testing.TestCatalog.uniqueCategory;
 import static io.catalog.testing.TestCatalog.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.catalog.testing.FaultyDynamo;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -39,6 +43,26 @@ import io.restassured.response.Response;
 @QuarkusTest
 @TestProfile(CheckoutThrottlingTest.Throttling.class)
 class LandedWritesTest {
+
+    @Inject
+    MeterRegistry registry;
+
+    private double landedBefore;
+
+    @BeforeEach
+    void count() {
+        landedBefore = landed();
+    }
+
+    private double landed() {
+        return registry.counter("catalog.writes.landed").count();
+    }
+
+    /** The write's answer was lost once, and the writer recognised its own write once. */
+    private void assertLandedOnce() {
+        assertThat(proxy().lost()).as("the write's answer was lost, the SDK sent it again").isEqualTo(1);
+        assertThat(landed() - landedBefore).as("catalog.writes.landed").isEqualTo(1.0);
+    }
 
     private static FaultyDynamo proxy() {
         return CheckoutThrottlingTest.ProxiedStack.proxy;
@@ -64,7 +88,7 @@ class LandedWritesTest {
 
         Response patched = patchPrice(id, "12.00");
 
-        assertThat(proxy().lost()).as("the write's answer was lost, the SDK sent it again").isEqualTo(1);
+        assertLandedOnce();
         assertThat(patched.statusCode()).as(patched.asString()).isEqualTo(200);
         assertThat(json(patched.asString()).path("version").asLong()).as("one change, one version")
                 .isEqualTo(version + 1);
@@ -82,7 +106,7 @@ class LandedWritesTest {
         Response patched = admin().header("If-Match", current.header("ETag")).contentType("application/json")
                 .body(priceBody("13.00")).patch("/admin/products/{id}/price", id);
 
-        assertThat(proxy().lost()).isEqualTo(1);
+        assertLandedOnce();
         assertThat(patched.statusCode()).as(patched.asString()).isEqualTo(200);
         assertThat(read(id).path("price").decimalValue()).isEqualByComparingTo("13.00");
     }
@@ -94,7 +118,7 @@ class LandedWritesTest {
 
         Response deleted = admin().delete("/admin/products/{id}", id);
 
-        assertThat(proxy().lost()).isEqualTo(1);
+        assertLandedOnce();
         assertThat(deleted.statusCode()).as(deleted.asString()).isEqualTo(204);
         assertThat(anyone().get("/products/{id}", id).statusCode()).isEqualTo(404);
     }
@@ -106,7 +130,7 @@ class LandedWritesTest {
 
         Response created = put(admin(), id, productBody("Landed", uniqueCategory("landed"), "10.00"));
 
-        assertThat(proxy().lost()).isEqualTo(1);
+        assertLandedOnce();
         assertThat(created.statusCode()).as(created.asString()).isEqualTo(201);
         JsonNode product = read(id);
         assertThat(product.path("version").asLong()).as("created once").isEqualTo(1);
@@ -125,7 +149,7 @@ class LandedWritesTest {
                         + "\",\"price\":21.00}]}")
                 .post("/admin/prices/batch");
 
-        assertThat(proxy().lost()).isEqualTo(1);
+        assertLandedOnce();
         assertThat(batch.statusCode()).as(batch.asString()).isEqualTo(200);
         JsonNode results = json(batch.asString()).path("results");
         assertThat(results.get(0).path("status").asInt()).isEqualTo(200);
