@@ -97,7 +97,7 @@ class PropagationIT {
                 + report(patchMicros) + "\nFrom the PATCH sent to the other pod serving the change:\n\n"
                 + report(sentToSeenMicros) + "\nEach pod's own measures: event occurrence (the writer's clock, before"
                 + " its DynamoDB write) to applied (catalog_events_propagation_seconds); the event's entry into the"
-                + " stream (Redis' clock, whole milliseconds) to applied (catalog_events_delivery_seconds); a write's"
+                + " stream (Redis' clock at the append, in microseconds) to applied (catalog_events_delivery_seconds); a write's"
                 + " wait for the other pods' acknowledgements (catalog_events_ack_wait_seconds); an entry's append"
                 + " until this pod read another pod's acknowledgement of it (catalog_events_ack_lag_seconds); the"
                 + " round trip of this pod's own acknowledgement (catalog_events_ack_send_seconds); the steps of its"
