@@ -46,6 +46,11 @@ import io.smallrye.mutiny.Uni;
  * the older version ({@link PodAcks}: each applied it, or its lease ran out), and the write is acknowledged; the
  * outbox is cleared after ({@link OutboxClears}: by the item's next write from this pod, or a write of its own). If
  * Redis is down, the write is stored but not acknowledged (503): the relay publishes the event later.
+ * <p>
+ * One class, longer than 320 lines: the write without a read and the write with a read (its retries, and the look for
+ * a write whose answer was lost) fall back on each other and share the sequence bound, the outbox's rules, the publish
+ * and the answer, which are read side by side against docs/COHERENCE.md; what they do not share is already apart
+ * ({@link ProductChange}, {@link TriedWrite}, {@link WriteAcknowledgement}, {@link WriteMeters}, {@link BatchWriter}).
  */
 @ApplicationScoped
 public class CatalogWriter {
@@ -152,9 +157,9 @@ public class CatalogWriter {
 
     /**
      * The outcome of an {@link #update}: the item as written, or nothing when the condition failed, and then what the
-     * write tried (for the read that follows: {@link Tried}).
+     * write tried (for the read that follows: {@link TriedWrite}).
      */
-    record Updated(Optional<StoredProduct> written, Tried tried) {
+    record Updated(Optional<StoredProduct> written, TriedWrite tried) {
     }
 
     /**
@@ -168,8 +173,7 @@ public class CatalogWriter {
         Product product = product(id, live, next, sequence);
         String event = tracing.attach(json.write(next.event(product, live)));
         Set<Long> published = clears.of(id); // cleared by this write, not by a write of their own
-        Tried tried = new Tried(live, new StoredProduct(product, next.deleted(), List.of(new PendingEvent(sequence,
-                event))), published);
+        TriedWrite tried = TriedWrite.of(live, product, next.deleted(), new PendingEvent(sequence, event), published);
         return store.update(product, next.deleted(), known.sequence(), event, MAX_PENDING, published)
                 .map(written -> {
                     if (written.isPresent()) {
@@ -196,16 +200,16 @@ public class CatalogWriter {
      * through the same pod, used up five immediate attempts now and then on Redis Cluster).
      */
     Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change) {
-        return withRead(id, ifMatch, change, Tried.NONE);
+        return withRead(id, ifMatch, change, TriedWrite.NONE);
     }
 
     /**
      * As {@link #withRead(String, String, ProductChange)}, after a conditional write that failed: the first read tells
-     * whether that write landed all the same ({@link Tried}).
+     * whether that write landed all the same ({@link TriedWrite}).
      */
-    Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change, Tried failed) {
+    Uni<WriteResult> withRead(String id, String ifMatch, ProductChange change, TriedWrite failed) {
         AtomicInteger attempts = new AtomicInteger();
-        AtomicReference<Tried> tried = new AtomicReference<>(failed);
+        AtomicReference<TriedWrite> tried = new AtomicReference<>(failed);
         return Multi.createBy().repeating().uni(() -> {
             int lost = attempts.getAndIncrement();
             Uni<Optional<WriteResult>> attempt = Uni.createFrom().deferred(() -> attempt(id, ifMatch, change, tried));
@@ -218,10 +222,10 @@ public class CatalogWriter {
 
     /**
      * Every attempt lost: {@code CONFLICT}, unless the last one's write landed all the same (its answer lost), which
-     * one more read tells ({@link Tried}).
+     * one more read tells ({@link TriedWrite}).
      */
-    private Uni<WriteResult> lastLook(String id, Tried last) {
-        if (last == Tried.NONE) {
+    private Uni<WriteResult> lastLook(String id, TriedWrite last) {
+        if (last == TriedWrite.NONE) {
             return Uni.createFrom().item(WriteResult.of(Status.CONFLICT));
         }
         long epoch = coherence.l1().epoch();
@@ -242,56 +246,18 @@ public class CatalogWriter {
     }
 
     /**
-     * A conditional write whose condition failed: the product as it assumed it, what it tried to store (the new state
-     * with its event, alone in the outbox here) and the published events it removed from the outbox. The condition
-     * also fails when the write itself landed and its answer was lost (an attempt that timed out, or failed after
-     * DynamoDB applied it): the SDK sends the same request again, which finds the item already changed, by this very
-     * write. The next read tells them apart ({@link #landedIn}), and a write that landed is answered as stored, once,
-     * not written a second time (a second version of a price change, or an older price put back over a newer one), nor
-     * answered 404 (a delete that deleted), 412 (an If-Match that was met) or "updated" (a creation).
-     */
-    record Tried(Optional<Product> before, StoredProduct intended, Set<Long> published) {
-
-        static final Tried NONE = new Tried(Optional.empty(), null, Set.of());
-
-        long sequence() {
-            return intended == null ? 0 : intended.product().sequence();
-        }
-
-        /**
-         * Whether {@code current}, read after this write failed, holds this write: its outbox still holds this write's
-         * event (its sequence and its very JSON, whatever was written on top of it since), or the item is at this
-         * write's sequence with this write's version and time (the relay published and cleared the event already). A
-         * sequence is one write's alone while the counter never goes back ({@link Sequences}); the event's JSON and
-         * the time tell this write from another one even if it did.
-         */
-        boolean landedIn(Optional<StoredProduct> current) {
-            if (intended == null || current.isEmpty()) {
-                return false;
-            }
-            PendingEvent event = intended.outbox().get(0);
-            StoredProduct item = current.get();
-            Product product = item.product();
-            return item.outbox().stream().anyMatch(e -> e.sequence() == event.sequence() && e.json().equals(event.json()))
-                    || product.sequence() == event.sequence() && product.version() == intended.product().version()
-                            && product.updatedAt().equals(intended.product().updatedAt())
-                            && item.deleted() == intended.deleted();
-        }
-    }
-
-    /**
      * One attempt with a read: the item read strongly consistent, a sequence above its own and above what this pod
      * knows of the keys the change touches, then the conditional put (the item must still be as read), then the
      * publish. Nothing when the put's condition failed: the next attempt's read tells a concurrent write (the change is
      * made again on what it wrote; with If-Match, that version is gone: {@code PRECONDITION_FAILED}) from this write's
-     * own, whose answer was lost ({@link Tried}).
+     * own, whose answer was lost ({@link TriedWrite}).
      */
     private Uni<Optional<WriteResult>> attempt(String id, String ifMatch, ProductChange change,
-            AtomicReference<Tried> tried) {
+            AtomicReference<TriedWrite> tried) {
         long epoch = coherence.l1().epoch();
         long started = System.nanoTime();
         return store.read(id, true).chain(current -> {
-            Tried failed = tried.getAndSet(Tried.NONE);
+            TriedWrite failed = tried.getAndSet(TriedWrite.NONE);
             if (failed.landedIn(current)) {
                 meters.readStep().record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                 return landed(current.get(), failed, epoch).map(Optional::of);
@@ -317,9 +283,9 @@ public class CatalogWriter {
                         return acknowledgement.published(List.of(written), epoch, meters.publishStep())
                                 .replaceWith(Optional.of(result(live, written)));
                     }
-                    PendingEvent event = written.outbox().get(written.outbox().size() - 1);
-                    tried.set(new Tried(live, new StoredProduct(written.product(), written.deleted(), List.of(event)),
-                            Set.of()));
+                    // the event this write appended is the newest of its outbox
+                    tried.set(TriedWrite.of(live, written.product(), written.deleted(),
+                            written.outbox().get(written.outbox().size() - 1), Set.of()));
                     return Uni.createFrom().item(Optional.<WriteResult> empty());
                 });
             });
@@ -327,18 +293,16 @@ public class CatalogWriter {
     }
 
     /**
-     * The answer to a write found stored by the read after its condition failed ({@link Tried#landedIn}): what it wrote,
+     * The answer to a write found stored by the read after its condition failed ({@link TriedWrite#landedIn}): what it wrote,
      * published and waited for as any write. The item is published as read when its outbox holds the write's event
      * (with whatever was written on top of it since, which is then the newest this pod holds); otherwise the relay's
      * sweep published and cleared it already, and the write's event is published again on its own (the stream's
      * markers keep it from being appended twice, and consumers de-duplicate by sequence), so that the wait confirms it.
      */
-    private Uni<WriteResult> landed(StoredProduct item, Tried write, long epoch) {
+    private Uni<WriteResult> landed(StoredProduct item, TriedWrite write, long epoch) {
         meters.landed().increment();
         clears.removed(item.id(), write.published());
-        PendingEvent event = write.intended().outbox().get(0);
-        boolean pending = item.outbox().stream().anyMatch(e -> e.sequence() == event.sequence());
-        StoredProduct publish = pending ? item : write.intended();
+        StoredProduct publish = write.eventIn(item) ? item : write.intended();
         return acknowledgement.published(List.of(publish), epoch, meters.publishStep())
                 .replaceWith(result(write.before(), write.intended()));
     }

@@ -153,7 +153,7 @@ public final class FaultyDynamo implements AutoCloseable {
                 }
             }
             if (operation != null && lostLeft.get() > 0 && operation.endsWith("." + lostOperation)
-                    && lostId.equals(itemId(body)) && changes(body) && lostLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    && losesAnswer(body) && lostLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 forward(exchange, body, true);
                 lost.incrementAndGet();
                 send(exchange, 500, LOST_BODY.getBytes(StandardCharsets.UTF_8));
@@ -187,19 +187,15 @@ public final class FaultyDynamo implements AutoCloseable {
     }
 
     /**
-     * Whether a write is a change with its event (the writer's UpdateItem sets {@code :event}; its PutItem holds the
-     * outbox), not the clear of published events from an outbox (an UpdateItem of its own, 0.5 s after a publish).
+     * Whether this write is one whose answer {@link #loseAnswers} loses: a change of the item named there with its event
+     * (the writer's UpdateItem sets {@code :event}; its PutItem holds the whole item), not the clear of published events
+     * from an outbox (an UpdateItem of its own, 0.5 s after a publish).
      */
-    private static boolean changes(byte[] body) throws IOException {
-        JsonNode request = JSON.readTree(body);
-        return request.has("Item") || request.path("ExpressionAttributeValues").has(":event");
-    }
-
-    /** The id of the item a write names ({@code Key} of an UpdateItem, {@code Item} of a PutItem). */
-    private static String itemId(byte[] body) throws IOException {
+    private boolean losesAnswer(byte[] body) throws IOException {
         JsonNode request = JSON.readTree(body);
         JsonNode key = request.has("Key") ? request.path("Key") : request.path("Item");
-        return key.path("id").path("S").asText();
+        return lostId.equals(key.path("id").path("S").asText())
+                && (request.has("Item") || request.path("ExpressionAttributeValues").has(":event"));
     }
 
     /** Forwards the call; with {@code discard}, dynalite's answer is dropped and nothing is sent yet. */

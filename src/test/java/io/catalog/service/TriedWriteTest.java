@@ -11,7 +11,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.model.Product;
-import io.catalog.service.CatalogWriter.Tried;
 import io.catalog.store.PendingEvent;
 import io.catalog.store.StoredProduct;
 
@@ -20,7 +19,7 @@ import io.catalog.store.StoredProduct;
  * the SDK sent it again) from another writer's write: by the write's event in the outbox, whatever was written on top
  * of it since, or by its sequence, version and time once the event was published and cleared.
  */
-class TriedTest {
+class TriedWriteTest {
 
     private static final Instant AT = Instant.parse("2026-12-07T07:00:00.123Z");
 
@@ -30,7 +29,7 @@ class TriedTest {
 
     private static final Product BEFORE = product("10.00", 4, 100, AT.minusSeconds(60));
     private static final PendingEvent OURS = new PendingEvent(1_007, "{\"version\":5,\"sequence\":1007}");
-    private static final Tried WRITE = new Tried(Optional.of(BEFORE),
+    private static final TriedWrite WRITE = new TriedWrite(Optional.of(BEFORE),
             new StoredProduct(product("12.00", 5, 1_007, AT), false, List.of(OURS)), Set.of());
 
     @Test
@@ -65,7 +64,7 @@ class TriedTest {
         assertThat(WRITE.landedIn(Optional.of(concurrent))).isFalse();
         assertThat(WRITE.landedIn(Optional.of(untouched))).isFalse();
         assertThat(WRITE.landedIn(Optional.empty())).isFalse();
-        assertThat(Tried.NONE.landedIn(Optional.of(untouched))).isFalse();
+        assertThat(TriedWrite.NONE.landedIn(Optional.of(untouched))).isFalse();
     }
 
     @Test
