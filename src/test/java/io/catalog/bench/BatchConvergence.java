@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import com.sun.net.httpserver.HttpServer;
@@ -67,7 +68,8 @@ final class BatchConvergence implements AutoCloseable {
      * promise), the purge requests the edge received for it, and the other reads meanwhile.
      */
     record Result(int round, int pods, double acknowledgedMs, double compilingMs, int staleAfterAck, int purges,
-            int backgroundReads, double backgroundP50Ms, double backgroundP99Ms, double backgroundMaxMs) {
+            int backgroundReads, double backgroundP50Ms, double backgroundP99Ms, double backgroundMaxMs,
+            double[] cpuMs) {
     }
 
     /**
@@ -76,7 +78,7 @@ final class BatchConvergence implements AutoCloseable {
      * while two readers read the other products on every pod; once it is acknowledged, every item is read once on
      * every pod; the purges are counted until the pods' second purge of the batch (the settle, 2 s) has passed.
      */
-    List<Result> run(List<Pod> pods, String token) throws Exception {
+    List<Result> run(List<Pod> pods, String token, Supplier<long[]> cpu) throws Exception {
         Pod writer = pods.get(0);
         List<String> items = IntStream.rangeClosed(1, ITEMS).mapToObj(i -> String.format("batch-%04d", i)).toList();
         List<String> others = IntStream.rangeClosed(1, OTHERS).mapToObj(i -> String.format("other-%02d", i)).toList();
@@ -88,7 +90,7 @@ final class BatchConvergence implements AutoCloseable {
                     "{\"name\":\"Batch " + id + "\",\"category\":\"batch-" + (id.hashCode() & 7) + "\",\"price\":1.00}"));
             List<Result> results = new ArrayList<>();
             for (int round = 1; round <= ROUNDS; round++) {
-                results.add(round(round, pods, token, items, others, (round + 1) + ".50", parallel));
+                results.add(round(round, pods, token, items, others, (round + 1) + ".50", parallel, cpu));
             }
             return results;
         } finally {
@@ -97,7 +99,7 @@ final class BatchConvergence implements AutoCloseable {
     }
 
     private Result round(int round, List<Pod> pods, String token, List<String> items, List<String> others, String price,
-            ExecutorService parallel) throws Exception {
+            ExecutorService parallel, Supplier<long[]> cpu) throws Exception {
         for (Pod pod : pods) {
             each(parallel, items, id -> pod.get("/products/" + id));
             each(parallel, others, id -> pod.get("/products/" + id));
@@ -130,10 +132,16 @@ final class BatchConvergence implements AutoCloseable {
         body.setLength(body.length() - 1);
         body.append("]}");
         long compiling = compiling(pods);
+        long[] cpuBefore = cpu.get();
         long sent = System.nanoTime();
         WriteBench.write(pods.get(0), token, "POST", "/admin/prices/batch", body.toString());
         double acknowledged = (System.nanoTime() - sent) / 1e6;
+        long[] cpuAfter = cpu.get();
         double compiled = (compiling(pods) - compiling) / 1e6;
+        double[] cpuMs = new double[cpuBefore.length];
+        for (int i = 0; i < cpuMs.length; i++) {
+            cpuMs[i] = (cpuAfter[i] - cpuBefore[i]) / 1e6;
+        }
         AtomicInteger stale = new AtomicInteger();
         String shown = "\"price\":" + price.replaceAll("0+$", "");
         for (Pod pod : pods) {
@@ -151,7 +159,7 @@ final class BatchConvergence implements AutoCloseable {
         List<Long> micros = new ArrayList<>(background);
         Collections.sort(micros);
         return new Result(round, pods.size(), acknowledged, compiled, stale.get(), purges.get() - purgesBefore, micros.size(),
-                quantile(micros, 0.5), quantile(micros, 0.99), quantile(micros, 1));
+                quantile(micros, 0.5), quantile(micros, 0.99), quantile(micros, 1), cpuMs);
     }
 
     /** The CPU time the pods' JIT compilers used so far, in nanoseconds. */
@@ -172,9 +180,10 @@ final class BatchConvergence implements AutoCloseable {
 
     static String report(Result r) {
         return String.format(Locale.ROOT,
-                "| %d | %d | %,d | %.0f ms | %.0f ms | %d of %,d | %d | %,d | %.1f ms | %.1f ms | %.1f ms |",
-                r.round(), r.pods(), ITEMS, r.acknowledgedMs(), r.compilingMs(), r.staleAfterAck(), ITEMS * r.pods(),
-                r.purges(),
+                "| %d | %d | %,d | %.0f ms | %.0f ms | %.0f / %.0f / %.0f / %.0f ms | %d of %,d | %d | %,d | %.1f ms"
+                        + " | %.1f ms | %.1f ms |",
+                r.round(), r.pods(), ITEMS, r.acknowledgedMs(), r.compilingMs(), r.cpuMs()[0], r.cpuMs()[1],
+                r.cpuMs()[2], r.cpuMs()[3], r.staleAfterAck(), ITEMS * r.pods(), r.purges(),
                 r.backgroundReads(), r.backgroundP50Ms(), r.backgroundP99Ms(), r.backgroundMaxMs());
     }
 

@@ -110,7 +110,7 @@ public final class WriteBench {
                 }
                 if (pods == 3 && !Boolean.getBoolean("bench.skipBatch")) {
                     log("a batch of " + BatchConvergence.ITEMS + " price changes on " + pods + " pods");
-                    for (BatchConvergence.Result result : batch.run(started, token)) {
+                    for (BatchConvergence.Result result : batch.run(started, token, new Cpu(cluster, started)::nanos)) {
                         batches.add(result);
                         log("  " + BatchConvergence.report(result));
                     }
@@ -480,13 +480,16 @@ public final class WriteBench {
                     + " holds its items in L1, " + BatchConvergence.ROUNDS + " times one after the other (the first runs"
                     + " the batch path for the first time in the pods' JVMs; the JIT compiles its loops over several"
                     + " batches, as in a pod that has served them for a while): its acknowledgement (by then every live"
-                    + " pod has applied its events), the CPU time the pods' JIT compilers took meanwhile, the"
+                    + " pod has applied its events), the CPU time the pods' JIT compilers took meanwhile, the CPU time"
+                    + " each process took from the send to the acknowledgement (the written pod, the other two pods,"
+                    + " redis-server, dynalite: on 2 cores at most twice the time it took), the"
                     + " reads of its items on every pod sent after it that answered the older price, the purge requests"
                     + " the edge received for it (the pods purge into a counting endpoint; each batch of keys is purged"
                     + " twice, the second time once the settle has passed), and two readers' reads of 50 other products"
                     + " on every pod meanwhile (200 reads/s in all):\n\n| batch | pods | items | acknowledged after |"
-                    + " JIT meanwhile | older prices read after it | purges | other reads | p50 | p99 | max |\n"
-                    + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+                    + " JIT meanwhile | CPU: written pod / other pods / Redis / dynalite | older prices read after it |"
+                    + " purges | other reads | p50 | p99 | max |\n"
+                    + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             batches.forEach(b -> out.append(BatchConvergence.report(b)).append('\n'));
             if (!bareBatches.isEmpty()) {
                 out.append("\nThe same machine's floor for it, right after: " + BATCH_ITEMS + " bare conditional"
