@@ -34,10 +34,11 @@ public class CachedCatalogReads implements CatalogReads {
     private final Aggregates aggregates;
     private final PageAssembly assembly;
     private final ListingMembers members;
+    private final VersionRepeats repeats;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, Cursors cursors, PageSizes pageSizes,
             ProductDocuments documents, SummaryReads summaries, Aggregates aggregates, PageAssembly assembly,
-            ListingMembers members, CatalogConfig config) {
+            ListingMembers members, VersionRepeats repeats, CatalogConfig config) {
         this.cache = cache;
         this.products = products;
         this.cursors = cursors;
@@ -47,6 +48,7 @@ public class CachedCatalogReads implements CatalogReads {
         this.aggregates = aggregates;
         this.assembly = assembly;
         this.members = members;
+        this.repeats = repeats;
         this.productTtl = config.l2().productTtl();
     }
 
@@ -79,12 +81,13 @@ public class CachedCatalogReads implements CatalogReads {
                                 ? cursors.issue(at.listing(), at.size(), found.entries().get(at.size() - 1).id())
                                 : null,
                                 found.label(generation.sequence()))))
-                .chain(ids -> assembly.assemble(category, ids, this::product)));
+                .chain(ids -> assembly.assemble(category, ids, this::product)))
+                .map(served -> repeats.page(CatalogReads.listing(category) + "|" + limit + "|" + cursor, served));
     }
 
     /** From what Redis maintains ({@link SummaryReads}). */
     @Override
     public Uni<Served> summary(String category) {
-        return summaries.summary(category);
+        return summaries.summary(category).map(served -> repeats.summary(category, served));
     }
 }

@@ -310,7 +310,7 @@ public final class ChaosRun {
                         parse(response.body()).get("items").forEach(i -> items.add(item(i)));
                     }
                     history.pages.add(new History.PageRead(op, category, pod.name(), sent, System.nanoTime(),
-                            response.statusCode(), items));
+                            response.statusCode(), items, cacheVersion(response), etag(response)));
                 }
             } else if (dice < 85) {
                 HttpResponse<String> response = send(pod, "GET", "/categories/" + category + "/summary", null, false);
@@ -320,7 +320,8 @@ public final class ChaosRun {
                             response.statusCode(), json == null ? 0 : json.get("productCount").asLong(),
                             json == null ? null : json.get("minPrice").decimalValue(),
                             json == null ? null : json.get("maxPrice").decimalValue(),
-                            json == null ? null : json.get("avgPrice").decimalValue()));
+                            json == null ? null : json.get("avgPrice").decimalValue(), cacheVersion(response),
+                            etag(response)));
                 }
             } else {
                 HttpResponse<String> response = send(pod, "POST", "/checkout/quote", "{\"items\":[{\"id\":\"" + id
@@ -510,6 +511,15 @@ public final class ChaosRun {
         } catch (IOException e) {
             throw new IllegalStateException("not JSON: " + body, e);
         }
+    }
+
+    /** The answer's {@code X-Cache-Version}, or -1 without one. */
+    private static long cacheVersion(HttpResponse<String> response) {
+        return response.headers().firstValue("X-Cache-Version").map(Long::parseLong).orElse(-1L);
+    }
+
+    private static String etag(HttpResponse<String> response) {
+        return response.headers().firstValue("ETag").orElse("");
     }
 
     private static void pause(Random random, int fromMillis, int toMillis) {

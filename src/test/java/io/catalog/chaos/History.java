@@ -42,13 +42,17 @@ final class History {
     record ProductRead(long op, String id, String pod, long sent, long received, int status, Item item, String tier) {
     }
 
-    /** A read of a category's page (limit 100: the whole category). */
-    record PageRead(long op, String category, String pod, long sent, long received, int status, List<Item> items) {
+    /**
+     * A read of a category's page (limit 100: the whole category), with its {@code X-Cache-Version} (-1 without one)
+     * and {@code ETag}.
+     */
+    record PageRead(long op, String category, String pod, long sent, long received, int status, List<Item> items,
+            long cacheVersion, String etag) {
     }
 
-    /** A read of a category's summary (status 404: no product). */
+    /** A read of a category's summary (status 404: no product), with its {@code X-Cache-Version} and {@code ETag}. */
     record SummaryRead(long op, String category, String pod, long sent, long received, int status, long count,
-            BigDecimal min, BigDecimal max, BigDecimal avg) {
+            BigDecimal min, BigDecimal max, BigDecimal avg, long cacheVersion, String etag) {
     }
 
     /** A checkout quote of one product: its unit price, or status 404. */

@@ -1,0 +1,79 @@
+package io.catalog.chaos;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * API.md 3's label of pages and summaries, read from the recorded answers: one {@code X-Cache-Version} names one body
+ * ({@code ETag}). Concurrent writers break it (docs/COHERENCE.md, "Not covered": a change can take a lower sequence
+ * than one a page already shows), so it is counted, not checked: how many versions were shown with two bodies or
+ * more, and how many of those by one pod (what that pod's {@code catalog_aggregates_version_repeats_total} counts;
+ * the rest were two pods at different points of the feed under one version).
+ */
+final class VersionLabels {
+
+    /**
+     * What the answers of one kind showed.
+     *
+     * @param answers the 200 answers with a version
+     * @param versions distinct (category, version) pairs shown
+     * @param repeated those shown with two bodies or more
+     * @param onOnePod those of them that one pod showed with two bodies or more
+     * @param examples a few of them: category, version, and each body with the pods that showed it
+     */
+    record Count(String what, long answers, long versions, long repeated, long onOnePod, List<String> examples) {
+    }
+
+    private record Shown(String category, long version, String etag, String pod) {
+    }
+
+    private VersionLabels() {
+    }
+
+    static List<Count> count(History history) {
+        return List.of(
+                count("page", history.pages.stream().filter(r -> r.status() == 200 && r.cacheVersion() >= 0)
+                        .map(r -> new Shown(r.category(), r.cacheVersion(), r.etag(), r.pod())).toList()),
+                count("summary", history.summaries.stream().filter(r -> r.status() == 200 && r.cacheVersion() >= 0)
+                        .map(r -> new Shown(r.category(), r.cacheVersion(), r.etag(), r.pod())).toList()));
+    }
+
+    private static Count count(String what, Collection<Shown> answers) {
+        Map<String, List<Shown>> byVersion = new TreeMap<>(answers.stream()
+                .collect(Collectors.groupingBy(s -> s.category() + " @ " + s.version())));
+        long repeated = 0;
+        long onOnePod = 0;
+        List<String> examples = new ArrayList<>();
+        for (Map.Entry<String, List<Shown>> version : byVersion.entrySet()) {
+            Map<String, Set<String>> podsByBody = bodies(version.getValue(), Shown::etag, Shown::pod);
+            if (podsByBody.size() < 2) {
+                continue;
+            }
+            repeated++;
+            if (bodies(version.getValue(), Shown::pod, Shown::etag).values().stream().anyMatch(e -> e.size() > 1)) {
+                onOnePod++;
+            }
+            if (examples.size() < ChaosReport.EXAMPLES) {
+                examples.add(version.getKey() + ": " + podsByBody.entrySet().stream()
+                        .map(b -> b.getKey() + " on " + String.join(", ", b.getValue()))
+                        .collect(Collectors.joining("; ")));
+            }
+        }
+        return new Count(what, answers.size(), byVersion.size(), repeated, onOnePod, examples);
+    }
+
+    private static Map<String, Set<String>> bodies(List<Shown> answers, Function<Shown, String> key,
+            Function<Shown, String> value) {
+        Map<String, Set<String>> grouped = new LinkedHashMap<>();
+        answers.forEach(a -> grouped.computeIfAbsent(key.apply(a), k -> new TreeSet<>()).add(value.apply(a)));
+        return grouped;
+    }
+}
