@@ -123,7 +123,7 @@ public class TieredCache {
 
     private Uni<Served> fetch(String key, Source source, Duration l2Ttl, Context parent) {
         long epoch = coherence.l1().epoch();
-        return source.plan().chain(plan -> traced(l2.enabled() ? parent : null, "l2", key, l2.get(plan.l2Key()),
+        return source.plan().chain(plan -> traced(l2.enabled() ? parent : null, "l2", key, l2Read(plan.l2Key()),
                 h -> h == null || h.isMarker() || !coherence.floors().admits(h.value()) ? null : h.value())
                 .chain(hit -> {
                     if (hit != null && hit.isMarker()) {
@@ -145,6 +145,19 @@ public class TieredCache {
                             .invoke(value -> coherence.l1().put(key, value, epoch))
                             .map(value -> new Served(value, Tier.MISS));
                 }));
+    }
+
+    /**
+     * L2's entry of {@code key}, asked only while the feed is trusted. L2 moves to a new key space with each Redis
+     * incarnation (a restart with empty data, a failover: {@code events.RedisIdentity}), which a pod learns in its feed's
+     * rounds; a pod that stalled or lost its feed may still be in the key space of an incarnation that has ended, where
+     * the relay's markers written since are not, and an entry loaded since may be older than a write acknowledged while
+     * it did not listen (seen by the fault run: a pod frozen across a Redis restart answered from L2 the version before
+     * one acknowledged 0.6 s earlier). Until its feed is trusted again, which takes a round that checked Redis' identity
+     * ({@code events.FeedConsumer}), it reads the store, strongly consistent ({@link CacheCoherence#eventualReadsSafe}).
+     */
+    private Uni<L2Cache.Hit> l2Read(String l2Key) {
+        return coherence.l1Trusted() ? l2.get(l2Key) : Uni.createFrom().nullItem();
     }
 
     /** {@code step} inside the span of {@code tier} when tracing is on; {@code served} says what it answered. */

@@ -136,18 +136,23 @@ public class FeedConsumer {
      */
     private Uni<Void> poll() {
         long started = coherence.feedClock();
-        if (position == null || identity.due()) {
-            return Futures.onWorker(this::prepare).chain(() -> read(started));
+        boolean trusted = coherence.l1Trusted();
+        if (position == null || identity.due() || !trusted) {
+            return Futures.onWorker(() -> prepare(trusted)).chain(() -> read(started));
         }
         return read(started);
     }
 
-    /** Before a read, on a worker thread: the start-up replay if it has not run, and Redis' identity when due. */
-    private void prepare() {
+    /**
+     * Before a read, on a worker thread: the start-up replay if it has not run, and Redis' identity when due, or
+     * whenever L1 is not trusted: a pod that stalled or lost its feed may have missed a new Redis incarnation, and
+     * trusts its caches (L2 included: {@code cache.TieredCache}) again only from a round that checked.
+     */
+    private void prepare(boolean trusted) {
         if (position == null) {
             begin(replay.run(stream));
         }
-        RedisIdentity.Identity current = identity.checkIfDue();
+        RedisIdentity.Identity current = trusted ? identity.checkIfDue() : identity.check();
         if (current != null && position.observeRunId(current.runId())) {
             gap("Redis restarted or failed over (run_id changed)");
         }

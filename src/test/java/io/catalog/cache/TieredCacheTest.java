@@ -143,6 +143,56 @@ class TieredCacheTest {
         assertThat(get(source).tier()).isEqualTo(Tier.MISS);
     }
 
+    /**
+     * An L2 that answers one entry for every key: what a pod finds in the key space of a Redis incarnation that has
+     * ended, where a loader put the version before one acknowledged since (whose marker is in the new key space).
+     */
+    static final class EndedIncarnation extends AbsentL2 {
+        final CachedValue entry;
+        final AtomicInteger reads = new AtomicInteger();
+
+        EndedIncarnation(CachedValue entry) {
+            super("t:");
+            this.entry = entry;
+        }
+
+        @Override
+        public boolean enabled() {
+            return true;
+        }
+
+        @Override
+        public Uni<Hit> get(String key) {
+            reads.incrementAndGet();
+            return Uni.createFrom().item(new Hit(entry, 600_000));
+        }
+    }
+
+    @Test
+    void aPodWhoseFeedIsNotTrustedDoesNotReadL2AndReadsTheStoreConsistently() {
+        EndedIncarnation l2 = new EndedIncarnation(Product.value(40));
+        TieredCache withL2 = new TieredCache(coherence, l2, new SimpleMeterRegistry());
+        Product source = new Product();
+        source.current.set(41);
+        source.eventual.set(40); // a replica, or the lagging store of the fault run
+        // the pod froze: its lease ran out while the write of 41 was acknowledged without it
+        ticker.advance(STALE_AFTER.plusMillis(1));
+
+        Served served = withL2.get("p:a", source, TTL).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(served.value().version()).isEqualTo(41);
+        assertThat(served.tier()).isEqualTo(Tier.MISS);
+        assertThat(l2.reads.get()).isZero();
+        assertThat(source.consistentLoads.get()).isEqualTo(1);
+
+        // trusted again (a round that checked Redis' identity): L2 is read, and what its floor refuses is not served
+        coherence.heartbeat();
+        coherence.l1().flush();
+        assertThat(withL2.get("p:a", source, TTL).await().atMost(Duration.ofSeconds(5)).value().version())
+                .isEqualTo(41);
+        assertThat(l2.reads.get()).isEqualTo(1);
+    }
+
     @Test
     void aLostFeedDropsL1AndLoadsBegunBeforeTheLossAreNotCached() {
         Product source = new Product();
