@@ -123,41 +123,46 @@ public class TieredCache {
 
     private Uni<Served> fetch(String key, Source source, Duration l2Ttl, Context parent) {
         long epoch = coherence.l1().epoch();
-        return source.plan().chain(plan -> traced(l2.enabled() ? parent : null, "l2", key, l2Read(plan.l2Key()),
-                h -> h == null || h.isMarker() || !coherence.floors().admits(h.value()) ? null : h.value())
-                .chain(hit -> {
-                    if (hit != null && hit.isMarker()) {
-                        // a product's marker: its value is at least this new (products are keyed by their token)
-                        coherence.floors().raise(key, hit.marker());
-                    } else if (hit != null && coherence.floors().admits(hit.value())) {
-                        l2Hits.increment();
-                        coherence.l1().put(key, hit.value(), epoch);
-                        if (hit.ttlMillis() >= 0 && hit.ttlMillis() < l2Ttl.toMillis() * REFRESH_AHEAD) {
-                            refresh(source, plan, l2Ttl);
+        return source.plan().chain(plan -> {
+            boolean asked = askL2();
+            return traced(asked ? parent : null, "l2", key,
+                    asked ? l2.get(plan.l2Key()) : Uni.createFrom().<L2Cache.Hit> nullItem(),
+                    h -> h == null || h.isMarker() || !coherence.floors().admits(h.value()) ? null : h.value())
+                    .chain(hit -> {
+                        if (hit != null && hit.isMarker()) {
+                            // a product's marker: its value is at least this new (products are keyed by their token)
+                            coherence.floors().raise(key, hit.marker());
+                        } else if (hit != null && coherence.floors().admits(hit.value())) {
+                            l2Hits.increment();
+                            coherence.l1().put(key, hit.value(), epoch);
+                            if (hit.ttlMillis() >= 0 && hit.ttlMillis() < l2Ttl.toMillis() * REFRESH_AHEAD) {
+                                refresh(source, plan, l2Ttl);
+                            }
+                            return Uni.createFrom().item(new Served(hit.value(), Tier.L2));
                         }
-                        return Uni.createFrom().item(new Served(hit.value(), Tier.L2));
-                    }
-                    if (l2.enabled()) {
-                        l2Misses.increment();
-                    }
-                    return traced(parent, "store", key, load(source, plan), value -> value)
-                            .call(value -> l2.put(plan.l2Key(), value, l2Ttl))
-                            .invoke(value -> coherence.l1().put(key, value, epoch))
-                            .map(value -> new Served(value, Tier.MISS));
-                }));
+                        if (asked) {
+                            l2Misses.increment();
+                        }
+                        return traced(parent, "store", key, load(source, plan), value -> value)
+                                .call(value -> l2.put(plan.l2Key(), value, l2Ttl))
+                                .invoke(value -> coherence.l1().put(key, value, epoch))
+                                .map(value -> new Served(value, Tier.MISS));
+                    });
+        });
     }
 
     /**
-     * L2's entry of {@code key}, asked only while the feed is trusted. L2 moves to a new key space with each Redis
+     * Whether a read asks L2: only while the feed is trusted. L2 moves to a new key space with each Redis
      * incarnation (a restart with empty data, a failover: {@code events.RedisIdentity}), which a pod learns in its feed's
      * rounds; a pod that stalled or lost its feed may still be in the key space of an incarnation that has ended, where
      * the relay's markers written since are not, and an entry loaded since may be older than a write acknowledged while
      * it did not listen (seen by the fault run: a pod frozen across a Redis restart answered from L2 the version before
      * one acknowledged 0.6 s earlier). Until its feed is trusted again, which takes a round that checked Redis' identity
      * ({@code events.FeedConsumer}), it reads the store, strongly consistent ({@link CacheCoherence#eventualReadsSafe}).
+     * A read not asked is neither traced nor counted as an L2 miss.
      */
-    private Uni<L2Cache.Hit> l2Read(String l2Key) {
-        return coherence.l1Trusted() ? l2.get(l2Key) : Uni.createFrom().nullItem();
+    private boolean askL2() {
+        return l2.enabled() && coherence.l1Trusted();
     }
 
     /** {@code step} inside the span of {@code tier} when tracing is on; {@code served} says what it answered. */
