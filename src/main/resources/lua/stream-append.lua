@@ -1,8 +1,16 @@
 -- RedisStreamSink.APPEND (sent by io.catalog.events.RedisStreamSink)
 -- KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3..] the events' markers; ARGV[1] the stream's length, ARGV[2]
--- the markers' life in seconds, then each event's JSON, then each event's summaries ('' for none). Answers, per
--- event, <entry id>|<newest acks id when it was appended>: appended now, or what its marker holds. Each entry holds
--- 'at', Redis' clock at the append in microseconds (the id's time is whole milliseconds): the feed's delivery timer.
+-- the markers' life in seconds, ARGV[3] the run_id of the incarnation whose L2 key space the writer's markers went to
+-- ('' when it has none), then each event's JSON, then each event's summaries ('' for none). Answers, per event,
+-- <entry id>|<newest acks id when it was appended>: appended now, or what its marker holds; an error INCARNATION
+-- <run_id> and nothing appended when this Redis is not the incarnation ARGV[3] names. Each entry holds 'at', Redis'
+-- clock at the append in microseconds (the id's time is whole milliseconds): the feed's delivery timer.
+if ARGV[3] ~= '' then
+  local runid = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or ''
+  if runid ~= ARGV[3] then
+    return redis.error_reply('INCARNATION ' .. runid)
+  end
+end
 local n = #KEYS - 2
 local time = redis.call('TIME')
 local at = time[1] .. string.format('%06d', tonumber(time[2]))
@@ -12,8 +20,8 @@ local ids = {}
 for i = 1, n do
   local id = redis.call('GET', KEYS[i + 2])
   if not id then
-    local fields = {'event', ARGV[i + 2]}
-    local summaries = ARGV[i + 2 + n]
+    local fields = {'event', ARGV[i + 3]}
+    local summaries = ARGV[i + 3 + n]
     if summaries ~= '' then
       fields[3] = 'summaries'
       fields[4] = summaries

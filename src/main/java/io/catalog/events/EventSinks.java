@@ -33,12 +33,18 @@ public class EventSinks {
         });
     }
 
+    /** The Redis incarnation a publish starts in ({@link RedisStreamSink#incarnation}), before it writes anything. */
+    public String incarnation() {
+        return stream.incarnation();
+    }
+
     /**
-     * Publishes to every sink in turn, the Redis stream first; fails if any sink fails. Answers where the newest of the
-     * events is in the stream ({@link RedisStreamSink#append}), or {@code null} when it is not known.
+     * Publishes to every sink in turn, the Redis stream first (only while Redis is still the incarnation
+     * {@code startedIn}); fails if any sink fails. Answers where the newest of the events is in the stream
+     * ({@link RedisStreamSink#append}), or {@code null} when it is not known.
      */
-    public Uni<Appended> publish(List<EventSink.OutboundEvent> events) {
-        return stream.append(events).call(id -> Multi.createFrom().iterable(others)
+    public Uni<Appended> publish(List<EventSink.OutboundEvent> events, String startedIn) {
+        return stream.append(events, startedIn).call(id -> Multi.createFrom().iterable(others)
                 .onItem().transformToUniAndConcatenate(sink -> sink.publish(events))
                 .collect().last());
     }

@@ -49,7 +49,8 @@ import io.smallrye.mutiny.Uni;
  * so that no pod refills from a stale L2 after it hears of the event; and apply the events to the category summaries
  * in Redis ({@link SummaryMaintainer}). None of them depends on another; each must be done before any pod hears of
  * the events;</li>
- * <li>hand the events to every {@link EventSinks sink} (the stream first: pods hear of them from there);</li>
+ * <li>hand the events to every {@link EventSinks sink} (the stream first: pods hear of them from there), the stream
+ * only if Redis is still the incarnation whose key space step 1 wrote to (else the publish fails and is retried);</li>
  * <li>remove them from the outboxes: awaited by the sweep, not by a writer, whose acknowledgement needs the event
  * durable (it is, in the item) and published, not cleared (a clear that fails leaves the event to the sweep, which
  * publishes it again: sinks de-duplicate by sequence).</li>
@@ -154,11 +155,13 @@ public class OutboxRelay {
                 .map(e -> new OutboundEvent(json.read(e.json(), ProductUpdated.class), e.json()))
                 .toList();
         Span span = spans == null ? null : spans.publish(events);
+        // the markers and summary changes below go to this incarnation's key space: the append must find it still
+        String incarnation = sinks.incarnation();
         List<ProductUpdated> changes = events.stream().map(OutboundEvent::event).toList();
         Uni<Appended> sent = Uni.combine().all()
                 .unis(raise(changes), beforePublish.run(pending, events), summaries.maintain(changes))
                 .with((raised, before, states) -> withSummaries(events, states))
-                .chain(sinks::publish)
+                .chain(with -> sinks.publish(with, incarnation))
                 .invoke(() -> published.increment(events.size()));
         Uni<Appended> publish = (awaitClear ? sent.call(() -> clears.clear(pending))
                 : sent.invoke(() -> clears.published(pending)))

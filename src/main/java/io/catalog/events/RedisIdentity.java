@@ -56,6 +56,8 @@ public class RedisIdentity {
     private final String stream;
     private final String incarnationKey;
     private long clusterEpoch;
+    /** The incarnation L2's key space was last moved to, {@code null} until the first check. */
+    private volatile Identity current;
     private long checkedAt = System.nanoTime() - CHECK_EVERY.toNanos();
 
     public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config) {
@@ -96,7 +98,17 @@ public class RedisIdentity {
         Identity identity = new Identity(answer.get(0).toString(), clusterEpoch, answer.get(1).toLong(),
                 answer.get(2).toLong());
         l2.keySpace(identity.keySpace());
+        current = identity;
         return identity;
+    }
+
+    /**
+     * The incarnation whose key space L2 uses now (the last one checked), {@code null} before the first check: the
+     * writer's markers and summary changes went there, so its events may be appended only to that incarnation's
+     * stream ({@link RedisStreamSink}).
+     */
+    public Identity current() {
+        return current;
     }
 
     /** Redis Cluster's {@code cluster_current_epoch} (raised by every failover); 0 on a standalone Redis. */

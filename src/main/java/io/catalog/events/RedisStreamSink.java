@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.catalog.cache.L2Cache;
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.RedisIdentity.Identity;
 import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
@@ -26,6 +28,14 @@ import io.vertx.mutiny.redis.client.Response;
  * the edge purge): every pod that made itself known before the entry was appended is then known to a writer whose
  * listener has read that far.
  * <p>
+ * The append happens only in the Redis incarnation whose L2 key space the writer used ({@link RedisIdentity#current}):
+ * the markers (or documents) and summary changes that must precede the event went to that key space, and a pod that
+ * has moved to a newer incarnation would not see them. After a restart with empty data or a failover, a writer that
+ * has not checked Redis' identity since fails its publish (the script finds another {@code run_id}) and retries it
+ * once its feed has moved L2 to the new key space, so the markers are written again where readers look. A failover
+ * of a Redis Cluster shard other than the stream's (the cluster epoch moves, the stream's master does not) is not
+ * caught here: pods that applied the event hold a floor for it, and the writer waits for them.
+ * <p>
  * The script declares every key it touches (the stream and each marker), and the markers share the stream's hash
  * slot, as Redis Cluster requires: {@link #markerPrefix} derives them from the stream's hash tag
  * ({@code {catalog}:events} gives {@code {catalog}:published:<seq>}), or, for a name without one, makes the whole
@@ -37,8 +47,10 @@ public class RedisStreamSink implements EventSink {
 
     /**
      * KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3..] the events' markers; ARGV[1] the stream's length,
-     * ARGV[2] the markers' life in seconds, then each event's JSON, then each event's summaries ('' for none). Answers,
-     * per event, {@code <entry id>|<newest acks id when it was appended>}: appended now, or what its marker holds.
+     * ARGV[2] the markers' life in seconds, ARGV[3] the {@code run_id} the append must find ('' for any), then each
+     * event's JSON, then each event's summaries ('' for none). Answers, per event,
+     * {@code <entry id>|<newest acks id when it was appended>}: appended now, or what its marker holds; an error
+     * {@code INCARNATION <run_id>}, and nothing appended, when Redis is another incarnation.
      */
     static final String APPEND = LuaScripts.load("stream-append");
     static final String DEDUPLICATION_SECONDS = "86400";
@@ -49,9 +61,13 @@ public class RedisStreamSink implements EventSink {
     private final String maxLength;
     private final String markers;
     private final String acks;
+    private final RedisIdentity identity;
+    private final L2Cache l2;
 
-    public RedisStreamSink(ReactiveRedisDataSource redis, CatalogConfig config) {
+    public RedisStreamSink(ReactiveRedisDataSource redis, CatalogConfig config, RedisIdentity identity, L2Cache l2) {
         this.redis = redis;
+        this.identity = identity;
+        this.l2 = l2;
         this.stream = config.events().stream();
         this.maxLength = Long.toString(config.events().streamMaxLength());
         this.markers = markerPrefix(stream);
@@ -72,18 +88,37 @@ public class RedisStreamSink implements EventSink {
 
     @Override
     public Uni<Void> publish(List<OutboundEvent> events) {
-        return append(events).replaceWithVoid();
+        return append(events, incarnation()).replaceWithVoid();
+    }
+
+    /**
+     * The {@code run_id} of the incarnation whose key space L2 uses now, taken by a publish before it writes its
+     * markers and checked by its {@link #append}: {@code ""} when L2 is not used (nothing to check), {@code null} while
+     * the incarnation is not known (the append fails).
+     */
+    public String incarnation() {
+        if (!l2.enabled()) {
+            return "";
+        }
+        Identity current = identity.current();
+        return current == null ? null : current.runId();
     }
 
     /**
      * Appends the events not appended before, and answers where the newest of them is in the stream (appended now or
-     * before), or {@code null} when that is not known (markers of an older version).
+     * before), or {@code null} when that is not known (markers of an older version). Fails, appending nothing, unless
+     * Redis is still the incarnation {@code startedIn} ({@link #incarnation()} before the publish wrote its markers).
      */
-    public Uni<Appended> append(List<OutboundEvent> events) {
+    public Uni<Appended> append(List<OutboundEvent> events, String startedIn) {
+        if (startedIn == null) {
+            return Uni.createFrom().failure(new IllegalStateException(
+                    "the Redis incarnation is not known yet: the events' L2 markers were not written"));
+        }
         List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(events.size() + 2), stream, acks));
         events.forEach(e -> args.add(markers + e.event().sequence()));
         args.add(maxLength);
         args.add(DEDUPLICATION_SECONDS);
+        args.add(startedIn);
         events.forEach(e -> args.add(e.json()));
         events.forEach(e -> args.add(e.summaries() == null ? "" : e.summaries()));
         return redis.execute("EVAL", args.toArray(String[]::new)).map(RedisStreamSink::newest);

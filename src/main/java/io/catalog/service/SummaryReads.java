@@ -70,8 +70,9 @@ import io.smallrye.mutiny.Uni;
  * (by then the index shows everything written before the loss was noticed). Repairs also run on a schedule
  * ({@code catalog.summaries.repair-interval}, one pod a category via a Redis claim), never per change.
  * <p>
- * While this pod knows of a change that Redis may not include yet (its relay is publishing it, or failed to), or when
- * Redis fails, the summary is computed from the store and not cached.
+ * While this pod knows of a change that Redis may not include yet (its relay is publishing it, or failed to), while its
+ * feed is not trusted (it may not have seen Redis restart or fail over), or when Redis fails, the summary is computed
+ * from the store and not cached.
  */
 @ApplicationScoped
 public class SummaryReads {
@@ -153,9 +154,11 @@ public class SummaryReads {
 
     /** The summary of {@code category} past L1: Redis, or a repair, or the store. */
     private Uni<Served> read(String category) {
-        if (local.awaited(category)) {
+        if (local.awaited(category) || !coherence.l1Trusted()) {
             // computed for this read, never shared with one in flight: that one may have begun before this pod heard
-            // a change acknowledged since (the fallback is rare; the store's breaker bounds it)
+            // a change acknowledged since (the fallback is rare; the store's breaker bounds it). A pod whose feed is
+            // not trusted may be in the key space of a Redis incarnation that ended (it learns a new one in its feed's
+            // rounds), whose structures nobody keeps up: it reads none of them, as it reads no L2 entry
             return fromStore(category);
         }
         String key = Keys.summary(category);

@@ -226,9 +226,9 @@ class PodAcksTest {
         List<OutboundEvent> events = List.of(new OutboundEvent(event, json.write(event)));
 
         String newestAck = streams().xadd(ACKS, Map.of("pod", uniqueId("any"), "position", "0-1"));
-        Appended appended = sink.append(events).await().atMost(WAIT);
+        Appended appended = sink.append(events, sink.incarnation()).await().atMost(WAIT);
         streams().xadd(ACKS, Map.of("pod", uniqueId("later"), "position", "0-1"));
-        Appended again = sink.append(events).await().atMost(WAIT);
+        Appended again = sink.append(events, sink.incarnation()).await().atMost(WAIT);
 
         assertThat(appended.entryId()).matches("\\d+-\\d+");
         assertThat(FeedPosition.compare(appended.acksAtAppend(), newestAck))

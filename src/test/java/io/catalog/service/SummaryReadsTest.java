@@ -255,6 +255,34 @@ class SummaryReadsTest {
         assertThat(after.value().version()).isEqualTo(deleted);
     }
 
+    /**
+     * A pod whose feed is not trusted (its lease ran out, or Redis restarted and it has not checked yet) may be reading
+     * the structures of an incarnation that ended, kept up by nobody: it computes the summary from the store instead.
+     * Here Redis' structure is put back as it was before a price change, as a pod still in the old key space would find
+     * it.
+     */
+    @Test
+    void aPodWhoseFeedIsNotTrustedComputesTheSummaryFromTheStore() throws Exception {
+        String category = uniqueCategory("sum");
+        String a = create(category, "10.00");
+        create(category, "20.00");
+        settled(category);
+        List<String> keys = List.copyOf(redis.keys(category));
+        keys.forEach(k -> redisData.execute("COPY", k, k + ":before", "REPLACE"));
+        writer.patchPrice(a, new BigDecimal("30.00"), null).await().atMost(Duration.ofSeconds(10));
+        keys.forEach(k -> redisData.execute("COPY", k + ":before", k, "REPLACE"));
+        Pod other = new Pod();
+        other.coherence.feedLost();
+
+        Served served = other.summary(category);
+
+        assertThat(body(served).path("avgPrice").decimalValue()).isEqualByComparingTo("25.00");
+        assertThat(served.tier()).isEqualTo(Tier.MISS);
+        assertThat(served.value().cacheable()).isFalse();
+        redisData.key().del(keys.stream().map(k -> k + ":before").toArray(String[]::new));
+        redisData.key().del(keys.toArray(String[]::new)); // the next read repairs it
+    }
+
     @Test
     void aLostStructureIsRepairedFromTheStore() throws Exception {
         String category = uniqueCategory("sum");
