@@ -48,7 +48,7 @@ final class LabAnalysis {
             double l1, double l2, double miss, double loadsPerSecond, double consistentReloadsPerSecond,
             double propagationP50, double propagationP99, long propagationEvents, int writes,
             Map<Endpoint, Latency> latency, int errors, double readsPerSecond, int edgeReads, int edgeHits,
-            int edgeHitsStale) {
+            int edgeHitsStale, List<String> firstErrors) {
 
         /** Stale product reads at W=0, in percent. */
         double staleProductPercentW0() {
@@ -203,7 +203,8 @@ final class LabAnalysis {
                 staleShown, staleShown409, conflicts, misPriced, gets, ratio(l1, gets), ratio(l2, gets),
                 ratio(miss, gets), loads / seconds, reloads / seconds,
                 measuresPropagation ? p50s[p50s.length / 2] : Double.NaN, measuresPropagation ? p99 : Double.NaN,
-                events, writesInRun, latency, run.errors(), allReads / seconds, edgeReads, edgeHits, edgeHitsStale);
+                events, writesInRun, latency, run.errors(), allReads / seconds, edgeReads, edgeHits, edgeHitsStale,
+                run.firstErrors());
     }
 
     /**

@@ -98,6 +98,12 @@ final class LabReport {
             }
             out.append('\n');
         }
+        if (figures.stream().anyMatch(f -> f.errors() > 0)) {
+            out.append("\nFailed requests (the first ").append(LabFailures.KEPT).append(" of each strategy's run, t from "
+                    + "its start):\n\n");
+            figures.stream().filter(f -> f.errors() > 0).forEach(f -> f.firstErrors()
+                    .forEach(e -> out.append("- strategy ").append(f.number()).append(", ").append(e).append('\n')));
+        }
         out.append("\n![stale reads and hit ratio](staleness.svg)\n");
         return out.toString();
     }

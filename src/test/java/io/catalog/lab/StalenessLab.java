@@ -98,7 +98,7 @@ public final class StalenessLab {
     /** Everything recorded while one strategy ran. */
     record Run(Strategy strategy, List<Read> reads, List<Checkout> checkouts, long startNs, long endNs,
             Map<String, Double> metricsBefore, Map<String, Double> metricsAfter, List<double[]> propagation,
-            int errors, Duration startup) {
+            int errors, List<String> firstErrors, Duration startup) {
     }
 
     private final LabScenario scenario;
@@ -221,9 +221,9 @@ public final class StalenessLab {
 
         ConcurrentLinkedQueue<Read> reads = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Checkout> checkouts = new ConcurrentLinkedQueue<>();
-        AtomicLong errors = new AtomicLong();
         AtomicLong writesDone = new AtomicLong();
         long start = System.nanoTime();
+        LabFailures errors = new LabFailures(start);
         long end = start + scenario.duration().toNanos();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < scenario.readThreads(); i++) {
@@ -242,7 +242,7 @@ public final class StalenessLab {
                 long n = reads.size();
                 log(String.format("  %s t=%3ds reads=%,d (%.0f/s) checkouts=%,d writes=%,d errors=%d",
                         "strategy " + strategy.number(), (System.nanoTime() - start) / 1_000_000_000L, n,
-                        (n - lastReads) / 5.0, checkouts.size(), writesDone.get(), errors.get()));
+                        (n - lastReads) / 5.0, checkouts.size(), writesDone.get(), errors.count()));
                 lastReads = n;
                 nextProgress += 5_000_000_000L;
             }
@@ -255,14 +255,14 @@ public final class StalenessLab {
         List<double[]> propagation = pods.stream().map(this::propagation).toList();
         fillBatchSequences();
         return new Run(strategy, new ArrayList<>(reads), new ArrayList<>(checkouts), start, stopped, before, after,
-                propagation, (int) errors.get(), startup);
+                propagation, (int) errors.count(), errors.first(), startup);
     }
 
     // ---- the load -------------------------------------------------------------------------------------------
 
     /** Browsing reads: straight to a random pod, or through the lab's Varnish when {@code edge} is not null. */
     private void browse(List<Pod> pods, VarnishServer edge, long end, ConcurrentLinkedQueue<Read> reads,
-            AtomicLong errors) {
+            LabFailures errors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.nanoTime() < end) {
             Pod pod = pods.get(random.nextInt(pods.size()));
@@ -284,11 +284,12 @@ public final class StalenessLab {
                             response.statusCode(), edgeResult(edge, response),
                             endpoint == Endpoint.LIST && response.statusCode() == 200 ? items(response.body()) : null));
                     if (response.statusCode() != 200) {
-                        errors.incrementAndGet();
+                        errors.add("GET " + path + " on " + (edge == null ? pod : "varnish") + ": "
+                                + response.statusCode() + " " + LabFailures.summary(response.body()), e);
                     }
                 }
             } catch (RuntimeException e) {
-                errors.incrementAndGet();
+                errors.add(e, System.nanoTime());
             }
         }
     }
@@ -309,8 +310,8 @@ public final class StalenessLab {
         HttpResponse<String> response = send(get(pod, edge, "/products/" + id));
         long e = System.nanoTime();
         if (response.statusCode() != 200) {
-            throw new IllegalStateException((edge == null ? pod : "varnish") + " answered " + response.statusCode()
-                    + " for " + id);
+            throw new IllegalStateException("GET /products/" + id + " on " + (edge == null ? pod : "varnish") + ": "
+                    + response.statusCode() + " " + LabFailures.summary(response.body()));
         }
         JsonNode body = parse(response.body());
         return new Read(endpoint, id, body.get("version").asLong(), header(response, "X-Cache-Version"),
@@ -324,7 +325,7 @@ public final class StalenessLab {
     }
 
     private void shop(List<Pod> pods, long end, ConcurrentLinkedQueue<Read> reads,
-            ConcurrentLinkedQueue<Checkout> checkouts, AtomicLong errors) {
+            ConcurrentLinkedQueue<Checkout> checkouts, LabFailures errors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (System.nanoTime() < end) {
             String id = ids[zipf.sample(random)];
@@ -344,19 +345,20 @@ public final class StalenessLab {
                     JsonNode current = parse(response.body()).path("currentPrices").path(id);
                     quoted = current.isMissingNode() ? null : current.decimalValue();
                 } else {
-                    errors.incrementAndGet();
+                    errors.add("POST /checkout/quote on " + quoting + ": " + response.statusCode() + " "
+                            + LabFailures.summary(response.body()), e);
                 }
                 checkouts.add(new Checkout(id, shown.version(), shown.price(), shown.startNs(), s, e,
                         response.statusCode(), quoted));
                 reads.add(new Read(Endpoint.QUOTE, id, -1, -1, "-", null, s, e, response.statusCode()));
             } catch (RuntimeException e) {
-                errors.incrementAndGet();
+                errors.add(e, System.nanoTime());
             }
         }
     }
 
     private void administer(List<Pod> pods, long start, long end, ConcurrentLinkedQueue<Read> reads, AtomicLong done,
-            AtomicLong errors) {
+            LabFailures errors) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         // writes are dispatched on a schedule to a few threads, so that slow writes do not lower the rate
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4, r -> thread(
@@ -386,7 +388,7 @@ public final class StalenessLab {
                     reads.add(isBatch ? batch(pod, r) : patch(pod, id, r));
                     done.addAndGet(isBatch ? scenario.batchSize() : 1);
                 } catch (RuntimeException e) {
-                    errors.incrementAndGet();
+                    errors.add(e, System.nanoTime());
                     log("  write failed: " + e.getMessage());
                 } finally {
                     inFlight.release();
@@ -405,7 +407,8 @@ public final class StalenessLab {
                 "{\"price\":" + price.toPlainString() + "}", "PATCH"));
         long ack = System.nanoTime();
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("PATCH " + id + " answered " + response.statusCode());
+            throw new IllegalStateException("PATCH /admin/products/" + id + "/price on " + pod + ": "
+                    + response.statusCode() + " " + LabFailures.summary(response.body()));
         }
         JsonNode body = parse(response.body());
         writes.add(new Write(id, catalog.get(id).category(), body.get("version").asLong(),
@@ -428,7 +431,8 @@ public final class StalenessLab {
         HttpResponse<String> response = send(post(pod, "/admin/prices/batch", body.toString(), null));
         long ack = System.nanoTime();
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("batch answered " + response.statusCode() + ": " + response.body());
+            throw new IllegalStateException("POST /admin/prices/batch on " + pod + ": " + response.statusCode() + " "
+                    + LabFailures.summary(response.body()));
         }
         for (JsonNode result : parse(response.body()).get("results")) {
             String id = result.get("id").asText();
