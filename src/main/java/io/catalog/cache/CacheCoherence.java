@@ -33,6 +33,8 @@ public class CacheCoherence {
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private final AtomicLong lateMemberships = new AtomicLong();
     private final AtomicLong highestHeard = new AtomicLong();
+    /** See {@link #feedReached()}. */
+    private volatile long feedReached = -1;
     private volatile long lastHeartbeat;
     private final long eventualLagNanos;
     /** From when (this pod's ticker) its floors hold every write appended to the stream; see {@link #covered}. */
@@ -218,6 +220,23 @@ public class CacheCoherence {
     public void apply(ProductUpdated event, CachedValue document, long epochBefore) {
         update(event, document, epochBefore);
         hotKeys.invalidated(Keys.product(event.productId()));
+        feedReached = event.sequence();
+    }
+
+    /**
+     * The sequence of the newest stream entry this pod's feed has applied (or, before its first, of the stream's newest
+     * entry at start-up), -1 when none: in the stream's order, which is not the sequences'. What this pod assembles
+     * after reading it reflects every event appended up to that entry (L1 applied them, floors keep older versions
+     * out), whatever else it shows: so a live page resumes the change stream there ({@code data-since}), and a change
+     * appended earlier with a lower sequence than something the page shows is not skipped.
+     */
+    public long feedReached() {
+        return feedReached;
+    }
+
+    /** Where the feed starts: after the entry of the event of {@code sequence} (start-up, {@code StartupReplay}). */
+    public void feedStartsAfter(long sequence) {
+        feedReached = sequence;
     }
 
     /**

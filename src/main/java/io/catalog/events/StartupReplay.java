@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.events.FeedPosition.StreamState;
 import io.catalog.events.RedisIdentity.Identity;
+import io.catalog.model.ProductUpdated;
 import io.catalog.support.Json;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamCommands;
@@ -79,6 +80,9 @@ public class StartupReplay {
             List<StreamMessage<String, String, String>> chunk = streams.xrevrange(key, StreamRange.of(upper, "-"),
                     (int) Math.min(CHUNK, most - remembered - unreadable));
             for (StreamMessage<String, String, String> message : chunk) {
+                if (remembered + unreadable == 0) {
+                    startAfter(message); // the stream's newest entry: where the feed starts
+                }
                 long millis = FeedPosition.millis(message.id());
                 if (millis < oldestKept) {
                     // every event of the retention was replayed; what is older is older than any replica lags
@@ -110,6 +114,13 @@ public class StartupReplay {
                 + " one); writes vouched for since %d ms ago", state.lastGeneratedId(), remembered,
                 CacheCoherence.FLOOR_RETENTION, unreadable, incarnation.redisMillis() - from);
         return new Start(new FeedPosition(state.lastGeneratedId(), state.entriesAdded()), local(from, incarnation, localNow));
+    }
+
+    private void startAfter(StreamMessage<String, String, String> newest) {
+        ProductUpdated event = FeedEntry.decode(newest, json).event();
+        if (event != null) {
+            coherence.feedStartsAfter(event.sequence());
+        }
     }
 
     /** Raises the floors of an entry's event; {@code false} when it has none (no event, or one this version cannot read). */

@@ -27,6 +27,13 @@ public class EdgeHeaders {
 
     public static final String X_CACHE = "X-Cache";
     public static final String X_CACHE_VERSION = "X-Cache-Version";
+    /**
+     * On a list page: the sequence a live subscriber resumes after ({@code Last-Event-ID}) to miss no change the page
+     * does not show: the newest change the serving pod's feed had applied before it assembled the page
+     * ({@code CacheCoherence.feedReached}). A page's {@code X-Cache-Version} is not one: changes are appended out of
+     * their sequences' order, and one appended before the change that labels the page can be missing from it.
+     */
+    public static final String X_LIVE_SINCE = "X-Live-Since";
     public static final String SURROGATE_KEY = SurrogateKeys.HEADER;
     /** The same keys comma-separated, the form CloudFront reads cache tags in (its cache-tag header setting). */
     public static final String CACHE_TAG = SurrogateKeys.TAG_HEADER;
@@ -101,6 +108,14 @@ public class EdgeHeaders {
             response.header(HttpHeaders.ETAG, etag);
         }
         return describe(response, served, cacheControl);
+    }
+
+    /** {@code response} with {@link #X_LIVE_SINCE} when it is a 200 and the pod's feed had reached an entry. */
+    public static Response withLiveSince(Response response, long reached) {
+        if (reached < 0 || response.getStatus() != Response.Status.OK.getStatusCode()) {
+            return response;
+        }
+        return Response.fromResponse(response).header(X_LIVE_SINCE, reached).build();
     }
 
     /** The headers every public answer carries: caching, version, tier and purge keys. */

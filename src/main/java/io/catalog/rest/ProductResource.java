@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.catalog.cache.CacheCoherence;
 import io.catalog.service.CatalogReads;
 import io.catalog.service.Cursors;
 import io.smallrye.mutiny.Uni;
@@ -27,8 +28,10 @@ public class ProductResource {
     private final CatalogReads reads;
     private final Cursors cursors;
     private final EdgeHeaders edge;
+    private final CacheCoherence coherence;
 
-    public ProductResource(CatalogReads reads, Cursors cursors, EdgeHeaders edge) {
+    public ProductResource(CatalogReads reads, Cursors cursors, EdgeHeaders edge, CacheCoherence coherence) {
+        this.coherence = coherence;
         this.reads = reads;
         this.cursors = cursors;
         this.edge = edge;
@@ -73,7 +76,9 @@ public class ProductResource {
             throw ProblemException.badRequest(
                     "cursor was not issued by this service for this listing and limit (send the limit it came with)");
         }
-        return reads.page(category, size, cursor).map(served -> edge.respond(served, ifNoneMatch, "No such page"));
+        long reached = coherence.feedReached(); // before the page is assembled (EdgeHeaders.X_LIVE_SINCE)
+        return reads.page(category, size, cursor).map(
+                served -> EdgeHeaders.withLiveSince(edge.respond(served, ifNoneMatch, "No such page"), reached));
     }
 
     static int limit(String limit) {

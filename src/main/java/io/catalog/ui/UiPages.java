@@ -17,6 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.Served;
 import io.catalog.model.ETags;
@@ -54,7 +55,7 @@ public class UiPages {
     static class Templates {
         static native TemplateInstance home(List<CategoryView> categories, long since, String tier);
 
-        static native TemplateInstance category(String category, Listing listing, long since, String tier);
+        static native TemplateInstance category(String category, Listing listing, long version, long since, String tier);
 
         static native TemplateInstance product(ProductView product, long since, String tier);
 
@@ -66,14 +67,16 @@ public class UiPages {
     }
 
     private final CatalogReads reads;
+    private final CacheCoherence coherence;
     private final Cursors cursors;
     private final EdgeHeaders edge;
     private final Json json;
     private final String revision;
 
-    public UiPages(CatalogReads reads, Cursors cursors, EdgeHeaders edge, Json json,
+    public UiPages(CatalogReads reads, CacheCoherence coherence, Cursors cursors, EdgeHeaders edge, Json json,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "dev") String version) {
         this.reads = reads;
+        this.coherence = coherence;
         this.cursors = cursors;
         this.edge = edge;
         this.json = json;
@@ -84,7 +87,7 @@ public class UiPages {
     @Path("/")
     @Operation(summary = "Home page: the catalog's categories")
     public Uni<Response> home(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return reads.page(null, HOME_SAMPLE, null).map(served -> page(served, ifNoneMatch, () -> {
+        return reads.page(null, HOME_SAMPLE, null).map(served -> page(served, "", ifNoneMatch, () -> {
             PageJson page = json.read(served.value().body(), PageJson.class);
             return Templates.home(Views.categories(page), served.value().version(), served.tier().name());
         }, "No products yet"));
@@ -99,10 +102,16 @@ public class UiPages {
         if (cursor != null && cursors.open(CatalogReads.listing(category), CATEGORY_PAGE, cursor).isEmpty()) {
             throw ProblemException.badRequest("cursor was not issued by this service for this listing");
         }
-        return reads.page(category, CATEGORY_PAGE, cursor).map(served -> page(served, ifNoneMatch, () -> {
-            Listing listing = Listing.of(json.read(served.value().body(), PageJson.class));
-            return Templates.category(category, listing, served.value().version(), served.tier().name());
-        }, "No category " + category));
+        // where the page's live prices resume: this pod's feed before the page is assembled, not the page's label
+        // (CacheCoherence.feedReached); a pod that has read no entry yet falls back to the label
+        long reached = coherence.feedReached();
+        return reads.page(category, CATEGORY_PAGE, cursor).map(served -> {
+            long since = reached >= 0 ? reached : served.value().version();
+            return page(served, " since " + since, ifNoneMatch, () -> {
+                Listing listing = Listing.of(json.read(served.value().body(), PageJson.class));
+                return Templates.category(category, listing, served.value().version(), since, served.tier().name());
+            }, "No category " + category);
+        });
     }
 
     @GET
@@ -110,7 +119,7 @@ public class UiPages {
     @Operation(summary = "A product, with its live price")
     public Uni<Response> product(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         ProblemException.requireId(id);
-        return reads.product(id).map(served -> page(served, ifNoneMatch, () -> {
+        return reads.product(id).map(served -> page(served, "", ifNoneMatch, () -> {
             ProductJson product = json.read(served.value().body(), ProductJson.class);
             return Templates.product(ProductView.of(product), served.value().version(), served.tier().name());
         }, "No product " + id));
@@ -130,14 +139,18 @@ public class UiPages {
         return Templates.dashboard();
     }
 
-    private Response page(Served served, String ifNoneMatch, Supplier<TemplateInstance> render,
+    /**
+     * The page of {@code served}, rendered unless {@code ifNoneMatch} names it; {@code variant} is what the HTML holds
+     * beside the served value (a category page's resume point), so that its ETag changes whenever its bytes do.
+     */
+    private Response page(Served served, String variant, String ifNoneMatch, Supplier<TemplateInstance> render,
             String absent) {
         CachedValue value = served.value();
         if (!value.exists()) {
             return edge.respondAs(served, null, null, () -> html(Response.status(Response.Status.NOT_FOUND),
                     Templates.missing("Not found", absent)));
         }
-        String etag = ETags.of("html " + revision + " " + value.etag());
+        String etag = ETags.of("html " + revision + " " + value.etag() + variant);
         return edge.respondAs(served, etag, ifNoneMatch, () -> html(Response.ok(), render.get()));
     }
 

@@ -7,8 +7,14 @@ import static io.catalog.testing.TestCatalog.uniqueId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.catalog.cache.CacheCoherence;
 import io.catalog.testing.AdminTokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -20,6 +26,9 @@ import io.restassured.response.Response;
  */
 @QuarkusTest
 class UiPagesTest {
+
+    @Inject
+    CacheCoherence coherence;
 
     private static final String[] EDGE_HEADERS = { "Cache-Control", "X-Cache-Version", "Surrogate-Key", "Cache-Tag" };
 
@@ -82,6 +91,36 @@ class UiPagesTest {
         assertThat(page.header("Surrogate-Key")).contains("category-" + category);
         assertThat(page.asString()).contains("Alpha").contains("Beta").contains("2.25")
                 .contains("data-category=\"" + category + "\"");
+    }
+
+    /**
+     * A category page's live prices resume where the serving pod's feed was when it assembled the page, not at the
+     * page's {@code X-Cache-Version}: concurrent writers append changes out of their sequences' order, so a change
+     * appended before the one that labels the page, with a lower sequence, and not shown by it would never reach the
+     * open tab if the tab resumed after the label. A change in another category moves the feed, not the label: the
+     * page's resume point (and so its bytes and its ETag) follows the feed.
+     */
+    @Test
+    void aCategoryPageResumesItsLivePricesWhereThePodsFeedWasNotAtItsLabel() throws Exception {
+        String category = uniqueCategory("ui-live");
+        create(admin(), uniqueId("ui-l"), "Lamp", category, "5.00");
+        Response before = given().get("/ui/categories/{c}", category);
+
+        long elsewhere = Long.parseLong(create(admin(), uniqueId("ui-o"), "Other", uniqueCategory("ui-else"), "1.00")
+                .header("X-Cache-Version"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> coherence.feedReached() == elsewhere);
+        Response page = given().get("/ui/categories/{c}", category);
+
+        assertThat(page.header("X-Cache-Version")).isEqualTo(before.header("X-Cache-Version"));
+        assertThat(Long.parseLong(page.header("X-Cache-Version"))).isLessThan(elsewhere);
+        assertThat(page.asString()).contains("data-since=\"" + elsewhere + "\"");
+        // the JSON listing names the same resume point for API clients
+        Response json = given().queryParam("category", category).get("/products");
+        assertThat(json.header("X-Cache-Version")).isEqualTo(page.header("X-Cache-Version"));
+        assertThat(json.header("X-Live-Since")).isEqualTo(Long.toString(elsewhere));
+        assertThat(page.header("ETag")).isNotEqualTo(before.header("ETag"));
+        Response again = given().header("If-None-Match", page.header("ETag")).get("/ui/categories/{c}", category);
+        assertThat(again.statusCode()).isEqualTo(304);
     }
 
     @Test

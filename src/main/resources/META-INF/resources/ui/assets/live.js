@@ -1,6 +1,7 @@
 // Live prices of a product or category page: subscribes to /events/products from the sequence the page was
-// rendered at (data-since, its X-Cache-Version), so a change made between the render (or an edge copy of it) and
-// the subscription is replayed. A change replaces the shown price only when its version is newer than the one
+// rendered at (data-since: a product page's X-Cache-Version; for a category page, the newest change the serving pod's
+// feed had applied when it assembled the page, since changes are appended out of their sequences' order), so a change
+// made between the render (or an edge copy of it) and the subscription is replayed. A change replaces the shown price only when its version is newer than the one
 // shown: a superseded price never stays, and an older one never comes back.
 (() => {
   'use strict';
