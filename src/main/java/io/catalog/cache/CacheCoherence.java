@@ -113,8 +113,17 @@ public class CacheCoherence {
         return hotKeys;
     }
 
-    /** Whether L1 may answer now. */
+    /** Whether L1 may answer now: while the feed is trusted. */
     public boolean l1Trusted() {
+        return feedTrusted();
+    }
+
+    /**
+     * Whether this pod's feed is trusted now: caught up, and its last round began within the lease. Until it is, the
+     * pod may not have seen Redis restart or fail over, so it reads nothing Redis holds in L2's key space (entries,
+     * summaries) and goes to the store.
+     */
+    public boolean feedTrusted() {
         return caughtUp.get() && ticker.read() - lastHeartbeat < staleAfterNanos;
     }
 

@@ -162,7 +162,7 @@ public class TieredCache {
      * A read not asked is neither traced nor counted as an L2 miss.
      */
     private boolean askL2() {
-        return l2.enabled() && coherence.l1Trusted();
+        return l2.enabled() && coherence.feedTrusted();
     }
 
     /** {@code step} inside the span of {@code tier} when tracing is on; {@code served} says what it answered. */

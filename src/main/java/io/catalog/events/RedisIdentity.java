@@ -45,6 +45,11 @@ public class RedisIdentity {
      */
     public record Identity(String runId, long clusterEpoch, long redisMillis, long sinceMillis) {
 
+        /** What the incarnation key holds in this incarnation ({@code run_id|since}), as the stream-append script checks it. */
+        public String token() {
+            return runId + "|" + sinceMillis;
+        }
+
         /** L2's key space in this incarnation. */
         public String keySpace() {
             return runId.substring(0, Math.min(8, runId.length())) + "." + clusterEpoch + ":";
@@ -64,7 +69,12 @@ public class RedisIdentity {
         this.redis = redis;
         this.l2 = l2;
         this.stream = config.events().stream();
-        this.incarnationKey = RedisStreamSink.hashTag(stream) + ":incarnation";
+        this.incarnationKey = incarnationKey(stream);
+    }
+
+    /** The key beside {@code stream} (its hash slot) that names the incarnation: {@code run_id|since}. */
+    static String incarnationKey(String stream) {
+        return RedisStreamSink.hashTag(stream) + ":incarnation";
     }
 
     /**

@@ -12,6 +12,7 @@ import io.catalog.events.RedisIdentity.Identity;
 import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -30,11 +31,11 @@ import io.vertx.mutiny.redis.client.Response;
  * <p>
  * The append happens only in the Redis incarnation whose L2 key space the writer used ({@link RedisIdentity#current}):
  * the markers (or documents) and summary changes that must precede the event went to that key space, and a pod that
- * has moved to a newer incarnation would not see them. After a restart with empty data or a failover, a writer that
- * has not checked Redis' identity since fails its publish (the script finds another {@code run_id}) and retries it
- * once its feed has moved L2 to the new key space, so the markers are written again where readers look. A failover
- * of a Redis Cluster shard other than the stream's (the cluster epoch moves, the stream's master does not) is not
- * caught here: pods that applied the event hold a floor for it, and the writer waits for them.
+ * has moved to a newer incarnation would not see them. After a restart with empty data, a failover, or a failback to
+ * the same master, a writer that has not checked Redis' identity since fails its publish (the script finds another
+ * {@code run_id}, or the incarnation key rewritten), checks it at once, and its retry writes the markers again where
+ * readers look. A failover of a Redis Cluster shard other than the stream's (the cluster epoch moves, the stream's
+ * master does not) is not caught here: pods that applied the event hold a floor for it, and the writer waits for them.
  * <p>
  * The script declares every key it touches (the stream and each marker), and the markers share the stream's hash
  * slot, as Redis Cluster requires: {@link #markerPrefix} derives them from the stream's hash tag
@@ -46,11 +47,11 @@ import io.vertx.mutiny.redis.client.Response;
 public class RedisStreamSink implements EventSink {
 
     /**
-     * KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3..] the events' markers; ARGV[1] the stream's length,
-     * ARGV[2] the markers' life in seconds, ARGV[3] the {@code run_id} the append must find ('' for any), then each
-     * event's JSON, then each event's summaries ('' for none). Answers, per event,
-     * {@code <entry id>|<newest acks id when it was appended>}: appended now, or what its marker holds; an error
-     * {@code INCARNATION <run_id>}, and nothing appended, when Redis is another incarnation.
+     * KEYS[1] the stream, KEYS[2] the acks stream, KEYS[3] the incarnation key, KEYS[4..] the events' markers;
+     * ARGV[1] the stream's length, ARGV[2] the markers' life in seconds, ARGV[3] the incarnation the append must find
+     * ({@code run_id|since}, '' for any), then each event's JSON, then each event's summaries ('' for none). Answers,
+     * per event, {@code <entry id>|<newest acks id when it was appended>}: appended now, or what its marker holds; an
+     * error {@code INCARNATION <run_id>}, and nothing appended, when Redis is another incarnation.
      */
     static final String APPEND = LuaScripts.load("stream-append");
     static final String DEDUPLICATION_SECONDS = "86400";
@@ -61,6 +62,7 @@ public class RedisStreamSink implements EventSink {
     private final String maxLength;
     private final String markers;
     private final String acks;
+    private final String incarnationKey;
     private final RedisIdentity identity;
     private final L2Cache l2;
 
@@ -72,6 +74,7 @@ public class RedisStreamSink implements EventSink {
         this.maxLength = Long.toString(config.events().streamMaxLength());
         this.markers = markerPrefix(stream);
         this.acks = PodAcks.acksStream(stream);
+        this.incarnationKey = RedisIdentity.incarnationKey(stream);
     }
 
     /** The prefix of the stream's per-sequence markers, in the stream's hash slot. */
@@ -92,7 +95,7 @@ public class RedisStreamSink implements EventSink {
     }
 
     /**
-     * The {@code run_id} of the incarnation whose key space L2 uses now, taken by a publish before it writes its
+     * The incarnation whose key space L2 uses now ({@link Identity#token()}), taken by a publish before it writes its
      * markers and checked by its {@link #append}: {@code ""} when L2 is not used (nothing to check), {@code null} while
      * the incarnation is not known (the append fails).
      */
@@ -101,7 +104,7 @@ public class RedisStreamSink implements EventSink {
             return "";
         }
         Identity current = identity.current();
-        return current == null ? null : current.runId();
+        return current == null ? null : current.token();
     }
 
     /**
@@ -114,14 +117,27 @@ public class RedisStreamSink implements EventSink {
             return Uni.createFrom().failure(new IllegalStateException(
                     "the Redis incarnation is not known yet: the events' L2 markers were not written"));
         }
-        List<String> args = new ArrayList<>(List.of(APPEND, Integer.toString(events.size() + 2), stream, acks));
+        List<String> args = new ArrayList<>(
+                List.of(APPEND, Integer.toString(events.size() + 3), stream, acks, incarnationKey));
         events.forEach(e -> args.add(markers + e.event().sequence()));
         args.add(maxLength);
         args.add(DEDUPLICATION_SECONDS);
         args.add(startedIn);
         events.forEach(e -> args.add(e.json()));
         events.forEach(e -> args.add(e.summaries() == null ? "" : e.summaries()));
-        return redis.execute("EVAL", args.toArray(String[]::new)).map(RedisStreamSink::newest);
+        return redis.execute("EVAL", args.toArray(String[]::new)).map(RedisStreamSink::newest)
+                // Redis is another incarnation than this pod's L2 knows: learn it now (the feed would within a
+                // second), so that the publish's retry writes its markers where readers look
+                .onFailure(RedisStreamSink::anotherIncarnation).call(this::learnIncarnation);
+    }
+
+    static boolean anotherIncarnation(Throwable failure) {
+        return failure.getMessage() != null && failure.getMessage().contains("INCARNATION");
+    }
+
+    private Uni<Void> learnIncarnation() {
+        return Uni.createFrom().item(() -> identity.check()).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     static Appended newest(Response ids) {

@@ -154,11 +154,12 @@ public class SummaryReads {
 
     /** The summary of {@code category} past L1: Redis, or a repair, or the store. */
     private Uni<Served> read(String category) {
-        if (local.awaited(category) || !coherence.l1Trusted()) {
+        if (local.awaited(category) || !coherence.feedTrusted()) {
             // computed for this read, never shared with one in flight: that one may have begun before this pod heard
-            // a change acknowledged since (the fallback is rare; the store's breaker bounds it). A pod whose feed is
-            // not trusted may be in the key space of a Redis incarnation that ended (it learns a new one in its feed's
-            // rounds), whose structures nobody keeps up: it reads none of them, as it reads no L2 entry
+            // a change acknowledged since. A pod whose feed is not trusted (at start-up until its first round, while
+            // frozen or starved past its lease, while Redis is down) may be in the key space of a Redis incarnation
+            // that ended, whose structures nobody keeps up: it reads none of them, as it reads no L2 entry. Short
+            // spells, each summary read a category query and a consistent read; the store's breaker bounds them
             return fromStore(category);
         }
         String key = Keys.summary(category);

@@ -87,7 +87,7 @@ public class UiPages {
     @Path("/")
     @Operation(summary = "Home page: the catalog's categories")
     public Uni<Response> home(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return reads.page(null, HOME_SAMPLE, null).map(served -> page(served, "", ifNoneMatch, () -> {
+        return reads.page(null, HOME_SAMPLE, null).map(served -> page(served, false, ifNoneMatch, () -> {
             PageJson page = json.read(served.value().body(), PageJson.class);
             return Templates.home(Views.categories(page), served.value().version(), served.tier().name());
         }, "No products yet"));
@@ -103,15 +103,13 @@ public class UiPages {
             throw ProblemException.badRequest("cursor was not issued by this service for this listing");
         }
         // where the page's live prices resume: this pod's feed before the page is assembled, not the page's label
-        // (CacheCoherence.feedReached); a pod that has read no entry yet falls back to the label
-        long reached = coherence.feedReached();
-        return reads.page(category, CATEGORY_PAGE, cursor).map(served -> {
-            long since = reached >= 0 ? reached : served.value().version();
-            return page(served, " since " + since, ifNoneMatch, () -> {
-                Listing listing = Listing.of(json.read(served.value().body(), PageJson.class));
-                return Templates.category(category, listing, served.value().version(), since, served.tier().name());
-            }, "No category " + category);
-        });
+        // (CacheCoherence.feedReached). A pod that has read no entry yet gives 0, which no event has: the stream
+        // answers `reset`, and the page fetches its listing and resumes where that says (X-Live-Since)
+        long since = Math.max(0, coherence.feedReached());
+        return reads.page(category, CATEGORY_PAGE, cursor).map(served -> page(served, true, ifNoneMatch, () -> {
+            Listing listing = Listing.of(json.read(served.value().body(), PageJson.class));
+            return Templates.category(category, listing, served.value().version(), since, served.tier().name());
+        }, "No category " + category));
     }
 
     @GET
@@ -119,7 +117,7 @@ public class UiPages {
     @Operation(summary = "A product, with its live price")
     public Uni<Response> product(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         ProblemException.requireId(id);
-        return reads.product(id).map(served -> page(served, "", ifNoneMatch, () -> {
+        return reads.product(id).map(served -> page(served, false, ifNoneMatch, () -> {
             ProductJson product = json.read(served.value().body(), ProductJson.class);
             return Templates.product(ProductView.of(product), served.value().version(), served.tier().name());
         }, "No product " + id));
@@ -140,17 +138,18 @@ public class UiPages {
     }
 
     /**
-     * The page of {@code served}, rendered unless {@code ifNoneMatch} names it; {@code variant} is what the HTML holds
-     * beside the served value (a category page's resume point), so that its ETag changes whenever its bytes do.
+     * The page of {@code served}, rendered unless {@code ifNoneMatch} names it. A {@code live} page also holds where
+     * its live prices resume, which differs from pod to pod and moves with every change anywhere, though every one is
+     * right for what the page shows: its ETag is weak, of what it shows, so that revalidations keep answering 304.
      */
-    private Response page(Served served, String variant, String ifNoneMatch, Supplier<TemplateInstance> render,
+    private Response page(Served served, boolean live, String ifNoneMatch, Supplier<TemplateInstance> render,
             String absent) {
         CachedValue value = served.value();
         if (!value.exists()) {
             return edge.respondAs(served, null, null, () -> html(Response.status(Response.Status.NOT_FOUND),
                     Templates.missing("Not found", absent)));
         }
-        String etag = ETags.of("html " + revision + " " + value.etag() + variant);
+        String etag = (live ? "W/" : "") + ETags.of("html " + revision + " " + value.etag());
         return edge.respondAs(served, etag, ifNoneMatch, () -> html(Response.ok(), render.get()));
     }
 

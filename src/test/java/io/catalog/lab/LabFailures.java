@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /**
  * The requests of one strategy's run that failed (an answer other than the one expected, or no answer): how many, and
- * the first {@link #KEPT} as they happened, so that a report that counts a failure also says what it was.
+ * the first {@link #KEPT} recorded (by several threads: nearly in time order), so that a report that counts a failure also says
+ * what it was.
  */
 final class LabFailures {
 
@@ -27,8 +28,13 @@ final class LabFailures {
     /** A failed request: {@code what} names it (method, path, pod) and what came back. */
     void add(String what, long atNs) {
         if (count.incrementAndGet() <= KEPT) {
-            first.add(String.format(Locale.ROOT, "t=%.1f s: %s", (atNs - startNs) / 1e9, what));
+            first.add(String.format(Locale.ROOT, "t=%.1f s: %s", (atNs - startNs) / 1e9, oneLine(what)));
         }
+    }
+
+    /** One line of a report's list: an HTML error page or a multi-line message collapsed. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s+", " ").trim();
     }
 
     /** A request that threw: its exception, and the exception's cause when it has one (a timeout, a refused connection). */

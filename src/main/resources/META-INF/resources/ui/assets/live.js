@@ -67,7 +67,9 @@
       + ' (version ' + change.version + ').');
   }
 
-  // After `event: reset` the stream could not replay everything missed: take the current state from the JSON API.
+  // After `event: reset` the stream could not replay everything missed: take the current state from the JSON API, and
+  // answer where to resume so that no change appended before that state was assembled is missed (a product's
+  // X-Cache-Version; a listing's X-Live-Since), or null.
   async function refetch() {
     const url = productPage ? '/products/' + encodeURIComponent(root.dataset.id)
       : '/products?limit=100&category=' + encodeURIComponent(category);
@@ -75,19 +77,22 @@
       const response = await fetch(url, { cache: 'no-cache', headers: { Accept: 'application/json' } });
       if (response.status === 404 && productPage) {
         apply({ id: root.dataset.id, version: Number.MAX_SAFE_INTEGER, deleted: true });
-        return;
+        return null;
       }
       if (!response.ok) {
-        return;
+        return null;
       }
       const body = await response.json();
       (productPage ? [body] : body.items).forEach((p) => apply({ ...p, deleted: false }));
+      return response.headers.get(productPage ? 'X-Cache-Version' : 'X-Live-Since');
     } catch (e) {
       setState('offline');
+      return null;
     }
   }
 
-  function connect(since) {
+  // fromRefetch: `since` is where a refetch after a reset said to resume
+  function connect(since, fromRefetch) {
     const url = '/events/products?' + filter + (since ? '&lastEventId=' + encodeURIComponent(since) : '');
     source = new EventSource(url);
     source.addEventListener('open', () => setState('live'));
@@ -95,10 +100,17 @@
       lastSeen = e.lastEventId || lastSeen;
       apply(JSON.parse(e.data));
     });
-    source.addEventListener('reset', () => {
+    source.addEventListener('reset', async () => {
       source.close();
-      connect(null);
-      refetch();
+      if (fromRefetch) {
+        // the stream does not hold that point either (a product unchanged for long): listen from now, then fetch
+        connect(null, false);
+        refetch();
+        return;
+      }
+      const at = await refetch();
+      lastSeen = at || lastSeen;
+      connect(at, at !== null);
     });
     source.addEventListener('error', () => {
       if (source.readyState === EventSource.CLOSED) {
