@@ -8,9 +8,12 @@ import org.jboss.logging.Logger;
 
 import io.catalog.cache.L2Cache;
 import io.catalog.config.CatalogConfig;
+import io.catalog.support.FreshRuns;
 import io.catalog.support.LuaScripts;
 import io.catalog.support.RedisFailure;
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -64,6 +67,7 @@ public class RedisIdentity {
     /** The incarnation L2's key space was last moved to, {@code null} until the first check. */
     private volatile Identity current;
     private long checkedAt = System.nanoTime() - CHECK_EVERY.toNanos();
+    private final FreshRuns<Identity> fresh = new FreshRuns<>(this::check, Infrastructure.getDefaultWorkerPool());
 
     public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config) {
         this.redis = redis;
@@ -110,6 +114,15 @@ public class RedisIdentity {
         l2.keySpace(identity.keySpace());
         current = identity;
         return identity;
+    }
+
+    /**
+     * A {@link #check()} begun after this call, off the event loop, shared with the callers who asked while the one
+     * before it ran: what a pod that may have missed a restart or a failover (its feed not trusted) waits for before it
+     * reads what Redis holds in L2's key space. Fails as the check fails.
+     */
+    public Uni<Identity> checkedNow() {
+        return Uni.createFrom().completionStage(fresh::ask);
     }
 
     /**

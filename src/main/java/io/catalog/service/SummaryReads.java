@@ -28,6 +28,7 @@ import io.catalog.cache.SingleFlight;
 import io.catalog.cache.Tier;
 import io.catalog.cache.TieredCache;
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.RedisIdentity;
 import io.catalog.model.CategorySummary;
 import io.catalog.model.Keys;
 import io.catalog.model.Product;
@@ -70,9 +71,9 @@ import io.smallrye.mutiny.Uni;
  * (by then the index shows everything written before the loss was noticed). Repairs also run on a schedule
  * ({@code catalog.summaries.repair-interval}, one pod a category via a Redis claim), never per change.
  * <p>
- * While this pod knows of a change that Redis may not include yet (its relay is publishing it, or failed to), while its
- * feed is not trusted (it may not have seen Redis restart or fail over), or when Redis fails, the summary is computed
- * from the store and not cached.
+ * While this pod knows of a change that Redis may not include yet (its relay is publishing it, or failed to), or when
+ * Redis fails, the summary is computed from the store and not cached. While its feed is not trusted (it may not have
+ * seen Redis restart or fail over), it reads Redis only after checking which incarnation Redis is.
  */
 @ApplicationScoped
 public class SummaryReads {
@@ -98,12 +99,14 @@ public class SummaryReads {
     private final TieredCache tiers;
     private final ListingMembers members;
     private final SummaryMeters meters;
+    private final RedisIdentity identity;
     private ScheduledFuture<?> schedule;
 
     public SummaryReads(RedisSummaries redis, SummaryCoherence local, CacheCoherence coherence, TieredCache tiers,
             ProductStore products, CounterStore counters, Json json, ScheduledExecutorService scheduler,
-            CatalogConfig config, ListingMembers members, MeterRegistry registry) {
+            CatalogConfig config, ListingMembers members, RedisIdentity identity, MeterRegistry registry) {
         this.members = members;
+        this.identity = identity;
         this.redis = redis;
         this.tiers = tiers;
         this.local = local;
@@ -154,22 +157,32 @@ public class SummaryReads {
 
     /** The summary of {@code category} past L1: Redis, or a repair, or the store. */
     private Uni<Served> read(String category) {
-        if (local.awaited(category) || !coherence.feedTrusted()) {
+        if (local.awaited(category)) {
             // computed for this read, never shared with one in flight: that one may have begun before this pod heard
-            // a change acknowledged since. A pod whose feed is not trusted (at start-up until its first round, while
-            // frozen or starved past its lease, while Redis is down) may be in the key space of a Redis incarnation
-            // that ended, whose structures nobody keeps up: it reads none of them, as it reads no L2 entry. Short
-            // spells, each summary read a category query and a consistent read; the store's breaker bounds them
+            // a change acknowledged since (the fallback is rare; the store's breaker bounds it)
             return fromStore(category);
         }
-        String key = Keys.summary(category);
+        if (!coherence.feedTrusted()) {
+            // this pod may have missed a restart or a failover of Redis (frozen, starved, or its feed lost) and still
+            // be in the key space of an incarnation that ended, whose structures nobody keeps up: it reads Redis only
+            // after a check of Redis' identity begun after this read (which moves L2 to the current incarnation),
+            // and then not through a read already in flight. What the current incarnation holds is never older than
+            // an acknowledged change: writers maintain it before they append the change's event, in the same
+            // incarnation (RedisStreamSink)
+            return identity.checkedNow().onFailure().recoverWithNull()
+                    .chain(checked -> checked == null ? fromStore(category) : admitted(category, fromRedis(category)));
+        }
         // one Redis read shared by the reads in flight; a computation from the store never (see above)
-        return flights.run(key, () -> fromRedis(category))
-                .chain(served -> served == null ? fromStore(category)
-                        : coherence.floors().admits(served.value()) ? Uni.createFrom().item(served)
-                                : fromRedis(category).chain(again -> again == null ? fromStore(category)
-                                        : Uni.createFrom().item(again)))
-                .invoke(served -> coherence.floors().raise(key, served.value().version()));
+        return admitted(category, flights.run(Keys.summary(category), () -> fromRedis(category)));
+    }
+
+    /** {@code read}'s answer, unless the floors refuse it (then Redis once more), else the store's; raises the floor. */
+    private Uni<Served> admitted(String category, Uni<Served> read) {
+        return read.chain(served -> served == null ? fromStore(category)
+                : coherence.floors().admits(served.value()) ? Uni.createFrom().item(served)
+                        : fromRedis(category).chain(again -> again == null ? fromStore(category)
+                                : Uni.createFrom().item(again)))
+                .invoke(served -> coherence.floors().raise(Keys.summary(category), served.value().version()));
     }
 
     /** The summary from Redis (or a repair), or {@code null} when it must be computed from the store. */

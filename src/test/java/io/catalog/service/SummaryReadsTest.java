@@ -28,6 +28,7 @@ import io.catalog.cache.Served;
 import io.catalog.cache.Tier;
 import io.catalog.cache.TieredCache;
 import io.catalog.config.CatalogConfig;
+import io.catalog.events.RedisIdentity;
 import io.catalog.model.Keys;
 import io.catalog.model.ProductUpdated;
 import io.catalog.store.CounterStore;
@@ -40,6 +41,7 @@ import io.catalog.summary.SummaryCoherence;
 import io.catalog.support.Json;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.StreamRange;
@@ -79,9 +81,15 @@ class SummaryReadsTest {
     CatalogConfig config;
     @Inject
     ScheduledExecutorService scheduler;
+    @Inject
+    RedisIdentity appIdentity;
+    @Inject
+    ReactiveRedisDataSource reactiveRedis;
 
     /** A second pod: its own L1 and floors, reads through stores that count their calls. */
     final class Pod {
+        final L2Cache podL2;
+        final RedisIdentity identity;
         final AtomicInteger storeCalls = new AtomicInteger();
         final CacheCoherence coherence = CacheCoherence.standalone(config, Ticker.systemTicker());
         final SummaryCoherence summaries = new SummaryCoherence(coherence, json, config, Ticker.systemTicker());
@@ -90,6 +98,13 @@ class SummaryReadsTest {
         String position = "0-0";
 
         Pod() {
+            this(l2, redis, appIdentity);
+        }
+
+        /** With its own L2 (its key space), Redis summaries on it and identity checks that move it. */
+        Pod(L2Cache podL2, RedisSummaries podSummaries, RedisIdentity identity) {
+            this.podL2 = podL2;
+            this.identity = identity;
             ProductStore products = new ProductStore(clients, tables, config) {
                 @Override
                 public Uni<List<StoredProduct>> allInCategory(String category) {
@@ -116,8 +131,8 @@ class SummaryReadsTest {
                     return super.generation(name);
                 }
             };
-            reads = new SummaryReads(redis, summaries, coherence, new TieredCache(coherence, l2, registry), products,
-                    counters, json, scheduler, config, new ListingMembers(products, coherence),
+            reads = new SummaryReads(podSummaries, summaries, coherence, new TieredCache(coherence, podL2, registry),
+                    products, counters, json, scheduler, config, new ListingMembers(products, coherence), identity,
                     registry);
             coherence.heartbeat();
             position = tail();
@@ -256,31 +271,35 @@ class SummaryReadsTest {
     }
 
     /**
-     * A pod whose feed is not trusted (its lease ran out, or Redis restarted and it has not checked yet) may be reading
-     * the structures of an incarnation that ended, kept up by nobody: it computes the summary from the store instead.
-     * Here Redis' structure is put back as it was before a price change, as a pod still in the old key space would find
-     * it.
+     * A pod whose feed is not trusted (its lease ran out, or Redis restarted and it has not checked yet) may still be in
+     * the key space of an incarnation that ended, whose structures nobody keeps up: before it reads Redis it checks
+     * which incarnation Redis is (moving to the current key space), so it serves the current summary. Here the ended
+     * incarnation's key space holds the category's structure as it was before a price change.
      */
     @Test
-    void aPodWhoseFeedIsNotTrustedComputesTheSummaryFromTheStore() throws Exception {
+    void aPodWhoseFeedIsNotTrustedChecksRedisIdentityBeforeItReadsASummary() throws Exception {
         String category = uniqueCategory("sum");
         String a = create(category, "10.00");
         create(category, "20.00");
         settled(category);
-        List<String> keys = List.copyOf(redis.keys(category));
-        keys.forEach(k -> redisData.execute("COPY", k, k + ":before", "REPLACE"));
+        L2Cache ended = new L2Cache(reactiveRedis, config);
+        ended.keySpace("ended000.0:");
+        RedisSummaries onEnded = new RedisSummaries(reactiveRedis, ended, config);
+        List<String> current = List.copyOf(redis.keys(category));
+        List<String> old = List.copyOf(onEnded.keys(category));
+        for (int i = 0; i < current.size(); i++) {
+            redisData.execute("COPY", current.get(i), old.get(i), "REPLACE");
+        }
         writer.patchPrice(a, new BigDecimal("30.00"), null).await().atMost(Duration.ofSeconds(10));
-        keys.forEach(k -> redisData.execute("COPY", k + ":before", k, "REPLACE"));
-        Pod other = new Pod();
+        Pod other = new Pod(ended, onEnded, new RedisIdentity(redisData, ended, config));
         other.coherence.feedLost();
 
         Served served = other.summary(category);
 
         assertThat(body(served).path("avgPrice").decimalValue()).isEqualByComparingTo("25.00");
-        assertThat(served.tier()).isEqualTo(Tier.MISS);
-        assertThat(served.value().cacheable()).isFalse();
-        redisData.key().del(keys.stream().map(k -> k + ":before").toArray(String[]::new));
-        redisData.key().del(keys.toArray(String[]::new)); // the next read repairs it
+        assertThat(served.tier()).as("Redis, once the key space is the current one").isEqualTo(Tier.L2);
+        assertThat(ended.keyOf("x")).doesNotStartWith(config.l2().keyPrefix() + "ended000");
+        redisData.key().del(old.toArray(String[]::new));
     }
 
     @Test
