@@ -97,12 +97,13 @@ final class ChaosReport {
                 + " names one body. Under concurrent writers it can name two (docs/COHERENCE.md, \"Not covered\"; each"
                 + " pod counts what it serves in `catalog_aggregates_version_repeats_total`): not a violation of what"
                 + " is checked above, and counted here from the recorded answers (their `ETag`).\n\n"
-                + "| read | 200 answers with a version | versions shown | shown with two bodies or more | of which by one pod |\n"
-                + "|---|---|---|---|---|\n");
+                + "| read | 200 answers with a version | versions shown | shown with two bodies or more | of which by one pod "
+                + "| of which listing the same products (a product's version differs) |\n"
+                + "|---|---|---|---|---|---|\n");
         List<VersionLabels.Count> labels = VersionLabels.count(history);
         labels.forEach(c -> out.append("| ").append(c.what()).append(" | ").append(c.answers()).append(" | ")
                 .append(c.versions()).append(" | ").append(c.repeated()).append(" | ").append(c.onOnePod())
-                .append(" |\n"));
+                .append(" | ").append(c.what().equals("page") ? Long.toString(c.sameItems()) : "-").append(" |\n"));
         labels.forEach(c -> c.examples().forEach(e -> out.append("\n- ").append(c.what()).append(' ').append(e)));
         out.append("\n\n## Faults in order\n\n");
         history.faults.stream().limit(400).forEach(f -> out.append("- ").append(HistoryChecker.at(f.at()))

@@ -27,12 +27,17 @@ final class VersionLabels {
      * @param versions distinct (category, version) pairs shown
      * @param repeated those shown with two bodies or more
      * @param onOnePod those of them that one pod showed with two bodies or more
+     * @param sameItems those of them (pages) whose bodies list the same products in the same order, differing only in
+     *        a product's version: a change that took a lower sequence than one the page already showed, or a pod
+     *        showing a product newer than its feed; the rest differ in which products they list (membership)
      * @param examples a few of them: category, version, and each body with the pods that showed it
      */
-    record Count(String what, long answers, long versions, long repeated, long onOnePod, List<String> examples) {
+    record Count(String what, long answers, long versions, long repeated, long onOnePod, long sameItems,
+            List<String> examples) {
     }
 
-    private record Shown(String category, long version, String etag, String pod) {
+    /** One answer; {@code ids} the products a page lists, in order ({@code null} for a summary). */
+    private record Shown(String category, long version, String etag, String pod, List<String> ids) {
     }
 
     private VersionLabels() {
@@ -41,9 +46,11 @@ final class VersionLabels {
     static List<Count> count(History history) {
         return List.of(
                 count("page", history.pages.stream().filter(r -> r.status() == 200 && r.cacheVersion() >= 0)
-                        .map(r -> new Shown(r.category(), r.cacheVersion(), r.etag(), r.pod())).toList()),
+                        .map(r -> new Shown(r.category(), r.cacheVersion(), r.etag(), r.pod(),
+                                r.items().stream().map(History.Item::id).toList()))
+                        .toList()),
                 count("summary", history.summaries.stream().filter(r -> r.status() == 200 && r.cacheVersion() >= 0)
-                        .map(r -> new Shown(r.category(), r.cacheVersion(), r.etag(), r.pod())).toList()));
+                        .map(r -> new Shown(r.category(), r.cacheVersion(), r.etag(), r.pod(), null)).toList()));
     }
 
     private static Count count(String what, Collection<Shown> answers) {
@@ -51,6 +58,7 @@ final class VersionLabels {
                 .collect(Collectors.groupingBy(s -> s.category() + " @ " + s.version())));
         long repeated = 0;
         long onOnePod = 0;
+        long sameItems = 0;
         List<String> examples = new ArrayList<>();
         for (Map.Entry<String, List<Shown>> version : byVersion.entrySet()) {
             Map<String, Set<String>> podsByBody = bodies(version.getValue(), Shown::etag, Shown::pod);
@@ -61,13 +69,17 @@ final class VersionLabels {
             if (bodies(version.getValue(), Shown::pod, Shown::etag).values().stream().anyMatch(e -> e.size() > 1)) {
                 onOnePod++;
             }
+            if (version.getValue().get(0).ids() != null
+                    && version.getValue().stream().map(Shown::ids).distinct().count() == 1) {
+                sameItems++;
+            }
             if (examples.size() < ChaosReport.EXAMPLES) {
                 examples.add(version.getKey() + ": " + podsByBody.entrySet().stream()
                         .map(b -> b.getKey() + " on " + String.join(", ", b.getValue()))
                         .collect(Collectors.joining("; ")));
             }
         }
-        return new Count(what, answers.size(), byVersion.size(), repeated, onOnePod, examples);
+        return new Count(what, answers.size(), byVersion.size(), repeated, onOnePod, sameItems, examples);
     }
 
     private static Map<String, Set<String>> bodies(List<Shown> answers, Function<Shown, String> key,

@@ -13,10 +13,10 @@ class VersionLabelsTest {
 
     @Test
     void aVersionShownWithTwoBodiesIsCountedAndSaysWhetherOnePodShowedBoth() {
-        page("c", "pod-a", 200, 10, "\"x\"");
-        page("c", "pod-b", 200, 10, "\"y\""); // two pods, two bodies, one version
-        page("c", "pod-a", 200, 11, "\"x\"");
-        page("c", "pod-a", 200, 11, "\"z\""); // one pod, two bodies, one version
+        page("c", "pod-a", 200, 10, "\"x\"", "p1", "p2");
+        page("c", "pod-b", 200, 10, "\"y\"", "p1", "p3"); // two pods, two bodies, one version: membership
+        page("c", "pod-a", 200, 11, "\"x\"", "p1", "p2");
+        page("c", "pod-a", 200, 11, "\"z\"", "p1", "p2"); // one pod, two bodies, one version: a product's version
         page("d", "pod-a", 200, 10, "\"w\""); // another category: a version of its own
         page("c", "pod-a", 200, 12, "\"v\"");
         page("c", "pod-b", 200, 12, "\"v\""); // the same body everywhere
@@ -28,6 +28,7 @@ class VersionLabelsTest {
         assertThat(pages.versions()).isEqualTo(4);
         assertThat(pages.repeated()).isEqualTo(2);
         assertThat(pages.onOnePod()).isEqualTo(1);
+        assertThat(pages.sameItems()).isEqualTo(1);
         assertThat(pages.examples()).containsExactly("c @ 10: \"x\" on pod-a; \"y\" on pod-b",
                 "c @ 11: \"x\" on pod-a; \"z\" on pod-a");
     }
@@ -52,7 +53,9 @@ class VersionLabelsTest {
         assertThat(counts.get(1).onOnePod()).isEqualTo(1);
     }
 
-    private void page(String category, String pod, int status, long version, String etag) {
-        history.pages.add(new History.PageRead(history.nextOp(), category, pod, 0, 1, status, List.of(), version, etag));
+    private void page(String category, String pod, int status, long version, String etag, String... ids) {
+        List<History.Item> items = java.util.Arrays.stream(ids)
+                .map(id -> new History.Item(id, 1, BigDecimal.ONE, category)).toList();
+        history.pages.add(new History.PageRead(history.nextOp(), category, pod, 0, 1, status, items, version, etag));
     }
 }
