@@ -193,6 +193,23 @@ class TieredCacheTest {
         assertThat(l2.reads.get()).isEqualTo(1);
     }
 
+    /**
+     * The lab's designs without a coordinated L1 follow no feed, and read L2 as the seed did: gating L2 on the feed's
+     * trust must not turn their L2 off (a pod with L1 disabled answers from L2, as bin/bench's "L2 hit" measures).
+     */
+    @Test
+    void aPodWithoutL1ReadsL2() {
+        EndedIncarnation l2 = new EndedIncarnation(Product.value(7));
+        CacheCoherence noL1 = new io.catalog.lab.UncoordinatedCoherence(TTL, 1000, ticker, false);
+        TieredCache withoutL1 = new TieredCache(noL1, l2, new SimpleMeterRegistry());
+
+        Served served = withoutL1.get("p:a", new Product(), TTL).await().atMost(Duration.ofSeconds(5));
+
+        assertThat(served.tier()).isEqualTo(Tier.L2);
+        assertThat(served.value().version()).isEqualTo(7);
+        assertThat(l2.reads.get()).isEqualTo(1);
+    }
+
     @Test
     void aLostFeedDropsL1AndLoadsBegunBeforeTheLossAreNotCached() {
         Product source = new Product();
