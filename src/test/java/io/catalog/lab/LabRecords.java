@@ -26,7 +26,9 @@ final class LabRecords {
     }
 
     /**
-     * An acknowledged write of one product.
+     * A write of one product: acknowledged, or of unknown outcome ({@link #unknown}: answered 503 "Change not
+     * confirmed", stored though not confirmed, or not answered), which counts as a price the product may have from
+     * its sending on and never as acknowledged.
      *
      * @param sequence the event sequence ({@code X-Cache-Version} of a PATCH; for a batch item looked up in the event
      *        stream after the run; -1 while unknown)
@@ -39,6 +41,11 @@ final class LabRecords {
         final BigDecimal price;
         final long startNs;
         final long ackNs;
+
+        /** A write whose outcome the lab does not know: never acknowledged, its price possible from {@code startNs}. */
+        static Write unknown(String id, String category, BigDecimal price, long startNs) {
+            return new Write(id, category, Long.MAX_VALUE, 0, price, startNs, Long.MAX_VALUE);
+        }
 
         Write(String id, String category, long version, long sequence, BigDecimal price, long startNs, long ackNs) {
             this.id = id;

@@ -403,8 +403,8 @@ public final class StalenessLab {
     private Read patch(Pod pod, String id, ThreadLocalRandom random) {
         BigDecimal price = newPrice(id, random);
         long s = System.nanoTime();
-        HttpResponse<String> response = send(post(pod, "/admin/products/" + id + "/price",
-                "{\"price\":" + price.toPlainString() + "}", "PATCH"));
+        HttpResponse<String> response = sentOrUnknown(List.of(id), Map.of(id, price), s, () -> send(post(pod,
+                "/admin/products/" + id + "/price", "{\"price\":" + price.toPlainString() + "}", "PATCH")));
         long ack = System.nanoTime();
         if (response.statusCode() != 200) {
             throw new IllegalStateException("PATCH /admin/products/" + id + "/price on " + pod + ": "
@@ -428,7 +428,8 @@ public final class StalenessLab {
                 .append("\",\"price\":").append(price.toPlainString()).append('}'));
         body.append("]}");
         long s = System.nanoTime();
-        HttpResponse<String> response = send(post(pod, "/admin/prices/batch", body.toString(), null));
+        HttpResponse<String> response = sentOrUnknown(List.copyOf(updates.keySet()), updates, s,
+                () -> send(post(pod, "/admin/prices/batch", body.toString(), null)));
         long ack = System.nanoTime();
         if (response.statusCode() != 200) {
             throw new IllegalStateException("POST /admin/prices/batch on " + pod + ": " + response.statusCode() + " "
@@ -443,6 +444,26 @@ public final class StalenessLab {
             }
         }
         return new Read(Endpoint.BATCH, "batch", -1, -1, "-", null, s, ack, 200);
+    }
+
+    /**
+     * The answer of a write, after recording each of its products' writes as of unknown outcome when the answer does
+     * not say it was refused (a 5xx: "Change not confirmed" is stored all the same; no answer): a quote may then show
+     * that price, and the analysis must not call it mis-priced.
+     */
+    private HttpResponse<String> sentOrUnknown(List<String> products, Map<String, BigDecimal> prices, long sentNs,
+            java.util.function.Supplier<HttpResponse<String>> write) {
+        HttpResponse<String> response;
+        try {
+            response = write.get();
+        } catch (RuntimeException noAnswer) {
+            products.forEach(id -> writes.add(Write.unknown(id, catalog.get(id).category(), prices.get(id), sentNs)));
+            throw noAnswer;
+        }
+        if (response.statusCode() >= 500) {
+            products.forEach(id -> writes.add(Write.unknown(id, catalog.get(id).category(), prices.get(id), sentNs)));
+        }
+        return response;
     }
 
     /** A new price for {@code id}: 1.00 to 500.00, never its current price (so every write changes the price). */
