@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.catalog.cache.CacheCoherence;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.arc.Arc;
 import io.restassured.RestAssured;
@@ -69,6 +70,16 @@ public final class TestCatalog {
      */
     public static void awaitApplied(double before, int events) {
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> appliedEvents() >= before + events);
+    }
+
+    /**
+     * Waits until this pod's own feed has applied the event of {@code sequence} (its newest applied entry's sequence is
+     * at least that): unlike {@link #awaitApplied}, not satisfied by other events the feed applies meanwhile (another
+     * test's late publishes). One pod hands out rising sequences and appends its writes' events in order.
+     */
+    public static void awaitFeedReached(long sequence) {
+        CacheCoherence coherence = Arc.container().instance(CacheCoherence.class).get();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> coherence.feedReached() >= sequence);
     }
 
     // ---- ids -------------------------------------------------------------------------------------------------
