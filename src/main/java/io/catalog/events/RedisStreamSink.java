@@ -12,7 +12,6 @@ import io.catalog.events.RedisIdentity.Identity;
 import io.catalog.support.LuaScripts;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
@@ -136,8 +135,7 @@ public class RedisStreamSink implements EventSink {
     }
 
     private Uni<Void> learnIncarnation() {
-        return Uni.createFrom().item(() -> identity.check()).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return identity.checkedNow().onFailure().recoverWithNull().replaceWithVoid();
     }
 
     static Appended newest(Response ids) {

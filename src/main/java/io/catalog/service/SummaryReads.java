@@ -53,6 +53,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
+ * (Longer than most classes here: the read path and the repair share the trust, floor and relabel rules, which split
+ * in two would have to be passed back and forth.)
+ * <p>
  * Category summaries read from what Redis maintains ({@link RedisSummaries}, {@link SummaryMaintainer}): L1 (kept up
  * to date by the events, {@link SummaryCoherence}), then the Redis structure (one script call: an L2 hit), and only
  * when Redis has no structure for the category (restarted, failed over, evicted, never built) a <b>repair</b>, a full
