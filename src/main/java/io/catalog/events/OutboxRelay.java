@@ -5,10 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +75,8 @@ public class OutboxRelay {
      * publishes it: longer than a writer's publish wait (2 s) and the clear that follows it.
      */
     static final Duration SWEEP_GRACE = Duration.ofSeconds(5);
+    /** How long a group of writers' publishes may take ({@link PublishGroups}): as long as a writer waits for one. */
+    static final Duration GROUP_TIMEOUT = Duration.ofSeconds(2);
 
     private final ProductStore store;
     private final CounterStore counters;
@@ -90,6 +92,7 @@ public class OutboxRelay {
     private final Ticker ticker;
     private final Clock clock;
     private final AtomicInteger pendingFound = new AtomicInteger();
+    private final PublishGroups groups = new PublishGroups(items -> publishNow(items, false), GROUP_TIMEOUT);
     private final SweepPace pace;
     private final Counter published;
     private ScheduledFuture<?> sweeps;
@@ -140,18 +143,30 @@ public class OutboxRelay {
     /**
      * Publishes the pending events of these items and clears them from their outboxes.
      *
-     * @param awaitClear {@code false}: complete once the sinks have the events, and clear the outboxes after
-     *        ({@link OutboxClears}: deferred, or by the items' next writes; a writer's acknowledgement does not wait)
-     * @return where the newest of the events is in the stream (what a writer waits for the other pods to apply:
-     *         {@link PodAcks#await}), or {@code null} when there was nothing to publish or that is not known
+     * @param awaitClear {@code false}, a writer's publish: in a group with the writers' publishes that come while one
+     *        is under way ({@link PublishGroups}); complete once the sinks have the events, and clear the outboxes
+     *        after ({@link OutboxClears}: deferred, or by the items' next writes; a writer's acknowledgement does not
+     *        wait)
+     * @return where the newest of the events (of the group's, for a writer) is in the stream (what a writer waits for
+     *         the other pods to apply: {@link PodAcks#await}), or {@code null} when there was nothing to publish or
+     *         that is not known
      */
     public Uni<Appended> publish(List<StoredProduct> items, boolean awaitClear) {
+        if (!awaitClear) {
+            return groups.publish(items).onCancellation().invoke(pace::raise);
+        }
+        return publishNow(items, true);
+    }
+
+    private Uni<Appended> publishNow(List<StoredProduct> items, boolean awaitClear) {
         List<StoredProduct> pending = items.stream().filter(i -> !i.outbox().isEmpty()).toList();
         if (pending.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
-        List<OutboundEvent> events = pending.stream().flatMap(i -> i.outbox().stream())
-                .sorted(Comparator.comparingLong(PendingEvent::sequence))
+        // one event once, though a group may hold two snapshots of its item (PublishGroups)
+        Map<Long, PendingEvent> distinct = new TreeMap<>();
+        pending.forEach(i -> i.outbox().forEach(e -> distinct.putIfAbsent(e.sequence(), e)));
+        List<OutboundEvent> events = distinct.values().stream()
                 .map(e -> new OutboundEvent(json.read(e.json(), ProductUpdated.class), e.json()))
                 .toList();
         Span span = spans == null ? null : spans.publish(events);
@@ -257,7 +272,7 @@ public class OutboxRelay {
             }
         }
         Swept swept = new Swept(events(stuck), left, leftDue, unreadable, full);
-        return publish(stuck).replaceWith(swept);
+        return publishNow(stuck, true).replaceWith(swept);
     }
 
     private static int events(List<StoredProduct> items) {
