@@ -66,7 +66,8 @@ public class RedisIdentity {
     private long clusterEpoch;
     /** The incarnation L2's key space was last moved to, {@code null} until the first check. */
     private volatile Identity current;
-    private long checkedAt = System.nanoTime() - CHECK_EVERY.toNanos();
+    /** Written under the lock, read without it: {@link #due()} is asked on the event loop, beside a check in progress. */
+    private volatile long checkedAt = System.nanoTime() - CHECK_EVERY.toNanos();
     private final FreshRuns<Identity> fresh = new FreshRuns<>(this::check, Infrastructure.getDefaultWorkerPool());
 
     public RedisIdentity(RedisDataSource redis, L2Cache l2, CatalogConfig config) {
@@ -93,13 +94,16 @@ public class RedisIdentity {
         }
     }
 
-    /** Whether {@link #checkIfDue()} would ask Redis now. */
-    public synchronized boolean due() {
+    /**
+     * Whether {@link #checkIfDue()} would ask Redis now. Never waits: the feed asks it on the event loop, while a check
+     * on a worker thread may hold the lock for as long as Redis takes to answer (the event loop waited for that, 3 s
+     * once at a pod's start-up under load, and with it every request and Redis answer it serves).
+     */
+    public boolean due() {
         return System.nanoTime() - checkedAt >= CHECK_EVERY.toNanos();
     }
 
     /** As {@link #check()}, at most once every {@link #CHECK_EVERY}; {@code null} when not due. */
-
     public synchronized Identity checkIfDue() {
         return due() ? check() : null;
     }
