@@ -32,7 +32,8 @@ import io.smallrye.mutiny.Uni;
  * changed again and again costs one DynamoDB write per change, not two. What no write took is cleared by a write of its
  * own once the delay has passed, as every publish's clear was before. Only events this pod published are ever named
  * here, so a write never removes an event that a sink has not received; a clear that fails, or a pod that stops before
- * it, leaves the events to the relay's sweep, which publishes them again (sinks de-duplicate by sequence).
+ * it, leaves the events to the relay's sweep, which publishes them again (sinks de-duplicate by sequence); a pod that
+ * stops cleanly clears what is waiting first, for up to {@link #STOP_WAIT}.
  * <p>
  * Bounded: beyond {@link #MAX_ITEMS} items waiting, a publish's events are cleared at once. Metric
  * {@code catalog.outbox.clears}, tagged {@code by}: {@code write} (removed by the item's next write) or {@code clear}
@@ -45,6 +46,8 @@ public class OutboxClears {
     static final Duration DELAY = Duration.ofMillis(500);
     static final int MAX_ITEMS = 10_000;
     static final int CONCURRENCY = 16;
+    /** How long a stopping pod waits for the clears of what it published ({@link #stop}). */
+    static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     /** Published sequences of one item waiting to be cleared, since this pod's ticker read {@code since}. */
     record Waiting(Set<Long> sequences, long since) {
@@ -77,7 +80,26 @@ public class OutboxClears {
         if (flushes != null) {
             flushes.cancel(false);
         }
-        flush(0); // best effort: what is left goes to the sweep
+        stop(STOP_WAIT);
+    }
+
+    /**
+     * Clears everything waiting now, each with a write of its own, and waits up to {@code wait} for it: a pod that stops
+     * leaves no published event in an outbox for another pod's sweep to publish again (after a bulk load, thousands;
+     * where Redis lost the markers meanwhile, appended to the stream a second time). What is not cleared in time, or
+     * fails, is left to the sweep.
+     */
+    void stop(Duration wait) {
+        List<Map.Entry<String, Set<Long>>> taken = take(0);
+        if (taken.isEmpty()) {
+            return;
+        }
+        try {
+            clearAll(taken, true).await().atMost(wait);
+        } catch (RuntimeException late) {
+            LOG.infof("Stopping with published events of up to %d item(s) not cleared in %s: the sweep publishes them"
+                    + " again", taken.size(), wait);
+        }
     }
 
     /** The pending events of these items were handed to every sink: clear them (deferred). */
@@ -129,14 +151,19 @@ public class OutboxClears {
 
     /** Clears, each with a write of its own, what has waited {@code delayNanos}; failures are left to the sweep. */
     void flush(long delayNanos) {
-        long now = ticker.read();
-        List<Map.Entry<String, Set<Long>>> taken = waiting.entrySet().stream()
-                .filter(e -> now - e.getValue().since() >= delayNanos)
-                .filter(e -> waiting.remove(e.getKey(), e.getValue()))
-                .map(e -> Map.entry(e.getKey(), e.getValue().sequences())).toList();
+        List<Map.Entry<String, Set<Long>>> taken = take(delayNanos);
         if (!taken.isEmpty()) {
             clearInBackground(taken);
         }
+    }
+
+    /** Takes out what has waited {@code delayNanos}. */
+    private List<Map.Entry<String, Set<Long>>> take(long delayNanos) {
+        long now = ticker.read();
+        return waiting.entrySet().stream()
+                .filter(e -> now - e.getValue().since() >= delayNanos)
+                .filter(e -> waiting.remove(e.getKey(), e.getValue()))
+                .map(e -> Map.entry(e.getKey(), e.getValue().sequences())).toList();
     }
 
     private void clearInBackground(List<Map.Entry<String, Set<Long>>> items) {
