@@ -23,7 +23,10 @@ public final class FreshRuns<T> {
         this.executor = executor;
     }
 
-    /** The result of a run that begins after this call; fails as the run fails. */
+    /**
+     * The result of a run that begins after this call; fails as the run fails. A stage of the caller's own: cancelling
+     * it (as a Mutiny subscriber that stops waiting does) leaves the run to the other callers who share it.
+     */
     public CompletionStage<T> ask() {
         CompletableFuture<T> start = null;
         CompletableFuture<T> answer;
@@ -42,7 +45,7 @@ public final class FreshRuns<T> {
         if (start != null) {
             run(start);
         }
-        return answer;
+        return answer.minimalCompletionStage();
     }
 
     private void run(CompletableFuture<T> result) {

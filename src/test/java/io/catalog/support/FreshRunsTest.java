@@ -6,8 +6,12 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 
 /** Callers get a run begun after they asked, and share the waiting one: two runs at most, whatever the callers. */
 class FreshRunsTest {
@@ -71,5 +75,25 @@ class FreshRunsTest {
         assertThat(first).isCompletedExceptionally();
         executor.runNext();
         assertThat(second).isCompletedWithValue(2);
+    }
+
+    /** Mutiny cancels the stage it waits on when its subscriber stops waiting: that must not cancel a shared run. */
+    @Test
+    void aCallerWhoStopsWaitingLeavesTheRunItSharesToTheOthers() {
+        Manual executor = new Manual();
+        FreshRuns<Integer> fresh = new FreshRuns<>(() -> 7, executor);
+        fresh.ask();
+        Cancellable gaveUp = Uni.createFrom()
+                .completionStage(fresh::ask).subscribe().with(value -> {
+                }, failure -> {
+                });
+        AtomicReference<Object> other = new AtomicReference<>();
+        Uni.createFrom().completionStage(fresh::ask).subscribe().with(other::set, other::set);
+
+        gaveUp.cancel();
+        executor.runNext();
+        executor.runNext();
+
+        assertThat(other).hasValue(7);
     }
 }
