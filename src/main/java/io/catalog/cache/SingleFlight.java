@@ -1,10 +1,10 @@
 package io.catalog.cache;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import io.catalog.support.Futures;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -40,7 +40,7 @@ public final class SingleFlight<T> {
             CompletableFuture<T> mine = new CompletableFuture<>();
             CompletableFuture<T> running = inFlight.putIfAbsent(key, mine);
             if (running != null) {
-                return join(running);
+                return Futures.joined(running);
             }
             try {
                 work.get().subscribe().with(
@@ -49,25 +49,13 @@ public final class SingleFlight<T> {
             } catch (RuntimeException e) {
                 finish(key, mine, () -> mine.completeExceptionally(e));
             }
-            return join(mine);
+            return Futures.joined(mine);
         });
     }
 
     private void finish(String key, CompletableFuture<T> mine, Runnable complete) {
         inFlight.remove(key, mine);
         complete.run();
-    }
-
-    private Uni<T> join(CompletableFuture<T> future) {
-        return Uni.createFrom().emitter(emitter -> future.whenComplete((value, failure) -> {
-            if (failure != null) {
-                emitter.fail(failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure);
-            } else {
-                emitter.complete(value);
-            }
-        }));
     }
 
     /** Number of loads in flight (for tests and metrics). */

@@ -5,10 +5,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -57,6 +60,8 @@ public class OutboxClears {
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    /** Clears under way in the background, until each is done ({@link #stop} waits for them). */
+    private final Set<CompletableFuture<Void>> clearing = ConcurrentHashMap.newKeySet();
     private final Counter byWrite;
     private final Counter byClear;
     private ScheduledFuture<?> flushes;
@@ -84,21 +89,20 @@ public class OutboxClears {
     }
 
     /**
-     * Clears everything waiting now, each with a write of its own, and waits up to {@code wait} for it: a pod that stops
-     * leaves no published event in an outbox for another pod's sweep to publish again (after a bulk load, thousands;
-     * where Redis lost the markers meanwhile, appended to the stream a second time). What is not cleared in time, or
-     * fails, is left to the sweep.
+     * Clears everything waiting now, each with a write of its own, and waits up to {@code wait} for it and for the clears
+     * still under way: a pod that stops leaves no published event in an outbox for another pod's sweep to publish
+     * again (after a bulk load, thousands; where Redis lost the markers meanwhile, appended to the stream a second
+     * time). What is not cleared in time, or fails, is left to the sweep.
      */
     void stop(Duration wait) {
-        List<Map.Entry<String, Set<Long>>> taken = take(0);
-        if (taken.isEmpty()) {
-            return;
-        }
+        flush(0);
+        CompletableFuture<?>[] running = clearing.toArray(CompletableFuture[]::new);
         try {
-            clearAll(taken, true).await().atMost(wait);
-        } catch (RuntimeException late) {
-            LOG.infof("Stopping with published events of up to %d item(s) not cleared in %s: the sweep publishes them"
-                    + " again", taken.size(), wait);
+            CompletableFuture.allOf(running).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException late) {
+            LOG.infof("Stopping with clears not done in %s: the sweep publishes their events again", wait);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -167,8 +171,11 @@ public class OutboxClears {
     }
 
     private void clearInBackground(List<Map.Entry<String, Set<Long>>> items) {
-        clearAll(items, true).subscribe().with(done -> {
-        }, failure -> LOG.debugf("Clearing outboxes failed: %s", failure.toString()));
+        CompletableFuture<Void> done = clearAll(items, true)
+                .onFailure().invoke(failure -> LOG.debugf("Clearing outboxes failed: %s", failure.toString()))
+                .onFailure().recoverWithNull().subscribeAsCompletionStage();
+        clearing.add(done);
+        done.whenComplete((ok, failed) -> clearing.remove(done));
     }
 
     /** One write per item, {@link #CONCURRENCY} at a time; {@code forgiving}: a failed one is logged and skipped. */

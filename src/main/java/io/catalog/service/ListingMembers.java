@@ -12,10 +12,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.RecentMembership;
 import io.catalog.cache.RecentMembership.Change;
+import io.catalog.cache.SingleFlight;
 import io.catalog.model.Keys;
 import io.catalog.model.StoredIds;
 import io.catalog.store.ProductStore;
 import io.catalog.store.StoredProduct;
+import io.catalog.support.FreshFlights;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -27,7 +29,9 @@ import io.smallrye.mutiny.Uni;
  * heard by every pod that trusts its caches, and the index catches up within the window those changes are kept. A
  * pod that cannot vouch for what it heard (it started, or its feed had a gap, less than the eventual lag ago:
  * {@link CacheCoherence#eventualReadsSafe}) reads the table strongly consistent instead, a full scan: exact and
- * costly, for the seconds that last. A listing changed too often for the bound of what is kept is read that way too.
+ * costly, for the seconds that last; the reads of a category then share its scans, each begun after the reads it
+ * answers ({@link FreshFlights}: one under way and one waiting, however many pages, summaries and repairs ask). A
+ * listing changed too often for the bound of what is kept is read that way too.
  */
 @ApplicationScoped
 public class ListingMembers {
@@ -51,6 +55,8 @@ public class ListingMembers {
 
     private final ProductStore products;
     private final CacheCoherence coherence;
+    /** A category's consistent scans: one under way and one waiting, whatever the reads (a pod's start-up). */
+    private final FreshFlights<List<StoredProduct>> scans = new FreshFlights<>(SingleFlight.DEFAULT_MAXIMUM_SLOTS);
 
     public ListingMembers(ProductStore products, CacheCoherence coherence) {
         this.products = products;
@@ -73,7 +79,7 @@ public class ListingMembers {
         long includes = coherence.floors().of(Keys.members(listing));
         Map<String, Change> heard = coherence.eventualReadsSafe() ? coherence.membership().changes(listing) : null;
         if (heard == null) {
-            return products.scanConsistent(category).map(all -> {
+            return scans.run(category, () -> products.scanConsistent(category)).map(all -> {
                 List<StoredProduct> sorted = new ArrayList<>(all.stream()
                         .filter(p -> afterId.isEmpty() || p.id().compareTo(afterId.get()) > 0).toList());
                 sorted.sort(Comparator.comparing(StoredProduct::id));

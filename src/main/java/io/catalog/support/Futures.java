@@ -2,6 +2,7 @@ package io.catalog.support;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -70,6 +71,22 @@ public final class Futures {
             return Uni.createFrom().voidItem().invoke(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                     .emitOn(resume);
         });
+    }
+
+    /**
+     * A future that several callers share, as a Uni of one caller's: cancelling it (a caller who stops waiting) leaves
+     * the future to the others, and a {@link CompletionException} is unwrapped to its cause.
+     */
+    public static <T> Uni<T> joined(CompletableFuture<T> shared) {
+        return Uni.createFrom().emitter(emitter -> shared.whenComplete((value, failure) -> {
+            if (failure != null) {
+                emitter.fail(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure);
+            } else {
+                emitter.complete(value);
+            }
+        }));
     }
 
     /** Where a continuation of a call made now resumes. */
