@@ -60,6 +60,8 @@ public class OutboxClears {
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
+    /** Items whose clear is under way, with the sequences it removes. */
+    private final Map<String, Set<Long>> inFlight = new ConcurrentHashMap<>();
     /** Clears under way in the background, until each is done ({@link #stop} waits for them). */
     private final Set<CompletableFuture<Void>> clearing = ConcurrentHashMap.newKeySet();
     private final Counter byWrite;
@@ -126,6 +128,22 @@ public class OutboxClears {
         }
     }
 
+    /**
+     * Whether this pod published every one of {@code sequences} (events of item {@code id}) and is to clear them, or
+     * is clearing them: the relay's sweep leaves such an item alone (a bulk load's clears can lag its writes by more
+     * than the sweep's grace, and the sweep published thousands of its events a second time).
+     */
+    public boolean clearing(String id, Set<Long> sequences) {
+        Waiting held = waiting.get(id);
+        Set<Long> going = inFlight.get(id);
+        for (Long sequence : sequences) {
+            if (!(held != null && held.sequences().contains(sequence)) && !(going != null && going.contains(sequence))) {
+                return false;
+            }
+        }
+        return !sequences.isEmpty();
+    }
+
     /** The published events of item {@code id} that a write of it may remove along with its change. */
     public Set<Long> of(String id) {
         Waiting held = waiting.get(id);
@@ -182,8 +200,10 @@ public class OutboxClears {
     private Uni<Void> clearAll(List<Map.Entry<String, Set<Long>>> items, boolean forgiving) {
         return Multi.createFrom().iterable(items)
                 .onItem().transformToUni(e -> {
+                    inFlight.put(e.getKey(), e.getValue());
                     Uni<Void> cleared = store.clearOutbox(e.getKey(), List.copyOf(e.getValue()))
-                            .invoke(() -> byClear.increment(e.getValue().size()));
+                            .invoke(() -> byClear.increment(e.getValue().size()))
+                            .onTermination().invoke(() -> inFlight.remove(e.getKey(), e.getValue()));
                     return forgiving ? cleared.onFailure().recoverWithItem(failure -> {
                         LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s", e.getKey(),
                                 failure.toString());

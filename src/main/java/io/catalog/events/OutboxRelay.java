@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -261,7 +263,10 @@ public class OutboxRelay {
                 continue;
             }
             Instant occurred = oldestOccurred(item);
-            if (occurred == null) {
+            if (clears.clearing(item.id(), sequences(item))) {
+                // published by this pod, its clear waiting or under way
+                left += item.outbox().size();
+            } else if (occurred == null) {
                 unreadable += item.outbox().size();
             } else if (occurred.isAfter(now.minus(grace)) && !occurred.isAfter(now.plus(grace))) {
                 left += item.outbox().size();
@@ -273,6 +278,12 @@ public class OutboxRelay {
         }
         Swept swept = new Swept(events(stuck), left, leftDue, unreadable, full);
         return publishNow(stuck, true).replaceWith(swept);
+    }
+
+    private static Set<Long> sequences(StoredProduct item) {
+        Set<Long> sequences = new HashSet<>();
+        item.outbox().forEach(e -> sequences.add(e.sequence()));
+        return sequences;
     }
 
     private static int events(List<StoredProduct> items) {

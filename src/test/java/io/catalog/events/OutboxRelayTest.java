@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.catalog.model.Product;
@@ -239,6 +240,26 @@ class OutboxRelayTest {
                 .isEqualTo(entry.atMicros());
         assertThat(entry.atMicros() / 1000).as("the same clock as the id's").isBetween(entry.appendedAtMillis() - 2,
                 entry.appendedAtMillis() + 2);
+    }
+
+    /**
+     * A sweep leaves alone what this pod published and has yet to clear: during a bulk load the clears lag behind
+     * the writes by more than the sweep's grace, and the sweep published thousands of events a second time.
+     */
+    @Test
+    void aSweepLeavesWhatThisPodPublishedAndIsToClear() {
+        String id = uniqueId("relay");
+        long sequence = sequence();
+        StoredProduct item = writePending(id, uniqueCategory("cat"), sequence, Optional.empty(),
+                Instant.now().minusSeconds(60));
+        relay.publish(List.of(item), false).await().atMost(WAIT);
+        assertThat(pendingInIndex(id)).as("its clear waits").isTrue();
+
+        OutboxRelay.Swept swept = relay.sweep(Duration.ZERO).await().atMost(WAIT);
+
+        assertThat(swept.leftToWriters()).isGreaterThanOrEqualTo(1);
+        assertThat(streamed(id)).containsExactly(sequence);
+        Awaitility.await().atMost(WAIT).until(() -> !pendingInIndex(id));
     }
 
     /**

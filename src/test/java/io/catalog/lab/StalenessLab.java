@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -153,7 +154,9 @@ public final class StalenessLab {
         log("Loading " + scenario.products() + " products into dynalite (demo loader in one pod)...");
         Pod loader = cluster.startPods(1, Map.of("CATALOG_DEMO_SEED", "true",
                 "CATALOG_DEMO_PRODUCTS", Integer.toString(scenario.products()),
-                "CATALOG_DEMO_CATEGORIES", Integer.toString(scenario.categories()))).get(0);
+                "CATALOG_DEMO_CATEGORIES", Integer.toString(scenario.categories()),
+                // its sweep every second, so that the wait for an empty outbox below is short
+                "CATALOG_EVENTS_RELAY_IDLE_INTERVAL", "1s")).get(0);
         String cursor = null;
         do {
             String path = "/products?limit=100" + (cursor == null ? ""
@@ -172,6 +175,7 @@ public final class StalenessLab {
             }
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
         } while (cursor != null);
+        awaitEmptyOutbox(loader);
         cluster.stopPods();
         if (catalog.size() != scenario.products()) {
             throw new IllegalStateException("loaded " + catalog.size() + " products, expected " + scenario.products());
@@ -186,6 +190,27 @@ public final class StalenessLab {
         zipf = new Zipf(ids.length, scenario.zipfS());
         log(String.format("Catalog of %,d products loaded in %.1f s", catalog.size(),
                 (System.nanoTime() - start) / 1e9));
+    }
+
+    /**
+     * Waits until the loader's outbox sweeps find nothing pending twice in a row (at most two minutes): a bulk load's
+     * outbox clears lag behind its writes, and what a stopped loader left pending, the first strategy's pods would
+     * publish again into the flushed Redis during their measured run (thousands of events, counted in its propagation).
+     */
+    private void awaitEmptyOutbox(Pod loader) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        int emptyInARow = 0;
+        while (emptyInARow < 2 && System.nanoTime() < deadline) {
+            sleepNanos(TimeUnit.SECONDS.toNanos(2));
+            String metrics = loader.get("/q/metrics").body();
+            boolean empty = metrics.lines().anyMatch(l -> (l.startsWith("catalog_outbox_pending ")
+                    || l.startsWith("catalog_outbox_pending{"))
+                    && Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1).trim()) == 0);
+            emptyInARow = empty ? emptyInARow + 1 : 0;
+        }
+        if (emptyInARow < 2) {
+            log("The loader's outbox still held pending events after two minutes: the first strategy's pods publish them");
+        }
     }
 
     private Run runStrategy(Strategy strategy) {
@@ -371,7 +396,7 @@ public final class StalenessLab {
             if (System.nanoTime() >= end) {
                 pool.shutdown();
                 try {
-                    pool.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+                    pool.awaitTermination(60, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
