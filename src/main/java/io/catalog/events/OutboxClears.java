@@ -1,6 +1,8 @@
 package io.catalog.events;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.store.ProductStore;
@@ -60,8 +64,26 @@ public class OutboxClears {
     private final ScheduledExecutorService scheduler;
     private final Ticker ticker;
     private final Map<String, Waiting> waiting = new ConcurrentHashMap<>();
-    /** Items whose clear is under way, with the sequences it removes. */
-    private final Map<String, Set<Long>> inFlight = new ConcurrentHashMap<>();
+
+    /** A clear under way: its item and the sequences it removes (identity: two equal clears are two). */
+    private static final class Going {
+        final String id;
+        final Set<Long> sequences;
+
+        Going(String id, Set<Long> sequences) {
+            this.id = id;
+            this.sequences = sequences;
+        }
+    }
+
+    /** The clears under way, by item: tracked from the moment they are taken until each ends, however it ends. */
+    private final Map<String, List<Going>> inFlight = new HashMap<>();
+    /**
+     * Sequences this pod cleared lately, by item: a sweep that read an item before its clear ended holds a snapshot
+     * with them still pending, and must not publish them again.
+     */
+    private final Cache<String, Set<Long>> clearedLately = Caffeine.newBuilder().maximumSize(MAX_ITEMS)
+            .expireAfterWrite(Duration.ofMinutes(1)).build();
     /** Clears under way in the background, until each is done ({@link #stop} waits for them). */
     private final Set<CompletableFuture<Void>> clearing = ConcurrentHashMap.newKeySet();
     private final Counter byWrite;
@@ -129,19 +151,42 @@ public class OutboxClears {
     }
 
     /**
-     * Whether this pod published every one of {@code sequences} (events of item {@code id}) and is to clear them, or
-     * is clearing them: the relay's sweep leaves such an item alone (a bulk load's clears can lag its writes by more
+     * Whether this pod published every one of {@code sequences} (events of item {@code id}) and is to clear them, is
+     * clearing them, or cleared them within the last minute: the relay's sweep leaves such an item alone (a bulk load's clears
+     * can lag its writes by more
      * than the sweep's grace, and the sweep published thousands of its events a second time).
      */
     public boolean clearing(String id, Set<Long> sequences) {
         Waiting held = waiting.get(id);
-        Set<Long> going = inFlight.get(id);
+        Set<Long> done = clearedLately.getIfPresent(id);
+        List<Going> going;
+        synchronized (inFlight) {
+            going = List.copyOf(inFlight.getOrDefault(id, List.of()));
+        }
         for (Long sequence : sequences) {
-            if (!(held != null && held.sequences().contains(sequence)) && !(going != null && going.contains(sequence))) {
+            if (!(held != null && held.sequences().contains(sequence)) && !(done != null && done.contains(sequence))
+                    && going.stream().noneMatch(g -> g.sequences.contains(sequence))) {
                 return false;
             }
         }
         return !sequences.isEmpty();
+    }
+
+    private Going track(String id, Set<Long> sequences) {
+        Going going = new Going(id, sequences);
+        synchronized (inFlight) {
+            inFlight.computeIfAbsent(id, key -> new ArrayList<>(1)).add(going);
+        }
+        return going;
+    }
+
+    private void untrack(Going going) {
+        synchronized (inFlight) {
+            List<Going> held = inFlight.get(going.id);
+            if (held != null && held.remove(going) && held.isEmpty()) {
+                inFlight.remove(going.id);
+            }
+        }
     }
 
     /** The published events of item {@code id} that a write of it may remove along with its change. */
@@ -198,20 +243,32 @@ public class OutboxClears {
 
     /** One write per item, {@link #CONCURRENCY} at a time; {@code forgiving}: a failed one is logged and skipped. */
     private Uni<Void> clearAll(List<Map.Entry<String, Set<Long>>> items, boolean forgiving) {
-        return Multi.createFrom().iterable(items)
-                .onItem().transformToUni(e -> {
-                    inFlight.put(e.getKey(), e.getValue());
-                    Uni<Void> cleared = store.clearOutbox(e.getKey(), List.copyOf(e.getValue()))
-                            .invoke(() -> byClear.increment(e.getValue().size()))
-                            .onTermination().invoke(() -> inFlight.remove(e.getKey(), e.getValue()));
+        // tracked from now, not from each clear's turn: the sweep leaves them alone while they wait for it
+        List<Going> tracked = items.stream().map(e -> track(e.getKey(), e.getValue())).toList();
+        return Multi.createFrom().iterable(tracked)
+                .onItem().transformToUni(going -> {
+                    Uni<Void> cleared = store.clearOutbox(going.id, List.copyOf(going.sequences))
+                            .invoke(() -> {
+                                byClear.increment(going.sequences.size());
+                                clearedLately.asMap().merge(going.id, going.sequences, OutboxClears::union);
+                            })
+                            .onTermination().invoke(() -> untrack(going));
                     return forgiving ? cleared.onFailure().recoverWithItem(failure -> {
-                        LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s", e.getKey(),
+                        LOG.debugf("Clearing the outbox of %s failed; the sweep publishes it again: %s", going.id,
                                 failure.toString());
                         return null;
                     }) : cleared;
                 })
                 .merge(CONCURRENCY)
-                .collect().last().replaceWithVoid();
+                .collect().last().replaceWithVoid()
+                // whatever did not get its turn (a failure, a cancellation) is no longer under way
+                .onTermination().invoke(() -> tracked.forEach(this::untrack));
+    }
+
+    private static Set<Long> union(Set<Long> a, Set<Long> b) {
+        Set<Long> union = new HashSet<>(a);
+        union.addAll(b);
+        return Set.copyOf(union);
     }
 
     private static Set<Long> sequences(StoredProduct item) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -77,8 +78,11 @@ public class OutboxRelay {
      * publishes it: longer than a writer's publish wait (2 s) and the clear that follows it.
      */
     static final Duration SWEEP_GRACE = Duration.ofSeconds(5);
-    /** How long a group of writers' publishes may take ({@link PublishGroups}): as long as a writer waits for one. */
-    static final Duration GROUP_TIMEOUT = Duration.ofSeconds(2);
+    /**
+     * How long a group of writers' publishes may take ({@link PublishGroups}): half of a writer's wait for its publish,
+     * so that the writers queued behind a hung group still have time to retry in the next.
+     */
+    static final Duration GROUP_TIMEOUT = Duration.ofSeconds(1);
 
     private final ProductStore store;
     private final CounterStore counters;
@@ -225,8 +229,10 @@ public class OutboxRelay {
      * @param unreadable events it could not read, left to the pods that can (an event of a newer version of the
      *        service, during a rolling upgrade): its other items are published all the same
      * @param full whether it looked at as many items as a sweep takes: more may be pending beyond them
+     * @param publishedItems the items whose events it published
      */
-    public record Swept(int published, int leftToWriters, Duration leftDue, int unreadable, boolean full) {
+    public record Swept(int published, int leftToWriters, Duration leftDue, int unreadable, boolean full,
+            Set<String> publishedItems) {
 
         /** Every pending event the sweep found. */
         public int pending() {
@@ -276,7 +282,8 @@ public class OutboxRelay {
                 stuck.add(item);
             }
         }
-        Swept swept = new Swept(events(stuck), left, leftDue, unreadable, full);
+        Swept swept = new Swept(events(stuck), left, leftDue, unreadable, full,
+                stuck.stream().map(StoredProduct::id).collect(Collectors.toUnmodifiableSet()));
         return publishNow(stuck, true).replaceWith(swept);
     }
 

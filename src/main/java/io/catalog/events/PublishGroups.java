@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import io.catalog.store.PendingEvent;
 import io.catalog.store.StoredProduct;
+import io.catalog.support.Futures;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,13 +28,17 @@ import io.smallrye.mutiny.Uni;
  * <p>
  * Two writes of one item in the same group publish its newest snapshot (it holds the older one's pending events: a
  * pending event leaves an outbox only once it was published), and both snapshots when it does not. Bounded: a group
- * takes at most {@link #MAX_ITEMS} items (a write's own items always go together), the rest waits for the next; a
+ * takes at most {@link #MAX_ITEMS} items (a write's own items always go together), the rest waits for the next, and
+ * beyond {@link #MAX_QUEUED_ITEMS} waiting a publish fails at once; a
  * group that has no answer within its time (Redis hangs, or a connection that died without a word) fails, so the
- * writers behind it go on with their own: a hung group holds them no longer than a writer waits for its publish.
+ * writers behind it go on with their own, within their own wait: a hung group holds them for half of it. A writer on
+ * an event loop continues on its own context, not on the one that completed its group.
  */
 final class PublishGroups {
 
     static final int MAX_ITEMS = 1_000;
+    /** Items waiting for a group at most: beyond, a publish fails at once (the writer retries, then answers 503). */
+    static final int MAX_QUEUED_ITEMS = 10 * MAX_ITEMS;
 
     private record Waiting(List<StoredProduct> items, CompletableFuture<Appended> answer) {
     }
@@ -40,6 +46,7 @@ final class PublishGroups {
     private final Function<List<StoredProduct>, Uni<Appended>> publish;
     private final Duration timeout;
     private final ArrayDeque<Waiting> queue = new ArrayDeque<>();
+    private int queuedItems;
     private boolean running;
 
     /**
@@ -54,10 +61,16 @@ final class PublishGroups {
     /** Publishes {@code items} in the next group; answers that group's outcome. */
     Uni<Appended> publish(List<StoredProduct> items) {
         return Uni.createFrom().deferred(() -> {
+            Executor resume = Futures.callerContext();
             Waiting waiting = new Waiting(items, new CompletableFuture<>());
             boolean start;
             synchronized (this) {
+                if (queuedItems + items.size() > MAX_QUEUED_ITEMS) {
+                    return Uni.createFrom().failure(new IllegalStateException(
+                            "too many publishes waiting (" + queuedItems + " items): Redis is slow or down"));
+                }
                 queue.add(waiting);
+                queuedItems += items.size();
                 start = !running;
                 running = true;
             }
@@ -65,7 +78,7 @@ final class PublishGroups {
                 next();
             }
             // a writer that stops waiting leaves its group to the others: the group still publishes its items
-            return Uni.createFrom().completionStage(waiting.answer());
+            return Uni.createFrom().completionStage(waiting.answer()).emitOn(resume);
         });
     }
 
@@ -77,7 +90,7 @@ final class PublishGroups {
         Uni<Appended> sent;
         try {
             sent = publish.apply(merged(group));
-        } catch (RuntimeException failure) {
+        } catch (Throwable failure) { // never leave the groups stopped: every later writer would wait in vain
             sent = Uni.createFrom().failure(failure);
         }
         sent.ifNoItem().after(timeout).fail().subscribe().with(appended -> {
@@ -102,6 +115,7 @@ final class PublishGroups {
             group.add(waiting);
             items += waiting.items().size();
         }
+        queuedItems -= items;
         return group;
     }
 

@@ -3,6 +3,7 @@ package io.catalog.support;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 import io.smallrye.mutiny.Uni;
@@ -33,15 +34,17 @@ public final class FreshFlights<T> {
     /** The result of a run of {@code work} for {@code key} begun after this call (at subscription). */
     public Uni<T> run(String key, Supplier<Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
+            Executor resume = Futures.callerContext();
             CompletableFuture<T> answer;
+            boolean launch = false;
             synchronized (keys) {
                 Runs<T> runs = keys.get(key);
                 if (runs == null && keys.size() >= maximumKeys) {
-                    return work.get();
-                }
-                if (runs == null) {
-                    keys.put(key, new Runs<>());
                     answer = null;
+                } else if (runs == null) {
+                    keys.put(key, new Runs<>());
+                    answer = new CompletableFuture<>();
+                    launch = true;
                 } else {
                     if (runs.next == null) {
                         runs.next = new CompletableFuture<>();
@@ -51,10 +54,13 @@ public final class FreshFlights<T> {
                 }
             }
             if (answer == null) {
-                answer = new CompletableFuture<>();
+                return work.get(); // beyond the bound of keys: its own run
+            }
+            if (launch) {
                 launch(key, work, answer);
             }
-            return Futures.joined(answer);
+            // joiners continue on their own contexts, not all on the one that completed the run
+            return Futures.joined(answer).emitOn(resume);
         });
     }
 

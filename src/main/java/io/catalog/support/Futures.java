@@ -89,6 +89,19 @@ public final class Futures {
         }));
     }
 
+    /**
+     * Where a caller on an event loop continues a shared result that another caller's run completes: on its own
+     * context (its request's, its event loop's share of the work); a caller elsewhere continues where the result
+     * completes, as before.
+     */
+    public static Executor callerContext() {
+        Context context = Vertx.currentContext();
+        if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
+            return task -> context.runOnContext(ignored -> task.run());
+        }
+        return Runnable::run;
+    }
+
     /** Where a continuation of a call made now resumes. */
     static Executor resumeExecutor() {
         Context context = Vertx.currentContext();

@@ -140,6 +140,36 @@ class PublishGroupsTest {
     }
 
     @Test
+    void beyondItsBoundOfWaitingItemsAPublishFailsAtOnce() {
+        Outcome.of(groups.publish(List.of(item("z", 1))));
+        for (int i = 0; i < PublishGroups.MAX_QUEUED_ITEMS; i++) {
+            Outcome.of(groups.publish(List.of(item("w" + i, 10 + i))));
+        }
+
+        Outcome refused = Outcome.of(groups.publish(List.of(item("late", 99_999))));
+
+        assertThat(refused.failure.get()).hasMessageContaining("too many publishes waiting");
+        answers.get(0).complete(null);
+        assertThat(calls.get(1)).as("the next group, as large as a group gets").hasSize(PublishGroups.MAX_ITEMS);
+    }
+
+    @Test
+    void aPublishThatThrowsFailsItsGroupAndLeavesTheGroupsGoing() {
+        PublishGroups throwing = new PublishGroups(items -> {
+            if (items.get(0).id().equals("bad")) {
+                throw new AssertionError("not a RuntimeException");
+            }
+            return Uni.createFrom().item(new Appended("8-0", "1-0"));
+        }, Duration.ofSeconds(30));
+
+        Outcome bad = Outcome.of(throwing.publish(List.of(item("bad", 10))));
+        Outcome good = Outcome.of(throwing.publish(List.of(item("good", 11))));
+
+        assertThat(bad.failure.get()).isInstanceOf(AssertionError.class);
+        assertThat(good.appended.get()).isEqualTo(new Appended("8-0", "1-0"));
+    }
+
+    @Test
     void aGroupWithoutAnAnswerInItsTimeFailsAndTheWritersBehindItGoOn() {
         PublishGroups timed = new PublishGroups(items -> {
             calls.add(items);
