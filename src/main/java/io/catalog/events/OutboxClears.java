@@ -134,7 +134,7 @@ public class OutboxClears {
     public void published(List<StoredProduct> items) {
         long now = ticker.read();
         for (StoredProduct item : items) {
-            Set<Long> sequences = sequences(item);
+            Set<Long> sequences = item.pendingSequences();
             if (sequences.isEmpty()) {
                 continue;
             }
@@ -213,7 +213,7 @@ public class OutboxClears {
      * it); a failure fails the whole.
      */
     public Uni<Void> clear(List<StoredProduct> items) {
-        return clearAll(items.stream().map(i -> Map.entry(i.id(), sequences(i))).toList(), false);
+        return clearAll(items.stream().map(i -> Map.entry(i.id(), i.pendingSequences())).toList(), false);
     }
 
     /** Clears, each with a write of its own, what has waited {@code delayNanos}; failures are left to the sweep. */
@@ -271,9 +271,4 @@ public class OutboxClears {
         return Set.copyOf(union);
     }
 
-    private static Set<Long> sequences(StoredProduct item) {
-        Set<Long> sequences = new HashSet<>();
-        item.outbox().forEach(e -> sequences.add(e.sequence()));
-        return sequences;
-    }
 }

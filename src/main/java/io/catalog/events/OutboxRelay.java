@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,6 +43,10 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
+ * (Longer than most classes here: a writer's publish, its group and the sweep run the same three steps below, whose
+ * order is the correctness argument, and read side by side against docs/COHERENCE.md; what they do not share is
+ * already apart: {@link PublishGroups}, {@link OutboxClears}, {@link SweepPace}.)
+ * <p>
  * Publishes the events held in product items' outboxes, in three steps per batch, each safe to repeat:
  * <ol>
  * <li>at once, all three: raise the counters the events change ({@link #counters}: the membership generation of every
@@ -269,7 +272,7 @@ public class OutboxRelay {
                 continue;
             }
             Instant occurred = oldestOccurred(item);
-            if (clears.clearing(item.id(), sequences(item))) {
+            if (clears.clearing(item.id(), item.pendingSequences())) {
                 // published by this pod, its clear waiting or under way
                 left += item.outbox().size();
             } else if (occurred == null) {
@@ -285,12 +288,6 @@ public class OutboxRelay {
         Swept swept = new Swept(events(stuck), left, leftDue, unreadable, full,
                 stuck.stream().map(StoredProduct::id).collect(Collectors.toUnmodifiableSet()));
         return publishNow(stuck, true).replaceWith(swept);
-    }
-
-    private static Set<Long> sequences(StoredProduct item) {
-        Set<Long> sequences = new HashSet<>();
-        item.outbox().forEach(e -> sequences.add(e.sequence()));
-        return sequences;
     }
 
     private static int events(List<StoredProduct> items) {

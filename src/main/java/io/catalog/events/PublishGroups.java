@@ -3,7 +3,6 @@ package io.catalog.events;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 
-import io.catalog.store.PendingEvent;
 import io.catalog.store.StoredProduct;
 import io.catalog.support.Futures;
 import io.smallrye.mutiny.Uni;
@@ -135,22 +133,15 @@ final class PublishGroups {
                 }
             }
             merged.add(newest);
-            Set<Long> held = sequences(newest);
+            Set<Long> held = newest.pendingSequences();
             for (StoredProduct snapshot : snapshots) {
-                if (snapshot != newest && !held.containsAll(sequences(snapshot))) {
+                if (snapshot != newest && !held.containsAll(snapshot.pendingSequences())) {
                     merged.add(snapshot);
-                    held.addAll(sequences(snapshot));
+                    held.addAll(snapshot.pendingSequences());
                 }
             }
         }
         return merged;
     }
 
-    private static Set<Long> sequences(StoredProduct item) {
-        Set<Long> sequences = new HashSet<>();
-        for (PendingEvent event : item.outbox()) {
-            sequences.add(event.sequence());
-        }
-        return sequences;
-    }
 }

@@ -19,8 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.catalog.model.Money;
 import io.catalog.model.Product;
@@ -48,6 +50,13 @@ public record StoredProduct(Product product, boolean deleted, List<PendingEvent>
 
     public boolean live() {
         return !deleted;
+    }
+
+    /** The sequences of its pending events. */
+    public Set<Long> pendingSequences() {
+        Set<Long> sequences = new HashSet<>();
+        outbox.forEach(e -> sequences.add(e.sequence()));
+        return sequences;
     }
 
     /** This item with one more pending event. */

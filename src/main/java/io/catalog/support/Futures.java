@@ -95,19 +95,22 @@ public final class Futures {
      * completes, as before.
      */
     public static Executor callerContext() {
-        Context context = Vertx.currentContext();
-        if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
-            return task -> context.runOnContext(ignored -> task.run());
-        }
-        return Runnable::run;
+        Executor loop = eventLoopHere();
+        return loop != null ? loop : Runnable::run;
     }
 
     /** Where a continuation of a call made now resumes. */
     static Executor resumeExecutor() {
+        Executor loop = eventLoopHere();
+        return loop != null ? loop : APPLICATION_EXECUTOR;
+    }
+
+    /** The context of the event loop this thread runs, or {@code null} when it runs none. */
+    private static Executor eventLoopHere() {
         Context context = Vertx.currentContext();
         if (context != null && context.isEventLoopContext() && Context.isOnEventLoopThread()) {
             return task -> context.runOnContext(ignored -> task.run());
         }
-        return APPLICATION_EXECUTOR;
+        return null;
     }
 }
