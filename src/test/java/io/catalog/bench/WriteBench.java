@@ -221,7 +221,8 @@ public final class WriteBench {
                 .filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Long> comparingByValue().reversed())
                 .limit(8)
-                .forEach(e -> out.append(String.format(Locale.ROOT, " %s %.1f,", e.getKey(),
+                // a subcommand's name holds a '|' (xinfo|stream), which would end the Markdown cell
+                .forEach(e -> out.append(String.format(Locale.ROOT, " %s %.1f,", e.getKey().replace("|", "\\|"),
                         (double) e.getValue() / Math.max(1, writes))));
         out.setLength(out.length() - 1);
         return out.append(" |").toString();
