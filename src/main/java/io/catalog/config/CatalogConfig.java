@@ -28,9 +28,6 @@ import io.smallrye.config.WithParentName;
  * the runtime configuration is built, before any bean is created or any start-up observer runs: a value out of its
  * range stops the service, naming the property, before anything touches Redis or DynamoDB (no table is created).
  * The lab's switches sit in their own group, {@link Lab}, under the names they have always had.
- * <p>
- * Longer than our other classes on purpose: it is the one reference of every setting, each with its default, range
- * and meaning; split across files it would no longer be read as one.
  */
 @ConfigMapping(prefix = "catalog")
 public interface CatalogConfig {

@@ -135,9 +135,10 @@ final class PublishGroups {
             merged.add(newest);
             Set<Long> held = newest.pendingSequences();
             for (StoredProduct snapshot : snapshots) {
-                if (snapshot != newest && !held.containsAll(snapshot.pendingSequences())) {
+                Set<Long> pending = snapshot.pendingSequences();
+                if (snapshot != newest && !held.containsAll(pending)) {
                     merged.add(snapshot);
-                    held.addAll(snapshot.pendingSequences());
+                    held.addAll(pending);
                 }
             }
         }
