@@ -33,6 +33,8 @@ public class CacheCoherence {
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private final AtomicLong lateMemberships = new AtomicLong();
     private final AtomicLong highestHeard = new AtomicLong();
+    /** See {@link #floorsEpoch()}. */
+    private final AtomicLong floorsEpoch = new AtomicLong();
     /** See {@link #feedReached()}. */
     private volatile long feedReached = -1;
     private volatile long lastHeartbeat;
@@ -151,7 +153,19 @@ public class CacheCoherence {
 
     /** The feed had a gap (entries trimmed unread, a new Redis incarnation): the floors vouch for nothing before now. */
     public void coverageLost() {
+        floorsEpoch.incrementAndGet();
         covered(ticker.read());
+    }
+
+    /**
+     * Moves on whenever the floors may lack a change this pod should have heard: a gap in the feed (its events were
+     * never applied, so their floors were never raised) or a late membership change (a list labelled past its
+     * sequence may leave it out, and the floor does not say so). What only the floors vouch for (a value this pod served
+     * standing in for a hung store, a generation taken from the floors) must have been vouched for in the current
+     * epoch: L1 is dropped for the same reasons, this is for what lives outside it.
+     */
+    public long floorsEpoch() {
+        return floorsEpoch.get();
     }
 
     /** The feed consumer read successfully and has nothing older left to read. */
@@ -307,6 +321,7 @@ public class CacheCoherence {
             // without this one, and its label passes the listing's floor, which this event does not raise: drop L1
             // and what is in flight, so that lists are computed again with this change heard
             lateMemberships.incrementAndGet();
+            floorsEpoch.incrementAndGet();
             l1.flush();
         }
         String key = Keys.product(event.productId());

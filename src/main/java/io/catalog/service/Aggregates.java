@@ -5,6 +5,8 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import io.catalog.cache.CacheCoherence;
@@ -30,12 +32,21 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class Aggregates {
 
+    static final long MAXIMUM_GENERATIONS = 10_000;
+
     private final TieredCache cache;
     private final CounterStore counters;
     private final CacheCoherence coherence;
     private final IndexSettle settle;
     private final LastServed lastServed;
     private final Duration ttl;
+    /** The last generation the store gave of each counter (bounded: the most recent counters). */
+    private final Cache<String, KnownGeneration> storeGenerations = Caffeine.newBuilder()
+            .maximumSize(MAXIMUM_GENERATIONS).expireAfterWrite(CacheCoherence.FLOOR_RETENTION).build();
+
+    /** A generation read from the store, and the {@link CacheCoherence#floorsEpoch()} its read began in. */
+    private record KnownGeneration(long sequence, long floorsEpoch) {
+    }
 
     public Aggregates(TieredCache cache, CounterStore counters, CacheCoherence coherence, Ticker ticker,
             CatalogConfig config) {
@@ -76,16 +87,23 @@ public class Aggregates {
     }
 
     /**
-     * A generation from the store; while the store cannot answer, the one this pod knows from its feed (the floor
-     * of the aggregate's token), provided the feed is trusted: L2 entries under that generation are then still
-     * correct to serve, exactly as L1 entries are.
+     * A generation from the store; while the store cannot answer, the one this pod knows: the last the store gave it,
+     * raised by what its feed brought since (the floor of the aggregate's token), provided the feed is trusted and had
+     * no gap since that read began ({@link CacheCoherence#floorsEpoch()}): L2 entries under that generation are then
+     * still correct to serve, exactly as L1 entries are. A floor alone is not enough: after a gap it lacks the changes
+     * the gap took, and names a generation they had passed.
      */
     private Uni<Generation> generation(String counter, String token) {
-        return counters.generation(counter).onFailure(StoreUnavailable.class).recoverWithUni(failure -> {
-            long known = coherence.floors().of(token);
-            return coherence.l1Trusted() && known > 0 ? Uni.createFrom().item(new Generation(known, 0))
-                    : Uni.createFrom().failure(failure);
-        });
+        long epoch = coherence.floorsEpoch();
+        return counters.generation(counter)
+                .invoke(read -> storeGenerations.put(counter, new KnownGeneration(read.sequence(), epoch)))
+                .onFailure(StoreUnavailable.class).recoverWithUni(failure -> {
+                    KnownGeneration read = storeGenerations.getIfPresent(counter);
+                    long known = read == null ? 0 : Math.max(read.sequence(), coherence.floors().of(token));
+                    return coherence.l1Trusted() && known > 0 && read.floorsEpoch() == coherence.floorsEpoch()
+                            ? Uni.createFrom().item(new Generation(known, 0))
+                            : Uni.createFrom().failure(failure);
+                });
     }
 
     /** The counter that versions a category's aggregates ({@code null}: the whole catalog's). */

@@ -19,9 +19,10 @@ import io.smallrye.mutiny.Uni;
  * while a write of the category was in flight): they are recomputed on the next read, which needs the store. When
  * that read has not answered within {@link #PATIENCE} (the store hangs; a call only gives up after 2 s) or fails
  * with {@link StoreUnavailable}, the pod serves what it last served instead, under the rule that lets it serve L1:
- * its feed is trusted and no change of the value's token was heard since (its floor admits the value). A value this
- * pod served, with nothing heard since by a pod that every acknowledged write waits for, is as new as any read of
- * the store could be.
+ * its feed is trusted and no change of the value's token was heard since (its floor admits the value), with no gap in
+ * the feed since its read began (a change the gap took raised no floor: {@link CacheCoherence#floorsEpoch()}). A value
+ * this pod served, with nothing heard since by a pod that every acknowledged write waits for, and nothing missed, is
+ * as new as any read of the store could be.
  *
  * <p>
  * A read with nothing to stand in for it that has not answered within {@link #DEADLINE} fails with
@@ -38,8 +39,12 @@ public final class LastServed {
     static final Duration DEADLINE = Duration.ofMillis(2500);
     static final long MAXIMUM_SIZE = 10_000;
 
+    /** A value served, and the {@link CacheCoherence#floorsEpoch()} its read began in. */
+    private record Remembered(CachedValue value, long floorsEpoch) {
+    }
+
     private final CacheCoherence coherence;
-    private final Cache<String, CachedValue> values;
+    private final Cache<String, Remembered> values;
     private final Duration patience;
     private final Duration deadline;
 
@@ -60,16 +65,17 @@ public final class LastServed {
      * failing fast, as the class says.
      */
     public Uni<Served> guard(String key, Uni<Served> read) {
+        long epoch = coherence.floorsEpoch();
         Uni<Served> remembered = read.invoke(served -> {
             if (served.standsIn()) {
-                values.put(key, served.value());
+                values.put(key, new Remembered(served.value(), epoch));
             } else {
                 values.invalidate(key);
             }
         });
         Uni<Served> bounded = remembered.ifNoItem().after(deadline).failWith(() -> new StoreUnavailable(
                 "read of " + key, new TimeoutException("no answer within " + deadline.toMillis() + " ms")));
-        CachedValue last = values.getIfPresent(key);
+        Remembered last = values.getIfPresent(key);
         if (last == null || !standsIn(last)) {
             return bounded;
         }
@@ -80,18 +86,23 @@ public final class LastServed {
 
     /** Remembers {@code value} as served for {@code key}, for a read answered without {@link #guard} (an L1 hit). */
     public void remember(String key, CachedValue value) {
-        values.put(key, value);
+        values.put(key, new Remembered(value, coherence.floorsEpoch()));
     }
 
-    private boolean standsIn(CachedValue value) {
-        return coherence.l1Trusted() && coherence.floors().admits(value);
+    /**
+     * The floors admit it, and they could have refused it: no gap in the feed and no late membership change since its
+     * read began (the floors would not show what such a change made stale: {@link CacheCoherence#floorsEpoch()}).
+     */
+    private boolean standsIn(Remembered last) {
+        return coherence.l1Trusted() && last.floorsEpoch() == coherence.floorsEpoch()
+                && coherence.floors().admits(last.value());
     }
 
     /** The last value served of {@code key} if it may still be served, else {@code otherwise}. */
     private Uni<Served> standIn(String key, Uni<Served> otherwise) {
-        CachedValue last = values.getIfPresent(key);
+        Remembered last = values.getIfPresent(key);
         if (last != null && standsIn(last)) {
-            return Uni.createFrom().item(new Served(last.uncacheable(), Tier.L1));
+            return Uni.createFrom().item(new Served(last.value().uncacheable(), Tier.L1));
         }
         return otherwise;
     }

@@ -3,7 +3,9 @@ package io.catalog.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +17,8 @@ import io.catalog.cache.CacheCoherence;
 import io.catalog.cache.CachedValue;
 import io.catalog.cache.Served;
 import io.catalog.cache.Tier;
+import io.catalog.model.Keys;
+import io.catalog.model.ProductUpdated;
 import io.catalog.store.StoreUnavailable;
 import io.catalog.testing.TestConfig;
 import io.smallrye.mutiny.Uni;
@@ -55,6 +59,36 @@ class LastServedTest {
 
         assertThat(standIn.tier()).isEqualTo(Tier.L1);
         assertThat(standIn.value().version()).isEqualTo(7);
+    }
+
+    @Test
+    void aValueServedBeforeAGapInTheFeedNeverStandsIn() {
+        coherence.heartbeat();
+        read(Uni.createFrom().item(summary(7, true)));
+
+        // entries trimmed unread, or a new Redis incarnation: a change of the category may be among them, and its
+        // floor was never raised
+        coherence.feedLost();
+        coherence.coverageLost();
+        coherence.heartbeat();
+
+        assertThatThrownBy(() -> read(hung())).isInstanceOf(StoreUnavailable.class);
+        read(Uni.createFrom().item(summary(7, true)));
+        assertThat(read(hung()).value().version()).as("served again after the gap").isEqualTo(7);
+    }
+
+    @Test
+    void aListServedBeforeALateMembershipChangeNeverStandsIn() {
+        String token = Keys.members("tea");
+        coherence.heartbeat();
+        coherence.apply(ProductUpdated.of("n-2", "tea", 1, 501, BigDecimal.ONE, null, false, Instant.now(), null));
+        CachedValue list = CachedValue.found("{\"ids\":[\"n-2\"]}", 501, token, List.of());
+        read(Uni.createFrom().item(new Served(list.uncacheable(), Tier.MISS, true)));
+
+        // a creation with a lower sequence, published after: the list lacks it, and the floor (501) still admits it
+        coherence.apply(ProductUpdated.of("n-1", "tea", 1, 500, BigDecimal.ONE, null, false, Instant.now(), null));
+
+        assertThatThrownBy(() -> read(hung())).isInstanceOf(StoreUnavailable.class);
     }
 
     @Test
