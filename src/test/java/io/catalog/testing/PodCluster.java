@@ -144,7 +144,7 @@ public final class PodCluster implements AutoCloseable {
         environment.putAll(extraEnvironment);
         List<Pod> started = new ArrayList<>();
         for (int i = 0; i < size; i++) {
-            Pod pod = Pod.start("pod-" + (char) ('a' + pods.size()), jar, environment);
+            Pod pod = Pod.start(name(pods.size()), jar, environment);
             pods.add(pod);
             started.add(pod);
         }
@@ -152,6 +152,15 @@ public final class PodCluster implements AutoCloseable {
                 .map(p -> CompletableFuture.runAsync(() -> p.awaitReady(Duration.ofSeconds(90))))
                 .toArray(CompletableFuture[]::new)).join();
         return started;
+    }
+
+    /** The name of the pod started {@code index}-th: pod-a to pod-z, then pod-aa, pod-ab and on (a long fault run). */
+    static String name(int index) {
+        StringBuilder letters = new StringBuilder();
+        for (int i = index; i >= 0; i = i / 26 - 1) {
+            letters.insert(0, (char) ('a' + i % 26));
+        }
+        return "pod-" + letters;
     }
 
     /** Stops every pod (in parallel) and forgets them; Redis and dynalite keep running with their data. */
