@@ -33,8 +33,8 @@ public class CacheCoherence {
     private final AtomicBoolean caughtUp = new AtomicBoolean(false);
     private final AtomicLong lateMemberships = new AtomicLong();
     private final AtomicLong highestHeard = new AtomicLong();
-    /** See {@link #floorsEpoch()}. */
-    private final AtomicLong floorsEpoch = new AtomicLong();
+    /** See {@link #changesHeard()}. */
+    private final AtomicLong changesHeard = new AtomicLong();
     /** See {@link #feedReached()}. */
     private volatile long feedReached = -1;
     private volatile long lastHeartbeat;
@@ -153,19 +153,29 @@ public class CacheCoherence {
 
     /** The feed had a gap (entries trimmed unread, a new Redis incarnation): the floors vouch for nothing before now. */
     public void coverageLost() {
-        floorsEpoch.incrementAndGet();
+        changesHeard.incrementAndGet();
         covered(ticker.read());
     }
 
     /**
-     * Moves on whenever the floors may lack a change this pod should have heard: a gap in the feed (its events were
-     * never applied, so their floors were never raised) or a late membership change (a list labelled past its
-     * sequence may leave it out, and the floor does not say so). What only the floors vouch for (a value this pod served
-     * standing in for a hung store, a generation taken from the floors) must have been vouched for in the current
-     * epoch: L1 is dropped for the same reasons, this is for what lives outside it.
+     * A count of the changes this pod heard (its own writes, the feed, the start-up replay) and of the gaps in its
+     * feed (each may have taken changes): whether anything changed since a moment, in any key. What the floors cannot
+     * vouch for is vouched for by it: a value this pod served, standing in for a hung store ({@code LastServed}), or a
+     * generation the store gave, standing in for one it cannot give ({@code Aggregates}), is as new as the store only
+     * while nothing was heard since its read began. Floors alone do not tell: a gap's changes raised none, and a change
+     * heard with a sequence below a value's label (concurrent writers' sequences are not in the order they are heard,
+     * and a counter relabels a late one above) leaves the floor where it admits the value that lacks it.
      */
-    public long floorsEpoch() {
-        return floorsEpoch.get();
+    public long changesHeard() {
+        return changesHeard.get();
+    }
+
+    /**
+     * Counts a change of this pod's own made visible after it was applied here: its publish raised the generations
+     * (a pod applies its own write before it publishes it, so a generation read in between is older than the write).
+     */
+    public void changed() {
+        changesHeard.incrementAndGet();
     }
 
     /** The feed consumer read successfully and has nothing older left to read. */
@@ -267,6 +277,7 @@ public class CacheCoherence {
      * in L1: a version older than the event, from a replica or DAX that lags behind it, is then not cached.
      */
     public void remember(ProductUpdated event) {
+        changesHeard.incrementAndGet();
         highestHeard.accumulateAndGet(event.sequence(), Math::max);
         membership.heard(event); // before the floors: a listing labelled by a floor includes what the floor says
         for (String token : event.tokens()) {
@@ -309,6 +320,7 @@ public class CacheCoherence {
     }
 
     private void update(ProductUpdated event, CachedValue document, long epochBefore) {
+        changesHeard.incrementAndGet(); // first: a read that begins after it is computed from what includes the change
         long seq = event.sequence();
         highestHeard.accumulateAndGet(seq, Math::max);
         boolean late = lateForAListing(event);
@@ -321,7 +333,6 @@ public class CacheCoherence {
             // without this one, and its label passes the listing's floor, which this event does not raise: drop L1
             // and what is in flight, so that lists are computed again with this change heard
             lateMemberships.incrementAndGet();
-            floorsEpoch.incrementAndGet();
             l1.flush();
         }
         String key = Keys.product(event.productId());

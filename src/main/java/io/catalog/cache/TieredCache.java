@@ -91,10 +91,27 @@ public class TieredCache {
      * made it): one load per key in flight, L2, then the source, without asking L1 (and counting) a second time.
      */
     public Uni<Served> getAfterL1Miss(String key, Source source, Duration l2Ttl) {
+        return afterL1Miss(key, key, source, l2Ttl);
+    }
+
+    /**
+     * As {@link #get}, for a value computed from many entries (an aggregate), whose label may pass a change it lacks
+     * (a change heard with a sequence below it): a read joins only a load begun after the last change this pod heard
+     * ({@link CacheCoherence#changesHeard()}), so a read sent after an acknowledgement never takes a load begun before
+     * the pod heard the change. A product's version is exact, so its loads are shared whatever was heard (the floor
+     * check after the load refuses an older one).
+     */
+    public Uni<Served> getFresh(String key, Source source, Duration l2Ttl) {
+        PreparedValue hit = l1Hit(key);
+        return hit != null ? Uni.createFrom().item(new Served(hit.value(), Tier.L1))
+                : afterL1Miss(key, key + '@' + coherence.changesHeard(), source, l2Ttl);
+    }
+
+    private Uni<Served> afterL1Miss(String key, String flight, Source source, Duration l2Ttl) {
         hotKeys.miss(key);
         Floors floors = coherence.floors();
         Context parent = spans.on() ? spans.parent() : null;
-        return flights.run(key, () -> fetch(key, source, l2Ttl, parent))
+        return flights.run(flight, () -> fetch(key, source, l2Ttl, parent))
                 .chain(served -> floors.admits(served.value()) ? Uni.createFrom().item(served)
                         : fetch(key, source, l2Ttl, parent))
                 .invoke(served -> floors.raise(served.value().token(), served.value().version()));

@@ -14,6 +14,7 @@ import io.catalog.config.CatalogConfig;
 import io.catalog.support.Futures;
 import io.catalog.support.Json;
 import io.catalog.support.RedisFailure;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -67,6 +68,7 @@ public class FeedConsumer {
     private final StartupReplay replay;
     private final Event<FeedGap> gaps;
     private final TrustGrants grants;
+    private final Counter gapCount;
     private volatile boolean healthy;
     private FeedPosition position;
 
@@ -87,6 +89,10 @@ public class FeedConsumer {
         this.batch = config.events().batchSize();
         this.grants = new TrustGrants(Lease.of(config));
         this.worker = workers.createAsync("feed", this::poll, block, failure -> lost("read failed: " + failure.detail()));
+        this.gapCount = Counter.builder("catalog.feed.gaps").description(
+                "Gaps in the invalidation feed (entries trimmed unread or unreadable, a new Redis incarnation): L1"
+                        + " dropped, the floors vouch for nothing before them")
+                .register(registry);
         Gauge.builder("catalog.feed.healthy", this, c -> c.healthy ? 1 : 0)
                 .description("1 while this pod reads the invalidation feed").register(registry);
         Gauge.builder("catalog.feed.lag", this, FeedConsumer::lagSeconds).baseUnit("seconds")
@@ -201,16 +207,17 @@ public class FeedConsumer {
     }
 
     /**
-     * The entries of a read. An entry whose event cannot be read may have been an invalidation, so it counts as a
-     * gap (L1 is dropped), but it does not stop the feed: skipping it beats distrusting L1 forever because of one bad
-     * entry.
+     * The entries of a read. An entry whose event cannot be read (a newer pod's format during a rolling upgrade, a
+     * damaged entry) may have been any change: it is a gap ({@link #gap}: L1 dropped, the floors and the membership
+     * heard vouch for nothing before it, live streams start over), but it does not stop the feed: skipping it beats
+     * distrusting L1 forever because of one bad entry.
      */
     private List<FeedEntry> decode(List<StreamMessage<String, String, String>> messages) {
         List<FeedEntry> entries = new ArrayList<>(messages.size());
         for (StreamMessage<String, String, String> message : messages) {
             FeedEntry entry = FeedEntry.decode(message, json);
             if (entry.unreadable()) {
-                lost("unreadable entry " + entry.id() + " skipped");
+                gap("unreadable entry " + entry.id() + " skipped");
             }
             entries.add(entry);
         }
@@ -246,6 +253,7 @@ public class FeedConsumer {
      * start over (they missed what the skipped entries held).
      */
     private void gap(String why) {
+        gapCount.increment();
         lost(why);
         coherence.coverageLost();
         try {

@@ -91,7 +91,7 @@ public class BaselineCatalogReads implements CatalogReads {
 
     private Uni<Served> aggregate(String key, String category, Function<Generation, Uni<CachedValue>> compute) {
         String counter = Aggregates.generationCounter(category);
-        return design.invalidation() ? aggregates.versioned(key, key, counter, Aggregates.token(category), compute)
+        return design.invalidation() ? aggregates.versioned(key, key, counter, compute)
                 : aggregates.unversioned(key, key, counter, compute);
     }
 

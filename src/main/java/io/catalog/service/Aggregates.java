@@ -44,8 +44,8 @@ public class Aggregates {
     private final Cache<String, KnownGeneration> storeGenerations = Caffeine.newBuilder()
             .maximumSize(MAXIMUM_GENERATIONS).expireAfterWrite(CacheCoherence.FLOOR_RETENTION).build();
 
-    /** A generation read from the store, and the {@link CacheCoherence#floorsEpoch()} its read began in. */
-    private record KnownGeneration(long sequence, long floorsEpoch) {
+    /** A generation read from the store, and the {@link CacheCoherence#changesHeard()} when its read began. */
+    private record KnownGeneration(long sequence, long heardBefore) {
     }
 
     public Aggregates(TieredCache cache, CounterStore counters, CacheCoherence coherence, Ticker ticker,
@@ -58,14 +58,10 @@ public class Aggregates {
         this.ttl = config.l2().aggregateTtl();
     }
 
-    /**
-     * An aggregate versioned by {@code counter}; {@code l2Key} names its L2 entries (with the generation).
-     *
-     * @param token the floor's token that the counter's changes raise (a category, or every product)
-     */
-    public Uni<Served> versioned(String key, String l2Key, String counter, String token,
+    /** An aggregate versioned by {@code counter}; {@code l2Key} names its L2 entries (with the generation). */
+    public Uni<Served> versioned(String key, String l2Key, String counter,
             Function<Generation, Uni<CachedValue>> compute) {
-        return get(key, l2Key, counter, generation(counter, token), compute);
+        return get(key, l2Key, counter, generation(counter), compute);
     }
 
     /**
@@ -83,26 +79,27 @@ public class Aggregates {
             return new Source.Plan(Keys.atGeneration(l2Key, generation.sequence()),
                     consistent -> compute.apply(generation).map(value -> settled ? value : value.uncacheable()));
         });
-        return lastServed.guard(key, cache.get(key, source, ttl));
+        long heardBefore = coherence.changesHeard(); // before the L1 lookup
+        return lastServed.guard(key, heardBefore, cache.getFresh(key, source, ttl));
     }
 
     /**
-     * A generation from the store; while the store cannot answer, the one this pod knows: the last the store gave it,
-     * raised by what its feed brought since (the floor of the aggregate's token), provided the feed is trusted and had
-     * no gap since that read began ({@link CacheCoherence#floorsEpoch()}): L2 entries under that generation are then
-     * still correct to serve, exactly as L1 entries are. A floor alone is not enough: after a gap it lacks the changes
-     * the gap took, and names a generation they had passed.
+     * A generation from the store; while the store cannot answer, the last one the store gave this pod, provided its
+     * feed is trusted and it heard no change at all (and had no gap) since that read began
+     * ({@link CacheCoherence#changesHeard()}): L2 entries under that generation are then still correct to serve, exactly
+     * as L1 entries are. Not the pod's floor of the token: after a gap it lacks the changes the gap took, and a change
+     * that came late is counted under a fresh generation above its own sequence, which no floor shows.
      */
-    private Uni<Generation> generation(String counter, String token) {
-        long epoch = coherence.floorsEpoch();
+    private Uni<Generation> generation(String counter) {
+        long heardBefore = coherence.changesHeard();
         return counters.generation(counter)
-                .invoke(read -> storeGenerations.put(counter, new KnownGeneration(read.sequence(), epoch)))
+                .invoke(read -> storeGenerations.put(counter, new KnownGeneration(read.sequence(), heardBefore)))
                 .onFailure(StoreUnavailable.class).recoverWithUni(failure -> {
                     KnownGeneration read = storeGenerations.getIfPresent(counter);
-                    long known = read == null ? 0 : Math.max(read.sequence(), coherence.floors().of(token));
-                    return coherence.l1Trusted() && known > 0 && read.floorsEpoch() == coherence.floorsEpoch()
-                            ? Uni.createFrom().item(new Generation(known, 0))
-                            : Uni.createFrom().failure(failure);
+                    return read != null && read.sequence() > 0 && coherence.l1Trusted()
+                            && read.heardBefore() == coherence.changesHeard()
+                                    ? Uni.createFrom().item(new Generation(read.sequence(), 0))
+                                    : Uni.createFrom().failure(failure);
                 });
     }
 

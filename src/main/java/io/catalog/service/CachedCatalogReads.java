@@ -75,8 +75,7 @@ public class CachedCatalogReads implements CatalogReads {
     @Override
     public Uni<Served> page(String category, int limit, String cursor) {
         return pageSizes.page(category, limit, cursor, at -> aggregates.versioned(at.key(), Keys.ids(at.key()),
-                Tables.membership(at.listing()), Keys.members(at.listing()),
-                generation -> members.page(category, at.size(), at.after())
+                Tables.membership(at.listing()), generation -> members.page(category, at.size(), at.after())
                         .map(found -> assembly.ids(category, found.entries(), found.more()
                                 ? cursors.issue(at.listing(), at.size(), found.entries().get(at.size() - 1).id())
                                 : null,

@@ -18,11 +18,12 @@ import io.smallrye.mutiny.Uni;
  * outlives a store that hangs. Such values are often not cacheable in L1 (computed while the index may still lag, or
  * while a write of the category was in flight): they are recomputed on the next read, which needs the store. When
  * that read has not answered within {@link #PATIENCE} (the store hangs; a call only gives up after 2 s) or fails
- * with {@link StoreUnavailable}, the pod serves what it last served instead, under the rule that lets it serve L1:
- * its feed is trusted and no change of the value's token was heard since (its floor admits the value), with no gap in
- * the feed since its read began (a change the gap took raised no floor: {@link CacheCoherence#floorsEpoch()}). A value
- * this pod served, with nothing heard since by a pod that every acknowledged write waits for, and nothing missed, is
- * as new as any read of the store could be.
+ * with {@link StoreUnavailable}, the pod serves what it last served instead, provided its feed is trusted and it heard
+ * no change at all, and had no gap in its feed, since that value's read began ({@link CacheCoherence#changesHeard()}).
+ * A value this pod served, with nothing heard since by a pod that every acknowledged write waits for, and nothing
+ * missed, is as new as any read of the store could be. Floors alone would not do: a gap's changes raised none, and a
+ * change heard with a sequence below the value's label leaves the floor admitting a value that lacks it. While the
+ * store hangs, writes fail, so what was served just before it hung stands in.
  *
  * <p>
  * A read with nothing to stand in for it that has not answered within {@link #DEADLINE} fails with
@@ -39,8 +40,8 @@ public final class LastServed {
     static final Duration DEADLINE = Duration.ofMillis(2500);
     static final long MAXIMUM_SIZE = 10_000;
 
-    /** A value served, and the {@link CacheCoherence#floorsEpoch()} its read began in. */
-    private record Remembered(CachedValue value, long floorsEpoch) {
+    /** A value served, and the {@link CacheCoherence#changesHeard()} when its read began. */
+    private record Remembered(CachedValue value, long heardBefore) {
     }
 
     private final CacheCoherence coherence;
@@ -63,12 +64,13 @@ public final class LastServed {
     /**
      * {@code read} (the aggregate {@code key} through the tiers), remembered when it answers; standing in for it, or
      * failing fast, as the class says.
+     *
+     * @param heardBefore {@link CacheCoherence#changesHeard()} taken before the read began (before its L1 lookup)
      */
-    public Uni<Served> guard(String key, Uni<Served> read) {
-        long epoch = coherence.floorsEpoch();
+    public Uni<Served> guard(String key, long heardBefore, Uni<Served> read) {
         Uni<Served> remembered = read.invoke(served -> {
             if (served.standsIn()) {
-                values.put(key, new Remembered(served.value(), epoch));
+                values.put(key, new Remembered(served.value(), heardBefore));
             } else {
                 values.invalidate(key);
             }
@@ -84,17 +86,17 @@ public final class LastServed {
                 .onFailure(StoreUnavailable.class).recoverWithUni(failure -> standIn(key, Uni.createFrom().failure(failure)));
     }
 
-    /** Remembers {@code value} as served for {@code key}, for a read answered without {@link #guard} (an L1 hit). */
-    public void remember(String key, CachedValue value) {
-        values.put(key, new Remembered(value, coherence.floorsEpoch()));
+    /**
+     * Remembers {@code value} as served for {@code key}, for a read answered without {@link #guard} (an L1 hit), with
+     * {@link CacheCoherence#changesHeard()} taken before its L1 lookup.
+     */
+    public void remember(String key, CachedValue value, long heardBefore) {
+        values.put(key, new Remembered(value, heardBefore));
     }
 
-    /**
-     * The floors admit it, and they could have refused it: no gap in the feed and no late membership change since its
-     * read began (the floors would not show what such a change made stale: {@link CacheCoherence#floorsEpoch()}).
-     */
+    /** Nothing heard (and no gap) since its read began, and the feed trusted now; the floors admit it. */
     private boolean standsIn(Remembered last) {
-        return coherence.l1Trusted() && last.floorsEpoch() == coherence.floorsEpoch()
+        return coherence.l1Trusted() && last.heardBefore() == coherence.changesHeard()
                 && coherence.floors().admits(last.value());
     }
 

@@ -146,16 +146,17 @@ public class SummaryReads {
      */
     public Uni<Served> summary(String category) {
         String key = Keys.summary(category);
+        long heardBefore = coherence.changesHeard();
         if (!local.awaited(category)) {
             // the read path's one L1 lookup: trust, floors, the hit/miss counters, hot keys, the L1 span; a hit is
             // answered at once, remembered for LastServed without its timers
             PreparedValue hit = tiers.l1Hit(key);
             if (hit != null) {
-                lastServed.remember(key, hit.value());
+                lastServed.remember(key, hit.value(), heardBefore);
                 return Uni.createFrom().item(new Served(hit.value(), Tier.L1));
             }
         }
-        return lastServed.guard(key, Uni.createFrom().deferred(() -> read(category)));
+        return lastServed.guard(key, heardBefore, Uni.createFrom().deferred(() -> read(category)));
     }
 
     /** The summary of {@code category} past L1: Redis, or a repair, or the store. */

@@ -84,7 +84,8 @@ public class WriteAcknowledgement {
         if (applied.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return publish(applied, step).chain(acks::await);
+        // published: the counters are raised now, so a generation read since the own apply may be older than the write
+        return publish(applied, step).invoke(coherence::changed).chain(acks::await);
     }
 
     /**

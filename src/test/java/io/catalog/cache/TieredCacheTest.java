@@ -262,4 +262,29 @@ class TieredCacheTest {
         readers.forEach(r -> assertThat(r.join().value().version()).isEqualTo(1));
         assertThat(source.loads.get()).isEqualTo(1);
     }
+
+    /**
+     * An aggregate's label may pass a change it lacks (a change heard with a sequence below it): a read after the pod
+     * heard a change does not join a load of the aggregate begun before, though it joins one begun after.
+     */
+    @Test
+    void anAggregateReadJoinsNoLoadBegunBeforeAChangeWasHeard() {
+        Product source = new Product();
+        source.gate = new CompletableFuture<>();
+        CompletableFuture<Served> before = cache.getFresh("p:a", source, TTL).subscribeAsCompletionStage()
+                .toCompletableFuture();
+        coherence.apply(ProductUpdated.of("b", "c", 1, 7, null, null, false, java.time.Instant.now(), null));
+        CompletableFuture<Served> after = cache.getFresh("p:a", source, TTL).subscribeAsCompletionStage()
+                .toCompletableFuture();
+        CompletableFuture<Served> alongside = cache.getFresh("p:a", source, TTL).subscribeAsCompletionStage()
+                .toCompletableFuture();
+
+        source.gate.complete(null);
+
+        before.join();
+        after.join();
+        alongside.join();
+        assertThat(source.loads.get()).as("the load before the change, and one after it shared by two reads")
+                .isEqualTo(2);
+    }
 }

@@ -165,6 +165,7 @@ class NeverStaleIT {
             }
             // the gap is behind the pod: it trusts its L1 again (an unchanged product is answered from it)
             CatalogClient.within(BOUND).until(() -> client.read(gapped, "witness").tier().equals("L1"));
+            assertThat(gapped.metric("catalog_feed_gaps_total")).as("the trim seen as a gap").isPositive();
             CatalogClient.within(BOUND).until(() -> client.read(gapped, "gap-a").tier().equals("L1"));
             cluster.dynalite().pause();
             HttpResponse<String> response;
@@ -204,8 +205,8 @@ class NeverStaleIT {
             CatalogClient client = new CatalogClient(cluster.adminToken());
             List<String> ids = IntStream.rangeClosed(1, products).mapToObj(i -> String.format("sku-%05d", i)).toList();
             cluster.laggingStore().lag(Duration.ofSeconds(60));
-            client.batch(writer, ids.subList(0, 1000), "7.77");
-            client.batch(writer, ids.subList(1000, products), "7.77");
+            client.batchAcknowledged(writer, ids.subList(0, 1000), "7.77");
+            client.batchAcknowledged(writer, ids.subList(1000, products), "7.77");
             Pod started = cluster.startPods(1, environment).get(0);
             int stale = 0;
             // every third product: as many beyond the old replay's 1,000 as before it

@@ -43,7 +43,7 @@ class LastServedTest {
     }
 
     private Served read(Uni<Served> read) {
-        return lastServed.guard(KEY, read).await().atMost(Duration.ofSeconds(5));
+        return lastServed.guard(KEY, coherence.changesHeard(), read).await().atMost(Duration.ofSeconds(5));
     }
 
     private static Uni<Served> hung() {
@@ -84,9 +84,23 @@ class LastServedTest {
         coherence.apply(ProductUpdated.of("n-2", "tea", 1, 501, BigDecimal.ONE, null, false, Instant.now(), null));
         CachedValue list = CachedValue.found("{\"ids\":[\"n-2\"]}", 501, token, List.of());
         read(Uni.createFrom().item(new Served(list.uncacheable(), Tier.MISS, true)));
+        assertThat(read(hung()).value().version()).as("before the late change").isEqualTo(501);
 
         // a creation with a lower sequence, published after: the list lacks it, and the floor (501) still admits it
         coherence.apply(ProductUpdated.of("n-1", "tea", 1, 500, BigDecimal.ONE, null, false, Instant.now(), null));
+
+        assertThatThrownBy(() -> read(hung())).isInstanceOf(StoreUnavailable.class);
+    }
+
+    @Test
+    void aValueLabelledPastAChangeHeardSinceNeverStandsIn() {
+        coherence.heartbeat();
+        read(Uni.createFrom().item(summary(505, true)));
+        assertThat(read(hung()).value().version()).as("nothing heard yet").isEqualTo(505);
+
+        // another writer's price change in the category, with a sequence from an older block: below the summary's
+        // label, so its floor does not move, yet the summary read before it lacks it
+        coherence.apply(ProductUpdated.of("n-3", "tea", 4, 503, BigDecimal.TEN, null, false, Instant.now(), null));
 
         assertThatThrownBy(() -> read(hung())).isInstanceOf(StoreUnavailable.class);
     }
