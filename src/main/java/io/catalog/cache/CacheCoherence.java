@@ -151,15 +151,19 @@ public class CacheCoherence {
         coverageKnown = true;
     }
 
-    /** The feed had a gap (entries trimmed unread, a new Redis incarnation): the floors vouch for nothing before now. */
+    /**
+     * The feed had a gap (entries trimmed unread or unreadable, a new Redis incarnation): the floors vouch for nothing
+     * before now.
+     */
     public void coverageLost() {
         changesHeard.incrementAndGet();
         covered(ticker.read());
     }
 
     /**
-     * A count of the changes this pod heard (its own writes, the feed, the start-up replay) and of the gaps in its
-     * feed (each may have taken changes): whether anything changed since a moment, in any key. What the floors cannot
+     * A count of the changes this pod heard (its own writes, and their publish: {@link #changed()}; the feed, and its
+     * summaries; the start-up replay) and of the gaps in its feed (each may have taken changes): whether anything
+     * changed since a moment, in any key. A change is counted before and after it is applied. What the floors cannot
      * vouch for is vouched for by it: a value this pod served, standing in for a hung store ({@code LastServed}), or a
      * generation the store gave, standing in for one it cannot give ({@code Aggregates}), is as new as the store only
      * while nothing was heard since its read began. Floors alone do not tell: a gap's changes raised none, and a change
@@ -171,8 +175,9 @@ public class CacheCoherence {
     }
 
     /**
-     * Counts a change of this pod's own made visible after it was applied here: its publish raised the generations
-     * (a pod applies its own write before it publishes it, so a generation read in between is older than the write).
+     * Counts a change made visible after {@link #apply} counted it: a writer's own publish, which raises the
+     * generations (a pod applies its own write before it publishes it, so a generation read in between is older than
+     * the write), or the summaries an event of the feed carries, applied after the event.
      */
     public void changed() {
         changesHeard.incrementAndGet();
@@ -320,7 +325,9 @@ public class CacheCoherence {
     }
 
     private void update(ProductUpdated event, CachedValue document, long epochBefore) {
-        changesHeard.incrementAndGet(); // first: a read that begins after it is computed from what includes the change
+        // counted before and after: a read that began before the end (its mark below the second count) may have
+        // taken what this change makes stale, an L1 entry not yet dropped; one that begins after sees it applied
+        changesHeard.incrementAndGet();
         long seq = event.sequence();
         highestHeard.accumulateAndGet(seq, Math::max);
         boolean late = lateForAListing(event);
@@ -340,5 +347,6 @@ public class CacheCoherence {
             l1.put(key, document, epochBefore);
         }
         l1.invalidateOlderThan(key, seq);
+        changesHeard.incrementAndGet();
     }
 }

@@ -68,6 +68,7 @@ public class FeedApplier {
             Span span = spans == null ? null : spans.apply(event, entry.json());
             coherence.apply(event, values.of(event).orElse(null), epoch);
             summaries.heard(event, entry.summaries(), epoch);
+            coherence.changed(); // a summary read since the event was counted may have taken the summary before it
             if (span != null) {
                 span.end();
             }

@@ -43,8 +43,9 @@ import io.smallrye.mutiny.Uni;
  * <b>Applying.</b> What a round read is decoded ({@link FeedEntry}) and applied by the {@link FeedApplier}.
  * <p>
  * <b>Gaps.</b> What it cannot close it treats as a gap: entries removed before it read them (a trim, counted after
- * every read: {@link FeedPosition#observe}) or a new Redis incarnation (a new {@code run_id}: {@link RedisIdentity}). A gap
- * drops L1, and the floors vouch for no write before it ({@link CacheCoherence#coverageLost}). A failed read (Redis
+ * every read: {@link FeedPosition#observe}), an entry it cannot read, or a new Redis incarnation (a new {@code run_id}:
+ * {@link RedisIdentity}). A gap drops L1, and the floors vouch for no write before it
+ * ({@link CacheCoherence#coverageLost}); counted in {@code catalog.feed.gaps}. A failed read (Redis
  * down, a killed connection) drops L1 too; the stream still holds what the pod has not read, so it reads on from its
  * position once Redis answers.
  * <p>

@@ -81,7 +81,7 @@ public final class LastServed {
         if (last == null || !standsIn(last)) {
             return bounded;
         }
-        // a change heard meanwhile forbids the stand-in: then the read is made again, bounded as any other
+        // a change heard meanwhile forbids the stand-in: then the read goes on, bounded as any other
         return remembered.ifNoItem().after(patience).recoverWithUni(() -> standIn(key, bounded))
                 .onFailure(StoreUnavailable.class).recoverWithUni(failure -> standIn(key, Uni.createFrom().failure(failure)));
     }

@@ -176,8 +176,11 @@ public class SummaryReads {
             return identity.checkedNow().onFailure().recoverWithNull()
                     .chain(checked -> checked == null ? fromStore(category) : admitted(category, fromRedis(category)));
         }
-        // one Redis read shared by the reads in flight; a computation from the store never (see above)
-        return admitted(category, flights.run(Keys.summary(category), () -> fromRedis(category)));
+        // one Redis read shared by the reads in flight (a computation from the store never, see above), and only by
+        // reads that arrive before this pod hears another change: one begun before may have read Redis before that
+        // change's summary was maintained, and the floors refuse it only when the change carried its summary
+        return admitted(category, flights.run(Keys.summary(category) + '@' + coherence.changesHeard(),
+                () -> fromRedis(category)));
     }
 
     /** {@code read}'s answer, unless the floors refuse it (then Redis once more), else the store's; raises the floor. */

@@ -130,7 +130,13 @@ class CacheAdminTest {
         long created = Long.parseLong(create(warm, category, "1.00").header("X-Cache-Version"));
         // this pod's own feed too: then the flush leaves both out of L1 and the first reads miss
         awaitFeedReached(created);
-        coherence.l1().flush();
+        // a late duplicate of a create's event (a sweep publishing what was not cleared yet) may put the entry back
+        // after a flush: flush until a read misses, so that the counts below begin with one miss
+        int flushes = 0;
+        do {
+            coherence.l1().flush();
+            flushes++;
+        } while (!"MISS".equals(anyone().get("/products/{id}", hottest).header("X-Cache")) && flushes < 20);
         for (int i = 0; i < 300; i++) {
             anyone().get("/products/{id}", hottest);
             if (i % 3 == 0) {
@@ -150,7 +156,7 @@ class CacheAdminTest {
         }
         assertThat(hotAt).as(items.toString()).isNotNegative().isLessThan(warmAt);
         JsonNode hot = items.get(hotAt);
-        assertThat(hot.path("reads").asLong()).isBetween(250L, 300L);
+        assertThat(hot.path("reads").asLong()).isBetween(250L, 300L + flushes);
         assertThat(hot.path("misses").asLong()).isBetween(1L, 5L);
         assertThat(items.get(warmAt).path("reads").asLong()).isBetween(80L, 100L);
 
