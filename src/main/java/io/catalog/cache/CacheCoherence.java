@@ -17,6 +17,10 @@ import io.catalog.model.ProductUpdated;
  * each successful read ({@link #heartbeat()}); without one for {@code catalog.events.feed-stale-after}, or on any
  * feed failure ({@link #feedLost()}), L1 is bypassed, and on a lost feed it is dropped, until the consumer has
  * caught up again. Staleness therefore never waits for a TTL. Produced at start-up by {@code lab.DesignWiring}.
+ * <p>
+ * (Longer than most classes here: everything a pod vouches for with (L1 trust, floors, coverage, the membership it
+ * heard, the count of changes heard) moves in one place when an event is applied, {@code update}, in an order the
+ * races of docs/COHERENCE.md depend on; split across classes, that order would no longer be read in one method.)
  */
 public class CacheCoherence {
 
