@@ -35,10 +35,11 @@ public class CachedCatalogReads implements CatalogReads {
     private final PageAssembly assembly;
     private final ListingMembers members;
     private final VersionRepeats repeats;
+    private final AggregateLabels labels;
 
     public CachedCatalogReads(TieredCache cache, ProductStore products, Cursors cursors, PageSizes pageSizes,
             ProductDocuments documents, SummaryReads summaries, Aggregates aggregates, PageAssembly assembly,
-            ListingMembers members, VersionRepeats repeats, CatalogConfig config) {
+            ListingMembers members, VersionRepeats repeats, AggregateLabels labels, CatalogConfig config) {
         this.cache = cache;
         this.products = products;
         this.cursors = cursors;
@@ -49,6 +50,7 @@ public class CachedCatalogReads implements CatalogReads {
         this.assembly = assembly;
         this.members = members;
         this.repeats = repeats;
+        this.labels = labels;
         this.productTtl = config.l2().productTtl();
     }
 
@@ -70,7 +72,7 @@ public class CachedCatalogReads implements CatalogReads {
 
     /**
      * A page cut from its canonical page ({@link PageSizes#page}), which is assembled from its cached ids and the
-     * product entries ({@link PageAssembly}).
+     * product entries ({@link PageAssembly}), served under the label {@link AggregateLabels} issues for its body.
      */
     @Override
     public Uni<Served> page(String category, int limit, String cursor) {
@@ -81,12 +83,18 @@ public class CachedCatalogReads implements CatalogReads {
                                 : null,
                                 found.label(generation.sequence()))))
                 .chain(ids -> assembly.assemble(category, ids, this::product)))
-                .map(served -> repeats.page(CatalogReads.listing(category) + "|" + limit + "|" + cursor, served));
+                .chain(served -> labels.page(pageKey(category, limit, cursor), served))
+                .map(served -> repeats.page(pageKey(category, limit, cursor), served));
     }
 
-    /** From what Redis maintains ({@link SummaryReads}). */
+    private static String pageKey(String category, int limit, String cursor) {
+        return CatalogReads.listing(category) + "|" + limit + "|" + cursor;
+    }
+
+    /** From what Redis maintains ({@link SummaryReads}), under the label {@link AggregateLabels} issues for it. */
     @Override
     public Uni<Served> summary(String category) {
-        return summaries.summary(category).map(served -> repeats.summary(category, served));
+        return summaries.summary(category).chain(served -> labels.summary(category, served))
+                .map(served -> repeats.summary(category, served));
     }
 }
