@@ -8,7 +8,8 @@ import io.catalog.model.ETags;
  * One cacheable representation, the same in every tier.
  *
  * @param body the JSON body, or {@code null} for a resource that does not exist (a negative entry)
- * @param version the sequence of the newest event this representation includes ({@code X-Cache-Version})
+ * @param version the sequence of the newest event this representation includes ({@code X-Cache-Version}; a page or a
+ *        summary is answered under a label from there up, {@code service.AggregateLabels}, never kept in a tier)
  * @param token what the value depends on ({@code p:<id>}, {@code c:<category>} or {@code c:*}); events raise
  *        the floor of tokens, and a value below its token's floor is stale
  * @param surrogateKeys the edge's purge keys of this representation

@@ -16,12 +16,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Counts the one case of API.md 3 that this service does not prevent (docs/COHERENCE.md, "Not covered"): a page or a
- * category summary that this pod serves under an {@code X-Cache-Version} it served before with another body. Under
- * concurrent writers a change can take a lower sequence than one a page already shows (and a pod can show a product
- * newer than its feed), so the page's version, the newest of what it shows, stays where it was while its body changes.
- * The versions never go back, and the {@code ETag} and the edge purge change with the body; what this counts is only
- * what the label promises. Repeats between pods (one body on one pod, another on another, under one version) are not
+ * Counts what {@link AggregateLabels} cannot prevent (docs/COHERENCE.md, "Not covered"): a page or a category summary
+ * that this pod serves under an {@code X-Cache-Version} it served before with another body. Under concurrent writers a
+ * change can take a lower sequence than one a page already shows, so the page's computed version stays where it was
+ * while its body changes; the label issued through Redis keeps one body per version, except while Redis does not
+ * issue it (the computed version is served) or after Redis lost the labels issued. The versions never go back, and
+ * the {@code ETag} and the edge purge change with the body; what this counts is only what the label promises. Repeats between
+ * pods (one body on one pod, another on another, under one version) are not
  * seen here; the fault run's checker counts those from its recorded reads.
  * <p>
  * Bounded: the last version and {@code ETag} served of the newest {@link #MAXIMUM_SIZE} pages and summaries, each

@@ -13,8 +13,9 @@ import java.util.stream.Collectors;
 
 /**
  * API.md 3's label of pages and summaries, read from the recorded answers: one {@code X-Cache-Version} names one body
- * ({@code ETag}). Concurrent writers break it (docs/COHERENCE.md, "Not covered": a change can take a lower sequence
- * than one a page already shows), so it is counted, not checked: how many versions were shown with two bodies or
+ * ({@code ETag}). The labels are issued through Redis, which a fault run restarts, kills and fails (docs/COHERENCE.md,
+ * "Not covered": the computed version is served then, and it can stay where it was while a body takes in a change
+ * appended late), so it is counted, not checked: how many versions were shown with two bodies or
  * more, and how many of those by one pod (what that pod's {@code catalog_aggregates_version_repeats_total} counts;
  * the rest were two pods at different points of the feed under one version).
  */
