@@ -1,6 +1,7 @@
 package io.catalog.service;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,6 +14,7 @@ import io.catalog.cache.CachedValue;
 import io.catalog.cache.L2Cache;
 import io.catalog.cache.Served;
 import io.catalog.config.CatalogConfig;
+import io.catalog.store.Sequences;
 import io.catalog.support.LuaScripts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,12 +37,22 @@ import io.smallrye.mutiny.Uni;
  * whose feed has not applied it yet, before the write's acknowledgement), are labelled in the order they were first
  * asked for, so the older body can carry the higher label.</li>
  * </ul>
+ * <b>A hash Redis lost</b> (restarted empty, failed over, unused for {@link #RETENTION}) must not give a label
+ * again: a new hash starts from a <em>base</em> above every label issued before. Every label is at most {@link
+ * #MOST_WALKED} above the highest sequence handed out when it was issued (the walk starts at the computed version, or
+ * at a base inside a run reserved from the counter), so a base taken from a fresh run of the counter, {@link
+ * #MOST_WALKED} + 1 into it, is above every label issued before the run was reserved. This pod takes such a run when a
+ * new hash needs a base and its own is older than {@link #BASE_LIFE} (far within {@link #RETENTION}: a hash lost by
+ * its retention issued its labels before) or was taken in another Redis incarnation: one counter call per pod per
+ * minute at most.
+ * <p>
  * This pod remembers, per page and summary, the last body it asked for and its label ({@link #REMEMBERED}, far
  * within the hash's {@link #RETENTION}), so a read whose body did not change costs no Redis call. The label is only
- * what the response shows: the cache tiers, floors and stand-ins keep the computed version. When Redis does not
- * answer (down, a timeout, an incarnation not known yet) the computed version is served, counted in {@code
- * catalog.aggregates.labels{result=unissued}}; what is not covered then (and after the hash is lost: a Redis restart, a
- * failover, its retention) is counted by {@link VersionRepeats}.
+ * what the response shows: the cache tiers, floors and stand-ins keep the computed version. When Redis or the counter
+ * does not answer, or Redis' incarnation is not known yet, the computed version is served, counted in {@code
+ * catalog.aggregates.labels{result=unissued}}. A pod that has not noticed yet that Redis restarted asks in the ended
+ * incarnation's key space, apart from the others, until its feed notices (a round). {@link VersionRepeats} counts
+ * what was served twice under one version.
  */
 @ApplicationScoped
 public class AggregateLabels {
@@ -54,6 +66,8 @@ public class AggregateLabels {
     static final int KEPT = 512;
     /** Labels above the computed version naming other bodies, past which the computed version is served. */
     static final int MOST_WALKED = 64;
+    /** How long a base taken from the counter serves new hashes. */
+    static final Duration BASE_LIFE = Duration.ofMinutes(1);
 
     private static final String SCRIPT = LuaScripts.load("aggregate-label");
 
@@ -61,22 +75,33 @@ public class AggregateLabels {
     private record Labelled(long computed, String etag, long label) {
     }
 
+    /** A base for new hashes, taken in the Redis incarnation whose key space is {@code space}, at {@code taken}. */
+    private record Base(String space, long value, long taken) {
+    }
+
     private final ReactiveRedisDataSource redis;
     private final L2Cache l2;
+    private final Sequences sequences;
+    private final Ticker ticker;
     private final Duration timeout;
+    private volatile Base base;
+    private final AtomicReference<Uni<Long>> taking = new AtomicReference<>();
     private final Cache<String, Labelled> remembered;
     private final Counter issued;
     private final Counter unissued;
 
     @Inject
-    public AggregateLabels(ReactiveRedisDataSource redis, L2Cache l2, CatalogConfig config, MeterRegistry registry) {
-        this(redis, l2, config.l2().timeout(), registry, Ticker.systemTicker());
+    public AggregateLabels(ReactiveRedisDataSource redis, L2Cache l2, Sequences sequences, CatalogConfig config,
+            MeterRegistry registry) {
+        this(redis, l2, sequences, config.l2().timeout(), registry, Ticker.systemTicker());
     }
 
-    AggregateLabels(ReactiveRedisDataSource redis, L2Cache l2, Duration timeout, MeterRegistry registry,
-            Ticker ticker) {
+    AggregateLabels(ReactiveRedisDataSource redis, L2Cache l2, Sequences sequences, Duration timeout,
+            MeterRegistry registry, Ticker ticker) {
         this.redis = redis;
         this.l2 = l2;
+        this.sequences = sequences;
+        this.ticker = ticker;
         this.timeout = timeout;
         this.remembered = Caffeine.newBuilder().ticker(ticker).maximumSize(MAXIMUM_SIZE)
                 .expireAfterWrite(REMEMBERED).build();
@@ -87,7 +112,7 @@ public class AggregateLabels {
     private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder("catalog.aggregates.labels").tag("result", result)
                 .description("Labels (X-Cache-Version) of pages and summaries asked of Redis: issued, or unissued"
-                        + " (Redis did not answer: the computed version was served)")
+                        + " (Redis or the counter did not answer: the computed version was served)")
                 .register(registry);
     }
 
@@ -114,12 +139,11 @@ public class AggregateLabels {
             unissued.increment();
             return Uni.createFrom().item(served);
         }
-        return redis.execute("EVAL", SCRIPT, "1", l2.keyOf("{label:" + key + "}"), Long.toString(value.version()),
-                value.etag(), Long.toString(RETENTION.toMillis()), Integer.toString(KEPT),
-                Integer.toString(MOST_WALKED))
-                .ifNoItem().after(timeout).fail()
-                .map(reply -> {
-                    long label = reply.toLong();
+        String space = l2.keyOf("");
+        return issue(key, value, currentBase(space))
+                .chain(label -> label == -2 ? takeBase(space).chain(fresh -> issue(key, value, fresh))
+                        : Uni.createFrom().item(label))
+                .map(label -> {
                     if (label < value.version()) {
                         unissued.increment();
                         return served;
@@ -132,6 +156,48 @@ public class AggregateLabels {
                     unissued.increment();
                     return served;
                 });
+    }
+
+    /** One script call: the label, -1 (the walk's limit), or -2 (a new hash, and {@code base} is 0). */
+    private Uni<Long> issue(String key, CachedValue value, long base) {
+        return redis.execute("EVAL", SCRIPT, "1", l2.keyOf("{label:" + key + "}"), Long.toString(value.version()),
+                value.etag(), Long.toString(RETENTION.toMillis()), Integer.toString(KEPT),
+                Integer.toString(MOST_WALKED), Long.toString(base))
+                .ifNoItem().after(timeout).fail()
+                .map(reply -> reply.toLong());
+    }
+
+    /** This pod's base, when it was taken in this incarnation within {@link #BASE_LIFE}; else 0. */
+    private long currentBase(String space) {
+        Base current = base;
+        return current != null && current.space().equals(space)
+                && ticker.read() - current.taken() < BASE_LIFE.toNanos() ? current.value() : 0;
+    }
+
+    /**
+     * A new base: {@link #MOST_WALKED} + 1 into a run of the counter reserved now (see the class comment). One taking at
+     * a time; it goes on past a read's timeout, and the next read uses it.
+     */
+    private Uni<Long> takeBase(String space) {
+        Uni<Long> pending = taking.get();
+        if (pending == null) {
+            long taken = ticker.read();
+            Uni<Long> started = sequences.fresh(2 * MOST_WALKED + 2).map(first -> {
+                long value = first + MOST_WALKED + 1;
+                base = new Base(space, value, taken);
+                return value;
+            }).onTermination().invoke(() -> taking.set(null)).memoize().indefinitely();
+            if (taking.compareAndSet(null, started)) {
+                started.subscribe().with(value -> {
+                }, failure -> {
+                }); // the reads waiting for it are told by the memoized answer
+                pending = started;
+            } else {
+                Uni<Long> other = taking.get();
+                pending = other != null ? other : started;
+            }
+        }
+        return pending.ifNoItem().after(timeout).fail();
     }
 
     private static Served labelled(Served served, long label) {

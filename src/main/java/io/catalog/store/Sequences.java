@@ -87,7 +87,12 @@ public class Sequences {
 
     /** One sequence above every sequence handed out so far, by any pod: straight from the counter (one call). */
     public Uni<Long> fresh() {
-        return reserve.apply(1);
+        return fresh(1);
+    }
+
+    /** {@code count} consecutive sequences above every one handed out so far, straight from the counter; the first. */
+    public Uni<Long> fresh(int count) {
+        return reserve.apply(count);
     }
 
     /** Blocks taken so far. */

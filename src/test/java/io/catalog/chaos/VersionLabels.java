@@ -13,9 +13,11 @@ import java.util.stream.Collectors;
 
 /**
  * API.md 3's label of pages and summaries, read from the recorded answers: one {@code X-Cache-Version} names one body
- * ({@code ETag}). The labels are issued through Redis, which a fault run restarts, kills and fails (docs/COHERENCE.md,
- * "Not covered": the computed version is served then, and it can stay where it was while a body takes in a change
- * appended late), so it is counted, not checked: how many versions were shown with two bodies or
+ * ({@code ETag}). The labels are issued through Redis, which a fault run restarts and kills, and a pod frozen across a
+ * restart asks in the ended incarnation's key space until it notices (docs/COHERENCE.md, "Not covered": the computed version is
+ * served then, and it can stay
+ * where it was while a body takes in a change appended late), so it is counted, not checked: how many versions were shown with
+ * two bodies or
  * more, and how many of those by one pod (what that pod's {@code catalog_aggregates_version_repeats_total} counts;
  * the rest were two pods at different points of the feed under one version).
  */

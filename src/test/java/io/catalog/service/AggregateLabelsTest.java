@@ -15,13 +15,16 @@ import io.catalog.cache.CachedValue;
 import io.catalog.cache.L2Cache;
 import io.catalog.cache.Served;
 import io.catalog.cache.Tier;
+import io.catalog.store.Sequences;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Uni;
 
 /**
  * The labels of pages and summaries ({@link AggregateLabels}) against a real Redis: two instances stand for two pods
- * asking the same Redis, each with its own memory and clock.
+ * asking the same Redis, each with its own memory and clock; the sequence counter is a number in memory, whose high
+ * water mark a test moves as other pods' writes would.
  */
 @QuarkusTest
 class AggregateLabelsTest {
@@ -36,9 +39,23 @@ class AggregateLabelsTest {
     private final AtomicLong nanos = new AtomicLong();
     private final SimpleMeterRegistry registryA = new SimpleMeterRegistry();
     private final String key = "members#c-" + UUID.randomUUID() + "|20|null";
+    /** The counter's high-water mark: every sequence handed out is at most this. */
+    private final AtomicLong counter = new AtomicLong(10);
+    private final AtomicLong counterCalls = new AtomicLong();
+
+    private Sequences sequences() {
+        return new Sequences(count -> {
+            counterCalls.incrementAndGet();
+            return Uni.createFrom().item(counter.addAndGet(count) - count + 1);
+        }, 1_000, new SimpleMeterRegistry());
+    }
 
     private AggregateLabels pod(SimpleMeterRegistry registry) {
-        return new AggregateLabels(redis, l2, WAIT, registry, nanos::get);
+        return pod(l2, registry);
+    }
+
+    private AggregateLabels pod(L2Cache l2, SimpleMeterRegistry registry) {
+        return new AggregateLabels(redis, l2, sequences(), WAIT, registry, nanos::get);
     }
 
     private static Served body(String body, long computed) {
@@ -99,11 +116,53 @@ class AggregateLabelsTest {
     void withoutAKnownRedisIncarnationTheComputedVersionIsServedAndCounted() {
         // an L2 whose incarnation is not known yet (before the start-up check, or after a failover was seen)
         L2Cache unknown = new L2Cache(redis, "test:", WAIT, 0);
-        AggregateLabels a = new AggregateLabels(redis, unknown, WAIT, registryA, nanos::get);
+        AggregateLabels a = pod(unknown, registryA);
 
         assertThat(label(a, key, body("{\"items\":[1]}", 100))).isEqualTo(100);
         assertThat(label(a, key, body("{\"items\":[2]}", 100))).isEqualTo(100);
         assertThat(count(registryA, "unissued")).isEqualTo(2);
+    }
+
+    /**
+     * Redis lost the labels of a page (restarted empty, failed over, or the hash's retention ran out): a new hash
+     * starts above every label issued before, though the body's computed version is where it was.
+     */
+    @Test
+    void aPageWhoseLabelsRedisLostIsLabelledAboveEveryLabelIssuedBefore() {
+        counter.set(100); // sequences up to 100 were handed out
+        AggregateLabels a = pod(registryA);
+        AggregateLabels b = pod(new SimpleMeterRegistry());
+        long first = label(a, key, body("{\"items\":[1]}", 100));
+        long second = label(b, key, body("{\"items\":[2]}", 100));
+        assertThat(second).isGreaterThan(first);
+
+        redis.execute("DEL", l2.keyOf("{label:p:" + key + "}")).await().atMost(WAIT);
+        nanos.addAndGet(AggregateLabels.REMEMBERED.plusSeconds(1).toNanos()); // past the pods' memory and bases
+        long third = label(a, key, body("{\"items\":[3]}", 100));
+        long again = label(b, key, body("{\"items\":[1]}", 100));
+
+        assertThat(third).isGreaterThan(second);
+        assertThat(again).isGreaterThan(third);
+    }
+
+    @Test
+    void aBaseServesTheNewHashesOfAMinuteInOneIncarnationWithOneCounterCall() {
+        L2Cache first = new L2Cache(redis, "test:", WAIT, 0);
+        first.keySpace(UUID.randomUUID().toString());
+        AggregateLabels a = pod(first, registryA);
+        label(a, key + "-1", body("{\"items\":[1]}", 5));
+        label(a, key + "-2", body("{\"items\":[1]}", 5));
+        assertThat(counterCalls.get()).isEqualTo(1);
+
+        first.keySpace(UUID.randomUUID().toString()); // Redis restarted: the base is taken again
+        label(a, key + "-3", body("{\"items\":[1]}", 5));
+        assertThat(counterCalls.get()).isEqualTo(2);
+
+        nanos.addAndGet(AggregateLabels.BASE_LIFE.plusSeconds(1).toNanos());
+        label(a, key + "-4", body("{\"items\":[1]}", 5));
+        assertThat(counterCalls.get()).isEqualTo(3);
+        label(a, key + "-4", body("{\"items\":[2]}", 5)); // an existing hash needs no base
+        assertThat(counterCalls.get()).isEqualTo(3);
     }
 
     @Test
@@ -124,7 +183,8 @@ class AggregateLabelsTest {
             label(a, key, body("{\"items\":[" + i + "]}", 1_000 + i));
         }
         String hash = l2.keyOf("{label:p:" + key + "}");
-        assertThat(redis.execute("HLEN", hash).await().atMost(WAIT).toLong()).isEqualTo(AggregateLabels.KEPT);
+        // the labels kept, and the base
+        assertThat(redis.execute("HLEN", hash).await().atMost(WAIT).toLong()).isEqualTo(AggregateLabels.KEPT + 1);
         assertThat(redis.execute("HGET", hash, Long.toString(1_000 + labels - 1)).await().atMost(WAIT)).isNotNull();
         assertThat(redis.execute("HGET", hash, "1000").await().atMost(WAIT)).isNull();
         assertThat(redis.execute("PTTL", hash).await().atMost(WAIT).toLong())
