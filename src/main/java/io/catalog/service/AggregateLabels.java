@@ -26,33 +26,32 @@ import io.smallrye.mutiny.Uni;
  * 20's path 8). A page's version as computed, the newest sequence among what it shows, can stay where it was while its
  * body changes: concurrent writers on different pods take sequences from their own blocks, so a change can be
  * appended after one with a higher sequence, and a page that takes it in keeps its version. So the label served is
- * issued through Redis: per page (listing, size, cursor) and per summary, a hash of the labels issued and the
- * {@code ETag} of the one body each names. A body is served under the lowest label from its computed version up that
- * names it already or names nothing yet (then recorded for it); one script call ({@code lua/aggregate-label.lua}).
+ * issued through Redis: per page (listing, size, cursor) and per summary, a hash of the label each body (its {@code
+ * ETag}) was given, and the highest label issued. One script call ({@code lua/aggregate-label.lua}) gives a body
  * <ul>
- * <li><em>One body per label</em>: a label is recorded for one body, and every pod asks the same hash.</li>
- * <li><em>A body that takes in more changes gets a higher label</em>: its computed version is at least the other's,
- * and every label from there up to the other's label names another body or the other.</li>
- * <li><em>Not ordered</em>: two bodies with the same computed version, one missing a change the other shows (a pod
- * whose feed has not applied it yet, before the write's acknowledgement), are labelled in the order they were first
- * asked for, so the older body can carry the higher label.</li>
+ * <li>the label it was given before, on any pod;</li>
+ * <li>else its computed version, when that is above every label issued;</li>
+ * <li>else a sequence this pod reserves above the highest label issued ({@link Sequences#above}, from its block: no
+ * call to the counter as a rule), in a second call.</li>
  * </ul>
- * <b>A hash Redis lost</b> (restarted empty, failed over, unused for {@link #RETENTION}) must not give a label
- * again: a new hash starts from a <em>base</em> above every label issued before. Every label is at most {@link
- * #MOST_WALKED} above the highest sequence handed out when it was issued (the walk starts at the computed version, or
- * at a base inside a run reserved from the counter), so a base taken from a fresh run of the counter, {@link
- * #MOST_WALKED} + 1 into it, is above every label issued before the run was reserved. This pod takes such a run when a
- * new hash needs a base and its own is older than {@link #BASE_LIFE} (far within {@link #RETENTION}: a hash lost by
- * its retention issued its labels before) or was taken in another Redis incarnation: one counter call per pod per
- * minute at most.
+ * Every label is a sequence handed out once (an event's, a generation's, or one reserved as a label), and a new label
+ * is above every label issued before it. So a label names one body, and a body that takes in more changes than one
+ * already labelled gets a higher label. Not an order: two bodies that do not include each other (a pod whose feed has
+ * not applied a change yet, before the write's acknowledgement) are labelled in the order they were first asked for,
+ * so the older body can carry the higher label, until the next change.
  * <p>
- * This pod remembers, per page and summary, the last body it asked for and its label ({@link #REMEMBERED}, far
- * within the hash's {@link #RETENTION}), so a read whose body did not change costs no Redis call. The label is only
- * what the response shows: the cache tiers, floors and stand-ins keep the computed version. When Redis or the counter
- * does not answer, or Redis' incarnation is not known yet, the computed version is served, counted in {@code
- * catalog.aggregates.labels{result=unissued}}. A pod that has not noticed yet that Redis restarted asks in the ended
- * incarnation's key space, apart from the others, until its feed notices (a round). {@link VersionRepeats} counts
- * what was served twice under one version.
+ * <b>A hash Redis lost</b> (restarted empty, failed over, unused for {@link #RETENTION}) must not give a label again:
+ * a new hash starts from a <em>base</em>, a sequence reserved from the counter ({@link Sequences#fresh}), above every
+ * sequence handed out before it and so above every label issued before. This pod takes one when a new hash needs a
+ * base and its own is older than {@link #BASE_LIFE} (far within {@link #RETENTION}: a hash lost to its retention
+ * issued its labels before) or was taken in another Redis incarnation: one counter call per pod per minute at most.
+ * <p>
+ * This pod remembers, per page and summary, the last body it asked for and its label ({@link #REMEMBERED}), so a read
+ * whose body did not change costs no Redis call. The label is only what the response shows: the cache tiers, floors
+ * and stand-ins keep the computed version. When Redis or the counter does not answer, or Redis' incarnation is not
+ * known yet, the computed version is served, counted in {@code catalog.aggregates.labels{result=unissued}}. A pod that
+ * has not noticed yet that Redis restarted asks in the ended incarnation's key space, apart from the others, until its
+ * feed notices (a round). {@link VersionRepeats} counts what was served twice under one version.
  */
 @ApplicationScoped
 public class AggregateLabels {
@@ -62,10 +61,10 @@ public class AggregateLabels {
     /** How long this pod serves a label it was given without asking again: far within {@link #RETENTION}. */
     static final Duration REMEMBERED = Duration.ofMinutes(1);
     static final long MAXIMUM_SIZE = 10_000;
-    /** Labels kept per page or summary (the lowest are dropped past twice as many). */
+    /** Bodies whose labels are kept per page or summary (the lowest labels are dropped past twice as many). */
     static final int KEPT = 512;
-    /** Labels above the computed version naming other bodies, past which the computed version is served. */
-    static final int MOST_WALKED = 64;
+    /** Script calls for one label, past which the computed version is served (pods racing for the next label). */
+    static final int ATTEMPTS = 4;
     /** How long a base taken from the counter serves new hashes. */
     static final Duration BASE_LIFE = Duration.ofMinutes(1);
 
@@ -140,9 +139,7 @@ public class AggregateLabels {
             return Uni.createFrom().item(served);
         }
         String space = l2.keyOf("");
-        return issue(key, value, currentBase(space))
-                .chain(label -> label == -2 ? takeBase(space).chain(fresh -> issue(key, value, fresh))
-                        : Uni.createFrom().item(label))
+        return labelOf(key, value, space, currentBase(space), 0, 1)
                 .map(label -> {
                     if (label < value.version()) {
                         unissued.increment();
@@ -158,13 +155,29 @@ public class AggregateLabels {
                 });
     }
 
-    /** One script call: the label, -1 (the walk's limit), or -2 (a new hash, and {@code base} is 0). */
-    private Uni<Long> issue(String key, CachedValue value, long base) {
+    /**
+     * The label of {@code value}: a script call, then another with a base ({@code -2}: a new hash) or with a sequence
+     * reserved above the highest label issued ({@code -3}); -1 past {@link #ATTEMPTS}.
+     */
+    private Uni<Long> labelOf(String key, CachedValue value, String space, long base, long reserved, int attempt) {
         return redis.execute("EVAL", SCRIPT, "1", l2.keyOf("{label:" + key + "}"), Long.toString(value.version()),
-                value.etag(), Long.toString(RETENTION.toMillis()), Integer.toString(KEPT),
-                Integer.toString(MOST_WALKED), Long.toString(base))
+                value.etag(), Long.toString(RETENTION.toMillis()), Integer.toString(KEPT), Long.toString(base),
+                Long.toString(reserved))
                 .ifNoItem().after(timeout).fail()
-                .map(reply -> reply.toLong());
+                .chain(reply -> {
+                    long first = reply.get(0).toLong();
+                    if (first >= 0) {
+                        return Uni.createFrom().item(first);
+                    }
+                    if (attempt >= ATTEMPTS) {
+                        return Uni.createFrom().item(-1L);
+                    }
+                    if (first == -2) {
+                        return takeBase(space).chain(taken -> labelOf(key, value, space, taken, reserved, attempt + 1));
+                    }
+                    return sequences.above(reply.get(1).toLong()).ifNoItem().after(timeout).fail()
+                            .chain(label -> labelOf(key, value, space, base, label, attempt + 1));
+                });
     }
 
     /** This pod's base, when it was taken in this incarnation within {@link #BASE_LIFE}; else 0. */
@@ -175,18 +188,15 @@ public class AggregateLabels {
     }
 
     /**
-     * A new base: {@link #MOST_WALKED} + 1 into a run of the counter reserved now (see the class comment). One taking at
-     * a time; it goes on past a read's timeout, and the next read uses it.
+     * A new base: a sequence reserved from the counter now, above every sequence handed out before. One taking at a
+     * time; it goes on past a read's timeout, and the next read uses it.
      */
     private Uni<Long> takeBase(String space) {
         Uni<Long> pending = taking.get();
         if (pending == null) {
             long taken = ticker.read();
-            Uni<Long> started = sequences.fresh(2 * MOST_WALKED + 2).map(first -> {
-                long value = first + MOST_WALKED + 1;
-                base = new Base(space, value, taken);
-                return value;
-            }).onTermination().invoke(() -> taking.set(null)).memoize().indefinitely();
+            Uni<Long> started = sequences.fresh().invoke(value -> base = new Base(space, value, taken))
+                    .onTermination().invoke(() -> taking.set(null)).memoize().indefinitely();
             if (taking.compareAndSet(null, started)) {
                 started.subscribe().with(value -> {
                 }, failure -> {

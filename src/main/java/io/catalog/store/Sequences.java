@@ -87,12 +87,7 @@ public class Sequences {
 
     /** One sequence above every sequence handed out so far, by any pod: straight from the counter (one call). */
     public Uni<Long> fresh() {
-        return fresh(1);
-    }
-
-    /** {@code count} consecutive sequences above every one handed out so far, straight from the counter; the first. */
-    public Uni<Long> fresh(int count) {
-        return reserve.apply(count);
+        return reserve.apply(1);
     }
 
     /** Blocks taken so far. */
