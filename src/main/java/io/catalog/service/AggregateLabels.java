@@ -29,44 +29,53 @@ import io.smallrye.mutiny.Uni;
  * issued through Redis: per page (listing, size, cursor) and per summary, a hash of the label each body (its {@code
  * ETag}) was given, and the highest label issued. One script call ({@code lua/aggregate-label.lua}) gives a body
  * <ul>
- * <li>the label it was given before, on any pod;</li>
+ * <li>the label it was given before, on any pod (unless below its computed version);</li>
  * <li>else its computed version, when that is above every label issued;</li>
  * <li>else a sequence this pod reserves above the highest label issued ({@link Sequences#above}, from its block: no
  * call to the counter as a rule), in a second call.</li>
  * </ul>
- * Every label is a sequence handed out once (an event's, a generation's, or one reserved as a label), and a new label
- * is above every label issued before it. So a label names one body, and a body that takes in more changes than one
- * already labelled gets a higher label. Not an order: two bodies that do not include each other (a pod whose feed has
- * not applied a change yet, before the write's acknowledgement) are labelled in the order they were first asked for,
- * so the older body can carry the higher label, until the next change.
+ * A new label is above every label the hash issued before, so a label names one body, and a body that takes in more
+ * changes than one already labelled gets a higher label. Not an order: a body first asked for after another gets the
+ * higher label, whichever includes more (a pod whose feed has not applied a change yet shows the older body, before
+ * the write's acknowledgement), until the next change.
  * <p>
- * <b>A hash Redis lost</b> (restarted empty, failed over, unused for {@link #RETENTION}) must not give a label again:
- * a new hash starts from a <em>base</em>, a sequence reserved from the counter ({@link Sequences#fresh}), above every
- * sequence handed out before it and so above every label issued before. This pod takes one when a new hash needs a
- * base and its own is older than {@link #BASE_LIFE} (far within {@link #RETENTION}: a hash lost to its retention
- * issued its labels before) or was taken in another Redis incarnation: one counter call per pod per minute at most.
+ * <b>A hash Redis lost</b> (restarted empty, failed over, evicted, unused for {@link #RETENTION}) must not give a label
+ * again: a new hash starts from a <em>base</em>, a sequence reserved from the counter ({@link Sequences#fresh}) by a
+ * call that started after the script found the hash missing, so above every sequence handed out before that, and so
+ * above every label the lost hash issued. Reads that find hashes missing while such a call has not started yet share
+ * it: one counter call per new hash at most, fewer in a burst (after a restart).
  * <p>
- * This pod remembers, per page and summary, the last body it asked for and its label ({@link #REMEMBERED}), so a read
- * whose body did not change costs no Redis call. The label is only what the response shows: the cache tiers, floors
- * and stand-ins keep the computed version. When Redis or the counter does not answer, or Redis' incarnation is not
- * known yet, the computed version is served, counted in {@code catalog.aggregates.labels{result=unissued}}. A pod that
- * has not noticed yet that Redis restarted asks in the ended incarnation's key space, apart from the others, until its
- * feed notices (a round). {@link VersionRepeats} counts what was served twice under one version.
+ * When Redis does not give a label (down, a timeout, its incarnation not known yet, pods racing past {@link
+ * #ATTEMPTS}), the body is served under a sequence this pod reserves above its computed version ({@link
+ * Sequences#above}, from its block): handed out once, so it names this body only, though not in order with the labels
+ * Redis issued ({@code catalog.aggregates.labels{result=unrecorded}}); only when that fails too, the computed version
+ * ({@code result=computed}), which {@link VersionRepeats} counts if it was served before with another body. A pod
+ * that has not noticed yet that Redis restarted asks in the ended incarnation's key space, apart from the others,
+ * until its feed notices (a round).
+ * <p>
+ * This pod remembers, per page and summary, the last body it served and its label ({@link #REMEMBERED} after the last
+ * read), so a read whose body did not change costs no Redis call. A label once given names that body only, so it
+ * stays good. The label is only what the response shows: the cache tiers, floors and stand-ins keep the computed
+ * version.
  */
 @ApplicationScoped
 public class AggregateLabels {
 
     /** How long a page's or summary's labels are kept after their last use. */
     static final Duration RETENTION = Duration.ofMinutes(10);
-    /** How long this pod serves a label it was given without asking again: far within {@link #RETENTION}. */
-    static final Duration REMEMBERED = Duration.ofMinutes(1);
+    /** How long after its last read this pod remembers a body's label. */
+    static final Duration REMEMBERED = Duration.ofMinutes(10);
     static final long MAXIMUM_SIZE = 10_000;
     /** Bodies whose labels are kept per page or summary (the lowest labels are dropped past twice as many). */
     static final int KEPT = 512;
     /** Script calls for one label, past which the computed version is served (pods racing for the next label). */
     static final int ATTEMPTS = 4;
-    /** How long a base taken from the counter serves new hashes. */
-    static final Duration BASE_LIFE = Duration.ofMinutes(1);
+    /** The longest a label may take from Redis before the body is served under a label of this pod's own. */
+    static final Duration REDIS_WAIT = Duration.ofSeconds(1);
+    /** The longest a sequence of this pod's (a block from the counter, rarely) may take. */
+    static final Duration SEQUENCE_WAIT = Duration.ofSeconds(1);
+    /** After a counter call for a base failed, how long reads needing one do without (no call per read). */
+    static final Duration BASE_RETRY = Duration.ofSeconds(1);
 
     private static final String SCRIPT = LuaScripts.load("aggregate-label");
 
@@ -74,8 +83,8 @@ public class AggregateLabels {
     private record Labelled(long computed, String etag, long label) {
     }
 
-    /** A base for new hashes, taken in the Redis incarnation whose key space is {@code space}, at {@code taken}. */
-    private record Base(String space, long value, long taken) {
+    /** A counter call for a base, started at {@code started} (this pod's ticker). */
+    private record BaseCall(long started, Uni<Long> value) {
     }
 
     private final ReactiveRedisDataSource redis;
@@ -83,11 +92,12 @@ public class AggregateLabels {
     private final Sequences sequences;
     private final Ticker ticker;
     private final Duration timeout;
-    private volatile Base base;
-    private final AtomicReference<Uni<Long>> taking = new AtomicReference<>();
+    private final AtomicReference<BaseCall> lastBase = new AtomicReference<>();
+    private volatile long baseFailedAt = -1;
     private final Cache<String, Labelled> remembered;
     private final Counter issued;
-    private final Counter unissued;
+    private final Counter unrecorded;
+    private final Counter computed;
 
     @Inject
     public AggregateLabels(ReactiveRedisDataSource redis, L2Cache l2, Sequences sequences, CatalogConfig config,
@@ -103,15 +113,17 @@ public class AggregateLabels {
         this.ticker = ticker;
         this.timeout = timeout;
         this.remembered = Caffeine.newBuilder().ticker(ticker).maximumSize(MAXIMUM_SIZE)
-                .expireAfterWrite(REMEMBERED).build();
+                .expireAfterAccess(REMEMBERED).build();
         this.issued = counter(registry, "issued");
-        this.unissued = counter(registry, "unissued");
+        this.unrecorded = counter(registry, "unrecorded");
+        this.computed = counter(registry, "computed");
     }
 
     private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder("catalog.aggregates.labels").tag("result", result)
-                .description("Labels (X-Cache-Version) of pages and summaries asked of Redis: issued, or unissued"
-                        + " (Redis or the counter did not answer: the computed version was served)")
+                .description("Labels (X-Cache-Version) of new bodies of pages and summaries: issued through Redis,"
+                        + " unrecorded (Redis did not give one: a sequence of this pod's), or computed (neither"
+                        + " answered: the computed version was served)")
                 .register(registry);
     }
 
@@ -135,23 +147,16 @@ public class AggregateLabels {
             return Uni.createFrom().item(labelled(served, known.label()));
         }
         if (!l2.enabled() || !l2.ready()) {
-            unissued.increment();
-            return Uni.createFrom().item(served);
+            return unrecorded(key, served);
         }
-        String space = l2.keyOf("");
-        return labelOf(key, value, space, currentBase(space), 0, 1)
-                .map(label -> {
+        return labelOf(key, value, 0, 0, 1).ifNoItem().after(REDIS_WAIT).fail()
+                .onFailure().recoverWithItem(-1L)
+                .chain(label -> {
                     if (label < value.version()) {
-                        unissued.increment();
-                        return served;
+                        return unrecorded(key, served);
                     }
                     issued.increment();
-                    remembered.put(key, new Labelled(value.version(), value.etag(), label));
-                    return labelled(served, label);
-                })
-                .onFailure().recoverWithItem(() -> {
-                    unissued.increment();
-                    return served;
+                    return Uni.createFrom().item(remember(key, served, label));
                 });
     }
 
@@ -159,7 +164,7 @@ public class AggregateLabels {
      * The label of {@code value}: a script call, then another with a base ({@code -2}: a new hash) or with a sequence
      * reserved above the highest label issued ({@code -3}); -1 past {@link #ATTEMPTS}.
      */
-    private Uni<Long> labelOf(String key, CachedValue value, String space, long base, long reserved, int attempt) {
+    private Uni<Long> labelOf(String key, CachedValue value, long base, long reserved, int attempt) {
         return redis.execute("EVAL", SCRIPT, "1", l2.keyOf("{label:" + key + "}"), Long.toString(value.version()),
                 value.etag(), Long.toString(RETENTION.toMillis()), Integer.toString(KEPT), Long.toString(base),
                 Long.toString(reserved))
@@ -173,41 +178,67 @@ public class AggregateLabels {
                         return Uni.createFrom().item(-1L);
                     }
                     if (first == -2) {
-                        return takeBase(space).chain(taken -> labelOf(key, value, space, taken, reserved, attempt + 1));
+                        return baseAfter(ticker.read())
+                                .chain(taken -> labelOf(key, value, taken, reserved, attempt + 1));
                     }
-                    return sequences.above(reply.get(1).toLong()).ifNoItem().after(timeout).fail()
-                            .chain(label -> labelOf(key, value, space, base, label, attempt + 1));
+                    return sequences.above(reply.get(1).toLong()).ifNoItem().after(SEQUENCE_WAIT).fail()
+                            .chain(label -> labelOf(key, value, 0, label, attempt + 1));
                 });
     }
 
-    /** This pod's base, when it was taken in this incarnation within {@link #BASE_LIFE}; else 0. */
-    private long currentBase(String space) {
-        Base current = base;
-        return current != null && current.space().equals(space)
-                && ticker.read() - current.taken() < BASE_LIFE.toNanos() ? current.value() : 0;
+    /**
+     * A base for a hash found missing at {@code missing} (this pod's ticker): from a counter call that started then or
+     * later, so above every sequence handed out before the hash was found missing. The last call is shared by the
+     * reads that found their hash missing before it started; one that fails is not tried again for {@link
+     * #BASE_RETRY}.
+     */
+    private Uni<Long> baseAfter(long missing) {
+        BaseCall last = lastBase.get();
+        if (last != null && last.started() >= missing) {
+            return last.value();
+        }
+        long failed = baseFailedAt;
+        if (failed >= 0 && ticker.read() - failed < BASE_RETRY.toNanos()) {
+            return Uni.createFrom().failure(new IllegalStateException("the sequence counter failed just now"));
+        }
+        long started = ticker.read();
+        Uni<Long> value = sequences.fresh().ifNoItem().after(SEQUENCE_WAIT).fail()
+                .onFailure().invoke(() -> baseFailedAt = ticker.read())
+                .memoize().indefinitely();
+        BaseCall call = new BaseCall(started, value);
+        if (!lastBase.compareAndSet(last, call)) {
+            BaseCall other = lastBase.get();
+            if (other != null && other.started() >= missing) {
+                return other.value();
+            }
+        }
+        value.subscribe().with(base -> {
+        }, failure -> {
+        }); // runs to its end even if the read that started it gives up; the memoized answer tells the others
+        return value;
     }
 
     /**
-     * A new base: a sequence reserved from the counter now, above every sequence handed out before. One taking at a
-     * time; it goes on past a read's timeout, and the next read uses it.
+     * The body under a sequence this pod reserves above its computed version (Redis gave no label): handed out once,
+     * so it names this body only; the computed version when that fails too.
      */
-    private Uni<Long> takeBase(String space) {
-        Uni<Long> pending = taking.get();
-        if (pending == null) {
-            long taken = ticker.read();
-            Uni<Long> started = sequences.fresh().invoke(value -> base = new Base(space, value, taken))
-                    .onTermination().invoke(() -> taking.set(null)).memoize().indefinitely();
-            if (taking.compareAndSet(null, started)) {
-                started.subscribe().with(value -> {
-                }, failure -> {
-                }); // the reads waiting for it are told by the memoized answer
-                pending = started;
-            } else {
-                Uni<Long> other = taking.get();
-                pending = other != null ? other : started;
-            }
-        }
-        return pending.ifNoItem().after(timeout).fail();
+    private Uni<Served> unrecorded(String key, Served served) {
+        CachedValue value = served.value();
+        return sequences.above(value.version()).ifNoItem().after(SEQUENCE_WAIT).fail()
+                .map(label -> {
+                    unrecorded.increment();
+                    return remember(key, served, label);
+                })
+                .onFailure().recoverWithItem(() -> {
+                    computed.increment();
+                    return served;
+                });
+    }
+
+    private Served remember(String key, Served served, long label) {
+        CachedValue value = served.value();
+        remembered.put(key, new Labelled(value.version(), value.etag(), label));
+        return labelled(served, label);
     }
 
     private static Served labelled(Served served, long label) {

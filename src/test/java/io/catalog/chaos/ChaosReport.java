@@ -95,8 +95,8 @@ final class ChaosReport {
         out.append("\n## Not covered, counted: one X-Cache-Version, two bodies\n\n");
         out.append("API.md 3 says a page's or summary's `X-Cache-Version` rises with every change of it, so one version"
                 + " names one body. The labels are issued through Redis (docs/COHERENCE.md, \"Labels of pages and"
-                + " summaries\"), so it can name two only while they are not issued (Redis down, a pod"
-                + " that has not noticed a restart of Redis yet: \"Not covered\"; each pod counts what it serves in"
+                + " summaries\"), so it can name two only when neither Redis nor the pod's sequences"
+                + " give one, or on a pod that has not noticed a restart of Redis yet: \"Not covered\"; each pod counts what it serves in"
                 + " `catalog_aggregates_version_repeats_total`): not a violation of what is checked above, and counted"
                 + " here from the recorded answers (their `ETag`).\n\n"
                 + "| read | 200 answers with a version | versions shown | shown with two bodies or more | of which by one pod "
