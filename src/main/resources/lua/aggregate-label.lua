@@ -5,8 +5,8 @@
 -- (above every sequence handed out before: a lost hash's labels included) or 0, a label reserved above the highest
 -- issued (after a reply asking for one) or 0.
 -- Returns {label}: the one the body was given before, unless it is below the computed version (the same body again
--- after changes that left it as it was: it is given a new one); else the computed version (at least the base) when that is
--- above every label issued; else the reserved label when it is. {-2} when there is no hash and no base was given;
+-- after changes that left it as it was: it is given a new one); else the computed version (at least the base) when
+-- that is above every label issued; else the reserved label when it is. {-2} when there is no hash and no base was given;
 -- {-3, highest label issued} when a label must be reserved above it (call again with one). The hash lives ttl ms after
 -- its last use; past twice the bodies kept, those with the lowest labels are dropped down to the bodies kept (never
 -- the one just labelled).

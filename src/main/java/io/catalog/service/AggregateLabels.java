@@ -15,6 +15,7 @@ import io.catalog.cache.L2Cache;
 import io.catalog.cache.Served;
 import io.catalog.config.CatalogConfig;
 import io.catalog.store.Sequences;
+import io.catalog.support.Futures;
 import io.catalog.support.LuaScripts;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -212,10 +213,8 @@ public class AggregateLabels {
                 return other.value();
             }
         }
-        value.subscribe().with(base -> {
-        }, failure -> {
-        }); // runs to its end even if the read that started it gives up; the memoized answer tells the others
-        return value;
+        // runs to its end even if the read that started it gives up
+        return Futures.started(value);
     }
 
     /**

@@ -76,6 +76,7 @@ public class CachedCatalogReads implements CatalogReads {
      */
     @Override
     public Uni<Served> page(String category, int limit, String cursor) {
+        String key = CatalogReads.listing(category) + "|" + limit + "|" + cursor;
         return pageSizes.page(category, limit, cursor, at -> aggregates.versioned(at.key(), Keys.ids(at.key()),
                 Tables.membership(at.listing()), generation -> members.page(category, at.size(), at.after())
                         .map(found -> assembly.ids(category, found.entries(), found.more()
@@ -83,12 +84,8 @@ public class CachedCatalogReads implements CatalogReads {
                                 : null,
                                 found.label(generation.sequence()))))
                 .chain(ids -> assembly.assemble(category, ids, this::product)))
-                .chain(served -> labels.page(pageKey(category, limit, cursor), served))
-                .map(served -> repeats.page(pageKey(category, limit, cursor), served));
-    }
-
-    private static String pageKey(String category, int limit, String cursor) {
-        return CatalogReads.listing(category) + "|" + limit + "|" + cursor;
+                .chain(served -> labels.page(key, served))
+                .map(served -> repeats.page(key, served));
     }
 
     /** From what Redis maintains ({@link SummaryReads}), under the label {@link AggregateLabels} issues for it. */

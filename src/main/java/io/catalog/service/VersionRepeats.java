@@ -19,11 +19,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * Counts what {@link AggregateLabels} cannot prevent (docs/COHERENCE.md, "Not covered"): a page or a category summary
  * that this pod serves under an {@code X-Cache-Version} it served before with another body. Under concurrent writers a
  * change can take a lower sequence than one a page already shows, so the page's computed version stays where it was
- * while its body changes; the label issued through Redis keeps one body per version, except while Redis does not
- * issue it (the computed version is served). The versions never go back, and
- * the {@code ETag} and the edge purge change with the body; what this counts is only what the label promises. Repeats between
- * pods (one body on one pod, another on another, under one version) are not
- * seen here; the fault run's checker counts those from its recorded reads.
+ * while its body changes; the label issued through Redis (or, when Redis gives none, a sequence of this pod's) keeps
+ * one body per version, except when neither answers and the computed version is served. The {@code ETag} and the
+ * edge purge change with the body; what this counts is only what the label promises. Repeats between pods (one body
+ * on one pod, another on another, under one version) are not seen here; the fault run's checker counts those from
+ * its recorded reads.
  * <p>
  * Bounded: the last version and {@code ETag} served of the newest {@link #MAXIMUM_SIZE} pages and summaries, each
  * forgotten {@link CacheCoherence#FLOOR_RETENTION} after it was last served.

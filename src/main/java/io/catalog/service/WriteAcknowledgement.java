@@ -94,11 +94,7 @@ public class WriteAcknowledgement {
      * #publishedApplied} does, and completes when the other pods have applied the events (or their lease ran out).
      */
     public Uni<Void> publishingApplied(List<StoredProduct> applied) {
-        Uni<Void> started = publishedApplied(applied, null).memoize().indefinitely();
-        started.subscribe().with(done -> {
-        }, failed -> {
-        }); // the answer, memoized, tells the caller
-        return started;
+        return Futures.started(publishedApplied(applied, null).memoize().indefinitely());
     }
 
     /** This pod holds the newest event of {@code item}, written just now ({@link CacheCoherence#applyOwn}). */

@@ -74,6 +74,17 @@ public final class Futures {
     }
 
     /**
+     * {@code memoized} (a {@code memoize()}d Uni) started now: it runs to its end whoever waits for it, and its
+     * outcome, kept by the memoization, is what its callers get; nothing is done with it here.
+     */
+    public static <T> Uni<T> started(Uni<T> memoized) {
+        memoized.subscribe().with(value -> {
+        }, failure -> {
+        });
+        return memoized;
+    }
+
+    /**
      * A future that several callers share, as a Uni of one caller's: cancelling it (a caller who stops waiting) leaves
      * the future to the others, and a {@link CompletionException} is unwrapped to its cause.
      */
